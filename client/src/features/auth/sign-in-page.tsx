@@ -1,0 +1,118 @@
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { refetchMe } from '../../lib/session';
+import { errorMessage, trpc } from '../../lib/trpc';
+
+type TAccount = Awaited<ReturnType<typeof trpc.auth.signInWithPassword.mutate>>['accounts'][number];
+const REMEMBER_KEY = 'portico.rememberedEmail';
+
+/** Email-first sign-in (seed 002): Email address → Continue → Password → Sign in → choose account. */
+export default function SignInPage() {
+  const remembered = localStorage.getItem(REMEMBER_KEY) ?? '';
+  const [step, setStep] = createSignal<'email' | 'password' | 'choose'>('email');
+  const [email, setEmail] = createSignal(remembered);
+  const [remember, setRemember] = createSignal(!!remembered);
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [accounts, setAccounts] = createSignal<TAccount[]>([]);
+  const notice = sessionStorage.getItem('portico.notice');
+  sessionStorage.removeItem('portico.notice');
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError('');
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const enter = async () => {
+    await refetchMe();
+    location.assign('/');
+  };
+
+  const submitEmail = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const res = await trpc.auth.start.mutate({ email: email() });
+      if (remember()) localStorage.setItem(REMEMBER_KEY, res.email);
+      else localStorage.removeItem(REMEMBER_KEY);
+      setStep('password');
+    });
+  };
+
+  const submitPassword = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const res = await trpc.auth.signInWithPassword.mutate({ email: email(), password: password() });
+      setPassword('');
+      if (res.chosen) return enter();
+      setAccounts(res.accounts);
+      setStep('choose');
+    });
+  };
+
+  const choose = (a: TAccount) =>
+    void run(async () => {
+      await trpc.auth.chooseAccount.mutate({ kind: a.kind, id: a.id });
+      await enter();
+    });
+
+  return (
+    <main class="auth-page">
+      <section class="auth-card" aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">Sign in</h1>
+        <Show when={notice}>
+          <p class="notice" role="alert">{notice}</p>
+        </Show>
+        <Show when={error()}>
+          <p class="error" role="alert">{error()}</p>
+        </Show>
+        <Switch>
+          <Match when={step() === 'email'}>
+            <form onSubmit={submitEmail} aria-busy={busy()}>
+              <label for="email">Email address</label>
+              <input id="email" name="email" type="email" autocomplete="username" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
+              <label class="check">
+                <input type="checkbox" checked={remember()} onChange={(e) => setRemember(e.currentTarget.checked)} /> Remember my email
+              </label>
+              <button type="submit" class="primary" disabled={busy()}>Continue</button>
+            </form>
+            <p class="muted">Don't have an account? <a href="/request-access">Request access</a></p>
+          </Match>
+          <Match when={step() === 'password'}>
+            <form onSubmit={submitPassword} aria-busy={busy()}>
+              <p class="muted">
+                Signing in as <strong>{email()}</strong>{' '}
+                <button type="button" class="link" onClick={() => setStep('email')}>Change</button>
+              </p>
+              <label for="password">Password</label>
+              <input id="password" name="password" type="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+              <button type="submit" class="primary" disabled={busy()}>Sign in</button>
+              <p><a href="/forgot-password">Forgot password?</a></p>
+            </form>
+          </Match>
+          <Match when={step() === 'choose'}>
+            <h2>Choose an account</h2>
+            <p class="muted">Your email address belongs to several accounts. Which one do you want to use?</p>
+            <ul class="choices">
+              <For each={accounts()}>
+                {(a) => (
+                  <li>
+                    <button type="button" onClick={() => choose(a)} disabled={busy()}>
+                      <strong>{a.label}</strong> <span class="muted">{a.detail}</span>
+                    </button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Match>
+        </Switch>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,29 @@
+import { Route, Router } from '@solidjs/router';
+import { lazy } from 'solid-js';
+import { Layout } from './ui/layout';
+
+const SignIn = lazy(() => import('./features/auth/sign-in-page'));
+const Home = lazy(() => import('./features/home/home-page'));
+const Tickets = lazy(() => import('./features/tickets/tickets-page'));
+const Ticket = lazy(() => import('./features/tickets/ticket-page'));
+const OutgoingMail = lazy(() => import('./features/staff/outgoing-mail-page'));
+const Placeholder = lazy(() => import('./features/placeholder/placeholder-page'));
+const NotFound = lazy(() => import('./features/placeholder/not-found-page'));
+
+export function AppRoutes() {
+  return (
+    <Router>
+      <Route path="/sign-in" component={SignIn} />
+      <Route path="/" component={Layout}>
+        <Route path="/" component={Home} />
+        <Route path="/tickets" component={Tickets} />
+        <Route path="/tickets/:id" component={Ticket} />
+        <Route path="/finance" component={() => <Placeholder title="Finance" />} />
+        <Route path="/technical" component={() => <Placeholder title="Technical" />} />
+        <Route path="/account" component={() => <Placeholder title="Account" />} />
+        <Route path="/staff/outgoing-mail" component={OutgoingMail} />
+        <Route path="*" component={NotFound} />
+      </Route>
+    </Router>
+  );
+}

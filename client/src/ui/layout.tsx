@@ -1,0 +1,79 @@
+import { A, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { me, refetchMe } from '../lib/session';
+import { trpc } from '../lib/trpc';
+import { LiveIndicator } from './live-indicator';
+
+const ENDED: Record<string, string> = {
+  signed_out: 'You signed out.',
+  ended_elsewhere: 'Your session was ended from another device.',
+  ended_by_admin: 'Your session was ended by an administrator.',
+  password_reset: 'Your password was reset, so your session was ended.',
+  expired: 'Your session expired. Please sign in again.',
+  access_revoked: 'Your portal access was turned off.',
+};
+
+/** The signed-in frame: navigation, the user's menu, the live indicator, session watch. */
+export function Layout(props: RouteSectionProps) {
+  const navigate = useNavigate();
+  const [menuOpen, setMenuOpen] = createSignal(false);
+
+  createEffect(() => {
+    if (me.state === 'ready' && (!me() || !me()!.account)) navigate('/sign-in', { replace: true });
+  });
+
+  // Every tab of this session hears at once when the session is ended anywhere.
+  createEffect(() => {
+    if (!me()?.account) return;
+    const sub = trpc.live.session.subscribe(undefined, {
+      onData: (e) => {
+        const ev = 'data' in e ? e.data : e;
+        if (ev.kind === 'session.ended') {
+          const reason = String((ev.payload as { reason?: string }).reason ?? 'expired');
+          sessionStorage.setItem('portico.notice', ENDED[reason] ?? ENDED.expired!);
+          location.assign('/sign-in');
+        }
+      },
+    });
+    onCleanup(() => sub.unsubscribe());
+  });
+
+  const signOut = async () => {
+    await trpc.auth.signOut.mutate().catch(() => undefined);
+    await refetchMe();
+    location.assign('/sign-in');
+  };
+
+  return (
+    <Show when={me()?.account} fallback={<main class="center"><p>Loading…</p></main>}>
+      {(account) => (
+        <div class="shell">
+          <a class="skip" href="#main">Skip to content</a>
+          <header class="topbar">
+            <A href="/" class="brand">Client Portal</A>
+            <nav aria-label="Main">
+              <A href="/" end>Home</A>
+              <A href="/tickets">Tickets</A>
+              <Show when={me()!.areas.finance}><A href="/finance">Finance</A></Show>
+              <Show when={me()!.areas.technical}><A href="/technical">Technical</A></Show>
+              <Show when={me()!.areas.staffConsole}><A href="/staff/outgoing-mail">Outgoing mail</A></Show>
+            </nav>
+            <LiveIndicator />
+            <div class="user-menu">
+              <button type="button" aria-haspopup="menu" aria-expanded={menuOpen()} onClick={() => setMenuOpen(!menuOpen())}>
+                {account().name}
+              </button>
+              <Show when={menuOpen()}>
+                <ul role="menu" onClick={() => setMenuOpen(false)}>
+                  <li role="none"><A role="menuitem" href="/account">Account</A></li>
+                  <li role="none"><button role="menuitem" type="button" onClick={signOut}>Sign Out</button></li>
+                </ul>
+              </Show>
+            </div>
+          </header>
+          <main id="main" class="content">{props.children}</main>
+        </div>
+      )}
+    </Show>
+  );
+}

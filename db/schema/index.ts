@@ -1,0 +1,5 @@
+export * from './people';
+export * from './tickets';
+export * from './events';
+export * from './outbox';
+export * from './sessions';

@@ -1,0 +1,19 @@
+import { createServiceContext } from '../server/core/create-service-context';
+import { loadSettings } from '../server/settings';
+import { closeDatabase, openDatabase } from './client';
+import { migrateDatabase } from './migrate';
+import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed';
+
+const settings = loadSettings();
+const db = openDatabase(settings.DATABASE_PATH);
+migrateDatabase(db);
+const ctx = createServiceContext({ db, settings });
+if (!isDatabaseEmpty(ctx)) {
+  console.error(`${settings.DATABASE_PATH} already holds data; demo data is only added to an empty database.`);
+  closeDatabase(db);
+  process.exit(1);
+}
+const signIns = await seedDemo(ctx);
+closeDatabase(db);
+console.log(`Seeded ${settings.DATABASE_PATH}. Demo sign-ins (password "${DEMO_PASSWORD}"):`);
+for (const s of signIns) console.log(`  ${s.email.padEnd(32)} ${s.role}`);

@@ -1,0 +1,87 @@
+import { eq } from 'drizzle-orm';
+import { system, type TActor } from '../server/core/actor';
+import { withActor, type ServiceContext } from '../server/core/context';
+import { setUserPassword } from '../server/auth/sign-in';
+import { actorForAccount } from '../server/auth/accounts';
+import { createCompany } from '../server/people/create-company';
+import { createContact } from '../server/people/create-contact';
+import { createProvider } from '../server/people/create-provider';
+import { createStaffMember } from '../server/people/create-staff-member';
+import { addReply } from '../server/tickets/add-reply';
+import { createTicket } from '../server/tickets/create-ticket';
+import { providers, users } from './schema/people';
+import type { TContactType } from './schema/people';
+
+export const DEMO_PASSWORD = 'portico-demo-2026';
+
+export interface TDemoSignIn {
+  email: string;
+  role: string;
+}
+
+export function isDatabaseEmpty(ctx: ServiceContext): boolean {
+  return ctx.db.select({ id: providers.id }).from(providers).limit(1).all().length === 0;
+}
+
+/** Demo provider, staff, two client companies with every contact type, tickets with replies. */
+export async function seedDemo(base: ServiceContext): Promise<TDemoSignIn[]> {
+  const sys = withActor(base, system);
+  const provider = createProvider(sys, { name: 'Demo MSP', identifier: 'demo-msp', currency: 'USD' });
+  const signIns: TDemoSignIn[] = [];
+  const asUser = (actorFor: () => TActor | null): ServiceContext => {
+    const actor = actorFor();
+    if (!actor) throw new Error('seed: account not usable');
+    return withActor(base, actor);
+  };
+  const password = async (email: string, role: string) => {
+    const user = base.db.select().from(users).where(eq(users.email, email)).get()!;
+    await setUserPassword(base, user.id, DEMO_PASSWORD);
+    signIns.push({ email, role });
+    return user;
+  };
+
+  const admin = createStaffMember(sys, provider.id, { name: 'Alex Admin', email: 'admin@demo-msp.test', role: 'admin' });
+  const adminUser = await password('admin@demo-msp.test', 'Staff admin');
+  const tech = createStaffMember(sys, provider.id, { name: 'Taylor Tech', email: 'tech@demo-msp.test', role: 'technician' });
+  const techUser = await password('tech@demo-msp.test', 'Staff technician');
+  const asAdmin = asUser(() => actorForAccount(base.db, adminUser, { kind: 'staff', id: admin.id }));
+  const asTech = asUser(() => actorForAccount(base.db, techUser, { kind: 'staff', id: tech.id }));
+
+  const companies = [
+    { name: 'Acme Dental', domain: 'acme-dental.test' },
+    { name: 'Northwind Logistics', domain: 'northwind.test' },
+  ];
+  const people: [string, TContactType[]][] = [
+    ['Sam Standard', ['standard']],
+    ['Bailey Billing', ['standard', 'billing']],
+    ['Terry Technical', ['standard', 'technical']],
+    ['Pat Primary', ['standard', 'primary']],
+  ];
+  const subjects: [string, string, 'low' | 'medium' | 'high'][] = [
+    ['Printer on 2nd floor is offline', 'The HP printer near reception shows "offline" on every PC since this morning.', 'medium'],
+    ['Cannot access shared drive', 'Mapped drive S: asks for credentials and then fails. Started after the password change.', 'high'],
+    ['New starter next Monday', 'Please set up a laptop and email account for our new receptionist.', 'low'],
+  ];
+
+  for (const c of companies) {
+    const company = createCompany(asAdmin, { name: c.name, emailDomains: [c.domain] });
+    const contactCtx: ServiceContext[] = [];
+    for (const [name, types] of people) {
+      const local = name.split(' ')[1]!.toLowerCase();
+      const email = `${local}@${c.domain}`;
+      const contact = createContact(asAdmin, { companyId: company.id, name, email, types });
+      const user = await password(email, `${c.name}: ${types.filter((t) => t !== 'standard').join(', ') || 'standard'} contact`);
+      contactCtx.push(asUser(() => actorForAccount(base.db, user, { kind: 'contact', id: contact.id })));
+    }
+    subjects.forEach(([subject, description, priority], i) => {
+      const requester = contactCtx[i % contactCtx.length]!;
+      const ticket = createTicket(requester, { subject, description, priority, category: 'Hardware' });
+      addReply(asTech, { ticketId: ticket.id, body: 'Thanks, I am looking into this now.' });
+      if (i === 0) {
+        addReply(requester, { ticketId: ticket.id, body: 'Thank you! It is the one with the asset tag PR-204.' });
+        addReply(asTech, { ticketId: ticket.id, body: 'Driver was stale on the print server; restarting the spooler.', internal: true });
+      }
+    });
+  }
+  return signIns;
+}

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { closeDatabase, openDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { isDatabaseEmpty, seedDemo, type TDemoSignIn } from '../db/seed';
+import { startOutboxWorker, type TOutboxWorker } from '../mail/outbound/deliver-outbox';
+import { createSmtpListener } from '../mail/smtp-listener';
+import type { Clock } from './core/clock';
+import type { ServiceContext } from './core/context';
+import { createServiceContext } from './core/create-service-context';
+import { createLogger } from './core/logger';
+import { createWebServer, type TWebServer } from './http/create-http-server';
+import type { TSettings } from './settings';
+
+export const CLIENT_ROOT = fileURLToPath(new URL('../dist/client', import.meta.url));
+
+export interface TPortico {
+  url: string;
+  smtpPort: number;
+  base: ServiceContext;
+  web: TWebServer;
+  outbox: TOutboxWorker;
+  demoSignIns: TDemoSignIn[] | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root: settings → database → bus → HTTP/WebSocket + SMTP + outbox worker.
+ * `npm start`, `npm run dev`, the integration tests and the benchmarks all start here.
+ */
+export async function startPortico(
+  settings: TSettings,
+  opts: { clock?: Clock; log?: Logger; dev?: Parameters<typeof createWebServer>[0]['dev'] } = {},
+): Promise<TPortico> {
+  const log = opts.log ?? createLogger(settings.LOG_LEVEL);
+  const db = openDatabase(settings.DATABASE_PATH);
+  migrateDatabase(db);
+  const base = createServiceContext({ db, settings, clock: opts.clock, log });
+
+  let demoSignIns: TDemoSignIn[] | null = null;
+  if (settings.SEED_DEMO && isDatabaseEmpty(base)) demoSignIns = await seedDemo(base);
+
+  // With no PUBLIC_URL the portal's origin is whatever port it got (tests use port 0).
+  const origins: string[] = [];
+  const web = createWebServer({ base, log, clientRoot: CLIENT_ROOT, allowedOrigins: () => origins, dev: opts.dev });
+  await new Promise<void>((resolve, reject) => {
+    web.server.once('error', reject);
+    web.server.listen(settings.PORT, settings.HOST, () => resolve());
+  });
+  const port = (web.server.address() as AddressInfo).port;
+  if (settings.PUBLIC_URL) origins.push(new URL(settings.PUBLIC_URL).origin);
+  else {
+    settings.publicUrl = `http://localhost:${port}`;
+    origins.push(settings.publicUrl, `http://127.0.0.1:${port}`);
+  }
+
+  const smtp = createSmtpListener({
+    log,
+    maxSize: 25 * 1024 * 1024,
+    // Mail intake is not built yet: refuse every recipient rather than accept and lose mail.
+    acceptRecipient: () => false,
+    onMessage: async () => {},
+  });
+  await new Promise<void>((resolve, reject) => {
+    smtp.server.once('error', reject);
+    smtp.listen(settings.SMTP_PORT, settings.SMTP_HOST, () => resolve());
+  });
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+  const outbox = startOutboxWorker({ db, bus: base.bus, clock: base.clock, log, relayUrl: settings.SMTP_RELAY_URL });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      web.broadcastReconnect();
+      await new Promise<void>((r) => smtp.close(() => r()));
+      await outbox.stop();
+      for (const client of web.wss.clients) client.close(1012, 'Server restarting');
+      await new Promise<void>((r) => {
+        web.server.close(() => r());
+        web.server.closeAllConnections();
+      });
+      closeDatabase(db);
+    })());
+
+  return { url: `http://127.0.0.1:${port}`, smtpPort, base, web, outbox, demoSignIns, stop };
+}

@@ -1,0 +1,74 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { TDb } from '../../db/client';
+import { companies, contacts, providers, staffMembers } from '../../db/schema/people';
+import type { TActor } from '../core/actor';
+
+export type TAccountChoice =
+  | { kind: 'staff'; id: number; providerId: number; label: string; detail: string }
+  | { kind: 'contact'; id: number; providerId: number; label: string; detail: string };
+
+/** Every account a login identity may use: active staff memberships and contacts with portal access. */
+export function listAccounts(db: TDb, userId: number): TAccountChoice[] {
+  const staff = db
+    .select({ id: staffMembers.id, role: staffMembers.role, providerId: providers.id, providerName: providers.name })
+    .from(staffMembers)
+    .innerJoin(providers, eq(providers.id, staffMembers.providerId))
+    .where(and(eq(staffMembers.userId, userId), eq(staffMembers.active, true)))
+    .all();
+  const client = db
+    .select({ id: contacts.id, companyName: companies.name, providerId: providers.id, providerName: providers.name })
+    .from(contacts)
+    .innerJoin(companies, eq(companies.id, contacts.companyId))
+    .innerJoin(providers, eq(providers.id, companies.providerId))
+    .where(and(eq(contacts.userId, userId), eq(contacts.portalAccess, true), isNull(companies.archivedAt)))
+    .all();
+  return [
+    ...staff.map((s) => ({
+      kind: 'staff' as const,
+      id: s.id,
+      providerId: s.providerId,
+      label: `${s.providerName} staff`,
+      detail: s.role === 'admin' ? 'Administrator' : 'Technician',
+    })),
+    ...client.map((c) => ({
+      kind: 'contact' as const,
+      id: c.id,
+      providerId: c.providerId,
+      label: c.companyName,
+      detail: `Client portal of ${c.providerName}`,
+    })),
+  ];
+}
+
+/** Builds the actor for a session's chosen account, re-checking that the account is still usable. */
+export function actorForAccount(
+  db: TDb,
+  user: { id: number; name: string },
+  account: { kind: 'staff' | 'contact'; id: number },
+): TActor | null {
+  if (account.kind === 'staff') {
+    const s = db
+      .select()
+      .from(staffMembers)
+      .where(and(eq(staffMembers.id, account.id), eq(staffMembers.userId, user.id), eq(staffMembers.active, true)))
+      .get();
+    if (!s) return null;
+    return { kind: 'staff', userId: user.id, staffId: s.id, providerId: s.providerId, role: s.role, name: user.name };
+  }
+  const c = db
+    .select({ contact: contacts, providerId: companies.providerId, archivedAt: companies.archivedAt })
+    .from(contacts)
+    .innerJoin(companies, eq(companies.id, contacts.companyId))
+    .where(and(eq(contacts.id, account.id), eq(contacts.userId, user.id)))
+    .get();
+  if (!c || !c.contact.portalAccess || c.archivedAt) return null;
+  return {
+    kind: 'contact',
+    userId: user.id,
+    contactId: c.contact.id,
+    companyId: c.contact.companyId,
+    providerId: c.providerId,
+    types: c.contact.types,
+    name: c.contact.name,
+  };
+}

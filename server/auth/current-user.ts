@@ -1,0 +1,20 @@
+import type { ServiceContext } from '../core/context';
+import { areasFor } from '../core/permissions';
+import { actorForAccount, listAccounts } from './accounts';
+import { validateSession } from './session';
+
+/** Who is signed in, which account, and which areas their menus may show. */
+export async function getCurrentUser(ctx: ServiceContext, sessionId: string | null) {
+  const session = sessionId ? await validateSession(ctx, sessionId) : null;
+  if (!session) return null;
+  const actor =
+    session.accountKind && session.accountId
+      ? actorForAccount(ctx.db, session.user, { kind: session.accountKind, id: session.accountId })
+      : null;
+  return {
+    user: session.user,
+    accounts: listAccounts(ctx.db, session.userId),
+    account: actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null,
+    areas: areasFor(actor ?? { kind: 'anonymous' }),
+  };
+}

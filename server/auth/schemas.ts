@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { ZEmail } from '../people/schemas';
+
+export const ZStartSignInInput = z.object({ email: ZEmail });
+export const ZPasswordSignInInput = z.object({
+  email: ZEmail,
+  // Long enough for any policy; the cap stops hashing megabytes.
+  password: z.string().min(1, 'Enter your password.').max(1024),
+});
+export type TPasswordSignInInput = z.input<typeof ZPasswordSignInInput>;
+export const ZChooseAccountInput = z.object({ kind: z.enum(['staff', 'contact']), id: z.number().int().positive() });

@@ -1,0 +1,74 @@
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema/people';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { listAccounts, type TAccountChoice } from './accounts';
+import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { ZChooseAccountInput, ZPasswordSignInInput, ZStartSignInInput, type TPasswordSignInInput } from './schemas';
+import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
+
+const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
+
+/**
+ * Email-first step. Every address, known or not, gets the same answer so the page cannot
+ * be used to find accounts; SSO buttons are added by the SSO issue from domain rules.
+ */
+export function startSignIn(_ctx: ServiceContext, input: unknown): { email: string; password: boolean } {
+  const { email } = ZStartSignInInput.parse(input);
+  return { email, password: true };
+}
+
+export type TSignInResult = { token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
+
+/** Password step: throttles per IP before hashing, locks after N failures, same cost for unknown emails. */
+export async function signInWithPassword(
+  ctx: ServiceContext,
+  input: TPasswordSignInInput,
+  meta: TSessionMeta,
+): Promise<TSignInResult> {
+  const { email, password } = ZPasswordSignInInput.parse(input);
+  const nowMs = ctx.clock.now().getTime();
+  if (!ctx.rateLimits.passwordPerIp.consume(meta.ip, nowMs)) {
+    throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
+  }
+  const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
+  const hash = user?.passwordHash ?? (await getDummyHash());
+  const ok = await verifyPassword(hash, password);
+  if (!user || !user.passwordHash || user.lockedAt) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
+  if (!ok) {
+    const failed = user.failedAttempts + 1;
+    const lock = failed >= ctx.settings.LOCKOUT_ATTEMPTS;
+    ctx.db
+      .update(users)
+      .set({ failedAttempts: failed, lockedAt: lock ? ctx.clock.now() : null })
+      .where(eq(users.id, user.id))
+      .run();
+    throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
+  }
+  const rehash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
+  ctx.db
+    .update(users)
+    .set({ failedAttempts: 0, ...(rehash ? { passwordHash: rehash } : {}) })
+    .where(eq(users.id, user.id))
+    .run();
+  const accounts = listAccounts(ctx.db, user.id);
+  if (accounts.length === 0) throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
+  const chosen = accounts.length === 1 ? (accounts[0] ?? null) : null;
+  const { token, sessionId } = await createUserSession(ctx, user.id, meta, chosen);
+  return { token, sessionId, accounts, chosen };
+}
+
+/** After sign-in with several accounts (seed 000: "multiple matching accounts"), pick one. */
+export function chooseAccount(ctx: ServiceContext, session: { id: string; userId: number }, input: unknown): TAccountChoice {
+  const want = ZChooseAccountInput.parse(input);
+  const match = listAccounts(ctx.db, session.userId).find((a) => a.kind === want.kind && a.id === want.id);
+  if (!match) throw new AppError('NOT_FOUND', 'That account is not available to you.');
+  setSessionAccount(ctx, session.id, match);
+  return match;
+}
+
+/** Sets a password directly; used by the seed and by the invitation and reset flows. */
+export async function setUserPassword(ctx: ServiceContext, userId: number, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  ctx.db.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, userId)).run();
+}

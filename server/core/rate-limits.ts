@@ -1,0 +1,10 @@
+import { RateLimiter } from './rate-limiter';
+
+/** The process-wide throttles, created once at start (tests make their own). */
+export function createRateLimits() {
+  return {
+    /** Checked before argon2 runs, so one client cannot burn the CPU or lock out many accounts. */
+    passwordPerIp: new RateLimiter(30, 10 * 60_000),
+  };
+}
+export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -1,0 +1,27 @@
+import { events, type TEventRow } from '../../db/schema/events';
+import type { TDb } from '../../db/client';
+import type { ServiceContext } from './context';
+
+export type TTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
+export type TEmit = (topic: string | readonly string[], kind: string, payload: Record<string, unknown>) => void;
+
+/**
+ * Runs `work` in one synchronous SQLite transaction (better-sqlite3 cannot await inside
+ * one), appends the events it emits to the durable log in the same transaction, and
+ * publishes them on the bus only after the commit succeeded.
+ */
+export function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: TEmit) => T): T {
+  const written: TEventRow[] = [];
+  const result = ctx.db.transaction((tx) => {
+    const createdAt = ctx.clock.now();
+    const emit: TEmit = (topic, kind, payload) => {
+      for (const t of typeof topic === 'string' ? [topic] : topic) {
+        const row = tx.insert(events).values({ topic: t, kind, payload, createdAt }).returning().get();
+        written.push(row);
+      }
+    };
+    return work(tx, emit);
+  });
+  ctx.bus.publish(written);
+  return result;
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_PASSWORD } from '../db/seed';
+import { CLIENT_ROOT, startPortico } from './app';
+import { createLogger } from './core/logger';
+import { loadSettings, SettingsError } from './settings';
+
+let settings;
+try {
+  settings = loadSettings();
+} catch (err) {
+  if (err instanceof SettingsError) {
+    console.error(err.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw err;
+}
+const log = createLogger(settings.LOG_LEVEL);
+
+if (!existsSync(join(CLIENT_ROOT, 'index.html'))) {
+  log.info('building the client (first start)…');
+  const { build } = await import('vite');
+  await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+}
+
+const portico = await startPortico(settings, { log });
+const lines = [
+  '',
+  `  Portico is running: ${settings.publicUrl}`,
+  `  tRPC:  ${settings.publicUrl}/trpc  (WebSocket: ${settings.publicUrl.replace(/^http/, 'ws')}/trpc)`,
+  `  SMTP:  ${settings.SMTP_HOST}:${portico.smtpPort}  (mail domain ${settings.MAIL_DOMAIN})`,
+  `  Database: ${settings.DATABASE_PATH}`,
+];
+if (portico.demoSignIns) {
+  lines.push('', `  Demo sign-ins (password "${DEMO_PASSWORD}"):`);
+  for (const s of portico.demoSignIns) lines.push(`    ${s.email.padEnd(30)} ${s.role}`);
+} else {
+  lines.push('', `  Demo sign-ins, if this database was seeded: password "${DEMO_PASSWORD}" (see README).`);
+}
+console.log(lines.join('\n') + '\n');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down');
+    portico.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,38 @@
+import { outbox } from '../../db/schema/outbox';
+import type { TEmit, TTx } from '../core/unit-of-work';
+
+export interface TEmailDraft {
+  providerId: number | null;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export const OUTBOX_TOPIC = 'outbox';
+
+/**
+ * Writes an email into the outbox inside the caller's transaction, so mail is sent if and
+ * only if the change that caused it committed. The delivery worker wakes on the event.
+ */
+export function enqueueEmail(tx: TTx, emit: TEmit, now: Date, draft: TEmailDraft): number {
+  const row = tx
+    .insert(outbox)
+    .values({
+      providerId: draft.providerId,
+      toAddress: draft.to,
+      fromAddress: draft.from,
+      subject: draft.subject,
+      textBody: draft.text,
+      htmlBody: draft.html ?? null,
+      headers: draft.headers ?? {},
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .returning({ id: outbox.id })
+    .get();
+  emit(OUTBOX_TOPIC, 'outbox.queued', { outboxId: row.id });
+  return row.id;
+}

@@ -1,0 +1,22 @@
+import { eq } from 'drizzle-orm';
+import { providers, type TProvider } from '../../db/schema/people';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { unitOfWork } from '../core/unit-of-work';
+import { ZCreateProviderInput, type TCreateProviderInput } from './schemas';
+
+/** Creates an MSP. Only the system (setup, seed, scripts) may do this. */
+export function createProvider(ctx: ServiceContext, input: TCreateProviderInput): TProvider {
+  if (ctx.actor.kind !== 'system') throw new AppError('FORBIDDEN', 'Providers are created by the system.');
+  const data = ZCreateProviderInput.parse(input);
+  return unitOfWork(ctx, (tx) => {
+    if (tx.select().from(providers).where(eq(providers.identifier, data.identifier)).get()) {
+      throw new AppError('CONFLICT', 'That service provider identifier is taken.');
+    }
+    return tx
+      .insert(providers)
+      .values({ ...data, createdAt: ctx.clock.now() })
+      .returning()
+      .get();
+  });
+}

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every setting Portico reads from the environment (and `.env`). Documented in the README. */
+export const ZSettings = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_PATH: z.string().min(1).default('./data/portico.db'),
+  DATA_DIR: z.string().min(1).default('./data/files'),
+  SMTP_PORT: port.default(2525),
+  SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$|^localhost$/i, 'must be a domain name').default('portico.localhost'),
+  MAIL_FROM_NAME: z.string().min(1).default('Portico'),
+  /** smtp://user:pass@host:587 or smtps://…; unset keeps mail in the outbox for staff to read. */
+  SMTP_RELAY_URL: z.url().refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://').optional(),
+  /** 32+ characters; signs Message-IDs and device tokens, and encrypts secrets at rest. */
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  SEED_DEMO: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  LOCKOUT_ATTEMPTS: z.coerce.number().int().min(3).max(100).default(7),
+  WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+});
+export type TSettings = z.infer<typeof ZSettings> & { publicUrl: string; secretKey: string };
+
+export class SettingsError extends Error {}
+
+/** Reads `.env` (if present) under the real environment, validates, and derives defaults. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): TSettings {
+  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile, ...env };
+  // Empty strings mean "unset", as in most .env conventions.
+  for (const k of Object.keys(merged)) if (merged[k] === '') delete merged[k];
+  const parsed = ZSettings.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new SettingsError(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  if (s.NODE_ENV === 'production' && !s.SECRET_KEY) {
+    throw new SettingsError('Invalid settings:\n  SECRET_KEY: required in production (32+ characters)');
+  }
+  const publicUrl = (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/$/, '');
+  // Development falls back to a key derived from the database path so restarts keep tokens valid.
+  const secretKey = s.SECRET_KEY ?? `dev-only-secret-${s.DATABASE_PATH}`.padEnd(32, '.');
+  return { ...s, publicUrl, secretKey };
+}

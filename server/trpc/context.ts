@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { ServiceContext } from '../core/context';
+import { readSessionToken, sessionIdFromToken } from '../auth/session';
+import { describeUserAgent } from '../auth/user-agent';
+
+/** What every tRPC call knows: the base services, who (by cookie) and from where. */
+export interface TRpcContext {
+  base: ServiceContext;
+  sessionId: string | null;
+  ip: string;
+  userAgent: string;
+  transport: 'http' | 'ws';
+  /** HTTP only: queue a Set-Cookie header on the response. */
+  setCookie: (cookie: string) => void;
+}
+
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Called per HTTP request and once per WebSocket connection (the session is re-checked per call). */
+export function createRpcContext(base: ServiceContext, req: IncomingMessage, res: ServerResponse | WebSocket): TRpcContext {
+  const token = readSessionToken(base.settings.publicUrl, req.headers.cookie);
+  const isHttp = 'setHeader' in res;
+  return {
+    base,
+    sessionId: token ? sessionIdFromToken(token) : null,
+    ip: clientIp(req),
+    userAgent: String(req.headers['user-agent'] ?? ''),
+    transport: isHttp ? 'http' : 'ws',
+    setCookie: (cookie) => {
+      if (!isHttp) return;
+      const prev = res.getHeader('Set-Cookie');
+      res.setHeader('Set-Cookie', [...(Array.isArray(prev) ? prev : prev ? [String(prev)] : []), cookie]);
+    },
+  };
+}
+
+export const sessionMetaOf = (ctx: TRpcContext) => ({ ...describeUserAgent(ctx.userAgent), ip: ctx.ip });

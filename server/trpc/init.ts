@@ -1,0 +1,37 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { AppError, type TAppErrorCode } from '../core/app-error';
+import type { TRpcContext } from './context';
+
+const CODE_MAP: Record<TAppErrorCode, TRPCError['code']> = {
+  BAD_INPUT: 'BAD_REQUEST',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  TEMPORARY: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+/** Maps a service's AppError or ZodError to the tRPC error a client sees. */
+export function toTrpcError(err: unknown): TRPCError | null {
+  if (err instanceof AppError) return new TRPCError({ code: CODE_MAP[err.code], message: err.message, cause: err });
+  if (err instanceof ZodError) {
+    const first = err.issues[0];
+    return new TRPCError({ code: 'BAD_REQUEST', message: first ? first.message : 'Invalid input.', cause: err });
+  }
+  return null;
+}
+
+export const t = initTRPC.context<TRpcContext>().create({
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      // Field-level messages so forms can show them next to the field.
+      data: { ...shape.data, stack: undefined, fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined },
+      message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side. Please try again.' : shape.message,
+    };
+  },
+});

@@ -1,0 +1,14 @@
+import { authRouter } from './routers/auth';
+import { liveRouter } from './routers/live';
+import { outboxRouter } from './routers/outbox';
+import { ticketsRouter } from './routers/tickets';
+import { router } from './procedures';
+
+export const appRouter = router({
+  auth: authRouter,
+  live: liveRouter,
+  tickets: ticketsRouter,
+  outbox: outboxRouter,
+});
+
+export type AppRouter = typeof appRouter;

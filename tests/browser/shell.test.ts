@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { DEMO_PASSWORD } from '../../db/seed';
+import { contacts, staffMembers, users } from '../../db/schema/people';
+import { tickets } from '../../db/schema/tickets';
+import { startPortico, type TPortico } from '../../server/app';
+import { actorForAccount } from '../../server/auth/accounts';
+import { withActor } from '../../server/core/context';
+import { loadSettings } from '../../server/settings';
+import { addReply } from '../../server/tickets/add-reply';
+import { launchChromium } from './chromium';
+
+let dir: string;
+let portico: TPortico;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-browser-'));
+  const settings = loadSettings(
+    { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'p.db'), DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent' },
+    '/nonexistent.env',
+  );
+  portico = await startPortico(settings);
+  origin = settings.publicUrl; // http://localhost:<port>, the origin the WebSocket accepts
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portico?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${origin}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+describe('client shell', () => {
+  it('signs a contact in, shows the seeds navigation and a green live indicator', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const csp: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) csp.push(m.text());
+    });
+    await page.goto(`${origin}/`);
+    await page.waitForURL(/\/sign-in$/);
+    await signIn(page, 'primary@acme-dental.test');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Home', 'Tickets', 'Finance', 'Technical']) await expect(nav.getByRole('link', { name })).toBeVisible();
+    const live = page.getByRole('status');
+    await expect.poll(() => live.getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => live.evaluate((el) => getComputedStyle(el.querySelector('.live-dot')!).backgroundColor)).toBe('rgb(21, 128, 61)');
+    await page.getByRole('button', { name: 'Pat Primary' }).click();
+    await expect(page.getByRole('menuitem', { name: 'Account' })).toBeVisible();
+    await expect(page.getByRole('menuitem', { name: 'Sign Out' })).toBeVisible();
+    expect(csp).toEqual([]);
+    await page.close();
+  });
+
+  it('hides Finance and Technical from a Standard contact and fits 390 px', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, 'standard@acme-dental.test');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link', { name: 'Tickets' })).toBeVisible();
+    expect(await nav.getByRole('link', { name: 'Finance' }).count()).toBe(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it('shows a staff reply in the open ticket without reloading', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'standard@acme-dental.test');
+    const db = portico.base.db;
+    const contact = db.select().from(contacts).where(eq(contacts.email, 'standard@acme-dental.test')).get()!;
+    const ticket = db.select().from(tickets).where(eq(tickets.requesterContactId, contact.id)).get()!;
+    await page.goto(`${origin}/tickets/${ticket.id}`);
+    await page.getByRole('heading', { name: new RegExp(`#${ticket.number}`) }).waitFor();
+    await expect.poll(() => page.getByRole('status').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    // Give the thread subscription a moment to be registered on the server.
+    await expect.poll(() => portico.base.bus.listenerCount(`ticket:${ticket.id}`), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    const techUser = db.select().from(users).where(eq(users.email, 'tech@demo-msp.test')).get()!;
+    const tech = db.select().from(staffMembers).where(eq(staffMembers.userId, techUser.id)).get()!;
+    const staffCtx = withActor(portico.base, actorForAccount(db, techUser, { kind: 'staff', id: tech.id })!);
+    addReply(staffCtx, { ticketId: ticket.id, body: 'Live reply from the technician' });
+    addReply(staffCtx, { ticketId: ticket.id, body: 'Secret internal note', internal: true });
+
+    await expect(page.getByText('Live reply from the technician')).toBeVisible({ timeout: 5_000 });
+    expect(await page.getByText('Secret internal note').count()).toBe(0);
+    await page.close();
+  });
+});
