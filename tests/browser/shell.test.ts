@@ -56,13 +56,13 @@ describe('client shell', () => {
     await page.waitForURL(/\/sign-in$/);
     await signIn(page, 'primary@acme-dental.test');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const name of ['Home', 'Tickets', 'Finance', 'Technical']) await expect(nav.getByRole('link', { name })).toBeVisible();
+    for (const name of ['Home', 'Tickets', 'Finance', 'Technical']) await nav.getByRole('link', { name, exact: true }).waitFor();
     const live = page.getByRole('status');
     await expect.poll(() => live.getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
     await expect.poll(() => live.evaluate((el) => getComputedStyle(el.querySelector('.live-dot')!).backgroundColor)).toBe('rgb(21, 128, 61)');
     await page.getByRole('button', { name: 'Pat Primary' }).click();
-    await expect(page.getByRole('menuitem', { name: 'Account' })).toBeVisible();
-    await expect(page.getByRole('menuitem', { name: 'Sign Out' })).toBeVisible();
+    await page.getByRole('menuitem', { name: 'Account' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Sign Out' }).waitFor();
     expect(csp).toEqual([]);
     await page.close();
   });
@@ -71,7 +71,7 @@ describe('client shell', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, 'standard@acme-dental.test');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    await expect(nav.getByRole('link', { name: 'Tickets' })).toBeVisible();
+    await nav.getByRole('link', { name: 'Tickets' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Finance' }).count()).toBe(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -96,7 +96,7 @@ describe('client shell', () => {
     addReply(staffCtx, { ticketId: ticket.id, body: 'Live reply from the technician' });
     addReply(staffCtx, { ticketId: ticket.id, body: 'Secret internal note', internal: true });
 
-    await expect(page.getByText('Live reply from the technician')).toBeVisible({ timeout: 5_000 });
+    await page.getByText('Live reply from the technician').waitFor({ timeout: 5_000 });
     expect(await page.getByText('Secret internal note').count()).toBe(0);
     await page.close();
   });
