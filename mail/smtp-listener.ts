@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { smtpErrorFor } from './smtp-reply';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 
 export interface TRecipientCheck {
@@ -48,9 +49,7 @@ export function createSmtpListener(opts: {
           () => callback(),
           (e: unknown) => {
             opts.log.error({ err: e }, 'inbound mail could not be stored');
-            const err = new Error('4.3.0 Temporary failure, try again later') as Error & { responseCode: number };
-            err.responseCode = 451;
-            callback(err);
+            callback(smtpErrorFor(e));
           },
         );
       });

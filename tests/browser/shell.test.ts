@@ -101,3 +101,17 @@ describe('client shell', () => {
     await page.close();
   });
 });
+
+describe('live indicator', () => {
+  it('shows when the live connection drops and turns green again when it comes back', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'technical@northwind.test');
+    const live = page.getByRole('status');
+    await expect.poll(() => live.getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    for (const client of portico.web.wss.clients) client.terminate();
+    await expect.poll(() => live.getAttribute('data-state'), { timeout: 10_000 }).toBe('offline');
+    expect(await live.textContent()).toContain('Offline');
+    await expect.poll(() => live.getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await page.close();
+  });
+});
