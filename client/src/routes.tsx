@@ -8,6 +8,7 @@ const Tickets = lazy(() => import('./features/tickets/tickets-page'));
 const Ticket = lazy(() => import('./features/tickets/ticket-page'));
 const OutgoingMail = lazy(() => import('./features/staff/outgoing-mail-page'));
 const Placeholder = lazy(() => import('./features/placeholder/placeholder-page'));
+const Account = lazy(() => import('./features/account/account-page'));
 const NotFound = lazy(() => import('./features/placeholder/not-found-page'));
 
 export function AppRoutes() {
@@ -20,7 +21,7 @@ export function AppRoutes() {
         <Route path="/tickets/:id" component={Ticket} />
         <Route path="/finance" component={() => <Placeholder title="Finance" />} />
         <Route path="/technical" component={() => <Placeholder title="Technical" />} />
-        <Route path="/account" component={() => <Placeholder title="Account" />} />
+        <Route path="/account" component={Account} />
         <Route path="/staff/outgoing-mail" component={OutgoingMail} />
         <Route path="*" component={NotFound} />
       </Route>

@@ -13,6 +13,8 @@ export interface TRpcContext {
   transport: 'http' | 'ws';
   /** HTTP only: queue a Set-Cookie header on the response. */
   setCookie: (cookie: string) => void;
+  /** WebSocket only: close this connection (its session ended). */
+  closeConnection: () => void;
 }
 
 export function clientIp(req: IncomingMessage): string {
@@ -29,6 +31,9 @@ export function createRpcContext(base: ServiceContext, req: IncomingMessage, res
     ip: clientIp(req),
     userAgent: String(req.headers['user-agent'] ?? ''),
     transport: isHttp ? 'http' : 'ws',
+    closeConnection: () => {
+      if (!isHttp) setTimeout(() => res.close(4001, 'Session ended'), 250).unref();
+    },
     setCookie: (cookie) => {
       if (!isHttp) return;
       const prev = res.getHeader('Set-Cookie');

@@ -1,3 +1,4 @@
+import { accountRouter } from './routers/account';
 import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { outboxRouter } from './routers/outbox';
@@ -6,6 +7,7 @@ import { router } from './procedures';
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   live: liveRouter,
   tickets: ticketsRouter,
   outbox: outboxRouter,

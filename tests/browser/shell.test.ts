@@ -1,49 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { DEMO_PASSWORD } from '../../db/seed';
 import { contacts, staffMembers, users } from '../../db/schema/people';
 import { tickets } from '../../db/schema/tickets';
-import { startPortico, type TPortico } from '../../server/app';
+import type { TPortico } from '../../server/app';
 import { actorForAccount } from '../../server/auth/accounts';
 import { withActor } from '../../server/core/context';
-import { loadSettings } from '../../server/settings';
 import { addReply } from '../../server/tickets/add-reply';
-import { launchChromium } from './chromium';
+import { signIn, startPortalFixture, type TPortalFixture } from './portal-fixture';
 
-let dir: string;
+let fx: TPortalFixture;
 let portico: TPortico;
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'portico-browser-'));
-  const settings = loadSettings(
-    { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'p.db'), DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent' },
-    '/nonexistent.env',
-  );
-  portico = await startPortico(settings);
-  origin = settings.publicUrl; // http://localhost:<port>, the origin the WebSocket accepts
-  browser = await launchChromium();
+  fx = await startPortalFixture();
+  ({ portico, browser, origin } = fx);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await portico?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${origin}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
+afterAll(() => fx?.stop());
 
 describe('client shell', () => {
   it('signs a contact in, shows the seeds navigation and a green live indicator', async () => {
@@ -54,7 +29,7 @@ describe('client shell', () => {
     });
     await page.goto(`${origin}/`);
     await page.waitForURL(/\/sign-in$/);
-    await signIn(page, 'primary@acme-dental.test');
+    await signIn(page, origin, 'primary@acme-dental.test');
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const name of ['Home', 'Tickets', 'Finance', 'Technical']) await nav.getByRole('link', { name, exact: true }).waitFor();
     const live = page.getByRole('status');
@@ -69,7 +44,7 @@ describe('client shell', () => {
 
   it('hides Finance and Technical from a Standard contact and fits 390 px', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await signIn(page, 'standard@acme-dental.test');
+    await signIn(page, origin, 'standard@acme-dental.test');
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Tickets' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Finance' }).count()).toBe(0);
@@ -80,7 +55,7 @@ describe('client shell', () => {
 
   it('shows a staff reply in the open ticket without reloading', async () => {
     const page = await browser.newPage();
-    await signIn(page, 'standard@acme-dental.test');
+    await signIn(page, origin, 'standard@acme-dental.test');
     const db = portico.base.db;
     const contact = db.select().from(contacts).where(eq(contacts.email, 'standard@acme-dental.test')).get()!;
     const ticket = db.select().from(tickets).where(eq(tickets.requesterContactId, contact.id)).get()!;
@@ -105,7 +80,7 @@ describe('client shell', () => {
 describe('live indicator', () => {
   it('shows when the live connection drops and turns green again when it comes back', async () => {
     const page = await browser.newPage();
-    await signIn(page, 'technical@northwind.test');
+    await signIn(page, origin, 'technical@northwind.test');
     const live = page.getByRole('status');
     await expect.poll(() => live.getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
     for (const client of portico.web.wss.clients) client.terminate();

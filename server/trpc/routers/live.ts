@@ -16,6 +16,11 @@ export const liveRouter = router({
       const topics = [sessionTopic(ctx.session.id), userTopic(ctx.session.userId)];
       for await (const e of followTopics(ctx.svc, topics, input?.lastEventId, signal)) {
         yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
+        if (e.kind === 'session.ended' && e.topic === sessionTopic(ctx.session.id)) {
+          // The tab has been told; now drop the socket so nothing else flows to a dead session.
+          ctx.closeConnection();
+          return;
+        }
       }
     }),
 });

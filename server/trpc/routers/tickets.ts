@@ -1,5 +1,6 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { sessionTopic } from '../../auth/topics';
 import { followTopics } from '../../core/event-stream';
 import { addReply } from '../../tickets/add-reply';
 import { createTicket } from '../../tickets/create-ticket';
@@ -21,8 +22,10 @@ export const ticketsRouter = router({
     .input(ZTicketIdInput.extend({ lastEventId: z.coerce.number().int().nonnegative().nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const ticket = loadVisibleTicket(ctx.svc.db, ctx.actor, input.ticketId);
-      const topics = [ticketTopic(ticket.id), ...(ctx.actor.kind === 'staff' ? [ticketStaffTopic(ticket.id)] : [])];
+      const ended = sessionTopic(ctx.session.id);
+      const topics = [ticketTopic(ticket.id), ...(ctx.actor.kind === 'staff' ? [ticketStaffTopic(ticket.id)] : []), ended];
       for await (const e of followTopics(ctx.svc, topics, input.lastEventId, signal)) {
+        if (e.topic === ended) return; // the session ended: stop streaming to it
         yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
       }
     }),
