@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { sessions } from '../../db/schema/sessions';
+import { sessions, type TSessionRow } from '../../db/schema/sessions';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { endSession } from './end-session';
@@ -24,15 +24,21 @@ export function listActiveSessions(ctx: ServiceContext, current: { id: string; u
     .all()
     .filter((s) => s.absoluteExpiresAt.getTime() > now && now - s.lastActiveAt.getTime() < idleMs)
     .sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime())
-    .map((s) => ({
-      ref: refOf(s.id),
-      current: s.id === current.id,
-      deviceClass: s.deviceClass,
-      browser: s.browser,
-      ip: s.ip,
-      createdAt: s.createdAt,
-      lastActiveAt: s.lastActiveAt,
-    }));
+    .map((s) => ({ ...summarizeSession(s), current: s.id === current.id }));
+}
+
+export type TSessionSummary = ReturnType<typeof summarizeSession>;
+
+/** What a user may see of a session: never its id. */
+export function summarizeSession(s: TSessionRow) {
+  return {
+    ref: refOf(s.id),
+    deviceClass: s.deviceClass,
+    browser: s.browser,
+    ip: s.ip,
+    createdAt: s.createdAt,
+    lastActiveAt: s.lastActiveAt,
+  };
 }
 
 /** "End session" on another of the user's own sessions; its open tabs are told at once. */

@@ -9,3 +9,7 @@ export const ZPasswordSignInInput = z.object({
 });
 export type TPasswordSignInInput = z.input<typeof ZPasswordSignInInput>;
 export const ZChooseAccountInput = z.object({ kind: z.enum(['staff', 'contact']), id: z.number().int().positive() });
+export const ZContinueAfterLimitInput = z.object({
+  pendingToken: z.string().regex(/^[a-z2-7]{32}$/, 'This sign-in has expired. Please sign in again.'),
+  sessionRef: z.string().regex(/^[a-f0-9]{16}$/, 'Choose a session to end.'),
+});

@@ -4,7 +4,10 @@ import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { listAccounts, type TAccountChoice } from './accounts';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
-import { ZChooseAccountInput, ZPasswordSignInInput, ZStartSignInInput, type TPasswordSignInInput } from './schemas';
+import { ZChooseAccountInput, ZContinueAfterLimitInput, ZPasswordSignInInput, ZStartSignInInput, type TPasswordSignInInput } from './schemas';
+import { summarizeSession, type TSessionSummary } from './active-sessions';
+import { endSession } from './end-session';
+import { sessionLimitFor, sessionsInBucket } from './session-limits';
 import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
 
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
@@ -18,7 +21,9 @@ export function startSignIn(_ctx: ServiceContext, input: unknown): { email: stri
   return { email, password: true };
 }
 
-export type TSignInResult = { token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
+export type TSignedIn = { kind: 'signed-in'; token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
+export type TSessionLimitReached = { kind: 'session-limit'; pendingToken: string; sessions: TSessionSummary[] };
+export type TSignInResult = TSignedIn | TSessionLimitReached;
 
 /** Password step: throttles per IP before hashing, locks after N failures, same cost for unknown emails. */
 export async function signInWithPassword(
@@ -51,11 +56,40 @@ export async function signInWithPassword(
     .set({ failedAttempts: 0, ...(rehash ? { passwordHash: rehash } : {}) })
     .where(eq(users.id, user.id))
     .run();
-  const accounts = listAccounts(ctx.db, user.id);
-  if (accounts.length === 0) throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
+  if (listAccounts(ctx.db, user.id).length === 0) {
+    throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
+  }
+  const existing = sessionsInBucket(ctx, user.id, meta.deviceClass);
+  if (existing.length >= sessionLimitFor(ctx, meta.deviceClass)) {
+    // Seed 001 "Too many active sessions": the user ends one to continue, or cancels.
+    const pendingToken = ctx.rateLimits.pendingSignIns.create(user.id, meta, nowMs);
+    return { kind: 'session-limit', pendingToken, sessions: existing.map(summarizeSession) };
+  }
+  return openSession(ctx, user.id, meta);
+}
+
+async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMeta): Promise<TSignedIn> {
+  const accounts = listAccounts(ctx.db, userId);
   const chosen = accounts.length === 1 ? (accounts[0] ?? null) : null;
-  const { token, sessionId } = await createUserSession(ctx, user.id, meta, chosen);
-  return { token, sessionId, accounts, chosen };
+  const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen);
+  return { kind: 'signed-in', token, sessionId, accounts, chosen };
+}
+
+/** Second half of "Too many active sessions": end the chosen session, then sign in. */
+export async function continueAfterSessionLimit(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
+  const { pendingToken, sessionRef } = ZContinueAfterLimitInput.parse(input);
+  const nowMs = ctx.clock.now().getTime();
+  const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, nowMs);
+  if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
+  const existing = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
+  const target = existing.find((s) => summarizeSession(s).ref === sessionRef);
+  if (target) endSession(ctx, target.id, 'ended_elsewhere');
+  const left = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
+  if (left.length >= sessionLimitFor(ctx, pending.meta.deviceClass)) {
+    return { kind: 'session-limit', pendingToken, sessions: left.map(summarizeSession) };
+  }
+  ctx.rateLimits.pendingSignIns.consume(pendingToken);
+  return openSession(ctx, pending.userId, pending.meta);
 }
 
 /** After sign-in with several accounts (seed 000: "multiple matching accounts"), pick one. */

@@ -1,3 +1,4 @@
+import { PendingSignIns } from '../auth/pending-sign-ins';
 import { RateLimiter } from './rate-limiter';
 
 /** The process-wide throttles, created once at start (tests make their own). */
@@ -5,6 +6,8 @@ export function createRateLimits() {
   return {
     /** Checked before argon2 runs, so one client cannot burn the CPU or lock out many accounts. */
     passwordPerIp: new RateLimiter(30, 10 * 60_000),
+    /** Sign-ins waiting on a step after the password (session limit, second factor). */
+    pendingSignIns: new PendingSignIns(),
   };
 }
 export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -1,20 +1,30 @@
 import { getCurrentUser } from '../../auth/current-user';
 import { endSession } from '../../auth/end-session';
 import { serializeSessionCookie } from '../../auth/session';
-import { chooseAccount, signInWithPassword, startSignIn } from '../../auth/sign-in';
-import { ZChooseAccountInput, ZPasswordSignInInput, ZStartSignInInput } from '../../auth/schemas';
-import { sessionMetaOf } from '../context';
+import { chooseAccount, continueAfterSessionLimit, signInWithPassword, startSignIn, type TSignInResult } from '../../auth/sign-in';
+import { ZChooseAccountInput, ZContinueAfterLimitInput, ZPasswordSignInInput, ZStartSignInInput } from '../../auth/schemas';
+import { sessionMetaOf, type TRpcContext } from '../context';
 import { publicProcedure, router, sessionProcedure } from '../procedures';
+
+/** Sets the cookie for a new session; the token never appears in a response body. */
+function respond(ctx: TRpcContext, result: TSignInResult) {
+  if (result.kind === 'session-limit') return result;
+  const { publicUrl, SESSION_ABSOLUTE_HOURS } = ctx.base.settings;
+  ctx.setCookie(serializeSessionCookie(publicUrl, result.token, SESSION_ABSOLUTE_HOURS * 3600));
+  return { kind: result.kind, accounts: result.accounts, chosen: result.chosen };
+}
 
 export const authRouter = router({
   start: publicProcedure.input(ZStartSignInInput).mutation(({ ctx, input }) => startSignIn(ctx.svc, input)),
 
-  signInWithPassword: publicProcedure.input(ZPasswordSignInInput).mutation(async ({ ctx, input }) => {
-    const result = await signInWithPassword(ctx.svc, input, sessionMetaOf(ctx));
-    const { publicUrl, SESSION_ABSOLUTE_HOURS } = ctx.svc.settings;
-    ctx.setCookie(serializeSessionCookie(publicUrl, result.token, SESSION_ABSOLUTE_HOURS * 3600));
-    return { accounts: result.accounts, chosen: result.chosen };
-  }),
+  signInWithPassword: publicProcedure
+    .input(ZPasswordSignInInput)
+    .mutation(async ({ ctx, input }) => respond(ctx, await signInWithPassword(ctx.svc, input, sessionMetaOf(ctx)))),
+
+  /** "Too many active sessions": end one of them and continue signing in. */
+  continueAfterSessionLimit: publicProcedure
+    .input(ZContinueAfterLimitInput)
+    .mutation(async ({ ctx, input }) => respond(ctx, await continueAfterSessionLimit(ctx.svc, input))),
 
   chooseAccount: sessionProcedure
     .input(ZChooseAccountInput)

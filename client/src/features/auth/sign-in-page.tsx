@@ -2,13 +2,17 @@ import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
 
-type TAccount = Awaited<ReturnType<typeof trpc.auth.signInWithPassword.mutate>>['accounts'][number];
+type TResult = Awaited<ReturnType<typeof trpc.auth.signInWithPassword.mutate>>;
+type TAccount = Extract<TResult, { kind: 'signed-in' }>['accounts'][number];
+type TLimit = Extract<TResult, { kind: 'session-limit' }>;
+const DEVICE = { desktop: 'Desktop', tablet: 'Tablet', mobile: 'Mobile' } as const;
 const REMEMBER_KEY = 'portico.rememberedEmail';
 
 /** Email-first sign-in (seed 002): Email address → Continue → Password → Sign in → choose account. */
 export default function SignInPage() {
   const remembered = localStorage.getItem(REMEMBER_KEY) ?? '';
-  const [step, setStep] = createSignal<'email' | 'password' | 'choose'>('email');
+  const [step, setStep] = createSignal<'email' | 'password' | 'choose' | 'limit'>('email');
+  const [limit, setLimit] = createSignal<TLimit | null>(null);
   const [email, setEmail] = createSignal(remembered);
   const [remember, setRemember] = createSignal(!!remembered);
   const [password, setPassword] = createSignal('');
@@ -50,11 +54,26 @@ export default function SignInPage() {
     void run(async () => {
       const res = await trpc.auth.signInWithPassword.mutate({ email: email(), password: password() });
       setPassword('');
-      if (res.chosen) return enter();
-      setAccounts(res.accounts);
-      setStep('choose');
+      await afterPassword(res);
     });
   };
+
+  const afterPassword = async (res: TResult) => {
+    if (res.kind === 'session-limit') {
+      setLimit(res);
+      setStep('limit');
+      return;
+    }
+    if (res.chosen) return enter();
+    setAccounts(res.accounts);
+    setStep('choose');
+  };
+
+  const endAndContinue = (ref: string) =>
+    void run(async () => {
+      const res = await trpc.auth.continueAfterSessionLimit.mutate({ pendingToken: limit()!.pendingToken, sessionRef: ref });
+      await afterPassword(res);
+    });
 
   const choose = (a: TAccount) =>
     void run(async () => {
@@ -95,6 +114,25 @@ export default function SignInPage() {
               <button type="submit" class="primary" disabled={busy()}>Sign in</button>
               <p><a href="/forgot-password">Forgot password?</a></p>
             </form>
+          </Match>
+          <Match when={step() === 'limit'}>
+            <h2>Too many active sessions</h2>
+            <p class="muted">You are signed in on too many devices. End one of these sessions to continue, or cancel.</p>
+            <ul class="rows">
+              <For each={limit()?.sessions}>
+                {(s) => (
+                  <li>
+                    <strong>{DEVICE[s.deviceClass]} · {s.browser}</strong>{' '}
+                    <span class="muted">{s.ip} · last active {new Date(s.lastActiveAt).toLocaleString()}</span>{' '}
+                    <button type="button" disabled={busy()} onClick={() => endAndContinue(s.ref)}
+                      aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, last active ${new Date(s.lastActiveAt).toLocaleString()}`}>
+                      End session
+                    </button>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <button type="button" onClick={() => { setLimit(null); setStep('email'); }}>Cancel</button>
           </Match>
           <Match when={step() === 'choose'}>
             <h2>Choose an account</h2>
