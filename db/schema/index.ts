@@ -3,3 +3,4 @@ export * from './tickets';
 export * from './events';
 export * from './outbox';
 export * from './sessions';
+export * from './two-factor';

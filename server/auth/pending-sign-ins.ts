@@ -10,6 +10,8 @@ export interface TPendingSignIn {
   userId: number;
   meta: TSessionMeta;
   expiresAt: number;
+  /** Whether the second factor has been passed (or is not needed). */
+  secondFactorDone: boolean;
 }
 
 const TTL_MS = 5 * 60_000;
@@ -17,10 +19,10 @@ const TTL_MS = 5 * 60_000;
 export class PendingSignIns {
   private readonly byHash = new Map<string, TPendingSignIn>();
 
-  create(userId: number, meta: TSessionMeta, nowMs: number): string {
+  create(userId: number, meta: TSessionMeta, nowMs: number, secondFactorDone: boolean): string {
     if (this.byHash.size > 10_000) this.prune(nowMs);
     const token = generateToken();
-    this.byHash.set(hashToken(token), { userId, meta, expiresAt: nowMs + TTL_MS });
+    this.byHash.set(hashToken(token), { userId, meta, expiresAt: nowMs + TTL_MS, secondFactorDone });
     return token;
   }
 

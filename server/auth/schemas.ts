@@ -13,3 +13,9 @@ export const ZContinueAfterLimitInput = z.object({
   pendingToken: z.string().regex(/^[a-z2-7]{32}$/, 'This sign-in has expired. Please sign in again.'),
   sessionRef: z.string().regex(/^[a-f0-9]{16}$/, 'Choose a session to end.'),
 });
+export const ZTwoFactorInput = z.object({
+  pendingToken: z.string().regex(/^[a-z2-7]{32}$/, 'This sign-in has expired. Please sign in again.'),
+  method: z.enum(['totp', 'recovery']),
+  code: z.string().trim().min(6, 'Enter the code.').max(20),
+});
+export const ZTotpCodeInput = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code.') });

@@ -4,10 +4,11 @@ import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { listAccounts, type TAccountChoice } from './accounts';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
-import { ZChooseAccountInput, ZContinueAfterLimitInput, ZPasswordSignInInput, ZStartSignInInput, type TPasswordSignInInput } from './schemas';
+import { ZChooseAccountInput, ZContinueAfterLimitInput, ZTwoFactorInput, ZPasswordSignInInput, ZStartSignInInput, type TPasswordSignInInput } from './schemas';
 import { summarizeSession, type TSessionSummary } from './active-sessions';
 import { endSession } from './end-session';
 import { sessionLimitFor, sessionsInBucket } from './session-limits';
+import { hasTotp, useRecoveryCode, verifyTotp } from './totp';
 import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
 
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
@@ -23,7 +24,8 @@ export function startSignIn(_ctx: ServiceContext, input: unknown): { email: stri
 
 export type TSignedIn = { kind: 'signed-in'; token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
 export type TSessionLimitReached = { kind: 'session-limit'; pendingToken: string; sessions: TSessionSummary[] };
-export type TSignInResult = TSignedIn | TSessionLimitReached;
+export type TTwoFactorNeeded = { kind: 'two-factor'; pendingToken: string; methods: ('totp' | 'recovery')[] };
+export type TSignInResult = TSignedIn | TSessionLimitReached | TTwoFactorNeeded;
 
 /** Password step: throttles per IP before hashing, locks after N failures, same cost for unknown emails. */
 export async function signInWithPassword(
@@ -59,20 +61,49 @@ export async function signInWithPassword(
   if (listAccounts(ctx.db, user.id).length === 0) {
     throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
   }
-  const existing = sessionsInBucket(ctx, user.id, meta.deviceClass);
-  if (existing.length >= sessionLimitFor(ctx, meta.deviceClass)) {
-    // Seed 001 "Too many active sessions": the user ends one to continue, or cancels.
-    const pendingToken = ctx.rateLimits.pendingSignIns.create(user.id, meta, nowMs);
-    return { kind: 'session-limit', pendingToken, sessions: existing.map(summarizeSession) };
+  if (hasTotp(ctx, user.id)) {
+    const pendingToken = ctx.rateLimits.pendingSignIns.create(user.id, meta, nowMs, false);
+    return { kind: 'two-factor', pendingToken, methods: ['totp', 'recovery'] };
   }
-  return openSession(ctx, user.id, meta);
+  return afterAllFactors(ctx, user.id, meta, null, false);
 }
 
-async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMeta): Promise<TSignedIn> {
+/** Session limit check, then the session. `pendingToken` is reused when the limit asks for a choice. */
+async function afterAllFactors(
+  ctx: ServiceContext,
+  userId: number,
+  meta: TSessionMeta,
+  pendingToken: string | null,
+  twoFactorVerified: boolean,
+): Promise<TSignInResult> {
+  const existing = sessionsInBucket(ctx, userId, meta.deviceClass);
+  if (existing.length >= sessionLimitFor(ctx, meta.deviceClass)) {
+    // Seed 001 "Too many active sessions": the user ends one to continue, or cancels.
+    const token = pendingToken ?? ctx.rateLimits.pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), true);
+    return { kind: 'session-limit', pendingToken: token, sessions: existing.map(summarizeSession) };
+  }
+  if (pendingToken) ctx.rateLimits.pendingSignIns.consume(pendingToken);
+  return openSession(ctx, userId, meta, twoFactorVerified);
+}
+
+async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMeta, twoFactorVerified: boolean): Promise<TSignedIn> {
   const accounts = listAccounts(ctx.db, userId);
   const chosen = accounts.length === 1 ? (accounts[0] ?? null) : null;
-  const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen);
+  const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen, twoFactorVerified);
   return { kind: 'signed-in', token, sessionId, accounts, chosen };
+}
+
+/** The two-factor step (seed 002): a code from the authenticator app, or a recovery code. */
+export async function completeTwoFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
+  const { pendingToken, method, code } = ZTwoFactorInput.parse(input);
+  const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, ctx.clock.now().getTime());
+  if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
+  if (!pending.secondFactorDone) {
+    if (method === 'totp') verifyTotp(ctx, pending.userId, code);
+    else useRecoveryCode(ctx, pending.userId, code);
+    pending.secondFactorDone = true;
+  }
+  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, true);
 }
 
 /** Second half of "Too many active sessions": end the chosen session, then sign in. */
@@ -80,16 +111,11 @@ export async function continueAfterSessionLimit(ctx: ServiceContext, input: unkn
   const { pendingToken, sessionRef } = ZContinueAfterLimitInput.parse(input);
   const nowMs = ctx.clock.now().getTime();
   const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, nowMs);
-  if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
+  if (!pending || !pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   const existing = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
   const target = existing.find((s) => summarizeSession(s).ref === sessionRef);
   if (target) endSession(ctx, target.id, 'ended_elsewhere');
-  const left = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
-  if (left.length >= sessionLimitFor(ctx, pending.meta.deviceClass)) {
-    return { kind: 'session-limit', pendingToken, sessions: left.map(summarizeSession) };
-  }
-  ctx.rateLimits.pendingSignIns.consume(pendingToken);
-  return openSession(ctx, pending.userId, pending.meta);
+  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, hasTotp(ctx, pending.userId));
 }
 
 /** After sign-in with several accounts (seed 000: "multiple matching accounts"), pick one. */

@@ -6,6 +6,8 @@ export function createRateLimits() {
   return {
     /** Checked before argon2 runs, so one client cannot burn the CPU or lock out many accounts. */
     passwordPerIp: new RateLimiter(30, 10 * 60_000),
+    /** Wrong second-factor codes per user: 5 per 15 minutes. */
+    totpPerUser: new RateLimiter(5, 15 * 60_000),
     /** Sign-ins waiting on a step after the password (session limit, second factor). */
     pendingSignIns: new PendingSignIns(),
   };

@@ -3,11 +3,13 @@ import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { outboxRouter } from './routers/outbox';
 import { ticketsRouter } from './routers/tickets';
+import { twoFactorRouter } from './routers/two-factor';
 import { router } from './procedures';
 
 export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
+  twoFactor: twoFactorRouter,
   live: liveRouter,
   tickets: ticketsRouter,
   outbox: outboxRouter,

@@ -17,6 +17,8 @@ const ENDED: Record<string, string> = {
 export function Layout(props: RouteSectionProps) {
   const navigate = useNavigate();
   const [menuOpen, setMenuOpen] = createSignal(false);
+  // Our own Sign Out also ends the session; that event must not race our own navigation.
+  let signingOut = false;
 
   createEffect(() => {
     if (me.state === 'ready' && (!me() || !me()!.account)) navigate('/sign-in', { replace: true });
@@ -28,7 +30,7 @@ export function Layout(props: RouteSectionProps) {
     const sub = trpc.live.session.subscribe(undefined, {
       onData: (e) => {
         const ev = 'data' in e ? e.data : e;
-        if (ev.kind === 'session.ended') {
+        if (ev.kind === 'session.ended' && !signingOut) {
           const reason = String((ev.payload as { reason?: string }).reason ?? 'expired');
           sessionStorage.setItem('portico.notice', ENDED[reason] ?? ENDED.expired!);
           location.assign('/sign-in');
@@ -39,6 +41,7 @@ export function Layout(props: RouteSectionProps) {
   });
 
   const signOut = async () => {
+    signingOut = true;
     await trpc.auth.signOut.mutate().catch(() => undefined);
     await refetchMe();
     location.assign('/sign-in');

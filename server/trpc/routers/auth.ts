@@ -1,14 +1,14 @@
 import { getCurrentUser } from '../../auth/current-user';
 import { endSession } from '../../auth/end-session';
 import { serializeSessionCookie } from '../../auth/session';
-import { chooseAccount, continueAfterSessionLimit, signInWithPassword, startSignIn, type TSignInResult } from '../../auth/sign-in';
-import { ZChooseAccountInput, ZContinueAfterLimitInput, ZPasswordSignInInput, ZStartSignInInput } from '../../auth/schemas';
+import { chooseAccount, completeTwoFactor, continueAfterSessionLimit, signInWithPassword, startSignIn, type TSignInResult } from '../../auth/sign-in';
+import { ZChooseAccountInput, ZContinueAfterLimitInput, ZTwoFactorInput, ZPasswordSignInInput, ZStartSignInInput } from '../../auth/schemas';
 import { sessionMetaOf, type TRpcContext } from '../context';
 import { publicProcedure, router, sessionProcedure } from '../procedures';
 
 /** Sets the cookie for a new session; the token never appears in a response body. */
 function respond(ctx: TRpcContext, result: TSignInResult) {
-  if (result.kind === 'session-limit') return result;
+  if (result.kind !== 'signed-in') return result;
   const { publicUrl, SESSION_ABSOLUTE_HOURS } = ctx.base.settings;
   ctx.setCookie(serializeSessionCookie(publicUrl, result.token, SESSION_ABSOLUTE_HOURS * 3600));
   return { kind: result.kind, accounts: result.accounts, chosen: result.chosen };
@@ -22,6 +22,11 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => respond(ctx, await signInWithPassword(ctx.svc, input, sessionMetaOf(ctx)))),
 
   /** "Too many active sessions": end one of them and continue signing in. */
+  /** Second step: an authenticator app code or a recovery code. */
+  completeTwoFactor: publicProcedure
+    .input(ZTwoFactorInput)
+    .mutation(async ({ ctx, input }) => respond(ctx, await completeTwoFactor(ctx.svc, input))),
+
   continueAfterSessionLimit: publicProcedure
     .input(ZContinueAfterLimitInput)
     .mutation(async ({ ctx, input }) => respond(ctx, await continueAfterSessionLimit(ctx.svc, input))),

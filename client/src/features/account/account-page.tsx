@@ -1,5 +1,6 @@
 import { me } from '../../lib/session';
 import { ActiveSessions } from './active-sessions';
+import { TwoFactorSection } from './two-factor-section';
 
 /** [Your name] > Account. Profile, password and 2FA sections arrive with their issues. */
 export default function AccountPage() {
@@ -10,6 +11,7 @@ export default function AccountPage() {
         <h2 id="profile-title">Profile</h2>
         <p>{me()?.user.name} · {me()?.user.email}</p>
       </section>
+      <TwoFactorSection />
       <ActiveSessions />
     </>
   );

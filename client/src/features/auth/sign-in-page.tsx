@@ -11,7 +11,10 @@ const REMEMBER_KEY = 'portico.rememberedEmail';
 /** Email-first sign-in (seed 002): Email address → Continue → Password → Sign in → choose account. */
 export default function SignInPage() {
   const remembered = localStorage.getItem(REMEMBER_KEY) ?? '';
-  const [step, setStep] = createSignal<'email' | 'password' | 'choose' | 'limit'>('email');
+  const [step, setStep] = createSignal<'email' | 'password' | 'choose' | 'limit' | 'two-factor'>('email');
+  const [pendingToken, setPendingToken] = createSignal('');
+  const [useRecovery, setUseRecovery] = createSignal(false);
+  const [code, setCode] = createSignal('');
   const [limit, setLimit] = createSignal<TLimit | null>(null);
   const [email, setEmail] = createSignal(remembered);
   const [remember, setRemember] = createSignal(!!remembered);
@@ -64,9 +67,27 @@ export default function SignInPage() {
       setStep('limit');
       return;
     }
+    if (res.kind === 'two-factor') {
+      setPendingToken(res.pendingToken);
+      setStep('two-factor');
+      return;
+    }
     if (res.chosen) return enter();
     setAccounts(res.accounts);
     setStep('choose');
+  };
+
+  const submitCode = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const res = await trpc.auth.completeTwoFactor.mutate({
+        pendingToken: pendingToken(),
+        method: useRecovery() ? 'recovery' : 'totp',
+        code: code(),
+      });
+      setCode('');
+      await afterPassword(res);
+    });
   };
 
   const endAndContinue = (ref: string) =>
@@ -114,6 +135,29 @@ export default function SignInPage() {
               <button type="submit" class="primary" disabled={busy()}>Sign in</button>
               <p><a href="/forgot-password">Forgot password?</a></p>
             </form>
+          </Match>
+          <Match when={step() === 'two-factor'}>
+            <h2>Two-Factor Authentication</h2>
+            <form onSubmit={submitCode} aria-busy={busy()}>
+              <Show
+                when={useRecovery()}
+                fallback={
+                  <>
+                    <label for="totp-code">Enter the 6-digit code from your authenticator app</label>
+                    <input id="totp-code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
+                  </>
+                }
+              >
+                <label for="recovery-code">Recovery code</label>
+                <input id="recovery-code" autocomplete="off" required value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
+              </Show>
+              <button type="submit" class="primary" disabled={busy()}>Verify</button>
+            </form>
+            <p>
+              <button type="button" class="link" onClick={() => { setUseRecovery(!useRecovery()); setCode(''); }}>
+                {useRecovery() ? 'Use your authenticator app' : 'Use a recovery code'}
+              </button>
+            </p>
           </Match>
           <Match when={step() === 'limit'}>
             <h2>Too many active sessions</h2>

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
+import QRCode from 'qrcode';
+import { users } from '../../db/schema/people';
+import { recoveryCodes, totpCredentials } from '../../db/schema/two-factor';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { open, seal } from '../core/secret-box';
+import { constantTimeEqual, hashToken } from './tokens';
+
+const STEP_SECONDS = 30;
+const DIGITS = 6;
+const WRONG_CODE = 'That code did not work. Check your authenticator app and try again.';
+
+/** True when the user has a confirmed authenticator app. */
+export function hasTotp(ctx: ServiceContext, userId: number): boolean {
+  const row = ctx.db.select({ c: totpCredentials.confirmedAt }).from(totpCredentials).where(eq(totpCredentials.userId, userId)).get();
+  return !!row?.c;
+}
+
+/** Starts setup: a new random key (kept encrypted, unconfirmed), its otpauth URI and a QR code. */
+export async function beginTotpSetup(ctx: ServiceContext, userId: number) {
+  const user = ctx.db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new AppError('NOT_FOUND', 'Account not found.');
+  if (hasTotp(ctx, userId)) throw new AppError('CONFLICT', 'Two-factor authentication is already on.');
+  const key = new Uint8Array(randomBytes(20));
+  const encryptedKey = seal(ctx.settings.secretKey, key);
+  ctx.db
+    .insert(totpCredentials)
+    .values({ userId, encryptedKey, createdAt: ctx.clock.now() })
+    .onConflictDoUpdate({ target: totpCredentials.userId, set: { encryptedKey, lastUsedStep: 0, createdAt: ctx.clock.now() } })
+    .run();
+  const uri = createTOTPKeyURI('Portico', user.email, key, STEP_SECONDS, DIGITS);
+  return { key: encodeBase32UpperCaseNoPadding(key), uri, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }) };
+}
+
+/** Finds the step a code belongs to (one step of drift either way), or null. */
+function matchStep(key: Uint8Array, code: string, nowMs: number): number | null {
+  const step = Math.floor(nowMs / 1000 / STEP_SECONDS);
+  for (const s of [step, step - 1, step + 1]) {
+    if (constantTimeEqual(generateHOTP(key, BigInt(s), DIGITS), code)) return s;
+  }
+  return null;
+}
+
+/**
+ * Checks a 6-digit code: throttled (5 wrong per 15 minutes), never the same step twice.
+ * Records the accepted step so a code seen over someone's shoulder cannot be replayed.
+ */
+export function verifyTotp(ctx: ServiceContext, userId: number, code: string, requireConfirmed = true): void {
+  const nowMs = ctx.clock.now().getTime();
+  const row = ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).get();
+  if (!row || (requireConfirmed && !row.confirmedAt)) throw new AppError('BAD_INPUT', WRONG_CODE);
+  if (!ctx.rateLimits.totpPerUser.consume(String(userId), nowMs)) {
+    throw new AppError('RATE_LIMITED', 'Too many wrong codes. Wait 15 minutes, or use a recovery code.');
+  }
+  const step = /^\d{6}$/.test(code) ? matchStep(open(ctx.settings.secretKey, row.encryptedKey), code, nowMs) : null;
+  if (step === null || step <= row.lastUsedStep) throw new AppError('BAD_INPUT', WRONG_CODE);
+  ctx.db.update(totpCredentials).set({ lastUsedStep: step }).where(eq(totpCredentials.userId, userId)).run();
+  ctx.rateLimits.totpPerUser.reset(String(userId));
+}
+
+/** Confirms setup with a first code and returns ten recovery codes, shown once. */
+export function confirmTotpSetup(ctx: ServiceContext, userId: number, code: string): string[] {
+  verifyTotp(ctx, userId, code, false);
+  ctx.db.update(totpCredentials).set({ confirmedAt: ctx.clock.now() }).where(eq(totpCredentials.userId, userId)).run();
+  return regenerateRecoveryCodes(ctx, userId);
+}
+
+/** Replaces all recovery codes; only hashes are kept. */
+export function regenerateRecoveryCodes(ctx: ServiceContext, userId: number): string[] {
+  const codes = Array.from({ length: 10 }, () => {
+    const raw = encodeBase32UpperCaseNoPadding(randomBytes(8)).slice(0, 10);
+    return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  });
+  const now = ctx.clock.now();
+  ctx.db.transaction((tx) => {
+    tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+    for (const c of codes) tx.insert(recoveryCodes).values({ userId, codeHash: hashToken(c), createdAt: now }).run();
+  });
+  return codes;
+}
+
+/** Uses one recovery code (case and dashes ignored); each works once. */
+export function useRecoveryCode(ctx: ServiceContext, userId: number, code: string): void {
+  const nowMs = ctx.clock.now().getTime();
+  if (!ctx.rateLimits.totpPerUser.consume(String(userId), nowMs)) {
+    throw new AppError('RATE_LIMITED', 'Too many wrong codes. Wait 15 minutes and try again.');
+  }
+  const clean = code.toUpperCase().replace(/[^A-Z2-7]/g, '');
+  const normalized = `${clean.slice(0, 5)}-${clean.slice(5)}`;
+  const hit = ctx.db
+    .update(recoveryCodes)
+    .set({ usedAt: ctx.clock.now() })
+    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashToken(normalized)), isNull(recoveryCodes.usedAt)))
+    .returning({ id: recoveryCodes.id })
+    .get();
+  if (!hit) throw new AppError('BAD_INPUT', 'That recovery code did not work, or it was already used.');
+}
+
+export function remainingRecoveryCodes(ctx: ServiceContext, userId: number): number {
+  return ctx.db
+    .select({ id: recoveryCodes.id })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+    .all().length;
+}

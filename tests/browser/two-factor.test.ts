@@ -1,0 +1,79 @@
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../db/seed';
+import { signIn, startPortalFixture, type TPortalFixture } from './portal-fixture';
+
+let fx: TPortalFixture;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  fx = await startPortalFixture();
+  ({ browser, origin } = fx);
+});
+afterAll(() => fx?.stop());
+
+const stepNow = () => Math.floor(Date.now() / 30_000);
+const codeFor = (key: string, step: number) => generateHOTP(decodeBase32IgnorePadding(key), BigInt(step), 6);
+
+async function signOut(page: Page, name: string) {
+  await page.getByRole('button', { name }).click();
+  await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+}
+
+async function passwordStep(page: Page, email: string) {
+  await page.goto(`${origin}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Two-Factor Authentication' }).waitFor();
+}
+
+describe('two-factor authentication', () => {
+  it('sets up an authenticator app, then signs in with a code and with a single-use recovery code', async () => {
+    const page = await browser.newPage();
+    await signIn(page, origin, 'primary@northwind.test');
+    await page.goto(`${origin}/account`);
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const key = (await page.getByTestId('totp-key').textContent())!.trim();
+    expect(key).toMatch(/^[A-Z2-7]{32}$/);
+    const setupStep = stepNow();
+    await page.getByLabel('Enter the 6-digit code').fill(codeFor(key, setupStep));
+    await page.getByRole('button', { name: 'Enable 2FA' }).click();
+    const codes = await page.getByRole('region', { name: 'Recovery codes' }).locator('code').allTextContents();
+    expect(codes).toHaveLength(10);
+    await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+    await page.getByText('Two-factor authentication is on').waitFor();
+    await signOut(page, 'Pat Primary');
+
+    // The code from setup cannot be used again; the next step's code (one step of drift) works.
+    await passwordStep(page, 'primary@northwind.test');
+    await page.getByLabel(/6-digit code/).fill(codeFor(key, setupStep));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That code did not work' }).waitFor();
+    await page.getByLabel(/6-digit code/).fill(codeFor(key, setupStep + 1));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await signOut(page, 'Pat Primary');
+
+    // A recovery code works once.
+    for (const attempt of ['ok', 'used'] as const) {
+      await passwordStep(page, 'primary@northwind.test');
+      await page.getByRole('button', { name: 'Use a recovery code' }).click();
+      await page.getByLabel('Recovery code').fill(codes[0]!);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      if (attempt === 'ok') {
+        await page.getByRole('navigation', { name: 'Main' }).waitFor();
+        await signOut(page, 'Pat Primary');
+      } else {
+        await page.getByRole('alert').filter({ hasText: 'already used' }).waitFor();
+      }
+    }
+    await page.close();
+  });
+});
