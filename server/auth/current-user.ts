@@ -2,6 +2,7 @@ import type { ServiceContext } from '../core/context';
 import { areasFor } from '../core/permissions';
 import { actorForAccount, listAccounts } from './accounts';
 import { validateSession } from './session';
+import { mustSetUpTwoFactor } from './two-factor-requirement';
 
 /** Who is signed in, which account, and which areas their menus may show. */
 export async function getCurrentUser(ctx: ServiceContext, sessionId: string | null) {
@@ -16,5 +17,6 @@ export async function getCurrentUser(ctx: ServiceContext, sessionId: string | nu
     accounts: listAccounts(ctx.db, session.userId),
     account: actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null,
     areas: areasFor(actor ?? { kind: 'anonymous' }),
+    mustSetUpTwoFactor: actor ? mustSetUpTwoFactor(ctx, actor) : false,
   };
 }

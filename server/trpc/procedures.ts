@@ -3,6 +3,7 @@ import type { TActor } from '../core/actor';
 import { withActor, type ServiceContext } from '../core/context';
 import { actorForAccount } from '../auth/accounts';
 import { validateSession, type TValidSession } from '../auth/session';
+import { mustSetUpTwoFactor } from '../auth/two-factor-requirement';
 import { t, toTrpcError } from './init';
 
 /*
@@ -37,6 +38,9 @@ type TSignedInCtx = { session: TValidSession; svc: ServiceContext };
 
 export const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Choose an account to continue.' });
+  if (mustSetUpTwoFactor(ctx.base, ctx.actor)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-factor authentication to continue.' });
+  }
   return next({ ctx: { session: ctx.session, svc: ctx.svc, actor: ctx.actor } satisfies TSignedInCtx & { actor: TActor } });
 });
 

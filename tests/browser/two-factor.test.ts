@@ -77,3 +77,23 @@ describe('two-factor authentication', () => {
     await page.close();
   });
 });
+
+describe('required two-factor authentication', () => {
+  it('sends staff to setup at sign-in and lets them reach nothing else until it is done', async () => {
+    const page = await browser.newPage();
+    await signIn(page, origin, 'tech@demo-msp.test');
+    await page.getByRole('heading', { name: 'Two-factor Authentication Setup' }).waitFor();
+    // The API refuses too, not only the page.
+    const list = await page.evaluate(() => fetch('/trpc/tickets.list?input=%7B%7D').then((r) => r.status));
+    expect(list).toBe(403);
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    const key = (await page.getByTestId('totp-key').textContent())!.trim();
+    await page.getByLabel('Enter the 6-digit code').fill(codeFor(key, stepNow()));
+    await page.getByRole('button', { name: 'Enable 2FA' }).click();
+    await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+    const after = await page.evaluate(() => fetch('/trpc/tickets.list?input=%7B%7D').then((r) => r.status));
+    expect(after).toBe(200);
+    await page.close();
+  });
+});

@@ -3,6 +3,7 @@ import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import { me, refetchMe } from '../lib/session';
 import { trpc } from '../lib/trpc';
 import { LiveIndicator } from './live-indicator';
+import { TwoFactorRequired } from '../features/account/two-factor-required';
 
 const ENDED: Record<string, string> = {
   signed_out: 'You signed out.',
@@ -74,7 +75,11 @@ export function Layout(props: RouteSectionProps) {
               </Show>
             </div>
           </header>
-          <main id="main" class="content">{props.children}</main>
+          <main id="main" class="content">
+            <Show when={!me()!.mustSetUpTwoFactor} fallback={<TwoFactorRequired />}>
+              {props.children}
+            </Show>
+          </main>
         </div>
       )}
     </Show>

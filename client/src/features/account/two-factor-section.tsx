@@ -4,7 +4,7 @@ import { errorMessage, trpc } from '../../lib/trpc';
 type TSetup = Awaited<ReturnType<typeof trpc.twoFactor.beginSetup.mutate>>;
 
 /** Seed 003: scan the QR code (or type the key), confirm a code, keep the recovery codes. */
-export function TwoFactorSection() {
+export function TwoFactorSection(props: { onDone?: () => void }) {
   const [status, { refetch }] = createResource(() => trpc.twoFactor.status.query());
   const [setup, setSetup] = createSignal<TSetup | null>(null);
   const [codes, setCodes] = createSignal<string[]>([]);
@@ -48,7 +48,7 @@ export function TwoFactorSection() {
           <ul class="codes">
             <For each={codes()}>{(c) => <li><code>{c}</code></li>}</For>
           </ul>
-          <button type="button" onClick={() => setCodes([])}>I have saved my recovery codes</button>
+          <button type="button" onClick={() => { setCodes([]); props.onDone?.(); }}>I have saved my recovery codes</button>
         </div>
       </Show>
       <Show when={!codes().length}>

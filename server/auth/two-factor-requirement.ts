@@ -1,0 +1,21 @@
+import { eq } from 'drizzle-orm';
+import { companies, providers } from '../../db/schema/people';
+import type { TActor } from '../core/actor';
+import type { ServiceContext } from '../core/context';
+import { hasTotp } from './totp';
+
+/**
+ * Seeds 000/001: when the provider requires 2FA for staff (default on), or a company for
+ * its contacts, a user without it is sent to setup and can reach nothing else until done.
+ */
+export function mustSetUpTwoFactor(ctx: ServiceContext, actor: TActor): boolean {
+  if (actor.kind === 'staff') {
+    const p = ctx.db.select({ r: providers.requireStaff2fa }).from(providers).where(eq(providers.id, actor.providerId)).get();
+    return !!p?.r && !hasTotp(ctx, actor.userId);
+  }
+  if (actor.kind === 'contact') {
+    const c = ctx.db.select({ r: companies.require2fa }).from(companies).where(eq(companies.id, actor.companyId)).get();
+    return !!c?.r && !hasTotp(ctx, actor.userId);
+  }
+  return false;
+}
