@@ -10,7 +10,7 @@ export const ZSettings = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z.url().refine((u) => /^https?:\/\/[^/]/.test(u), 'must start with http:// or https://').optional(),
   DATABASE_PATH: z.string().min(1).default('./data/portico.db'),
   DATA_DIR: z.string().min(1).default('./data/files'),
   SMTP_PORT: port.default(2525),

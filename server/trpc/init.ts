@@ -1,4 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import { AppError, type TAppErrorCode } from '../core/app-error';
 import type { TRpcContext } from './context';
@@ -27,11 +29,21 @@ export function toTrpcError(err: unknown): TRPCError | null {
 export const t = initTRPC.context<TRpcContext>().create({
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
+    // Errors from inside a subscription's generator skip the middleware; map them here too.
+    const mapped = error.code === 'INTERNAL_SERVER_ERROR' ? toTrpcError(error.cause) : null;
+    const final = mapped ?? error;
     return {
       ...shape,
+      code: TRPC_ERROR_CODES_BY_KEY[final.code],
       // Field-level messages so forms can show them next to the field.
-      data: { ...shape.data, stack: undefined, fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined },
-      message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side. Please try again.' : shape.message,
+      data: {
+        ...shape.data,
+        code: final.code,
+        httpStatus: getHTTPStatusCodeFromError(final),
+        stack: undefined,
+        fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
+      },
+      message: final.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side. Please try again.' : final.message,
     };
   },
 });

@@ -1,0 +1,51 @@
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
+import WebSocket from 'ws';
+import type { AppRouter } from '../../server/trpc/router';
+
+/**
+ * The real tRPC client as a browser uses it: HTTP with a cookie jar for queries and
+ * mutations; WebSocket for subscriptions, opened with the portal's Origin and the cookie
+ * as they are when `live()` is called (a browser opens its socket after signing in too).
+ */
+export function createTestClient(origin: string) {
+  let cookie = '';
+  const fetchWithJar: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (cookie) headers.set('cookie', cookie);
+    const res = await fetch(input, { ...init, headers });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      cookie = pair.endsWith('=') ? '' : pair;
+    }
+    return res;
+  };
+  const http = httpBatchLink({ url: `${origin}/trpc`, fetch: fetchWithJar });
+  const client = createTRPCClient<AppRouter>({ links: [http] });
+  const sockets: ReturnType<typeof createWSClient>[] = [];
+
+  /** A client whose subscriptions run over a new WebSocket carrying the current cookie. */
+  function live() {
+    const sentCookie = cookie;
+    const ws = createWSClient({
+      url: `${origin.replace(/^http/, 'ws')}/trpc`,
+      WebSocket: class extends WebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols, { headers: { origin, cookie: sentCookie } });
+        }
+      } as unknown as typeof globalThis.WebSocket,
+    });
+    sockets.push(ws);
+    return createTRPCClient<AppRouter>({
+      links: [splitLink({ condition: (op) => op.type === 'subscription', true: wsLink({ client: ws }), false: http })],
+    });
+  }
+
+  return {
+    client,
+    live,
+    cookie: () => cookie,
+    close: async () => {
+      await Promise.all(sockets.map((s) => s.close()));
+    },
+  };
+}
