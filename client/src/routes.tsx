@@ -3,6 +3,7 @@ import { lazy } from 'solid-js';
 import { Layout } from './ui/layout';
 
 const SignIn = lazy(() => import('./features/auth/sign-in-page'));
+const Invitation = lazy(() => import('./features/auth/invitation-page'));
 const Home = lazy(() => import('./features/home/home-page'));
 const Tickets = lazy(() => import('./features/tickets/tickets-page'));
 const Ticket = lazy(() => import('./features/tickets/ticket-page'));
@@ -15,6 +16,7 @@ export function AppRoutes() {
   return (
     <Router>
       <Route path="/sign-in" component={SignIn} />
+      <Route path="/invitation" component={Invitation} />
       <Route path="/" component={Layout}>
         <Route path="/" component={Home} />
         <Route path="/tickets" component={Tickets} />

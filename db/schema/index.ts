@@ -4,3 +4,4 @@ export * from './events';
 export * from './outbox';
 export * from './sessions';
 export * from './two-factor';
+export * from './invitations';

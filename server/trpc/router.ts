@@ -1,5 +1,6 @@
 import { accountRouter } from './routers/account';
 import { authRouter } from './routers/auth';
+import { invitationsRouter } from './routers/invitations';
 import { liveRouter } from './routers/live';
 import { outboxRouter } from './routers/outbox';
 import { ticketsRouter } from './routers/tickets';
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
   twoFactor: twoFactorRouter,
+  invitations: invitationsRouter,
   live: liveRouter,
   tickets: ticketsRouter,
   outbox: outboxRouter,

@@ -1,0 +1,14 @@
+import { eq } from 'drizzle-orm';
+import { contacts, staffMembers, users } from '../../db/schema/people';
+import { actorForAccount } from '../../server/auth/accounts';
+import { withActor, type ServiceContext } from '../../server/core/context';
+
+/** A context acting as a seeded contact or staff member, found by email. */
+export function asDemoUser(base: ServiceContext, email: string): ServiceContext {
+  const user = base.db.select().from(users).where(eq(users.email, email)).get();
+  if (!user) throw new Error(`no demo user ${email}`);
+  const staff = base.db.select().from(staffMembers).where(eq(staffMembers.userId, user.id)).get();
+  const contact = base.db.select().from(contacts).where(eq(contacts.userId, user.id)).get();
+  const account = staff ? { kind: 'staff' as const, id: staff.id } : { kind: 'contact' as const, id: contact!.id };
+  return withActor(base, actorForAccount(base.db, user, account)!);
+}
