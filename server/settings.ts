@@ -27,6 +27,8 @@ export const ZSettings = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   SESSION_LIMIT_DESKTOP: z.coerce.number().int().min(1).max(50).default(3),
   SESSION_LIMIT_MOBILE: z.coerce.number().int().min(1).max(50).default(1),
+  /** Reset link lifetime (seed 000: one hour; at most a day). */
+  PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   LOCKOUT_ATTEMPTS: z.coerce.number().int().min(3).max(100).default(7),
   WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
 });

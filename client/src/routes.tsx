@@ -4,6 +4,8 @@ import { Layout } from './ui/layout';
 
 const SignIn = lazy(() => import('./features/auth/sign-in-page'));
 const Invitation = lazy(() => import('./features/auth/invitation-page'));
+const ForgotPassword = lazy(() => import('./features/auth/forgot-password-page'));
+const ResetPassword = lazy(() => import('./features/auth/reset-password-page'));
 const Home = lazy(() => import('./features/home/home-page'));
 const Tickets = lazy(() => import('./features/tickets/tickets-page'));
 const Ticket = lazy(() => import('./features/tickets/ticket-page'));
@@ -17,6 +19,8 @@ export function AppRoutes() {
     <Router>
       <Route path="/sign-in" component={SignIn} />
       <Route path="/invitation" component={Invitation} />
+      <Route path="/forgot-password" component={ForgotPassword} />
+      <Route path="/reset-password" component={ResetPassword} />
       <Route path="/" component={Layout}>
         <Route path="/" component={Home} />
         <Route path="/tickets" component={Tickets} />

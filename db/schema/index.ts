@@ -5,3 +5,4 @@ export * from './outbox';
 export * from './sessions';
 export * from './two-factor';
 export * from './invitations';
+export * from './password-resets';

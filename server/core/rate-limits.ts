@@ -8,6 +8,9 @@ export function createRateLimits() {
     passwordPerIp: new RateLimiter(30, 10 * 60_000),
     /** Wrong second-factor codes per user: 5 per 15 minutes. */
     totpPerUser: new RateLimiter(5, 15 * 60_000),
+    /** Reset emails: per IP and per address, so the form cannot flood an inbox. */
+    resetPerIp: new RateLimiter(10, 15 * 60_000),
+    resetPerEmail: new RateLimiter(3, 15 * 60_000),
     /** Sign-ins waiting on a step after the password (session limit, second factor). */
     pendingSignIns: new PendingSignIns(),
   };

@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
 import { liveRouter } from './routers/live';
 import { outboxRouter } from './routers/outbox';
+import { passwordResetRouter } from './routers/password-reset';
 import { ticketsRouter } from './routers/tickets';
 import { twoFactorRouter } from './routers/two-factor';
 import { router } from './procedures';
@@ -15,6 +16,7 @@ export const appRouter = router({
   live: liveRouter,
   tickets: ticketsRouter,
   outbox: outboxRouter,
+  passwordReset: passwordResetRouter,
 });
 
 export type AppRouter = typeof appRouter;

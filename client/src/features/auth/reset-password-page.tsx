@@ -1,0 +1,68 @@
+import { useSearchParams } from '@solidjs/router';
+import { createSignal, Show } from 'solid-js';
+import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
+
+/** Seed 002 "Set new password": New password + Confirm new password → Reset password. */
+export default function ResetPasswordPage() {
+  const [params] = useSearchParams();
+  const [errors, setErrors] = createSignal<Record<string, string[] | undefined>>({});
+  const [error, setError] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [done, setDone] = createSignal(false);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    setBusy(true);
+    setError('');
+    setErrors({});
+    try {
+      await trpc.passwordReset.reset.mutate({
+        token: String(params.token ?? ''),
+        password: String(form.get('password') ?? ''),
+        confirmPassword: String(form.get('confirmPassword') ?? ''),
+      });
+      setDone(true);
+    } catch (err) {
+      setErrors(fieldErrors(err));
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main class="auth-page">
+      <section class="auth-card" aria-labelledby="reset-title">
+        <Show
+          when={!done()}
+          fallback={
+            <>
+              <h1 id="reset-title">Your password was reset</h1>
+              <p>Every session of your account was signed out. Sign in with your new password.</p>
+              <a class="button primary" href="/sign-in">Sign in</a>
+            </>
+          }
+        >
+          <h1 id="reset-title">Set new password</h1>
+          <Show when={error()}>
+            <p class="error" role="alert">
+              {error()}
+              <Show when={error() === 'Invalid or expired link'}>
+                {' '}— <a href="/forgot-password">request a new one</a>.
+              </Show>
+            </p>
+          </Show>
+          <form onSubmit={submit} aria-busy={busy()}>
+            <label for="new-password">New password</label>
+            <input id="new-password" name="password" type="password" autocomplete="new-password" minLength={8} maxLength={128} required aria-describedby="new-password-rules" />
+            <p id="new-password-rules" class="muted">At least 8 characters; not your email address or the word "password". Spaces are fine.</p>
+            <Show when={errors().password}><p class="field-error">{errors().password![0]}</p></Show>
+            <label for="confirm-new-password">Confirm new password</label>
+            <input id="confirm-new-password" name="confirmPassword" type="password" autocomplete="new-password" required />
+            <Show when={errors().confirmPassword}><p class="field-error">{errors().confirmPassword![0]}</p></Show>
+            <button type="submit" class="primary" disabled={busy()}>Reset password</button>
+          </form>
+        </Show>
+      </section>
+    </main>
+  );
+}

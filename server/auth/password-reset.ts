@@ -1,0 +1,88 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { users } from '../../db/schema/people';
+import { passwordResetTokens } from '../../db/schema/password-resets';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { unitOfWork } from '../core/unit-of-work';
+import { enqueueEmail } from '../outbox/enqueue-email';
+import { ZEmail } from '../people/schemas';
+import { endAllSessions } from './active-sessions';
+import { basicPasswordProblems, ZNewPasswordPair } from './new-password';
+import { hashPassword } from './password';
+import { generateToken, hashToken } from './tokens';
+
+const INVALID = 'Invalid or expired link';
+export const RESET_REQUESTED = 'If an account exists for that email, a reset link is on its way.';
+
+export const ZRequestResetInput = z.object({ email: ZEmail });
+export const ZResetPasswordInput = z.intersection(z.object({ token: z.string().regex(/^[a-z2-7]{32}$/, INVALID) }), ZNewPasswordPair);
+
+/**
+ * "Forgot password?": the same answer whether or not the email is known. Sends a link
+ * valid PASSWORD_RESET_MINUTES; a new request kills older links.
+ */
+export function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: string): { message: string } {
+  const { email } = ZRequestResetInput.parse(input);
+  const nowMs = ctx.clock.now().getTime();
+  if (!ctx.rateLimits.resetPerIp.consume(ip, nowMs)) {
+    throw new AppError('RATE_LIMITED', 'Too many requests from your network. Wait a few minutes and try again.');
+  }
+  const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
+  // Over the per-address limit the answer stays the same; only the mail is not sent.
+  if (!user || !ctx.rateLimits.resetPerEmail.consume(email, nowMs)) return { message: RESET_REQUESTED };
+  const token = generateToken();
+  const now = ctx.clock.now();
+  const minutes = ctx.settings.PASSWORD_RESET_MINUTES;
+  unitOfWork(ctx, (tx, emit) => {
+    tx.update(passwordResetTokens)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt)))
+      .run();
+    tx.insert(passwordResetTokens)
+      .values({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(nowMs + minutes * 60_000), createdAt: now })
+      .run();
+    const lifetime = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
+    enqueueEmail(tx, emit, now, {
+      providerId: null,
+      to: user.email,
+      from: `${ctx.settings.MAIL_FROM_NAME} <no-reply@${ctx.settings.MAIL_DOMAIN}>`,
+      subject: 'Reset your client portal password',
+      text:
+        `Hello ${user.name},\n\nSomeone (hopefully you) asked to reset your client portal password.\n` +
+        `Set a new password here; the link works once and expires in ${lifetime}:\n` +
+        `${ctx.settings.publicUrl}/reset-password?token=${token}\n\nIf you did not ask for this, ignore this email: your password stays the same.\n`,
+    });
+  });
+  return { message: RESET_REQUESTED };
+}
+
+/**
+ * "Set new password": single use; unlocks the account and ends every session of the user
+ * (their open tabs are told live). It does not sign in, so two-factor still applies.
+ */
+export async function resetPassword(ctx: ServiceContext, input: unknown): Promise<{ email: string }> {
+  const data = ZResetPasswordInput.parse(input);
+  const row = ctx.db
+    .select({ t: passwordResetTokens, u: users })
+    .from(passwordResetTokens)
+    .innerJoin(users, eq(users.id, passwordResetTokens.userId))
+    .where(eq(passwordResetTokens.tokenHash, hashToken(data.token)))
+    .get();
+  if (!row || row.t.usedAt || row.t.expiresAt <= ctx.clock.now()) throw new AppError('BAD_INPUT', INVALID);
+  const problems = basicPasswordProblems(data.password, row.u);
+  if (problems.length) throw new AppError('BAD_INPUT', problems.join(' '), { field: 'password' });
+  const passwordHash = await hashPassword(data.password);
+  unitOfWork(ctx, (tx) => {
+    const used = tx
+      .update(passwordResetTokens)
+      .set({ usedAt: ctx.clock.now() })
+      .where(and(eq(passwordResetTokens.id, row.t.id), isNull(passwordResetTokens.usedAt)))
+      .returning({ id: passwordResetTokens.id })
+      .get();
+    if (!used) throw new AppError('BAD_INPUT', INVALID);
+    tx.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, row.u.id)).run();
+  });
+  endAllSessions(ctx, row.u.id, 'password_reset');
+  return { email: row.u.email };
+}
