@@ -6,3 +6,8 @@ export * from './sessions';
 export * from './two-factor';
 export * from './invitations';
 export * from './password-resets';
+export * from './access-requests';
+export * from './password-history';
+export * from './trusted-devices';
+export * from './privacy';
+export * from './audit';

@@ -17,6 +17,9 @@ export const providers = sqliteTable('providers', {
   passwordMinLength: integer('password_min_length').notNull().default(8),
   passwordRequireClasses: flag('password_require_classes').notNull().default(false),
   statusUrl: text('status_url'),
+  /** Privacy prompts: when set, users flagged `consentRequired` accept this version first. */
+  privacyPolicyVersion: text('privacy_policy_version'),
+  privacyPolicyUrl: text('privacy_policy_url'),
   createdAt: timestamp('created_at').notNull(),
 });
 
@@ -28,6 +31,8 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash'),
   failedAttempts: integer('failed_attempts').notNull().default(0),
   lockedAt: timestamp('locked_at'),
+  /** Residents whose consent must be on record (seed 001, EU users). */
+  consentRequired: flag('consent_required').notNull().default(false),
   createdAt: timestamp('created_at').notNull(),
 });
 

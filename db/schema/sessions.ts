@@ -20,6 +20,8 @@ export const sessions = sqliteTable(
     ip: text('ip').notNull(),
     createdAt: timestamp('created_at').notNull(),
     lastActiveAt: timestamp('last_active_at').notNull(),
+    /** Last time the password was entered in this session: sensitive changes need it within 5 minutes. */
+    reauthenticatedAt: timestamp('reauthenticated_at'),
     absoluteExpiresAt: timestamp('absolute_expires_at').notNull(),
   },
   (t) => [index('sessions_user').on(t.userId)],

@@ -97,6 +97,8 @@ export async function createUserSession(
   meta: TSessionMeta,
   account: { kind: 'staff' | 'contact'; id: number } | null,
   twoFactorVerified = false,
+  /** False for sign-ins without the password (SSO): sensitive changes then ask for it. */
+  passwordEntered = true,
 ): Promise<{ token: string; sessionId: string }> {
   const token = generateToken();
   const sessionId = hashToken(token);
@@ -112,6 +114,7 @@ export async function createUserSession(
       ip: meta.ip,
       createdAt: now,
       lastActiveAt: now,
+      reauthenticatedAt: passwordEntered ? now : null,
       absoluteExpiresAt: new Date(now.getTime() + ctx.settings.SESSION_ABSOLUTE_HOURS * 3600_000),
     },
     { sessionId },

@@ -1,0 +1,58 @@
+import type { TDb } from '../../db/client';
+import { auditEvents } from '../../db/schema/audit';
+import type { TTx } from '../core/unit-of-work';
+
+/** What the security audit log records (ASVS V16: authentication and session events). */
+export const AUDIT_KINDS = [
+  'sign_in',
+  'sign_in_failed',
+  'account_locked',
+  'account_unlocked',
+  'password_reset_requested',
+  'password_reset',
+  'password_changed',
+  'two_factor_enabled',
+  'two_factor_disabled',
+  'two_factor_failed',
+  'recovery_codes_regenerated',
+  'recovery_code_used',
+  'trusted_device_added',
+  'trusted_device_forgotten',
+  'session_ended',
+  'email_changed',
+  'invitation_accepted',
+  'access_requested',
+  'access_approved',
+  'access_declined',
+  'privacy_accepted',
+] as const;
+export type TAuditKind = (typeof AUDIT_KINDS)[number];
+
+export interface TAuditEntry {
+  kind: TAuditKind;
+  userId?: number | null;
+  providerId?: number | null;
+  actorUserId?: number | null;
+  email?: string | null;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends one entry. Takes the database or an open transaction, so an entry is written
+ * with the change it describes, or on its own for failures that change nothing else.
+ */
+export function recordAudit(db: TDb | TTx, at: Date, entry: TAuditEntry): void {
+  db.insert(auditEvents)
+    .values({
+      kind: entry.kind,
+      userId: entry.userId ?? null,
+      providerId: entry.providerId ?? null,
+      actorUserId: entry.actorUserId ?? null,
+      email: entry.email ?? null,
+      ip: entry.ip ?? null,
+      detail: entry.detail ?? {},
+      createdAt: at,
+    })
+    .run();
+}
