@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
+import { users } from '../../db/schema/people';
+import { beginTotpSetup, confirmTotpSetup } from '../../server/auth/totp';
 import { DEMO_PASSWORD } from '../../db/seed';
 import { startPortico, type TPortico } from '../../server/app';
 import { loadSettings } from '../../server/settings';
@@ -43,5 +48,35 @@ export async function signIn(page: Page, origin: string, email: string, password
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** A TOTP code for a base32 key at a 30-second step (what an authenticator app shows). */
+export function totpCode(keyBase32: string, step = Math.floor(Date.now() / 30_000)): string {
+  return generateHOTP(decodeBase32IgnorePadding(keyBase32), BigInt(step), 6);
+}
+
+/**
+ * Turns on TOTP for a user through the services (staff must have it) and returns the key,
+ * so a browser test can sign a staff member in without walking through setup each time.
+ */
+export async function enrollTotp(portico: TPortico, email: string): Promise<string> {
+  const user = portico.base.db.select().from(users).where(eq(users.email, email)).get();
+  if (!user) throw new Error(`no user ${email}`);
+  const { key } = await beginTotpSetup(portico.base, user.id);
+  // The previous step, so the sign-in code (current step) is still unused.
+  confirmTotpSetup(portico.base, user.id, totpCode(key, Math.floor(Date.now() / 30_000) - 1));
+  return key;
+}
+
+/** Password, then the authenticator code: ends on a signed-in page. */
+export async function signInWithTotp(page: Page, origin: string, email: string, key: string): Promise<void> {
+  await page.goto(`${origin}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel(/6-digit code/).fill(totpCode(key));
+  await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
