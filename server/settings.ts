@@ -22,6 +22,8 @@ export const ZSettings = z.object({
   /** 32+ characters; signs Message-IDs and device tokens, and encrypts secrets at rest. */
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: bool.default(true),
+  /** Seed 001: a "System Status" link at the bottom of the sign-in page, when set. */
+  SYSTEM_STATUS_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { auditEvents } from '../../db/schema/audit';
 import { companies, contacts, staffMembers, users } from '../../db/schema/people';
@@ -8,14 +9,16 @@ import { AUDIT_KINDS } from './record-audit';
 
 export const ZListAuditInput = z.object({
   /** Page backwards from this id (exclusive). */
-  before: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(200).default(50),
-  kind: z.enum(AUDIT_KINDS).optional(),
+  before: z.number().int().positive('Unknown log entry.').optional(),
+  limit: z.number().int().min(1, 'Show at least 1 entry.').max(200, 'Show at most 200 entries at a time.').default(50),
+  kind: z.enum(AUDIT_KINDS, { message: 'Unknown event kind.' }).optional(),
 });
 
 /**
- * The security audit log for a staff admin: entries of their provider, and entries about
- * users who hold an account with it (staff, or contacts of its companies), newest first.
+ * The security audit log for a staff admin: entries of their provider, and entries tied to
+ * no provider (failed sign-ins, say) about users who hold an account with it (staff, or
+ * contacts of its companies), newest first. An entry tied to another provider stays there,
+ * even when its person is also one of ours.
  */
 export function listAudit(ctx: ServiceContext, input: unknown) {
   const admin = requireStaffAdmin(ctx.actor);
@@ -27,22 +30,29 @@ export function listAudit(ctx: ServiceContext, input: unknown) {
     .innerJoin(companies, eq(companies.id, contacts.companyId))
     .where(eq(companies.providerId, admin.providerId));
   const conditions: SQL[] = [
-    or(eq(auditEvents.providerId, admin.providerId), inArray(auditEvents.userId, staffUsers), inArray(auditEvents.userId, contactUsers))!,
+    or(
+      eq(auditEvents.providerId, admin.providerId),
+      and(isNull(auditEvents.providerId), or(inArray(auditEvents.userId, staffUsers), inArray(auditEvents.userId, contactUsers))),
+    )!,
   ];
   if (before) conditions.push(lt(auditEvents.id, before));
   if (kind) conditions.push(eq(auditEvents.kind, kind));
+  // Who acted, when it was someone else than the user (an admin unlocking, say).
+  const actors = alias(users, 'actors');
   const rows = ctx.db
-    .select({ e: auditEvents, userName: users.name })
+    .select({ e: auditEvents, userName: users.name, actorName: actors.name })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.userId))
+    .leftJoin(actors, eq(actors.id, auditEvents.actorUserId))
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
     .limit(limit)
     .all();
-  return rows.map(({ e, userName }) => ({
+  return rows.map(({ e, userName, actorName }) => ({
     id: e.id,
     kind: e.kind,
     userName,
+    actorName,
     email: e.email,
     ip: e.ip,
     detail: e.detail,

@@ -3,6 +3,7 @@ import { areasFor } from '../core/permissions';
 import { actorForAccount, listAccounts } from './accounts';
 import { validateSession } from './session';
 import { mustSetUpTwoFactor } from './two-factor-requirement';
+import { mustAcceptPrivacy, privacyPolicyOf } from '../privacy/consent-requirement';
 
 /** Who is signed in, which account, and which areas their menus may show. */
 export async function getCurrentUser(ctx: ServiceContext, sessionId: string | null) {
@@ -18,5 +19,8 @@ export async function getCurrentUser(ctx: ServiceContext, sessionId: string | nu
     account: actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null,
     areas: areasFor(actor ?? { kind: 'anonymous' }),
     mustSetUpTwoFactor: actor ? mustSetUpTwoFactor(ctx, actor) : false,
+    // Privacy prompts: the client shows the consent screen (after any required 2FA setup).
+    mustAcceptPrivacy: actor ? mustAcceptPrivacy(ctx, actor) : false,
+    privacyPolicy: actor && actor.kind !== 'anonymous' && actor.kind !== 'system' ? privacyPolicyOf(ctx, actor.providerId) : null,
   };
 }

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../core/context';
 import { unitOfWork } from '../core/unit-of-work';
 import { sessionTopic } from './topics';
 
-export type TSessionEndReason = 'signed_out' | 'ended_elsewhere' | 'ended_by_admin' | 'password_reset' | 'expired' | 'access_revoked';
+export type TSessionEndReason = 'signed_out' | 'ended_elsewhere' | 'ended_by_admin' | 'password_reset' | 'expired' | 'access_revoked' | 'password_changed';
 
 /** Ends a session and tells every open tab of it, live, why. */
 export function endSession(ctx: ServiceContext, sessionId: string, reason: TSessionEndReason): void {

@@ -5,9 +5,11 @@ import { invitations } from '../../db/schema/invitations';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { contactAreas, requireSignedIn } from '../core/permissions';
-import { unitOfWork } from '../core/unit-of-work';
+import { unitOfWork, type TTx } from '../core/unit-of-work';
+import { recordAudit } from '../audit/record-audit';
 import { enqueueEmail } from '../outbox/enqueue-email';
-import { basicPasswordProblems, ZNewPasswordPair } from './new-password';
+import { ZNewPasswordPair } from './new-password';
+import { assertAcceptablePassword, describePolicy, policyForProvider, storeNewPassword } from './password-policy';
 import { hashPassword } from './password';
 import { generateToken, hashToken } from './tokens';
 
@@ -62,9 +64,10 @@ export function sendInvitation(ctx: ServiceContext, input: unknown): { expiresAt
 
 function liveInvitation(ctx: ServiceContext, token: string) {
   const row = ctx.db
-    .select({ inv: invitations, contact: contacts })
+    .select({ inv: invitations, contact: contacts, providerId: companies.providerId })
     .from(invitations)
     .innerJoin(contacts, eq(contacts.id, invitations.contactId))
+    .innerJoin(companies, eq(companies.id, contacts.companyId))
     .where(eq(invitations.tokenHash, hashToken(token)))
     .get();
   if (!row || row.inv.usedAt || row.inv.revokedAt || row.inv.expiresAt <= ctx.clock.now()) {
@@ -74,30 +77,61 @@ function liveInvitation(ctx: ServiceContext, token: string) {
 }
 
 /** "Set up your account": who the link is for. */
-export function getInvitation(ctx: ServiceContext, input: unknown): { name: string; email: string } {
+export function getInvitation(ctx: ServiceContext, input: unknown) {
   const { token } = ZInvitationTokenInput.parse(input);
-  const { contact } = liveInvitation(ctx, token);
-  return { name: contact.name, email: contact.email };
+  const { contact, providerId } = liveInvitation(ctx, token);
+  return {
+    name: contact.name,
+    email: contact.email,
+    /** The person already signs in (another company, or staff): the link only adds this account. */
+    hasAccount: hasPassword(ctx, contact.userId),
+    passwordRules: describePolicy(policyForProvider(ctx.db, providerId)),
+  };
+}
+
+const hasPassword = (ctx: ServiceContext, userId: number | null) =>
+  !!userId && !!ctx.db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
+
+/** Uses the link up inside the caller's transaction; false when another tab won the race. */
+function markUsed(tx: TTx, id: number, now: Date): boolean {
+  return !!tx
+    .update(invitations)
+    .set({ usedAt: now })
+    .where(and(eq(invitations.id, id), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+    .returning({ id: invitations.id })
+    .get();
+}
+
+/**
+ * For someone who already has a password: opening the emailed link proves the mailbox is
+ * theirs, so the new company account is added and their password stays as it is.
+ */
+export function joinWithExistingAccount(ctx: ServiceContext, input: unknown): { email: string } {
+  const { token } = ZInvitationTokenInput.parse(input);
+  const { inv, contact } = liveInvitation(ctx, token);
+  if (!hasPassword(ctx, contact.userId)) throw new AppError('BAD_INPUT', 'Choose a password to set up your account.');
+  unitOfWork(ctx, (tx) => {
+    if (!markUsed(tx, inv.id, ctx.clock.now())) throw new AppError('BAD_INPUT', INVALID);
+    tx.update(contacts).set({ portalAccess: true }).where(eq(contacts.id, contact.id)).run();
+    recordAudit(tx, ctx.clock.now(), { kind: 'invitation_accepted', userId: contact.userId, email: contact.email, detail: { contactId: contact.id, existingAccount: true } });
+  });
+  return { email: contact.email };
 }
 
 /** "Create account": sets the password and uses the link up. */
 export async function acceptInvitation(ctx: ServiceContext, input: unknown): Promise<{ email: string }> {
   const data = ZAcceptInvitationInput.parse(input);
-  const { inv, contact } = liveInvitation(ctx, data.token);
-  const problems = basicPasswordProblems(data.password, contact);
-  if (problems.length) throw new AppError('BAD_INPUT', problems.join(' '), { field: 'password' });
+  const { inv, contact, providerId } = liveInvitation(ctx, data.token);
+  // A link must never replace the password of someone who already signs in.
+  if (hasPassword(ctx, contact.userId)) throw new AppError('BAD_INPUT', 'You already have an account: sign in with your existing password to accept.');
+  await assertAcceptablePassword(ctx.db, policyForProvider(ctx.db, providerId), data.password, { id: contact.userId, email: contact.email, name: contact.name });
   const passwordHash = await hashPassword(data.password);
   unitOfWork(ctx, (tx) => {
     // Re-check inside the transaction: two tabs submitting at once must not both win.
-    const used = tx
-      .update(invitations)
-      .set({ usedAt: ctx.clock.now() })
-      .where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
-      .returning({ id: invitations.id })
-      .get();
-    if (!used || !contact.userId) throw new AppError('BAD_INPUT', INVALID);
-    tx.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, contact.userId)).run();
+    if (!markUsed(tx, inv.id, ctx.clock.now()) || !contact.userId) throw new AppError('BAD_INPUT', INVALID);
+    storeNewPassword(tx, contact.userId, passwordHash, ctx.clock.now());
     tx.update(contacts).set({ portalAccess: true }).where(eq(contacts.id, contact.id)).run();
+    recordAudit(tx, ctx.clock.now(), { kind: 'invitation_accepted', userId: contact.userId, email: contact.email, detail: { contactId: contact.id } });
   });
   return { email: contact.email };
 }

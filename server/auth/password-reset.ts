@@ -7,8 +7,11 @@ import type { ServiceContext } from '../core/context';
 import { unitOfWork } from '../core/unit-of-work';
 import { enqueueEmail } from '../outbox/enqueue-email';
 import { ZEmail } from '../people/schemas';
+import { recordAudit } from '../audit/record-audit';
 import { endAllSessions } from './active-sessions';
-import { basicPasswordProblems, ZNewPasswordPair } from './new-password';
+import { forgetAllTrustedDevices } from './trusted-devices';
+import { ZNewPasswordPair } from './new-password';
+import { assertAcceptablePassword, describePolicy, policyForUser, storeNewPassword } from './password-policy';
 import { hashPassword } from './password';
 import { generateToken, hashToken } from './tokens';
 
@@ -16,7 +19,8 @@ const INVALID = 'Invalid or expired link';
 export const RESET_REQUESTED = 'If an account exists for that email, a reset link is on its way.';
 
 export const ZRequestResetInput = z.object({ email: ZEmail });
-export const ZResetPasswordInput = z.intersection(z.object({ token: z.string().regex(/^[a-z2-7]{32}$/, INVALID) }), ZNewPasswordPair);
+export const ZResetLinkInput = z.object({ token: z.string().regex(/^[a-z2-7]{32}$/, INVALID) });
+export const ZResetPasswordInput = z.intersection(ZResetLinkInput, ZNewPasswordPair);
 
 /**
  * "Forgot password?": the same answer whether or not the email is known. Sends a link
@@ -42,6 +46,7 @@ export function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: st
     tx.insert(passwordResetTokens)
       .values({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(nowMs + minutes * 60_000), createdAt: now })
       .run();
+    recordAudit(tx, now, { kind: 'password_reset_requested', userId: user.id, email, ip });
     const lifetime = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
     enqueueEmail(tx, emit, now, {
       providerId: null,
@@ -57,11 +62,19 @@ export function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: st
   return { message: RESET_REQUESTED };
 }
 
+/** The reset page asks first, so a dead link says so before anyone types a password. */
+export function checkResetLink(ctx: ServiceContext, input: unknown): { passwordRules: string[] } {
+  const { token } = ZResetLinkInput.parse(input);
+  const row = ctx.db.select().from(passwordResetTokens).where(eq(passwordResetTokens.tokenHash, hashToken(token))).get();
+  if (!row || row.usedAt || row.expiresAt <= ctx.clock.now()) throw new AppError('BAD_INPUT', INVALID);
+  return { passwordRules: describePolicy(policyForUser(ctx.db, row.userId)) };
+}
+
 /**
  * "Set new password": single use; unlocks the account and ends every session of the user
  * (their open tabs are told live). It does not sign in, so two-factor still applies.
  */
-export async function resetPassword(ctx: ServiceContext, input: unknown): Promise<{ email: string }> {
+export async function resetPassword(ctx: ServiceContext, input: unknown, ip: string): Promise<{ email: string }> {
   const data = ZResetPasswordInput.parse(input);
   const row = ctx.db
     .select({ t: passwordResetTokens, u: users })
@@ -70,8 +83,7 @@ export async function resetPassword(ctx: ServiceContext, input: unknown): Promis
     .where(eq(passwordResetTokens.tokenHash, hashToken(data.token)))
     .get();
   if (!row || row.t.usedAt || row.t.expiresAt <= ctx.clock.now()) throw new AppError('BAD_INPUT', INVALID);
-  const problems = basicPasswordProblems(data.password, row.u);
-  if (problems.length) throw new AppError('BAD_INPUT', problems.join(' '), { field: 'password' });
+  await assertAcceptablePassword(ctx.db, policyForUser(ctx.db, row.u.id), data.password, row.u);
   const passwordHash = await hashPassword(data.password);
   unitOfWork(ctx, (tx) => {
     const used = tx
@@ -81,7 +93,10 @@ export async function resetPassword(ctx: ServiceContext, input: unknown): Promis
       .returning({ id: passwordResetTokens.id })
       .get();
     if (!used) throw new AppError('BAD_INPUT', INVALID);
-    tx.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, row.u.id)).run();
+    storeNewPassword(tx, row.u.id, passwordHash, ctx.clock.now());
+    // A reset may follow a compromise: remembered browsers must pass the second factor again.
+    forgetAllTrustedDevices(tx, row.u.id, ctx.clock.now());
+    recordAudit(tx, ctx.clock.now(), { kind: 'password_reset', userId: row.u.id, email: row.u.email, ip });
   });
   endAllSessions(ctx, row.u.id, 'password_reset');
   return { email: row.u.email };

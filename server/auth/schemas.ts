@@ -17,5 +17,7 @@ export const ZTwoFactorInput = z.object({
   pendingToken: z.string().regex(/^[a-z2-7]{32}$/, 'This sign-in has expired. Please sign in again.'),
   method: z.enum(['totp', 'recovery']),
   code: z.string().trim().min(6, 'Enter the code.').max(20),
+  /** "Remember this device for 30 days". */
+  rememberDevice: z.boolean().default(false),
 });
 export const ZTotpCodeInput = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code.') });

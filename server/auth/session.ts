@@ -88,6 +88,8 @@ export interface TSessionMeta {
   deviceClass: TDeviceClass;
   browser: string;
   ip: string;
+  /** The remembered-device cookie, if the browser sent one. */
+  deviceToken?: string | null;
 }
 
 /** Creates a session and returns the cookie token (never stored). */

@@ -1,15 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/people';
+import { recordAudit } from '../audit/record-audit';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { listAccounts, type TAccountChoice } from './accounts';
-import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { hashPassword } from './password';
+import { checkPassword } from './password-check';
 import { ZChooseAccountInput, ZContinueAfterLimitInput, ZTwoFactorInput, ZPasswordSignInInput, ZStartSignInInput, type TPasswordSignInInput } from './schemas';
 import { summarizeSession, type TSessionSummary } from './active-sessions';
 import { endSession } from './end-session';
 import { sessionLimitFor, sessionsInBucket } from './session-limits';
 import { hasTotp, useRecoveryCode, verifyTotp } from './totp';
 import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
+import { isTrustedDevice, trustDevice } from './trusted-devices';
 
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
 
@@ -25,7 +28,8 @@ export function startSignIn(_ctx: ServiceContext, input: unknown): { email: stri
 export type TSignedIn = { kind: 'signed-in'; token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
 export type TSessionLimitReached = { kind: 'session-limit'; pendingToken: string; sessions: TSessionSummary[] };
 export type TTwoFactorNeeded = { kind: 'two-factor'; pendingToken: string; methods: ('totp' | 'recovery')[] };
-export type TSignInResult = TSignedIn | TSessionLimitReached | TTwoFactorNeeded;
+/** `device` is set when the browser asked to be remembered: its cookie token and expiry. */
+export type TSignInResult = (TSignedIn | TSessionLimitReached | TTwoFactorNeeded) & { device?: { token: string; expiresAt: Date } };
 
 /** Password step: throttles per IP before hashing, locks after N failures, same cost for unknown emails. */
 export async function signInWithPassword(
@@ -38,34 +42,18 @@ export async function signInWithPassword(
   if (!ctx.rateLimits.passwordPerIp.consume(meta.ip, nowMs)) {
     throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
   }
-  const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
-  const hash = user?.passwordHash ?? (await getDummyHash());
-  const ok = await verifyPassword(hash, password);
-  if (!user || !user.passwordHash || user.lockedAt) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
-  if (!ok) {
-    const failed = user.failedAttempts + 1;
-    const lock = failed >= ctx.settings.LOCKOUT_ATTEMPTS;
-    ctx.db
-      .update(users)
-      .set({ failedAttempts: failed, lockedAt: lock ? ctx.clock.now() : null })
-      .where(eq(users.id, user.id))
-      .run();
-    throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
-  }
-  const rehash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
-  ctx.db
-    .update(users)
-    .set({ failedAttempts: 0, ...(rehash ? { passwordHash: rehash } : {}) })
-    .where(eq(users.id, user.id))
-    .run();
+  const checked = await checkPassword(ctx, email, password, meta.ip, 'sign_in');
+  if (!checked.ok) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
+  const { user } = checked;
   if (listAccounts(ctx.db, user.id).length === 0) {
     throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
   }
-  if (hasTotp(ctx, user.id)) {
+  // A browser remembered after an earlier second factor (seed 003) skips the code for 30 days.
+  if (hasTotp(ctx, user.id) && !isTrustedDevice(ctx, user.id, meta.deviceToken)) {
     const pendingToken = ctx.rateLimits.pendingSignIns.create(user.id, meta, nowMs, false);
     return { kind: 'two-factor', pendingToken, methods: ['totp', 'recovery'] };
   }
-  return afterAllFactors(ctx, user.id, meta, null, false);
+  return afterAllFactors(ctx, user.id, meta, null, hasTotp(ctx, user.id));
 }
 
 /** Session limit check, then the session. `pendingToken` is reused when the limit asks for a choice. */
@@ -90,20 +78,36 @@ async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMe
   const accounts = listAccounts(ctx.db, userId);
   const chosen = accounts.length === 1 ? (accounts[0] ?? null) : null;
   const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen, twoFactorVerified);
+  recordAudit(ctx.db, ctx.clock.now(), {
+    kind: 'sign_in',
+    userId,
+    providerId: chosen?.providerId ?? null,
+    ip: meta.ip,
+    detail: { deviceClass: meta.deviceClass, browser: meta.browser, twoFactor: twoFactorVerified },
+  });
   return { kind: 'signed-in', token, sessionId, accounts, chosen };
 }
 
 /** The two-factor step (seed 002): a code from the authenticator app, or a recovery code. */
 export async function completeTwoFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
-  const { pendingToken, method, code } = ZTwoFactorInput.parse(input);
+  const { pendingToken, method, code, rememberDevice } = ZTwoFactorInput.parse(input);
   const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, ctx.clock.now().getTime());
   if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
+  let device: { token: string; expiresAt: Date } | undefined;
   if (!pending.secondFactorDone) {
-    if (method === 'totp') verifyTotp(ctx, pending.userId, code);
-    else useRecoveryCode(ctx, pending.userId, code);
+    try {
+      if (method === 'totp') verifyTotp(ctx, pending.userId, code);
+      else useRecoveryCode(ctx, pending.userId, code);
+    } catch (err) {
+      recordAudit(ctx.db, ctx.clock.now(), { kind: 'two_factor_failed', userId: pending.userId, ip: pending.meta.ip, detail: { method } });
+      throw err;
+    }
+    if (method === 'recovery') recordAudit(ctx.db, ctx.clock.now(), { kind: 'recovery_code_used', userId: pending.userId, ip: pending.meta.ip });
     pending.secondFactorDone = true;
+    if (rememberDevice) device = trustDevice(ctx, pending.userId, `${pending.meta.browser} on ${pending.meta.deviceClass}`, pending.meta.ip);
   }
-  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, true);
+  const result = await afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, true);
+  return device ? { ...result, device } : result;
 }
 
 /** Second half of "Too many active sessions": end the chosen session, then sign in. */
@@ -129,6 +133,7 @@ export function chooseAccount(ctx: ServiceContext, session: { id: string; userId
 
 /** Sets a password directly; used by the seed and by the invitation and reset flows. */
 export async function setUserPassword(ctx: ServiceContext, userId: number, password: string): Promise<void> {
+  // The seed's passwords are known demo values, not user choices: no policy applies here.
   const passwordHash = await hashPassword(password);
   ctx.db.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, userId)).run();
 }

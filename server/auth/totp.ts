@@ -5,6 +5,7 @@ import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import QRCode from 'qrcode';
 import { users } from '../../db/schema/people';
 import { recoveryCodes, totpCredentials } from '../../db/schema/two-factor';
+import { recordAudit } from '../audit/record-audit';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { open, seal } from '../core/secret-box';
@@ -66,6 +67,7 @@ export function verifyTotp(ctx: ServiceContext, userId: number, code: string, re
 export function confirmTotpSetup(ctx: ServiceContext, userId: number, code: string): string[] {
   verifyTotp(ctx, userId, code, false);
   ctx.db.update(totpCredentials).set({ confirmedAt: ctx.clock.now() }).where(eq(totpCredentials.userId, userId)).run();
+  recordAudit(ctx.db, ctx.clock.now(), { kind: 'two_factor_enabled', userId });
   return regenerateRecoveryCodes(ctx, userId);
 }
 

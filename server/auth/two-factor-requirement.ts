@@ -9,13 +9,18 @@ import { hasTotp } from './totp';
  * its contacts, a user without it is sent to setup and can reach nothing else until done.
  */
 export function mustSetUpTwoFactor(ctx: ServiceContext, actor: TActor): boolean {
+  return isTwoFactorRequired(ctx, actor) && (actor.kind === 'staff' || actor.kind === 'contact') && !hasTotp(ctx, actor.userId);
+}
+
+/** Whether this account's provider or company requires a second factor (then it cannot be turned off). */
+export function isTwoFactorRequired(ctx: ServiceContext, actor: TActor): boolean {
   if (actor.kind === 'staff') {
     const p = ctx.db.select({ r: providers.requireStaff2fa }).from(providers).where(eq(providers.id, actor.providerId)).get();
-    return !!p?.r && !hasTotp(ctx, actor.userId);
+    return !!p?.r;
   }
   if (actor.kind === 'contact') {
     const c = ctx.db.select({ r: companies.require2fa }).from(companies).where(eq(companies.id, actor.companyId)).get();
-    return !!c?.r && !hasTotp(ctx, actor.userId);
+    return !!c?.r;
   }
   return false;
 }

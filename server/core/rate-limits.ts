@@ -11,6 +11,8 @@ export function createRateLimits() {
     /** Reset emails: per IP and per address, so the form cannot flood an inbox. */
     resetPerIp: new RateLimiter(10, 15 * 60_000),
     resetPerEmail: new RateLimiter(3, 15 * 60_000),
+    /** "Request access" submissions per IP: 5 an hour. */
+    accessRequestsPerIp: new RateLimiter(5, 60 * 60_000),
     /** Sign-ins waiting on a step after the password (session limit, second factor). */
     pendingSignIns: new PendingSignIns(),
   };

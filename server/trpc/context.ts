@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { ServiceContext } from '../core/context';
 import { readSessionToken, sessionIdFromToken } from '../auth/session';
 import { describeUserAgent } from '../auth/user-agent';
+import { readDeviceToken } from '../auth/device-cookie';
 
 /** What every tRPC call knows: the base services, who (by cookie) and from where. */
 export interface TRpcContext {
@@ -10,6 +11,8 @@ export interface TRpcContext {
   sessionId: string | null;
   ip: string;
   userAgent: string;
+  /** The remembered-device cookie (seed 003), if any. */
+  deviceToken: string | null;
   transport: 'http' | 'ws';
   /** HTTP only: queue a Set-Cookie header on the response. */
   setCookie: (cookie: string) => void;
@@ -30,6 +33,7 @@ export function createRpcContext(base: ServiceContext, req: IncomingMessage, res
     sessionId: token ? sessionIdFromToken(token) : null,
     ip: clientIp(req),
     userAgent: String(req.headers['user-agent'] ?? ''),
+    deviceToken: readDeviceToken(base.settings.publicUrl, req.headers.cookie),
     transport: isHttp ? 'http' : 'ws',
     closeConnection: () => {
       if (!isHttp) setTimeout(() => res.close(4001, 'Session ended'), 250).unref();
@@ -42,4 +46,4 @@ export function createRpcContext(base: ServiceContext, req: IncomingMessage, res
   };
 }
 
-export const sessionMetaOf = (ctx: TRpcContext) => ({ ...describeUserAgent(ctx.userAgent), ip: ctx.ip });
+export const sessionMetaOf = (ctx: TRpcContext) => ({ ...describeUserAgent(ctx.userAgent), ip: ctx.ip, deviceToken: ctx.deviceToken });

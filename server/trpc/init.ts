@@ -26,6 +26,12 @@ export function toTrpcError(err: unknown): TRPCError | null {
   return null;
 }
 
+/** A service's field-level refusal (`details.field`) in the same shape as zod's. */
+function appFieldErrors(err: TRPCError): Record<string, string[]> | undefined {
+  const field = err.cause instanceof AppError ? err.cause.details?.field : undefined;
+  return typeof field === 'string' ? { [field]: [err.message] } : undefined;
+}
+
 export const t = initTRPC.context<TRpcContext>().create({
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
@@ -41,7 +47,9 @@ export const t = initTRPC.context<TRpcContext>().create({
         code: final.code,
         httpStatus: getHTTPStatusCodeFromError(final),
         stack: undefined,
-        fieldErrors: zod ? z.flattenError(zod).fieldErrors : undefined,
+        fieldErrors: zod ? z.flattenError(zod).fieldErrors : appFieldErrors(final),
+        // The page asks for the password again and retries (sensitive account changes).
+        reauthRequired: final.cause instanceof AppError && final.cause.details?.reauth === true ? true : undefined,
       },
       message: final.code === 'INTERNAL_SERVER_ERROR' ? 'Something went wrong on our side. Please try again.' : final.message,
     };

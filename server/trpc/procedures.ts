@@ -4,6 +4,7 @@ import { withActor, type ServiceContext } from '../core/context';
 import { actorForAccount } from '../auth/accounts';
 import { validateSession, type TValidSession } from '../auth/session';
 import { mustSetUpTwoFactor } from '../auth/two-factor-requirement';
+import { mustAcceptPrivacy } from '../privacy/consent-requirement';
 import { t, toTrpcError } from './init';
 
 /*
@@ -40,6 +41,9 @@ export const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Choose an account to continue.' });
   if (mustSetUpTwoFactor(ctx.base, ctx.actor)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-factor authentication to continue.' });
+  }
+  if (mustAcceptPrivacy(ctx.base, ctx.actor)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Accept the privacy policy to continue.' });
   }
   return next({ ctx: { session: ctx.session, svc: ctx.svc, actor: ctx.actor } satisfies TSignedInCtx & { actor: TActor } });
 });

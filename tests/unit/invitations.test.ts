@@ -1,9 +1,9 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
 import { outbox } from '../../db/schema/outbox';
 import { companies } from '../../db/schema/people';
-import { acceptInvitation, getInvitation, sendInvitation } from '../../server/auth/invitations';
+import { acceptInvitation, getInvitation, joinWithExistingAccount, sendInvitation } from '../../server/auth/invitations';
 import { signInWithPassword } from '../../server/auth/sign-in';
 import type { FixedClock } from '../../server/core/clock';
 import type { ServiceContext } from '../../server/core/context';
@@ -34,7 +34,7 @@ describe('invitations', () => {
     const contact = createContact(admin, { companyId: acme().id, name: 'Ivy Invited', email: 'ivy@acme-dental.test', types: ['standard'] });
     sendInvitation(admin, { contactId: contact.id });
     const token = lastLinkToken();
-    expect(getInvitation(base, { token })).toEqual({ name: 'Ivy Invited', email: 'ivy@acme-dental.test' });
+    expect(getInvitation(base, { token })).toMatchObject({ name: 'Ivy Invited', email: 'ivy@acme-dental.test', passwordRules: expect.arrayContaining(['Not a common or previously breached password.']) });
     await expect(acceptInvitation(base, { token, password: 'correct horse battery', confirmPassword: 'different' })).rejects.toThrow();
     await acceptInvitation(base, { token, password: 'correct horse battery', confirmPassword: 'correct horse battery' });
     expect(() => getInvitation(base, { token })).toThrow('Invalid or expired invitation');
@@ -61,5 +61,19 @@ describe('invitations', () => {
     const anyAcme = createContact(asDemoUser(base, 'admin@demo-msp.test'), { companyId: acme().id, name: 'Sue', email: 'sue@acme-dental.test', types: ['standard'] });
     expect(() => sendInvitation(std, { contactId: anyAcme.id })).toThrow('You may not invite contacts');
     expect(() => sendInvitation(asDemoUser(base, 'primary@northwind.test'), { contactId: anyAcme.id })).toThrow('You may not invite contacts');
+  });
+
+  it('adds a company to someone who already signs in, without touching their password', async () => {
+    const northwind = base.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')).get()!;
+    // standard@acme-dental.test is also wanted at Northwind: same person, same login.
+    const contact = createContact(asDemoUser(base, 'admin@demo-msp.test'), { companyId: northwind.id, name: 'Sam at Northwind', email: 'standard@acme-dental.test', types: ['standard'] });
+    sendInvitation(asDemoUser(base, 'admin@demo-msp.test'), { contactId: contact.id });
+    const token = lastLinkToken();
+    expect(getInvitation(base, { token }).hasAccount).toBe(true);
+    await expect(acceptInvitation(base, { token, password: 'attacker chosen pw', confirmPassword: 'attacker chosen pw' })).rejects.toThrow('already have an account');
+    expect(joinWithExistingAccount(base, { token })).toEqual({ email: 'standard@acme-dental.test' });
+    expect(() => joinWithExistingAccount(base, { token })).toThrow('Invalid or expired invitation');
+    const res = await signInWithPassword(base, { email: 'standard@acme-dental.test', password: DEMO_PASSWORD }, meta);
+    expect(res.kind === 'signed-in' && res.accounts.map((a) => a.label).sort()).toEqual(['Acme Dental', 'Northwind Logistics']);
   });
 });

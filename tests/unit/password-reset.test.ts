@@ -36,7 +36,7 @@ describe('password reset', () => {
     requestPasswordReset(ctx, { email: 'technical@acme-dental.test' }, '1.1.1.2');
     const token = lastToken();
     clock.advance(60 * 60_000 + 1);
-    await expect(resetPassword(ctx, { token, password: 'fresh long secret', confirmPassword: 'fresh long secret' })).rejects.toThrow('Invalid or expired link');
+    await expect(resetPassword(ctx, { token, password: 'fresh long secret', confirmPassword: 'fresh long secret' }, '127.0.0.1')).rejects.toThrow('Invalid or expired link');
   });
 
   it('works once, unlocks, and ends every session of the user', async () => {
@@ -47,9 +47,9 @@ describe('password reset', () => {
     ctx.db.update(users).set({ lockedAt: clock.now(), failedAttempts: 7 }).where(eq(users.id, user.id)).run();
     requestPasswordReset(ctx, { email }, '1.1.1.3');
     const token = lastToken();
-    await resetPassword(ctx, { token, password: 'fresh long secret', confirmPassword: 'fresh long secret' });
+    await resetPassword(ctx, { token, password: 'fresh long secret', confirmPassword: 'fresh long secret' }, '127.0.0.1');
     expect(ctx.db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(0);
-    await expect(resetPassword(ctx, { token, password: 'other long secret', confirmPassword: 'other long secret' })).rejects.toThrow('Invalid or expired link');
+    await expect(resetPassword(ctx, { token, password: 'other long secret', confirmPassword: 'other long secret' }, '127.0.0.1')).rejects.toThrow('Invalid or expired link');
     const again = await signInWithPassword(ctx, { email, password: 'fresh long secret' }, meta);
     expect(again.kind).toBe('signed-in');
   });
@@ -57,7 +57,7 @@ describe('password reset', () => {
   it('refuses a password with the word "password" or the user name', async () => {
     requestPasswordReset(ctx, { email: 'standard@acme-dental.test' }, '1.1.1.4');
     const token = lastToken();
-    await expect(resetPassword(ctx, { token, password: 'mypassword123', confirmPassword: 'mypassword123' })).rejects.toThrow('password');
-    await expect(resetPassword(ctx, { token, password: 'standard-rocks', confirmPassword: 'standard-rocks' })).rejects.toThrow('user name');
+    await expect(resetPassword(ctx, { token, password: 'mypassword123', confirmPassword: 'mypassword123' }, '127.0.0.1')).rejects.toThrow('password');
+    await expect(resetPassword(ctx, { token, password: 'standard-rocks', confirmPassword: 'standard-rocks' }, '127.0.0.1')).rejects.toThrow('name or email');
   });
 });

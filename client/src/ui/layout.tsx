@@ -4,6 +4,7 @@ import { me, refetchMe } from '../lib/session';
 import { trpc } from '../lib/trpc';
 import { LiveIndicator } from './live-indicator';
 import { TwoFactorRequired } from '../features/account/two-factor-required';
+import { PrivacyConsent } from '../features/privacy/privacy-consent';
 
 const ENDED: Record<string, string> = {
   signed_out: 'You signed out.',
@@ -61,6 +62,10 @@ export function Layout(props: RouteSectionProps) {
               <Show when={me()!.areas.finance}><A href="/finance">Finance</A></Show>
               <Show when={me()!.areas.technical}><A href="/technical">Technical</A></Show>
               <Show when={me()!.areas.staffConsole}><A href="/staff/outgoing-mail">Outgoing mail</A></Show>
+              <Show when={me()!.areas.staffConsole}><A href="/staff/access-requests">Access requests</A></Show>
+              <Show when={me()!.areas.staffAdmin}><A href="/staff/users">Users</A></Show>
+              <Show when={me()!.areas.staffAdmin}><A href="/staff/security-log">Security log</A></Show>
+              <Show when={me()!.areas.staffAdmin}><A href="/staff/privacy">Privacy</A></Show>
             </nav>
             <LiveIndicator />
             <div class="user-menu">
@@ -77,7 +82,9 @@ export function Layout(props: RouteSectionProps) {
           </header>
           <main id="main" class="content">
             <Show when={!me()!.mustSetUpTwoFactor} fallback={<TwoFactorRequired />}>
-              {props.children}
+              <Show when={!me()!.mustAcceptPrivacy} fallback={<PrivacyConsent onSignOut={signOut} />}>
+                {props.children}
+              </Show>
             </Show>
           </main>
         </div>

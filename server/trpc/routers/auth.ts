@@ -1,20 +1,27 @@
+import { confirmEmailChange, ZConfirmEmailInput } from '../../auth/change-email';
 import { getCurrentUser } from '../../auth/current-user';
 import { endSession } from '../../auth/end-session';
 import { serializeSessionCookie } from '../../auth/session';
+import { serializeDeviceCookie } from '../../auth/device-cookie';
 import { chooseAccount, completeTwoFactor, continueAfterSessionLimit, signInWithPassword, startSignIn, type TSignInResult } from '../../auth/sign-in';
 import { ZChooseAccountInput, ZContinueAfterLimitInput, ZTwoFactorInput, ZPasswordSignInInput, ZStartSignInInput } from '../../auth/schemas';
 import { sessionMetaOf, type TRpcContext } from '../context';
 import { publicProcedure, router, sessionProcedure } from '../procedures';
 
 /** Sets the cookie for a new session; the token never appears in a response body. */
-function respond(ctx: TRpcContext, result: TSignInResult) {
-  if (result.kind !== 'signed-in') return result;
+function respond(ctx: TRpcContext, full: TSignInResult) {
+  const { device, ...result } = full;
   const { publicUrl, SESSION_ABSOLUTE_HOURS } = ctx.base.settings;
+  if (device) ctx.setCookie(serializeDeviceCookie(publicUrl, device.token, device.expiresAt, ctx.base.clock.now()));
+  if (result.kind !== 'signed-in') return result;
   ctx.setCookie(serializeSessionCookie(publicUrl, result.token, SESSION_ABSOLUTE_HOURS * 3600));
   return { kind: result.kind, accounts: result.accounts, chosen: result.chosen };
 }
 
 export const authRouter = router({
+  /** What the sign-in page shows before anyone types (no per-account facts). */
+  page: publicProcedure.query(({ ctx }) => ({ systemStatusUrl: ctx.svc.settings.SYSTEM_STATUS_URL ?? null })),
+
   start: publicProcedure.input(ZStartSignInInput).mutation(({ ctx, input }) => startSignIn(ctx.svc, input)),
 
   signInWithPassword: publicProcedure
@@ -34,6 +41,9 @@ export const authRouter = router({
   chooseAccount: sessionProcedure
     .input(ZChooseAccountInput)
     .mutation(({ ctx, input }) => chooseAccount(ctx.svc, ctx.session, input)),
+
+  /** The link from the new mailbox after "Change email". */
+  confirmEmail: publicProcedure.input(ZConfirmEmailInput).mutation(({ ctx, input }) => confirmEmailChange(ctx.svc, input, ctx.ip)),
 
   me: publicProcedure.query(({ ctx }) => getCurrentUser(ctx.svc, ctx.sessionId)),
 

@@ -1,9 +1,10 @@
-import { acceptInvitation, getInvitation, sendInvitation, ZAcceptInvitationInput, ZInvitationTokenInput, ZSendInvitationInput } from '../../auth/invitations';
+import { acceptInvitation, getInvitation, joinWithExistingAccount, sendInvitation, ZAcceptInvitationInput, ZInvitationTokenInput, ZSendInvitationInput } from '../../auth/invitations';
 import { authedProcedure, publicProcedure, router } from '../procedures';
 
 export const invitationsRouter = router({
   /** Send or "Resend invitation": a new link, the old one stops working. */
   send: authedProcedure.input(ZSendInvitationInput).mutation(({ ctx, input }) => sendInvitation(ctx.svc, input)),
   get: publicProcedure.input(ZInvitationTokenInput).query(({ ctx, input }) => getInvitation(ctx.svc, input)),
+  join: publicProcedure.input(ZInvitationTokenInput).mutation(({ ctx, input }) => joinWithExistingAccount(ctx.svc, input)),
   accept: publicProcedure.input(ZAcceptInvitationInput).mutation(({ ctx, input }) => acceptInvitation(ctx.svc, input)),
 });

@@ -1,7 +1,8 @@
-import { requestPasswordReset, resetPassword, ZRequestResetInput, ZResetPasswordInput } from '../../auth/password-reset';
+import { checkResetLink, requestPasswordReset, resetPassword, ZRequestResetInput, ZResetLinkInput, ZResetPasswordInput } from '../../auth/password-reset';
 import { publicProcedure, router } from '../procedures';
 
 export const passwordResetRouter = router({
   request: publicProcedure.input(ZRequestResetInput).mutation(({ ctx, input }) => requestPasswordReset(ctx.svc, input, ctx.ip)),
-  reset: publicProcedure.input(ZResetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx.svc, input)),
+  check: publicProcedure.input(ZResetLinkInput).query(({ ctx, input }) => checkResetLink(ctx.svc, input)),
+  reset: publicProcedure.input(ZResetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx.svc, input, ctx.ip)),
 });

@@ -1,10 +1,13 @@
 import { beginTotpSetup, confirmTotpSetup, hasTotp, remainingRecoveryCodes } from '../../auth/totp';
 import { ZTotpCodeInput } from '../../auth/schemas';
+import { disableTwoFactor, newRecoveryCodes } from '../../auth/two-factor-settings';
+import { isTwoFactorRequired } from '../../auth/two-factor-requirement';
 import { router, sessionProcedure } from '../procedures';
 
 export const twoFactorRouter = router({
   status: sessionProcedure.query(({ ctx }) => ({
     enabled: hasTotp(ctx.svc, ctx.session.userId),
+    required: ctx.actor ? isTwoFactorRequired(ctx.svc, ctx.actor) : false,
     recoveryCodesLeft: remainingRecoveryCodes(ctx.svc, ctx.session.userId),
   })),
   beginSetup: sessionProcedure.mutation(({ ctx }) => beginTotpSetup(ctx.svc, ctx.session.userId)),
@@ -12,4 +15,10 @@ export const twoFactorRouter = router({
   confirmSetup: sessionProcedure
     .input(ZTotpCodeInput)
     .mutation(({ ctx, input }) => ({ recoveryCodes: confirmTotpSetup(ctx.svc, ctx.session.userId, input.code) })),
+  /** Both need the password within the last 5 minutes (account.reauthenticate). */
+  disable: sessionProcedure.mutation(({ ctx }) => {
+    disableTwoFactor(ctx.svc, ctx.session, ctx.actor, ctx.ip);
+    return { ok: true as const };
+  }),
+  regenerateRecoveryCodes: sessionProcedure.mutation(({ ctx }) => ({ recoveryCodes: newRecoveryCodes(ctx.svc, ctx.session, ctx.ip) })),
 });

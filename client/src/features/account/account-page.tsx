@@ -1,8 +1,12 @@
 import { me } from '../../lib/session';
+import { ReauthDialog } from '../../lib/reauth';
 import { ActiveSessions } from './active-sessions';
+import { ChangeEmailSection } from './change-email-section';
+import { ChangePasswordSection } from './change-password-section';
+import { TrustedDevices } from './trusted-devices';
 import { TwoFactorSection } from './two-factor-section';
 
-/** [Your name] > Account. Profile, password and 2FA sections arrive with their issues. */
+/** [Your name] > Account: profile, sign-in email, password, two-factor, devices and sessions. */
 export default function AccountPage() {
   return (
     <>
@@ -11,8 +15,12 @@ export default function AccountPage() {
         <h2 id="profile-title">Profile</h2>
         <p>{me()?.user.name} · {me()?.user.email}</p>
       </section>
+      <ChangeEmailSection current={me()?.user.email ?? ''} />
+      <ChangePasswordSection />
       <TwoFactorSection />
+      <TrustedDevices />
       <ActiveSessions />
+      <ReauthDialog />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { withReauth } from '../../lib/reauth';
 import { errorMessage, trpc } from '../../lib/trpc';
 
 type TSetup = Awaited<ReturnType<typeof trpc.twoFactor.beginSetup.mutate>>;
@@ -18,7 +19,7 @@ export function TwoFactorSection(props: { onDone?: () => void }) {
     try {
       await fn();
     } catch (err) {
-      setError(errorMessage(err));
+      if (!(err instanceof Error && err.message === 'Cancelled.')) setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -37,6 +38,19 @@ export function TwoFactorSection(props: { onDone?: () => void }) {
       await refetch();
     });
   };
+
+  const regenerate = () =>
+    run(async () => {
+      const res = await withReauth(() => trpc.twoFactor.regenerateRecoveryCodes.mutate());
+      setCodes(res.recoveryCodes);
+      await refetch();
+    });
+  const turnOff = () =>
+    run(async () => {
+      if (!window.confirm('Turn off two-factor authentication? Signing in will need only your password.')) return;
+      await withReauth(() => trpc.twoFactor.disable.mutate());
+      await refetch();
+    });
 
   return (
     <section class="card" aria-labelledby="twofa-title">
@@ -72,6 +86,12 @@ export function TwoFactorSection(props: { onDone?: () => void }) {
           </Show>
         }>
           <p>Two-factor authentication is <strong>on</strong>. Recovery codes left: {status()?.recoveryCodesLeft}.</p>
+          <div class="actions">
+            <button type="button" disabled={busy()} onClick={regenerate}>Generate new recovery codes</button>
+            <Show when={!status()?.required} fallback={<p class="muted">Your organization requires two-factor authentication.</p>}>
+              <button type="button" disabled={busy()} onClick={turnOff}>Turn off two-factor authentication</button>
+            </Show>
+          </div>
         </Show>
       </Show>
     </section>

@@ -1,6 +1,7 @@
 import { useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
+import { PasswordRules } from '../../ui/password-rules';
 
 /** Seed 002 "Set up your account": the invitation link's page. */
 export default function InvitationPage() {
@@ -33,6 +34,19 @@ export default function InvitationPage() {
     }
   };
 
+  const join = async () => {
+    setBusy(true);
+    setError('');
+    try {
+      await trpc.invitations.join.mutate({ token: token() });
+      setDone(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <main class="auth-page">
       <section class="auth-card" aria-labelledby="setup-title">
@@ -52,7 +66,7 @@ export default function InvitationPage() {
                 fallback={
                   <>
                     <h1 id="setup-title">Your account is ready</h1>
-                    <p>You can now sign in with {inv().email} and your new password.</p>
+                    <p>You can now sign in with {inv().email} and your {inv().hasAccount ? 'existing' : 'new'} password.</p>
                     <a class="button primary" href="/sign-in">Sign in</a>
                   </>
                 }
@@ -64,16 +78,22 @@ export default function InvitationPage() {
                   {inv().email}
                 </p>
                 <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+                <Show when={inv().hasAccount}>
+                  <p>You already have a client portal account with this email address. Accept to add this company to it; your password stays the same.</p>
+                  <button type="button" class="primary" disabled={busy()} onClick={() => void join()}>Accept invitation</button>
+                </Show>
+                <Show when={!inv().hasAccount}>
                 <form onSubmit={submit} aria-busy={busy()}>
                   <label for="password">Password</label>
-                  <input id="password" name="password" type="password" autocomplete="new-password" minLength={8} maxLength={128} required aria-describedby="password-rules" />
-                  <p id="password-rules" class="muted">At least 8 characters; not your email address or the word "password". Spaces are fine.</p>
+                  <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules" />
+                  <PasswordRules id="password-rules" rules={inv().passwordRules} />
                   <Show when={errors().password}><p class="field-error">{errors().password![0]}</p></Show>
                   <label for="confirm-password">Confirm password</label>
                   <input id="confirm-password" name="confirmPassword" type="password" autocomplete="new-password" required />
                   <Show when={errors().confirmPassword}><p class="field-error">{errors().confirmPassword![0]}</p></Show>
                   <button type="submit" class="primary" disabled={busy()}>Create account</button>
                 </form>
+                </Show>
               </Show>
             )}
           </Show>

@@ -1,10 +1,16 @@
 import { useSearchParams } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
+import { PasswordRules } from '../../ui/password-rules';
 
 /** Seed 002 "Set new password": New password + Confirm new password → Reset password. */
 export default function ResetPasswordPage() {
   const [params] = useSearchParams();
+  // A dead link says so before anyone types a new password.
+  const [link] = createResource(
+    () => String(params.token ?? ''),
+    (token) => trpc.passwordReset.check.query({ token }).catch(() => null),
+  );
   const [errors, setErrors] = createSignal<Record<string, string[] | undefined>>({});
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -42,6 +48,13 @@ export default function ResetPasswordPage() {
             </>
           }
         >
+          <Show when={!link.loading} fallback={<p>Checking your link…</p>}>
+          <Show when={link()} fallback={
+            <>
+              <h1 id="reset-title">Invalid or expired link</h1>
+              <p>This reset link has already been used, was replaced by a newer one, or has expired. <a href="/forgot-password">Request a new one</a>.</p>
+            </>
+          }>
           <h1 id="reset-title">Set new password</h1>
           <Show when={error()}>
             <p class="error" role="alert">
@@ -53,14 +66,16 @@ export default function ResetPasswordPage() {
           </Show>
           <form onSubmit={submit} aria-busy={busy()}>
             <label for="new-password">New password</label>
-            <input id="new-password" name="password" type="password" autocomplete="new-password" minLength={8} maxLength={128} required aria-describedby="new-password-rules" />
-            <p id="new-password-rules" class="muted">At least 8 characters; not your email address or the word "password". Spaces are fine.</p>
+            <input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="new-password-rules" />
+            <PasswordRules id="new-password-rules" rules={link()?.passwordRules} />
             <Show when={errors().password}><p class="field-error">{errors().password![0]}</p></Show>
             <label for="confirm-new-password">Confirm new password</label>
             <input id="confirm-new-password" name="confirmPassword" type="password" autocomplete="new-password" required />
             <Show when={errors().confirmPassword}><p class="field-error">{errors().confirmPassword![0]}</p></Show>
             <button type="submit" class="primary" disabled={busy()}>Reset password</button>
           </form>
+          </Show>
+          </Show>
         </Show>
       </section>
     </main>

@@ -1,4 +1,4 @@
-import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
 
@@ -15,6 +15,8 @@ export default function SignInPage() {
   const [pendingToken, setPendingToken] = createSignal('');
   const [useRecovery, setUseRecovery] = createSignal(false);
   const [code, setCode] = createSignal('');
+  const [rememberDevice, setRememberDevice] = createSignal(false);
+  const [pageInfo] = createResource(() => trpc.auth.page.query().catch(() => null));
   const [limit, setLimit] = createSignal<TLimit | null>(null);
   const [email, setEmail] = createSignal(remembered);
   const [remember, setRemember] = createSignal(!!remembered);
@@ -84,6 +86,7 @@ export default function SignInPage() {
         pendingToken: pendingToken(),
         method: useRecovery() ? 'recovery' : 'totp',
         code: code(),
+        rememberDevice: rememberDevice(),
       });
       setCode('');
       await afterPassword(res);
@@ -151,6 +154,9 @@ export default function SignInPage() {
                 <label for="recovery-code">Recovery code</label>
                 <input id="recovery-code" autocomplete="off" required value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
               </Show>
+              <label class="check">
+                <input type="checkbox" checked={rememberDevice()} onChange={(e) => setRememberDevice(e.currentTarget.checked)} /> Remember this device for 30 days
+              </label>
               <button type="submit" class="primary" disabled={busy()}>Verify</button>
             </form>
             <p>
@@ -195,6 +201,13 @@ export default function SignInPage() {
           </Match>
         </Switch>
       </section>
+      <Show when={pageInfo()?.systemStatusUrl}>
+        {(url) => (
+          <p class="status-link">
+            <a href={url()} target="_blank" rel="noopener noreferrer">System Status</a>
+          </p>
+        )}
+      </Show>
     </main>
   );
 }

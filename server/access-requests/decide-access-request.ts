@@ -1,0 +1,106 @@
+import { and, eq } from 'drizzle-orm';
+import { accessRequests } from '../../db/schema/access-requests';
+import type { TEventRow } from '../../db/schema/events';
+import { companies, contacts, users } from '../../db/schema/people';
+import { recordAudit } from '../audit/record-audit';
+import { sendInvitation } from '../auth/invitations';
+import type { TStaffActor } from '../core/actor';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { EventBus } from '../core/events';
+import { requireStaff } from '../core/permissions';
+import { unitOfWork, type TTx } from '../core/unit-of-work';
+import { createCompany } from '../people/create-company';
+import { createContact } from '../people/create-contact';
+import { ZAccessRequestIdInput, ZApproveAccessInput } from './schemas';
+import { accessRequestsTopic } from './topics';
+
+/**
+ * Keeps what nested services publish until the whole approval has committed: their own
+ * transactions run as savepoints inside ours, so a late refusal undoes them too.
+ */
+class HeldBus extends EventBus {
+  readonly held: TEventRow[] = [];
+  override publish(events: readonly TEventRow[]): void {
+    this.held.push(...events);
+  }
+}
+
+/** The request, if it is this provider's and still undecided (another tab may have decided it). */
+function pendingRequest(tx: TTx, staff: TStaffActor, requestId: number) {
+  const row = tx.select().from(accessRequests).where(eq(accessRequests.id, requestId)).get();
+  if (!row || row.providerId !== staff.providerId) throw new AppError('NOT_FOUND', 'Access request not found.');
+  if (row.status !== 'pending') throw new AppError('CONFLICT', `This request was already ${row.status}.`);
+  return row;
+}
+
+/**
+ * Approve: into an existing company of the provider or a new one; adds a Standard contact
+ * (or reuses the one with that email) and sends the invitation. All of it commits together,
+ * and live events go out only afterwards.
+ */
+export function approveAccessRequest(ctx: ServiceContext, input: unknown): { email: string; company: { id: number; name: string }; resent: boolean } {
+  const staff = requireStaff(ctx.actor);
+  const data = ZApproveAccessInput.parse(input);
+  const bus = new HeldBus();
+  const inner: ServiceContext = { ...ctx, bus };
+  const result = unitOfWork(inner, (tx, emit) => {
+    const request = pendingRequest(tx, staff, data.requestId);
+    const company =
+      data.company.kind === 'new'
+        ? createCompany(inner, { name: data.company.name })
+        : tx.select().from(companies).where(eq(companies.id, data.company.companyId)).get();
+    if (!company || company.providerId !== staff.providerId || company.archivedAt) throw new AppError('NOT_FOUND', 'Company not found.');
+    const existing = tx
+      .select({ id: contacts.id, passwordHash: users.passwordHash })
+      .from(contacts)
+      .leftJoin(users, eq(users.id, contacts.userId))
+      .where(and(eq(contacts.companyId, company.id), eq(contacts.email, request.email)))
+      .get();
+    // Staff-only detail: the requester never learns this.
+    if (existing?.passwordHash) throw new AppError('CONFLICT', `This person already has an account for ${company.name}.`);
+    const contactId =
+      existing?.id ?? createContact(inner, { companyId: company.id, name: request.name, email: request.email, types: ['standard'] }).id;
+    sendInvitation(inner, { contactId });
+    const now = ctx.clock.now();
+    tx.update(accessRequests)
+      .set({ status: 'approved', companyId: company.id, decidedByStaffId: staff.staffId, decidedAt: now })
+      .where(eq(accessRequests.id, request.id))
+      .run();
+    recordAudit(tx, now, {
+      kind: 'access_approved',
+      providerId: staff.providerId,
+      email: request.email,
+      actorUserId: staff.userId,
+      detail: { requestId: request.id, companyId: company.id, contactId },
+    });
+    const chosen = { id: company.id, name: company.name };
+    emit(accessRequestsTopic(staff.providerId), 'access_request.decided', { requestId: request.id, status: 'approved', company: chosen });
+    return { email: request.email, company: chosen, resent: !!existing };
+  });
+  ctx.bus.publish(bus.held);
+  return result;
+}
+
+/** Decline: nothing is sent to the requester. */
+export function declineAccessRequest(ctx: ServiceContext, input: unknown): { email: string } {
+  const staff = requireStaff(ctx.actor);
+  const { requestId } = ZAccessRequestIdInput.parse(input);
+  return unitOfWork(ctx, (tx, emit) => {
+    const request = pendingRequest(tx, staff, requestId);
+    const now = ctx.clock.now();
+    tx.update(accessRequests)
+      .set({ status: 'declined', decidedByStaffId: staff.staffId, decidedAt: now })
+      .where(eq(accessRequests.id, request.id))
+      .run();
+    recordAudit(tx, now, {
+      kind: 'access_declined',
+      providerId: staff.providerId,
+      email: request.email,
+      actorUserId: staff.userId,
+      detail: { requestId: request.id },
+    });
+    emit(accessRequestsTopic(staff.providerId), 'access_request.decided', { requestId: request.id, status: 'declined', company: null });
+    return { email: request.email };
+  });
+}

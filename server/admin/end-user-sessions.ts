@@ -1,0 +1,35 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { sessions } from '../../db/schema/sessions';
+import { recordAudit } from '../audit/record-audit';
+import { endSession } from '../auth/end-session';
+import type { ServiceContext } from '../core/context';
+import { requireStaffAdmin } from '../core/permissions';
+import { isProviderSession, requireProviderUser } from './provider-users';
+import { ZUserIdInput, type TAdminCallMeta } from './schemas';
+
+/**
+ * "End sessions": ends the user's sessions with this provider, and any not yet on an
+ * account; their open tabs are told live. Sessions on another provider's accounts are not
+ * this admin's to end, and the admin's own current session is always kept.
+ */
+export function endUserSessions(ctx: ServiceContext, input: unknown, meta: TAdminCallMeta): { count: number } {
+  const admin = requireStaffAdmin(ctx.actor);
+  const { userId } = ZUserIdInput.parse(input);
+  const user = requireProviderUser(ctx.db, admin.providerId, userId);
+  const targets = ctx.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.userId, user.id), ne(sessions.id, meta.sessionId), isProviderSession(ctx.db, admin.providerId)))
+    .all();
+  for (const { id } of targets) endSession(ctx, id, 'ended_by_admin');
+  recordAudit(ctx.db, ctx.clock.now(), {
+    kind: 'session_ended',
+    userId: user.id,
+    providerId: admin.providerId,
+    actorUserId: admin.userId,
+    email: user.email,
+    ip: meta.ip,
+    detail: { by: 'admin', count: targets.length },
+  });
+  return { count: targets.length };
+}

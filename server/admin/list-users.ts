@@ -1,0 +1,98 @@
+import { and, asc, count, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { companies, contacts, staffMembers, users } from '../../db/schema/people';
+import { sessions } from '../../db/schema/sessions';
+import { totpCredentials } from '../../db/schema/two-factor';
+import type { ServiceContext } from '../core/context';
+import { requireStaffAdmin } from '../core/permissions';
+import { isActiveSession, isProviderSession, isProviderUser } from './provider-users';
+import { ZListUsersInput } from './schemas';
+
+/** A page lists at most this many people; the search box narrows larger providers. */
+export const MAX_USERS = 200;
+
+/** The search text matches itself only: `%`, `_` and the escape character are taken literally. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The Users page: every login identity holding an account with the admin's provider (its
+ * staff, contacts of its companies), with lock state, two-factor and active sessions.
+ */
+export function listUsers(ctx: ServiceContext, input: unknown) {
+  const admin = requireStaffAdmin(ctx.actor);
+  const { search } = ZListUsersInput.parse(input ?? {});
+  const pid = admin.providerId;
+  const pattern = likePattern(search);
+  const rows = ctx.db
+    .select()
+    .from(users)
+    .where(
+      and(
+        isProviderUser(ctx.db, pid),
+        search ? or(sql`${users.name} LIKE ${pattern} ESCAPE '\\'`, sql`${users.email} LIKE ${pattern} ESCAPE '\\'`) : undefined,
+      ),
+    )
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(MAX_USERS + 1)
+    .all();
+  const page = rows.slice(0, MAX_USERS);
+  const ids = page.map((u) => u.id);
+  if (ids.length === 0) return { items: [], truncated: false };
+
+  const accounts = new Map<number, string[]>();
+  const addAccount = (userId: number, label: string) => accounts.set(userId, [...(accounts.get(userId) ?? []), label]);
+  for (const s of ctx.db
+    .select()
+    .from(staffMembers)
+    .where(and(eq(staffMembers.providerId, pid), inArray(staffMembers.userId, ids)))
+    .all()) {
+    addAccount(s.userId, `Staff · ${s.role === 'admin' ? 'Administrator' : 'Technician'}${s.active ? '' : ' (inactive)'}`);
+  }
+  for (const c of ctx.db
+    .select({ userId: contacts.userId, company: companies.name, portalAccess: contacts.portalAccess })
+    .from(contacts)
+    .innerJoin(companies, eq(companies.id, contacts.companyId))
+    .where(and(eq(companies.providerId, pid), inArray(contacts.userId, ids)))
+    .orderBy(asc(companies.name))
+    .all()) {
+    addAccount(c.userId!, `${c.company} · Contact${c.portalAccess ? '' : ' (no portal access)'}`);
+  }
+
+  const twoFactor = new Set(
+    ctx.db
+      .select({ userId: totpCredentials.userId })
+      .from(totpCredentials)
+      .where(and(inArray(totpCredentials.userId, ids), isNotNull(totpCredentials.confirmedAt)))
+      .all()
+      .map((r) => r.userId),
+  );
+  const active = new Map(
+    ctx.db
+      .select({ userId: sessions.userId, n: count() })
+      .from(sessions)
+      .where(
+        and(
+          inArray(sessions.userId, ids),
+          isActiveSession(ctx.clock.now(), ctx.settings.SESSION_IDLE_MINUTES),
+          isProviderSession(ctx.db, pid),
+        ),
+      )
+      .groupBy(sessions.userId)
+      .all()
+      .map((r) => [r.userId, r.n]),
+  );
+
+  return {
+    items: page.map((u) => ({
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      accounts: accounts.get(u.id) ?? [],
+      lockedAt: u.lockedAt,
+      failedAttempts: u.failedAttempts,
+      twoFactor: twoFactor.has(u.id),
+      activeSessions: active.get(u.id) ?? 0,
+      you: u.id === admin.userId,
+    })),
+    truncated: rows.length > MAX_USERS,
+  };
+}

@@ -1,0 +1,38 @@
+import { and, eq } from 'drizzle-orm';
+import { providers, users } from '../../db/schema/people';
+import { privacyConsents } from '../../db/schema/privacy';
+import type { TActor } from '../core/actor';
+import type { ServiceContext } from '../core/context';
+
+export type TPrivacyPolicy = { version: string; url: string | null };
+
+/** The provider's current policy, or null when privacy prompts are off (no version). */
+export function privacyPolicyOf(ctx: ServiceContext, providerId: number): TPrivacyPolicy | null {
+  const p = ctx.db
+    .select({ version: providers.privacyPolicyVersion, url: providers.privacyPolicyUrl })
+    .from(providers)
+    .where(eq(providers.id, providerId))
+    .get();
+  return p?.version ? { version: p.version, url: p.url } : null;
+}
+
+export function hasAccepted(ctx: ServiceContext, userId: number, providerId: number, version: string): boolean {
+  const row = ctx.db
+    .select({ id: privacyConsents.id })
+    .from(privacyConsents)
+    .where(and(eq(privacyConsents.userId, userId), eq(privacyConsents.providerId, providerId), eq(privacyConsents.policyVersion, version)))
+    .get();
+  return !!row;
+}
+
+/**
+ * Privacy prompts: when the signed-in account's provider has a policy version, a user
+ * flagged `consentRequired` reaches nothing until they accepted that very version there.
+ */
+export function mustAcceptPrivacy(ctx: ServiceContext, actor: TActor): boolean {
+  if (actor.kind !== 'staff' && actor.kind !== 'contact') return false;
+  const policy = privacyPolicyOf(ctx, actor.providerId);
+  if (!policy) return false;
+  const user = ctx.db.select({ required: users.consentRequired }).from(users).where(eq(users.id, actor.userId)).get();
+  return !!user?.required && !hasAccepted(ctx, actor.userId, actor.providerId, policy.version);
+}

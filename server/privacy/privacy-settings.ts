@@ -1,0 +1,35 @@
+import { eq } from 'drizzle-orm';
+import { providers } from '../../db/schema/people';
+import type { ServiceContext } from '../core/context';
+import { requireStaffAdmin } from '../core/permissions';
+import { unitOfWork } from '../core/unit-of-work';
+import { privacyPolicyOf } from './consent-requirement';
+import { ZPrivacySettingsInput, type TPrivacySettingsInput } from './schemas';
+
+/** The staff "Privacy" page's form: the admin's own provider only. */
+export function getPrivacySettings(ctx: ServiceContext) {
+  const admin = requireStaffAdmin(ctx.actor);
+  const p = ctx.db
+    .select({ policyVersion: providers.privacyPolicyVersion, policyUrl: providers.privacyPolicyUrl })
+    .from(providers)
+    .where(eq(providers.id, admin.providerId))
+    .get();
+  return { policyVersion: p?.policyVersion ?? '', policyUrl: p?.policyUrl ?? '' };
+}
+
+/**
+ * Saves the policy. A new version asks everyone flagged to accept again (consents are kept
+ * per version); an empty version turns the prompts off.
+ */
+export function updatePrivacySettings(ctx: ServiceContext, input: TPrivacySettingsInput) {
+  const admin = requireStaffAdmin(ctx.actor);
+  const data = ZPrivacySettingsInput.parse(input);
+  unitOfWork(ctx, (tx, emit) => {
+    tx.update(providers)
+      .set({ privacyPolicyVersion: data.policyVersion || null, privacyPolicyUrl: data.policyUrl || null })
+      .where(eq(providers.id, admin.providerId))
+      .run();
+    emit(`provider:${admin.providerId}`, 'privacy.settings_changed', { policyVersion: data.policyVersion || null });
+  });
+  return { policy: privacyPolicyOf(ctx, admin.providerId) };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+// Printable text only: the version is shown to users and written into the audit export.
+const ZPolicyVersion = z
+  .string()
+  .trim()
+  .max(40, 'Keep the policy version under 40 characters.')
+  .regex(/^[^\p{Cc}]*$/u, 'The policy version cannot contain control characters.');
+
+// Only web links: the consent screen opens it in a new tab, so no javascript: or data: URLs.
+const ZPolicyUrl = z
+  .string()
+  .trim()
+  .max(2000, 'Keep the URL under 2000 characters.')
+  .pipe(z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://.' })]));
+
+/** Provider setting; an empty version turns privacy prompts off. */
+export const ZPrivacySettingsInput = z
+  .object({ policyVersion: ZPolicyVersion, policyUrl: ZPolicyUrl })
+  .refine((v) => !v.policyVersion || v.policyUrl, { path: ['policyUrl'], message: 'Enter the privacy policy URL.' });
+export type TPrivacySettingsInput = z.input<typeof ZPrivacySettingsInput>;
+
+export const ZConsentRequiredInput = z.object({ userId: z.number().int().positive(), required: z.boolean() });
+export type TConsentRequiredInput = z.input<typeof ZConsentRequiredInput>;
+
+/** The version the user read: accepting is refused if the provider has moved on since. */
+export const ZAcceptPrivacyInput = z.object({ policyVersion: z.string().trim().min(1, 'Which policy version?').max(40) });
+export type TAcceptPrivacyInput = z.input<typeof ZAcceptPrivacyInput>;
+
+export const ZPrivacyHistoryInput = z.object({
+  /** Page backwards from this id (exclusive). */
+  cursor: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).default(100),
+});

@@ -1,0 +1,30 @@
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { approveAccessRequest, declineAccessRequest } from '../../access-requests/decide-access-request';
+import { accessRequestsTopicFor, listAccessRequests } from '../../access-requests/list-access-requests';
+import { identifierNeeded, requestAccess } from '../../access-requests/request-access';
+import { ZAccessRequestIdInput, ZApproveAccessInput, ZRequestAccessInput } from '../../access-requests/schemas';
+import { sessionTopic } from '../../auth/topics';
+import { followTopics } from '../../core/event-stream';
+import { publicProcedure, router, staffProcedure } from '../procedures';
+
+export const accessRequestsRouter = router({
+  /** Whether the form shows "Service provider identifier". */
+  needsIdentifier: publicProcedure.query(({ ctx }) => identifierNeeded(ctx.svc)),
+  request: publicProcedure.input(ZRequestAccessInput).mutation(({ ctx, input }) => requestAccess(ctx.svc, input, ctx.ip)),
+
+  list: staffProcedure.query(({ ctx }) => listAccessRequests(ctx.svc)),
+  approve: staffProcedure.input(ZApproveAccessInput).mutation(({ ctx, input }) => approveAccessRequest(ctx.svc, input)),
+  decline: staffProcedure.input(ZAccessRequestIdInput).mutation(({ ctx, input }) => declineAccessRequest(ctx.svc, input)),
+
+  /** New and decided requests of the provider, live; resumes after `lastEventId`. */
+  onChange: staffProcedure
+    .input(z.object({ lastEventId: z.coerce.number().int().nonnegative().nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const ended = sessionTopic(ctx.session.id);
+      for await (const e of followTopics(ctx.svc, [accessRequestsTopicFor(ctx.svc), ended], input.lastEventId, signal)) {
+        if (e.topic === ended) return; // the session ended: stop streaming to it
+        yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
+      }
+    }),
+});

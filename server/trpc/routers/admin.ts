@@ -1,0 +1,16 @@
+import { endUserSessions } from '../../admin/end-user-sessions';
+import { listUsers } from '../../admin/list-users';
+import { ZListUsersInput, ZUserIdInput } from '../../admin/schemas';
+import { unlockUser } from '../../admin/unlock-user';
+import { listAudit, ZListAuditInput } from '../../audit/list-audit';
+import { router, staffProcedure } from '../procedures';
+
+/** Staff admin security pages; each service checks for an administrator itself. */
+export const adminRouter = router({
+  users: staffProcedure.input(ZListUsersInput).query(({ ctx, input }) => listUsers(ctx.svc, input)),
+  unlock: staffProcedure.input(ZUserIdInput).mutation(({ ctx, input }) => unlockUser(ctx.svc, input, { ip: ctx.ip })),
+  endSessions: staffProcedure
+    .input(ZUserIdInput)
+    .mutation(({ ctx, input }) => endUserSessions(ctx.svc, input, { sessionId: ctx.session.id, ip: ctx.ip })),
+  securityLog: staffProcedure.input(ZListAuditInput).query(({ ctx, input }) => listAudit(ctx.svc, input)),
+});
