@@ -11,6 +11,7 @@ import type { ServiceContext } from './core/context';
 import { createServiceContext } from './core/create-service-context';
 import { createLogger } from './core/logger';
 import { createWebServer, type TWebServer } from './http/create-http-server';
+import { expireSessions } from './auth/expire-sessions';
 import type { TSettings } from './settings';
 
 export const CLIENT_ROOT = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -69,10 +70,19 @@ export async function startPortico(
   const smtpPort = (smtp.server.address() as AddressInfo).port;
 
   const outbox = startOutboxWorker({ db, bus: base.bus, clock: base.clock, log, relayUrl: settings.SMTP_RELAY_URL });
+  const sweeper = setInterval(() => {
+    try {
+      expireSessions(base);
+    } catch (err) {
+      log.error({ err }, 'session sweep failed');
+    }
+  }, 30_000);
+  sweeper.unref();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      clearInterval(sweeper);
       web.broadcastReconnect();
       await new Promise<void>((r) => smtp.close(() => r()));
       await outbox.stop();

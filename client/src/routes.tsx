@@ -21,6 +21,9 @@ const Placeholder = lazy(() => import('./features/placeholder/placeholder-page')
 const Account = lazy(() => import('./features/account/account-page'));
 const NotFound = lazy(() => import('./features/placeholder/not-found-page'));
 
+const Admin = lazy(() => import('./features/staff/admin-page'));
+const SecuritySettings = lazy(() => import('./features/staff/security-settings-page'));
+
 export function AppRoutes() {
   return (
     <Router>
@@ -43,6 +46,8 @@ export function AppRoutes() {
         <Route path="/staff/security-log" component={SecurityLog} />
         <Route path="/staff/privacy" component={PrivacySettings} />
         <Route path="/staff/privacy-history" component={PrivacyHistory} />
+        <Route path="/staff/admin" component={Admin} />
+        <Route path="/staff/security-settings" component={SecuritySettings} />
         <Route path="*" component={NotFound} />
       </Route>
     </Router>

@@ -1,6 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { sessions } from '../../db/schema/sessions';
-import { recordAudit } from '../audit/record-audit';
 import { endSession } from '../auth/end-session';
 import type { ServiceContext } from '../core/context';
 import { requireStaffAdmin } from '../core/permissions';
@@ -21,15 +20,7 @@ export function endUserSessions(ctx: ServiceContext, input: unknown, meta: TAdmi
     .from(sessions)
     .where(and(eq(sessions.userId, user.id), ne(sessions.id, meta.sessionId), isProviderSession(ctx.db, admin.providerId)))
     .all();
-  for (const { id } of targets) endSession(ctx, id, 'ended_by_admin');
-  recordAudit(ctx.db, ctx.clock.now(), {
-    kind: 'session_ended',
-    userId: user.id,
-    providerId: admin.providerId,
-    actorUserId: admin.userId,
-    email: user.email,
-    ip: meta.ip,
-    detail: { by: 'admin', count: targets.length },
-  });
+  // Each ended session is audited by endSession, naming the admin who ended it.
+  for (const { id } of targets) endSession(ctx, id, 'ended_by_admin', { actorUserId: admin.userId, providerId: admin.providerId, ip: meta.ip });
   return { count: targets.length };
 }

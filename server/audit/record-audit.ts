@@ -25,6 +25,7 @@ export const AUDIT_KINDS = [
   'access_approved',
   'access_declined',
   'privacy_accepted',
+  'security_settings_changed',
 ] as const;
 export type TAuditKind = (typeof AUDIT_KINDS)[number];
 

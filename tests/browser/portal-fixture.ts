@@ -21,10 +21,10 @@ export interface TPortalFixture {
 }
 
 /** The real server with demo data on a fresh SQLite file, and headless Chromium. */
-export async function startPortalFixture(): Promise<TPortalFixture> {
+export async function startPortalFixture(extra: Record<string, string> = {}): Promise<TPortalFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-browser-'));
   const settings = loadSettings(
-    { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'p.db'), DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent' },
+    { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'p.db'), DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent', ...extra },
     '/nonexistent.env',
   );
   const portico = await startPortico(settings);

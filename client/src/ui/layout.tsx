@@ -63,9 +63,7 @@ export function Layout(props: RouteSectionProps) {
               <Show when={me()!.areas.technical}><A href="/technical">Technical</A></Show>
               <Show when={me()!.areas.staffConsole}><A href="/staff/outgoing-mail">Outgoing mail</A></Show>
               <Show when={me()!.areas.staffConsole}><A href="/staff/access-requests">Access requests</A></Show>
-              <Show when={me()!.areas.staffAdmin}><A href="/staff/users">Users</A></Show>
-              <Show when={me()!.areas.staffAdmin}><A href="/staff/security-log">Security log</A></Show>
-              <Show when={me()!.areas.staffAdmin}><A href="/staff/privacy">Privacy</A></Show>
+              <Show when={me()!.areas.staffAdmin}><A href="/staff/admin">Administration</A></Show>
             </nav>
             <LiveIndicator />
             <div class="user-menu">

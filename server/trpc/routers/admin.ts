@@ -2,6 +2,7 @@ import { endUserSessions } from '../../admin/end-user-sessions';
 import { listUsers } from '../../admin/list-users';
 import { ZListUsersInput, ZUserIdInput } from '../../admin/schemas';
 import { unlockUser } from '../../admin/unlock-user';
+import { getSecuritySettings, setCompanyTwoFactor, updateSecuritySettings, ZCompanyTwoFactorInput, ZSecuritySettingsInput } from '../../admin/security-settings';
 import { listAudit, ZListAuditInput } from '../../audit/list-audit';
 import { router, staffProcedure } from '../procedures';
 
@@ -12,5 +13,14 @@ export const adminRouter = router({
   endSessions: staffProcedure
     .input(ZUserIdInput)
     .mutation(({ ctx, input }) => endUserSessions(ctx.svc, input, { sessionId: ctx.session.id, ip: ctx.ip })),
+  securitySettings: staffProcedure.query(({ ctx }) => getSecuritySettings(ctx.svc)),
+  updateSecuritySettings: staffProcedure.input(ZSecuritySettingsInput).mutation(({ ctx, input }) => {
+    updateSecuritySettings(ctx.svc, input, ctx.ip);
+    return { ok: true as const };
+  }),
+  setCompanyTwoFactor: staffProcedure.input(ZCompanyTwoFactorInput).mutation(({ ctx, input }) => {
+    setCompanyTwoFactor(ctx.svc, input, ctx.ip);
+    return { ok: true as const };
+  }),
   securityLog: staffProcedure.input(ZListAuditInput).query(({ ctx, input }) => listAudit(ctx.svc, input)),
 });

@@ -27,6 +27,7 @@ const EVENT_LABELS: Record<TAuditKind, string> = {
   access_approved: 'Access approved',
   access_declined: 'Access declined',
   privacy_accepted: 'Privacy policy accepted',
+  security_settings_changed: 'Security settings changed',
 };
 const PAGE = 50;
 

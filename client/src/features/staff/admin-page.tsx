@@ -1,0 +1,24 @@
+import { A } from '@solidjs/router';
+
+const PAGES = [
+  { href: '/staff/users', title: 'Users', about: 'Everyone who signs in: unlock accounts and end sessions.' },
+  { href: '/staff/security-log', title: 'Security log', about: 'Sign-ins, failures, lockouts, resets, two-factor changes and ended sessions.' },
+  { href: '/staff/security-settings', title: 'Sign-in security', about: 'Password policy, and who must use two-factor authentication.' },
+  { href: '/staff/privacy', title: 'Privacy', about: 'The privacy policy prompted at sign-in, and the Privacy Action History.' },
+] as const;
+
+/** The staff administrator's hub; keeps the top navigation short on a phone. */
+export default function AdminPage() {
+  return (
+    <>
+      <h1>Administration</h1>
+      <ul class="rows">
+        {PAGES.map((p) => (
+          <li>
+            <A href={p.href}>{p.title}</A> <span class="muted">{p.about}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
