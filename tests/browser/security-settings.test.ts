@@ -22,6 +22,7 @@ describe('sign-in security settings', () => {
     await admin.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').getByText(/^Saved/).waitFor();
     await admin.getByLabel('Require two-factor authentication for contacts of Acme Dental').check();
+    await admin.getByRole('status').getByText('Saved: contacts of Acme Dental must use two-factor authentication.').waitFor();
     await admin.close();
 
     const contact = await browser.newPage();

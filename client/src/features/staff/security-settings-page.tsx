@@ -34,10 +34,13 @@ export default function SecuritySettingsPage() {
     }
   };
 
-  const toggleCompany = async (box: HTMLInputElement, companyId: number) => {
+  const [companySaved, setCompanySaved] = createSignal('');
+  const toggleCompany = async (box: HTMLInputElement, companyId: number, name: string) => {
     setError('');
+    setCompanySaved('');
     try {
       await trpc.admin.setCompanyTwoFactor.mutate({ companyId, require2fa: box.checked });
+      setCompanySaved(box.checked ? `Saved: contacts of ${name} must use two-factor authentication.` : `Saved: two-factor authentication is optional for ${name}.`);
     } catch (err) {
       box.checked = !box.checked; // not saved: show the stored value again
       setError(errorMessage(err));
@@ -75,12 +78,13 @@ export default function SecuritySettingsPage() {
             <section class="card" aria-labelledby="company-2fa-title">
               <h2 id="company-2fa-title">Two-factor authentication for client contacts</h2>
               <p class="muted">Contacts of a checked company set up two-factor authentication at their next sign-in.</p>
+              <Show when={companySaved()}><p class="notice" role="status">{companySaved()}</p></Show>
               <ul class="rows">
                 <For each={s().companies}>
                   {(c) => (
                     <li>
                       <label class="check">
-                        <input type="checkbox" checked={c.require2fa} onChange={(e) => void toggleCompany(e.currentTarget, c.id)}
+                        <input type="checkbox" checked={c.require2fa} onChange={(e) => void toggleCompany(e.currentTarget, c.id, c.name)}
                           aria-label={`Require two-factor authentication for contacts of ${c.name}`} />{' '}
                         {c.name}
                       </label>
