@@ -11,3 +11,5 @@ export * from './password-history';
 export * from './trusted-devices';
 export * from './privacy';
 export * from './audit';
+export * from './attachments';
+export * from './notifications';

@@ -20,6 +20,8 @@ export const providers = sqliteTable('providers', {
   /** Privacy prompts: when set, users flagged `consentRequired` accept this version first. */
   privacyPolicyVersion: text('privacy_policy_version'),
   privacyPolicyUrl: text('privacy_policy_url'),
+  /** Seed 004 §7: "Time tracking (if visible)". */
+  showTimeSpent: flag('show_time_spent').notNull().default(true),
   createdAt: timestamp('created_at').notNull(),
 });
 

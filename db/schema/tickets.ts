@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { flag, timestamp } from './columns';
 import { companies, contacts, providers, staffMembers, users } from './people';
 
@@ -25,12 +25,76 @@ export const tickets = sqliteTable(
     assigneeStaffId: integer('assignee_staff_id').references(() => staffMembers.id),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
+    /** SLA targets from the provider's policy for the priority (seed 004 §10). */
+    firstResponseDueAt: timestamp('first_response_due_at'),
+    resolutionDueAt: timestamp('resolution_due_at'),
+    /** First public staff reply; null until then. */
+    firstRespondedAt: timestamp('first_responded_at'),
+    closedAt: timestamp('closed_at'),
+    reopenRequestedAt: timestamp('reopen_requested_at'),
+    /** After closing: "good" or "bad", with an optional comment. */
+    satisfaction: text('satisfaction', { enum: ['good', 'bad'] }),
+    satisfactionComment: text('satisfaction_comment'),
+    satisfactionAt: timestamp('satisfaction_at'),
   },
   (t) => [
     uniqueIndex('tickets_provider_number').on(t.providerId, t.number),
     index('tickets_company_updated').on(t.companyId, t.updatedAt),
     index('tickets_provider_updated').on(t.providerId, t.updatedAt),
+    index('tickets_provider_status_updated').on(t.providerId, t.status, t.updatedAt),
+    index('tickets_requester_updated').on(t.requesterContactId, t.updatedAt),
+    index('tickets_assignee_updated').on(t.assigneeStaffId, t.updatedAt),
   ],
+);
+
+/** Other contacts of the company who follow a ticket (CC'd on its notifications). */
+export const ticketWatchers = sqliteTable(
+  'ticket_watchers',
+  {
+    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
+    contactId: integer('contact_id').notNull().references(() => contacts.id),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.contactId] }), index('ticket_watchers_contact').on(t.contactId)],
+);
+
+/** Time logged by staff; shown to clients only when the provider says so. */
+export const timeEntries = sqliteTable(
+  'time_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
+    staffId: integer('staff_id').notNull().references(() => staffMembers.id),
+    minutes: integer('minutes').notNull(),
+    note: text('note'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [index('time_entries_ticket').on(t.ticketId)],
+);
+
+/** The provider's category list for "Category" (seed 004: Hardware, Software, ...). */
+export const ticketCategories = sqliteTable(
+  'ticket_categories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    providerId: integer('provider_id').notNull().references(() => providers.id),
+    name: text('name').notNull(),
+    active: flag('active').notNull().default(true),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('ticket_categories_provider_name').on(t.providerId, t.name)],
+);
+
+/** Response and resolution targets per priority; staff admins edit them. */
+export const slaPolicies = sqliteTable(
+  'sla_policies',
+  {
+    providerId: integer('provider_id').notNull().references(() => providers.id),
+    priority: text('priority', { enum: TICKET_PRIORITIES }).notNull(),
+    firstResponseMinutes: integer('first_response_minutes').notNull(),
+    resolutionMinutes: integer('resolution_minutes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.providerId, t.priority] })],
 );
 
 export const ticketComments = sqliteTable(
@@ -50,4 +114,5 @@ export const ticketComments = sqliteTable(
 );
 
 export type TTicket = typeof tickets.$inferSelect;
+export type TTimeEntry = typeof timeEntries.$inferSelect;
 export type TTicketComment = typeof ticketComments.$inferSelect;

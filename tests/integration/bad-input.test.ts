@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 type TProc = { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, TProc>).filter(
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, TProc>).filter(
   ([, p]) => p._def.type !== 'subscription' && p._def.inputs.length > 0,
 );
 

@@ -1,0 +1,34 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { attachments } from '../../db/schema/attachments';
+import { AppError } from '../core/app-error';
+import type { TTx } from '../core/unit-of-work';
+
+/**
+ * Attaches uploads to a ticket (commentId null: its description) or a reply, inside the
+ * caller's transaction. Only the uploader's own unclaimed uploads of the same provider can
+ * be claimed, so an id guessed from elsewhere attaches nothing.
+ */
+export function claimAttachments(
+  tx: TTx,
+  ids: readonly number[],
+  owner: { uploaderUserId: number; providerId: number },
+  target: { ticketId: number; commentId: number | null },
+): number[] {
+  if (!ids.length) return [];
+  const claimed = tx
+    .update(attachments)
+    .set({ ticketId: target.ticketId, commentId: target.commentId })
+    .where(
+      and(
+        inArray(attachments.id, [...ids]),
+        eq(attachments.uploaderUserId, owner.uploaderUserId),
+        eq(attachments.providerId, owner.providerId),
+        isNull(attachments.ticketId),
+      ),
+    )
+    .returning({ id: attachments.id })
+    .all()
+    .map((r) => r.id);
+  if (claimed.length !== new Set(ids).size) throw new AppError('BAD_INPUT', 'An attachment was not found. Upload it again.', { field: 'attachmentIds' });
+  return claimed;
+}
