@@ -13,3 +13,5 @@ export * from './privacy';
 export * from './audit';
 export * from './attachments';
 export * from './notifications';
+export * from './finance';
+export * from './technical';

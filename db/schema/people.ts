@@ -22,6 +22,10 @@ export const providers = sqliteTable('providers', {
   privacyPolicyUrl: text('privacy_policy_url'),
   /** Seed 004 §7: "Time tracking (if visible)". */
   showTimeSpent: flag('show_time_spent').notNull().default(true),
+  nextInvoiceNumber: integer('next_invoice_number').notNull().default(1001),
+  nextQuoteNumber: integer('next_quote_number').notNull().default(1001),
+  /** SHA-256 of the logo file under DATA_DIR (shown on invoices and in the portal). */
+  logoSha256: text('logo_sha256'),
   createdAt: timestamp('created_at').notNull(),
 });
 
@@ -35,6 +39,8 @@ export const users = sqliteTable('users', {
   lockedAt: timestamp('locked_at'),
   /** Residents whose consent must be on record (seed 001, EU users). */
   consentRequired: flag('consent_required').notNull().default(false),
+  /** Profile photo: SHA-256 of the resized image under DATA_DIR. */
+  photoSha256: text('photo_sha256'),
   createdAt: timestamp('created_at').notNull(),
 });
 
