@@ -15,3 +15,4 @@ export * from './attachments';
 export * from './notifications';
 export * from './finance';
 export * from './technical';
+export * from './inbound-mail';

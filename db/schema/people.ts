@@ -26,6 +26,8 @@ export const providers = sqliteTable('providers', {
   nextQuoteNumber: integer('next_quote_number').notNull().default(1001),
   /** SHA-256 of the logo file under DATA_DIR (shown on invoices and in the portal). */
   logoSha256: text('logo_sha256'),
+  /** Mail from an unknown sender whose domain belongs to exactly one company: add them as a contact. */
+  autoCreateContacts: flag('auto_create_contacts').notNull().default(false),
   createdAt: timestamp('created_at').notNull(),
 });
 

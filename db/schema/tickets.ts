@@ -36,6 +36,8 @@ export const tickets = sqliteTable(
     satisfaction: text('satisfaction', { enum: ['good', 'bad'] }),
     satisfactionComment: text('satisfaction_comment'),
     satisfactionAt: timestamp('satisfaction_at'),
+    /** A reply to a long-closed ticket opens a new one linked to the old. */
+    relatedTicketId: integer('related_ticket_id'),
   },
   (t) => [
     uniqueIndex('tickets_provider_number').on(t.providerId, t.number),
@@ -109,6 +111,10 @@ export const ticketComments = sqliteTable(
     internal: flag('internal').notNull().default(false),
     source: text('source', { enum: TICKET_SOURCES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
+    /** Mail intake: automatic replies and sender mismatches are kept, flagged, as internal notes. */
+    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** The inbound message a comment came from, so staff can expand the original and download the .eml. */
+    inboundMessageId: integer('inbound_message_id'),
   },
   (t) => [index('ticket_comments_ticket').on(t.ticketId, t.id)],
 );

@@ -1,0 +1,56 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { timestamp } from './columns';
+import { providers } from './people';
+import { ticketComments, tickets } from './tickets';
+
+export const INBOUND_STATUSES = ['pending', 'processed', 'unmatched', 'discarded', 'failed'] as const;
+export type TInboundStatus = (typeof INBOUND_STATUSES)[number];
+
+/**
+ * Every message the SMTP listener accepted. The row and the raw .eml under DATA_DIR are
+ * committed before `250` is answered; processing happens after, and pending rows are
+ * processed again at start, so an accepted message is never lost.
+ */
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The Message-ID header, or null; with it, a re-delivered message is recognised. */
+    messageId: text('message_id'),
+    /** SHA-256 of the raw message: the identity of a message without a Message-ID. */
+    contentHash: text('content_hash').notNull(),
+    rawPath: text('raw_path').notNull(),
+    size: integer('size').notNull(),
+    envelopeFrom: text('envelope_from'),
+    envelopeTo: text('envelope_to', { mode: 'json' }).$type<string[]>().notNull(),
+    fromAddress: text('from_address'),
+    fromName: text('from_name'),
+    subject: text('subject'),
+    status: text('status', { enum: INBOUND_STATUSES }).notNull().default('pending'),
+    providerId: integer('provider_id').references(() => providers.id),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    commentId: integer('comment_id').references(() => ticketComments.id),
+    /** How it was matched: token, message_id, subject, support_address, staff. */
+    matchedBy: text('matched_by'),
+    /** automatic, bounce, sender_mismatch, ... */
+    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    error: text('error'),
+    receivedAt: timestamp('received_at').notNull(),
+    processedAt: timestamp('processed_at'),
+  },
+  (t) => [
+    uniqueIndex('inbound_messages_message_id').on(t.messageId),
+    uniqueIndex('inbound_messages_content_hash').on(t.contentHash),
+    index('inbound_messages_status').on(t.status, t.id),
+  ],
+);
+
+/** Addresses that bounced: staff see them flagged; notifications may skip them. */
+export const emailBounces = sqliteTable('email_bounces', {
+  email: text('email').primaryKey(),
+  count: integer('count').notNull().default(1),
+  lastBounceAt: timestamp('last_bounce_at').notNull(),
+  lastReason: text('last_reason'),
+});
+
+export type TInboundMessage = typeof inboundMessages.$inferSelect;
