@@ -3,6 +3,7 @@ import { loadSettings } from '../server/settings';
 import { closeDatabase, openDatabase } from './client';
 import { migrateDatabase } from './migrate';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed';
+import { seedDemoAreas } from './seed-areas';
 
 const settings = loadSettings();
 const db = openDatabase(settings.DATABASE_PATH);
@@ -14,6 +15,7 @@ if (!isDatabaseEmpty(ctx)) {
   process.exit(1);
 }
 const signIns = await seedDemo(ctx);
+await seedDemoAreas(ctx);
 closeDatabase(db);
 console.log(`Seeded ${settings.DATABASE_PATH}. Demo sign-ins (password "${DEMO_PASSWORD}"):`);
 for (const s of signIns) console.log(`  ${s.email.padEnd(32)} ${s.role}`);

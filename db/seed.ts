@@ -8,7 +8,11 @@ import { createContact } from '../server/people/create-contact';
 import { createProvider } from '../server/people/create-provider';
 import { createStaffMember } from '../server/people/create-staff-member';
 import { addReply } from '../server/tickets/add-reply';
+import { closeTicket, rateTicket } from '../server/tickets/contact-actions';
 import { createTicket } from '../server/tickets/create-ticket';
+import { logTime } from '../server/tickets/log-time';
+import { updateTicket } from '../server/tickets/update-ticket';
+import { addWatcher } from '../server/tickets/watchers';
 import { providers, users } from './schema/people';
 import type { TContactType } from './schema/people';
 
@@ -23,7 +27,11 @@ export function isDatabaseEmpty(ctx: ServiceContext): boolean {
   return ctx.db.select({ id: providers.id }).from(providers).limit(1).all().length === 0;
 }
 
-/** Demo provider, staff, two client companies with every contact type, tickets with replies. */
+/**
+ * Demo provider, staff, two client companies with every contact type, and tickets (through
+ * the services, so numbers, SLA due times and events are real): categories, replies, an
+ * internal note, assignees, a watcher, logged time, and a closed ticket with a rating.
+ */
 export async function seedDemo(base: ServiceContext): Promise<TDemoSignIn[]> {
   const sys = withActor(base, system);
   const provider = createProvider(sys, { name: 'Demo MSP', identifier: 'demo-msp', currency: 'USD' });
@@ -57,31 +65,52 @@ export async function seedDemo(base: ServiceContext): Promise<TDemoSignIn[]> {
     ['Terry Technical', ['standard', 'technical']],
     ['Pat Primary', ['standard', 'primary']],
   ];
-  const subjects: [string, string, 'low' | 'medium' | 'high'][] = [
-    ['Printer on 2nd floor is offline', 'The HP printer near reception shows "offline" on every PC since this morning.', 'medium'],
-    ['Cannot access shared drive', 'Mapped drive S: asks for credentials and then fails. Started after the password change.', 'high'],
-    ['New starter next Monday', 'Please set up a laptop and email account for our new receptionist.', 'low'],
+  const subjects: [string, string, 'low' | 'medium' | 'high', string][] = [
+    ['Printer on 2nd floor is offline', 'The HP printer near reception shows "offline" on every PC since this morning.', 'medium', 'Hardware'],
+    ['Cannot access shared drive', 'Mapped drive S: asks for credentials and then fails. Started after the password change.', 'high', 'Network'],
+    ['New starter next Monday', 'Please set up a laptop and email account for our new receptionist.', 'low', 'Accounts and access'],
   ];
 
-  for (const c of companies) {
+  for (const [n, c] of companies.entries()) {
     const company = createCompany(asAdmin, { name: c.name, emailDomains: [c.domain] });
     const contactCtx: ServiceContext[] = [];
+    const contactIds: number[] = [];
     for (const [name, types] of people) {
       const local = name.split(' ')[1]!.toLowerCase();
       const email = `${local}@${c.domain}`;
       const contact = createContact(asAdmin, { companyId: company.id, name, email, types });
       const user = await password(email, `${c.name}: ${types.filter((t) => t !== 'standard').join(', ') || 'standard'} contact`);
       contactCtx.push(asUser(() => actorForAccount(base.db, user, { kind: 'contact', id: contact.id })));
+      contactIds.push(contact.id);
     }
-    subjects.forEach(([subject, description, priority], i) => {
+    subjects.forEach(([subject, description, priority, category], i) => {
       const requester = contactCtx[i % contactCtx.length]!;
-      const ticket = createTicket(requester, { subject, description, priority, category: 'Hardware' });
+      const ticket = createTicket(requester, { subject, description, priority, category });
       addReply(asTech, { ticketId: ticket.id, body: 'Thanks, I am looking into this now.' });
       if (i === 0) {
         addReply(requester, { ticketId: ticket.id, body: 'Thank you! It is the one with the asset tag PR-204.' });
         addReply(asTech, { ticketId: ticket.id, body: 'Driver was stale on the print server; restarting the spooler.', internal: true });
+        // The Billing contact follows the Standard contact's ticket.
+        addWatcher(asTech, { ticketId: ticket.id, contactId: contactIds[1]! });
+        logTime(asTech, { ticketId: ticket.id, minutes: 25, note: 'Print server driver and spooler' });
+        updateTicket(asTech, { ticketId: ticket.id, status: 'in_progress', assigneeStaffId: tech.id });
       }
+      if (i === 1) updateTicket(asAdmin, { ticketId: ticket.id, assigneeStaffId: n === 0 ? admin.id : tech.id, status: 'waiting_on_client' });
     });
+    if (n === 0) {
+      // One closed ticket, rated by its requester (the Primary contact).
+      const primary = contactCtx[3]!;
+      const done = createTicket(primary, {
+        subject: 'Guest Wi-Fi password',
+        description: 'Please change the guest Wi-Fi password; it was printed in the newsletter.',
+        priority: 'low',
+        category: 'Network',
+      });
+      addReply(asTech, { ticketId: done.id, body: 'Changed. The new password is on the card at reception.' });
+      logTime(asTech, { ticketId: done.id, minutes: 10 });
+      closeTicket(primary, { ticketId: done.id });
+      rateTicket(primary, { ticketId: done.id, rating: 'good', comment: 'Quick, thank you!' });
+    }
   }
   return signIns;
 }

@@ -1,60 +1,74 @@
 import type { Logger } from 'pino';
-import { smtpErrorFor } from './smtp-reply';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import type { TMailIntakePort } from '../server/mail-intake/intake-worker';
+import { receiveData } from './receive-data';
+import { smtpErrorFor } from './smtp-reply';
 
-export interface TRecipientCheck {
-  /** Whether this RCPT TO address means something to the portal (reply token, support, bounce). */
-  (address: string, session: SMTPServerSession): boolean;
-}
+/** STARTTLS with these PEM contents, with the library's built-in test key (development only), or not offered. */
+export type TTlsMode = { key: Buffer; cert: Buffer } | 'builtin' | null;
+
+const MAX_RECIPIENTS = 20;
+
+const reply = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
 
 /**
  * The inbound SMTP listener. It never relays: recipients that mean nothing to the portal
- * get 550 5.1.1. No AUTH, no reverse lookups, bounded clients and time-outs, and every
- * error is caught so a reset connection cannot take the process down.
+ * get 550 5.1.1. No AUTH, no reverse lookups, bounded clients, recipients and time-outs,
+ * every DATA stream drained, and every error caught so a reset connection cannot take the
+ * process down.
  */
-export function createSmtpListener(opts: {
-  log: Logger;
-  maxSize: number;
-  acceptRecipient: TRecipientCheck;
-  onMessage: (raw: Buffer, session: SMTPServerSession) => Promise<void>;
-}): SMTPServer {
+export function createSmtpListener(opts: { log: Logger; maxSize: number; tls: TTlsMode; intake: TMailIntakePort }): SMTPServer {
+  const { intake, log } = opts;
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: opts.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(opts.tls && opts.tls !== 'builtin' ? { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' } : {}),
     disableReverseLookup: true,
+    useXClient: false,
+    useXForward: false,
     maxClients: 100,
     size: opts.maxSize,
     socketTimeout: 60_000,
     closeTimeout: 10_000,
     banner: 'Portico mail intake',
     logger: false,
+    onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback) {
+      const key = address.address ? address.address.toLowerCase() : `ip:${session.remoteAddress}`;
+      if (intake.allowSender(key)) return callback();
+      callback(reply(451, '4.7.1 Too many messages from this sender; try again later'));
+    },
     onRcptTo(address: SMTPServerAddress, session, callback) {
-      if (opts.acceptRecipient(address.address.toLowerCase(), session)) return callback();
-      const err = new Error('5.1.1 No such recipient here') as Error & { responseCode: number };
-      err.responseCode = 550;
-      callback(err);
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(reply(452, '4.5.3 Too many recipients'));
+      let ok = false;
+      try {
+        ok = intake.acceptRecipient(address.address);
+      } catch (err) {
+        log.error({ err }, 'recipient check failed');
+        return callback(smtpErrorFor(err));
+      }
+      callback(ok ? undefined : reply(550, '5.1.1 No such recipient here'));
     },
     onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', (err) => callback(err));
-      stream.on('end', () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-          const err = new Error('5.3.4 Message too big') as Error & { responseCode: number };
-          err.responseCode = 552;
-          callback(err);
-          return;
-        }
-        opts.onMessage(Buffer.concat(chunks), session).then(
-          () => callback(),
-          (e: unknown) => {
-            opts.log.error({ err: e }, 'inbound mail could not be stored');
-            callback(smtpErrorFor(e));
-          },
-        );
-      });
+      receiveData(stream, { maxBytes: opts.maxSize, tmpDir: intake.tmpDir })
+        .then(async (received) => {
+          if (received.tooBig) return callback(reply(552, '5.3.4 Message too big'));
+          const from = session.envelope.mailFrom;
+          const { id, duplicate } = await intake.store({
+            data: received.data,
+            sha256: received.sha256,
+            size: received.size,
+            head: received.head,
+            envelopeFrom: from ? from.address || null : null,
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          });
+          callback(null, duplicate ? '2.0.0 Already received' : `2.0.0 Queued as ${id}`);
+        })
+        .catch((err: unknown) => {
+          log.warn({ err }, 'inbound message not accepted');
+          callback(smtpErrorFor(err));
+        });
     },
   });
-  server.on('error', (err) => opts.log.warn({ err: err.message }, 'smtp error'));
+  server.on('error', (err) => log.warn({ err: err.message }, 'smtp error'));
   return server;
 }

@@ -4,14 +4,24 @@ import type { Logger } from 'pino';
 import { closeDatabase, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { isDatabaseEmpty, seedDemo, type TDemoSignIn } from '../db/seed';
+import { seedDemoAreas } from '../db/seed-areas';
 import { startOutboxWorker, type TOutboxWorker } from '../mail/outbound/deliver-outbox';
 import { createSmtpListener } from '../mail/smtp-listener';
+import { smtpTlsMode } from '../mail/smtp-tls';
 import type { Clock } from './core/clock';
 import type { ServiceContext } from './core/context';
 import { createServiceContext } from './core/create-service-context';
 import { createLogger } from './core/logger';
 import { createWebServer, type TWebServer } from './http/create-http-server';
 import { expireSessions } from './auth/expire-sessions';
+import { issueDueRecurringInvoices } from './finance/recurring-scheduler';
+import { system } from './core/actor';
+import { withActor } from './core/context';
+import { startTicketNotifier, type TTicketNotifier } from './notifications/ticket-notifier';
+import { cleanupUnclaimedAttachments } from './attachments/cleanup-attachments';
+import { bounceAddress } from './mail-intake/addresses';
+import { LOOP_HEADER } from './mail-intake/classify';
+import { startMailIntake, type TMailIntake } from './mail-intake/intake-worker';
 import type { TSettings } from './settings';
 
 export const CLIENT_ROOT = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -22,6 +32,8 @@ export interface TPortico {
   base: ServiceContext;
   web: TWebServer;
   outbox: TOutboxWorker;
+  notifier: TTicketNotifier;
+  intake: TMailIntake;
   demoSignIns: TDemoSignIn[] | null;
   stop(): Promise<void>;
 }
@@ -40,7 +52,11 @@ export async function startPortico(
   const base = createServiceContext({ db, settings, clock: opts.clock, log });
 
   let demoSignIns: TDemoSignIn[] | null = null;
-  if (settings.SEED_DEMO && isDatabaseEmpty(base)) demoSignIns = await seedDemo(base);
+  if (settings.SEED_DEMO && isDatabaseEmpty(base)) {
+    demoSignIns = await seedDemo(base);
+    // Tests seed the company areas they need themselves, so their data stays predictable.
+    if (settings.NODE_ENV !== 'test') await seedDemoAreas(base);
+  }
 
   // With no PUBLIC_URL the portal's origin is whatever port it got (tests use port 0).
   const origins: string[] = [];
@@ -56,20 +72,25 @@ export async function startPortico(
     origins.push(settings.publicUrl, `http://127.0.0.1:${port}`);
   }
 
-  const smtp = createSmtpListener({
-    log,
-    maxSize: 25 * 1024 * 1024,
-    // Mail intake is not built yet: refuse every recipient rather than accept and lose mail.
-    acceptRecipient: () => false,
-    onMessage: async () => {},
-  });
+  // Mail intake first processes what was accepted before the last stop, then follows the listener.
+  const intake = startMailIntake(base);
+  const smtp = createSmtpListener({ log, maxSize: Math.floor(settings.MAIL_MAX_MB * 1024 * 1024), tls: smtpTlsMode(settings, log), intake });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);
     smtp.listen(settings.SMTP_PORT, settings.SMTP_HOST, () => resolve());
   });
   const smtpPort = (smtp.server.address() as AddressInfo).port;
 
-  const outbox = startOutboxWorker({ db, bus: base.bus, clock: base.clock, log, relayUrl: settings.SMTP_RELAY_URL });
+  const outbox = startOutboxWorker({
+    db,
+    bus: base.bus,
+    clock: base.clock,
+    log,
+    relayUrl: settings.SMTP_RELAY_URL,
+    bounceAddress: (id) => bounceAddress(settings, id),
+    loopHeader: { name: LOOP_HEADER, value: settings.MAIL_DOMAIN },
+  });
+  const notifier = startTicketNotifier(base);
   const sweeper = setInterval(() => {
     try {
       expireSessions(base);
@@ -78,13 +99,40 @@ export async function startPortico(
     }
   }, 30_000);
   sweeper.unref();
+  const sweepAttachments = () => {
+    try {
+      cleanupUnclaimedAttachments(base);
+    } catch (err) {
+      log.error({ err }, 'attachment cleanup failed');
+    }
+  };
+  sweepAttachments();
+  const attachmentSweeper = setInterval(sweepAttachments, 3600_000);
+  attachmentSweeper.unref();
+
+  // Recurring invoices: once at start (catches up after downtime), then hourly; re-runs never bill twice.
+  const billRecurring = () => {
+    try {
+      const r = issueDueRecurringInvoices(withActor(base, system));
+      if (r.issued) log.info(r, 'recurring invoices issued');
+    } catch (err) {
+      log.error({ err }, 'recurring invoice run failed');
+    }
+  };
+  billRecurring();
+  const recurringBiller = setInterval(billRecurring, 3600_000);
+  recurringBiller.unref();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweeper);
+      clearInterval(recurringBiller);
+      clearInterval(attachmentSweeper);
       web.broadcastReconnect();
       await new Promise<void>((r) => smtp.close(() => r()));
+      await intake.stop();
+      await notifier.stop();
       await outbox.stop();
       for (const client of web.wss.clients) client.close(1012, 'Server restarting');
       await new Promise<void>((r) => {
@@ -94,5 +142,5 @@ export async function startPortico(
       closeDatabase(db);
     })());
 
-  return { url: `http://127.0.0.1:${port}`, smtpPort, base, web, outbox, demoSignIns, stop };
+  return { url: `http://127.0.0.1:${port}`, smtpPort, base, web, outbox, notifier, intake, demoSignIns, stop };
 }

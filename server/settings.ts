@@ -2,6 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
+/** Every file kind an upload may be (see server/attachments/file-types.ts). */
+export const ATTACHMENT_KINDS = ['png', 'jpeg', 'gif', 'webp', 'pdf', 'txt', 'csv', 'log', 'docx', 'xlsx', 'pptx', 'zip', 'eml'] as const;
+export type TAttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -19,6 +23,15 @@ export const ZSettings = z.object({
   MAIL_FROM_NAME: z.string().min(1).default('Portico'),
   /** smtp://user:pass@host:587 or smtps://…; unset keeps mail in the outbox for staff to read. */
   SMTP_RELAY_URL: z.url().refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://').optional(),
+  /** PEM files for STARTTLS on the inbound listener; both or neither. */
+  SMTP_TLS_CERT: z.string().min(1).optional(),
+  SMTP_TLS_KEY: z.string().min(1).optional(),
+  /** Largest inbound message, MB; bigger ones get 552. */
+  MAIL_MAX_MB: z.coerce.number().positive().max(1024).default(25),
+  /** Messages one sender may send in 10 minutes before 451 (mail loops, floods). */
+  MAIL_RATE_PER_SENDER: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** A reply to a ticket closed this many days ago or less reopens it; later ones open a new, linked ticket. */
+  REOPEN_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   /** 32+ characters; signs Message-IDs and device tokens, and encrypts secrets at rest. */
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: bool.default(true),
@@ -33,6 +46,15 @@ export const ZSettings = z.object({
   PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   LOCKOUT_ATTEMPTS: z.coerce.number().int().min(3).max(100).default(7),
   WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(25),
+  /** All files of one ticket or reply together. */
+  ATTACHMENT_MAX_MESSAGE_MB: z.coerce.number().positive().max(4096).default(50),
+  /** Comma-separated kinds; SVG and HTML are not among them (they can carry script). */
+  ATTACHMENT_TYPES: z
+    .string()
+    .transform((v) => v.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(ATTACHMENT_KINDS)).min(1))
+    .default([...ATTACHMENT_KINDS]),
 });
 export type TSettings = z.infer<typeof ZSettings> & { publicUrl: string; secretKey: string };
 
@@ -52,6 +74,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, envFile = '.e
   const s = parsed.data;
   if (s.NODE_ENV === 'production' && !s.SECRET_KEY) {
     throw new SettingsError('Invalid settings:\n  SECRET_KEY: required in production (32+ characters)');
+  }
+  if (!s.SMTP_TLS_CERT !== !s.SMTP_TLS_KEY) {
+    throw new SettingsError(`Invalid settings:\n  ${s.SMTP_TLS_CERT ? 'SMTP_TLS_KEY' : 'SMTP_TLS_CERT'}: set both SMTP_TLS_CERT and SMTP_TLS_KEY, or neither`);
+  }
+  for (const name of ['SMTP_TLS_CERT', 'SMTP_TLS_KEY'] as const) {
+    if (s[name] && !existsSync(s[name])) throw new SettingsError(`Invalid settings:\n  ${name}: no such file: ${s[name]}`);
   }
   const publicUrl = (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/$/, '');
   // Development falls back to a key derived from the database path so restarts keep tokens valid.

@@ -28,6 +28,10 @@ export function startOutboxWorker(opts: {
   log: Logger;
   relayUrl: string | undefined;
   transport?: Transporter;
+  /** Envelope sender per message (VERP), so a bounce names the row it is about. */
+  bounceAddress?: (outboxId: number) => string;
+  /** Our own loop marker: mail intake treats inbound mail carrying it as automatic. */
+  loopHeader?: { name: string; value: string };
 }): TOutboxWorker {
   const transport = opts.transport ?? (opts.relayUrl ? nodemailer.createTransport(opts.relayUrl) : undefined);
   let running: Promise<number> | null = null;
@@ -42,8 +46,9 @@ export function startOutboxWorker(opts: {
         subject: row.subject,
         text: row.textBody,
         html: row.htmlBody ?? undefined,
-        headers: row.headers,
+        headers: opts.loopHeader ? { ...row.headers, [opts.loopHeader.name]: opts.loopHeader.value } : row.headers,
         messageId: row.headers['Message-ID'],
+        ...(opts.bounceAddress ? { envelope: { from: opts.bounceAddress(row.id), to: row.toAddress } } : {}),
       });
       opts.db.update(outbox).set({ status: 'sent', sentAt: opts.clock.now(), attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id)).run();
     } catch (err) {

@@ -42,6 +42,17 @@ export const contactAreas = (types: readonly TContactType[]) => ({
   contacts: has(types, 'technical'),
 });
 
+/** Whose invoices, quotes and payments a caller may see: one company, or (staff) every company of the provider. */
+export type TFinanceScope = { providerId: number; companyId: number | null; staff: TStaffActor | null; contact: TContactActor | null };
+
+/** Finance (seed 004 §12–§17): Billing or Primary contacts for their company; staff for their provider. */
+export function requireFinanceAccess(actor: TActor): TFinanceScope {
+  if (actor.kind === 'staff') return { providerId: actor.providerId, companyId: null, staff: actor, contact: null };
+  const contact = requireContact(actor);
+  if (!contactAreas(contact.types).finance) throw new AppError('FORBIDDEN', 'Finance is for Billing and Primary contacts. Ask your Primary contact for access.');
+  return { providerId: contact.providerId, companyId: contact.companyId, staff: null, contact };
+}
+
 export type TAreas = ReturnType<typeof contactAreas> & { staffConsole: boolean; staffAdmin: boolean };
 
 export function areasFor(actor: TActor): TAreas {
@@ -66,4 +77,28 @@ export function areasFor(actor: TActor): TAreas {
     staffConsole: false,
     staffAdmin: false,
   };
+}
+
+/**
+ * Whose technical records (seed 004 Part IV) an actor reaches: staff every company of their
+ * provider; Technical and Primary contacts their company's; everyone else only the assets
+ * assigned to them (seed 004 §18, "Assigned Assets").
+ */
+export type TTechnicalScope =
+  | { kind: 'provider'; providerId: number }
+  | { kind: 'company'; providerId: number; companyId: number }
+  | { kind: 'assigned'; providerId: number; companyId: number; contactId: number };
+
+export function technicalScope(actor: TActor): TTechnicalScope {
+  const a = requireSignedIn(actor);
+  if (a.kind === 'staff') return { kind: 'provider', providerId: a.providerId };
+  if (contactAreas(a.types).technical) return { kind: 'company', providerId: a.providerId, companyId: a.companyId };
+  return { kind: 'assigned', providerId: a.providerId, companyId: a.companyId, contactId: a.contactId };
+}
+
+/** Documents, domains, certificates and the company's whole asset list: not for assigned-only contacts. */
+export function requireTechnicalRecords(actor: TActor): Exclude<TTechnicalScope, { kind: 'assigned' }> {
+  const scope = technicalScope(actor);
+  if (scope.kind === 'assigned') throw new AppError('FORBIDDEN', 'Technical records are for Technical and Primary contacts.');
+  return scope;
 }

@@ -1,19 +1,28 @@
 import { eq } from 'drizzle-orm';
 import { ticketComments, tickets, type TTicketComment } from '../../db/schema/tickets';
+import { claimAttachments } from '../attachments/claim-attachments';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
+import { requireSignedIn } from '../core/permissions';
 import { unitOfWork } from '../core/unit-of-work';
+import { toCommentViews } from './comment-view';
 import { ZAddReplyInput, type TAddReplyInput } from './schemas';
-import { loadVisibleTicket } from './ticket-access';
-import { companyTicketsTopic, staffFeedTopic, ticketStaffTopic, ticketTopic } from './topics';
+import { loadVisibleTicket, requireTicketAction } from './ticket-access';
+import { emitTicketEvent, emitTicketUpdated } from './ticket-summary';
+import { ticketStaffTopic, ticketTopic } from './topics';
 
-/** Adds a reply (or, for staff, an internal note) to a ticket the actor may see. */
+/**
+ * Adds a public reply, or (staff) an internal note, to a ticket the actor may see.
+ * Contacts cannot reply on a closed ticket (they request reopening). The first public
+ * staff reply sets firstRespondedAt. Internal notes reach only staff topics.
+ */
 export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'portal' | 'email' | 'staff' = 'portal'): TTicketComment {
+  const actor = requireSignedIn(ctx.actor);
   const data = ZAddReplyInput.parse(input);
-  const ticket = loadVisibleTicket(ctx.db, ctx.actor, data.ticketId);
-  const actor = ctx.actor as Extract<typeof ctx.actor, { kind: 'staff' | 'contact' }>;
   if (data.internal && actor.kind !== 'staff') throw new AppError('FORBIDDEN', 'Only staff can add internal notes.');
   return unitOfWork(ctx, (tx, emit) => {
+    const ticket = loadVisibleTicket(tx, actor, data.ticketId);
+    requireTicketAction(actor, ticket, 'reply');
     const now = ctx.clock.now();
     const comment = tx
       .insert(ticketComments)
@@ -24,24 +33,21 @@ export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'po
         authorSide: actor.kind === 'staff' ? 'staff' : 'client',
         body: data.body,
         internal: data.internal,
-        source: actor.kind === 'staff' ? 'staff' : source,
+        source: source === 'email' ? 'email' : actor.kind === 'staff' ? 'staff' : 'portal',
         createdAt: now,
       })
       .returning()
       .get();
-    tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticket.id)).run();
-    const payload = { ticketId: ticket.id, comment: { ...comment, createdAt: now.getTime() } };
-    if (comment.internal) {
-      emit(ticketStaffTopic(ticket.id), 'comment.added', payload);
-    } else {
-      emit(ticketTopic(ticket.id), 'comment.added', payload);
-      emit(companyTicketsTopic(ticket.companyId), 'ticket.updated', { ticketId: ticket.id, updatedAt: now.getTime() });
-    }
-    emit(staffFeedTopic(ticket.providerId), 'ticket.updated', {
-      ticketId: ticket.id,
-      updatedAt: now.getTime(),
-      lastReplyBy: actor.kind,
-    });
+    claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: ticket.providerId }, { ticketId: ticket.id, commentId: comment.id });
+    const firstResponse = actor.kind === 'staff' && !comment.internal && !ticket.firstRespondedAt;
+    tx.update(tickets)
+      .set(firstResponse ? { updatedAt: now, firstRespondedAt: now } : { updatedAt: now })
+      .where(eq(tickets.id, ticket.id))
+      .run();
+    const [view] = toCommentViews(tx, [comment]);
+    const topic = comment.internal ? ticketStaffTopic(ticket.id) : ticketTopic(ticket.id);
+    emitTicketEvent(emit, topic, 'comment.added', { ticketId: ticket.id, comment: view! });
+    emitTicketUpdated(tx, emit, ticket.id, comment.internal ? 'staff' : 'public');
     return comment;
   });
 }

@@ -1,45 +1,47 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { companies, contacts, providers } from '../../db/schema/people';
 import { tickets, type TTicket } from '../../db/schema/tickets';
+import { claimAttachments } from '../attachments/claim-attachments';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requireSignedIn } from '../core/permissions';
-import { unitOfWork } from '../core/unit-of-work';
+import { unitOfWork, type TTx } from '../core/unit-of-work';
+import { requireActiveCategory } from './categories';
 import { ZCreateTicketInput, type TCreateTicketInput } from './schemas';
+import { slaDueTimes } from './sla';
+import { emitTicketEvent, loadTicketSummary } from './ticket-summary';
 import { companyTicketsTopic, staffFeedTopic } from './topics';
 
+/** Staff raise a ticket for a company of their provider, optionally for one of its contacts. */
+function staffTarget(tx: TTx, providerId: number, companyId: number | undefined, requesterContactId: number | undefined) {
+  if (!companyId) throw new AppError('BAD_INPUT', 'Choose the company this ticket is for.', { field: 'companyId' });
+  const company = tx.select().from(companies).where(eq(companies.id, companyId)).get();
+  if (!company || company.providerId !== providerId) throw new AppError('NOT_FOUND', 'Company not found.');
+  if (requesterContactId) {
+    const c = tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.id, requesterContactId), eq(contacts.companyId, company.id)))
+      .get();
+    if (!c) throw new AppError('BAD_INPUT', 'That contact is not in this company.', { field: 'requesterContactId' });
+  }
+  return { companyId: company.id, requesterContactId: requesterContactId ?? null };
+}
+
 /**
- * Raises a ticket. Contacts raise for themselves; staff raise for a company of their
- * provider (optionally for one of its contacts). The web, mail intake and seed all call this.
+ * Raises a ticket with its number, SLA due times and attachments. Contacts raise for
+ * themselves; staff for a company (source "staff"); mail intake passes source "email".
+ * The web, mail intake and seed all call this.
  */
-export function createTicket(
-  ctx: ServiceContext,
-  input: TCreateTicketInput,
-  source: 'portal' | 'email' | 'staff' = 'portal',
-): TTicket {
+export function createTicket(ctx: ServiceContext, input: TCreateTicketInput, source: 'portal' | 'email' | 'staff' = 'portal'): TTicket {
   const actor = requireSignedIn(ctx.actor);
   const data = ZCreateTicketInput.parse(input);
   return unitOfWork(ctx, (tx, emit) => {
-    let companyId: number;
-    let requesterContactId: number | null;
-    if (actor.kind === 'contact') {
-      companyId = actor.companyId;
-      requesterContactId = actor.contactId;
-    } else {
-      if (!data.companyId) throw new AppError('BAD_INPUT', 'Choose the company this ticket is for.', { field: 'companyId' });
-      const company = tx.select().from(companies).where(eq(companies.id, data.companyId)).get();
-      if (!company || company.providerId !== actor.providerId) throw new AppError('NOT_FOUND', 'Company not found.');
-      companyId = company.id;
-      requesterContactId = data.requesterContactId ?? null;
-      if (requesterContactId) {
-        const c = tx
-          .select({ id: contacts.id })
-          .from(contacts)
-          .where(and(eq(contacts.id, requesterContactId), eq(contacts.companyId, companyId)))
-          .get();
-        if (!c) throw new AppError('BAD_INPUT', 'That contact is not in this company.', { field: 'requesterContactId' });
-      }
-    }
+    const target =
+      actor.kind === 'contact'
+        ? { companyId: actor.companyId, requesterContactId: actor.contactId }
+        : staffTarget(tx, actor.providerId, data.companyId, data.requesterContactId);
+    const category = data.category ? requireActiveCategory(tx, actor.providerId, data.category) : null;
     const { number } = tx
       .update(providers)
       .set({ nextTicketNumber: sql`${providers.nextTicketNumber} + 1` })
@@ -52,26 +54,21 @@ export function createTicket(
       .values({
         providerId: actor.providerId,
         number,
-        companyId,
-        requesterContactId,
+        ...target,
         subject: data.subject,
         description: data.description,
         priority: data.priority,
-        category: data.category ?? null,
-        source: actor.kind === 'staff' ? 'staff' : source,
+        category,
+        source: source === 'email' ? 'email' : actor.kind === 'staff' ? 'staff' : 'portal',
         createdAt: now,
         updatedAt: now,
+        ...slaDueTimes(tx, actor.providerId, data.priority, now),
       })
       .returning()
       .get();
-    emit([companyTicketsTopic(companyId), staffFeedTopic(actor.providerId)], 'ticket.created', {
-      ticketId: ticket.id,
-      number: ticket.number,
-      subject: ticket.subject,
-      status: ticket.status,
-      priority: ticket.priority,
-      companyId,
-      updatedAt: now.getTime(),
+    claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: actor.providerId }, { ticketId: ticket.id, commentId: null });
+    emitTicketEvent(emit, [companyTicketsTopic(ticket.companyId), staffFeedTopic(ticket.providerId)], 'ticket.created', {
+      ticket: loadTicketSummary(tx, ticket.id),
     });
     return ticket;
   });

@@ -1,42 +1,40 @@
-import { and, desc, eq, lt, ne, type SQL } from 'drizzle-orm';
-import { companies } from '../../db/schema/people';
+import { eq, or, sql, type SQL } from 'drizzle-orm';
 import { tickets } from '../../db/schema/tickets';
+import type { TContactActor, TStaffActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
 import { contactAreas, requireSignedIn } from '../core/permissions';
-import { ZListTicketsInput } from './schemas';
+import { ZListTicketsInput, type TListTicketsInput } from './schemas';
+import { toFtsQuery } from './search-query';
+import { eqNoIndex, runTicketPage, searchCondition, statusCondition, type TTicketPage } from './ticket-page';
 
-/** Tickets the actor may see, newest activity first, keyset-paged by id. */
-export function listTickets(ctx: ServiceContext, input: unknown) {
-  const actor = requireSignedIn(ctx.actor);
-  const q = ZListTicketsInput.parse(input ?? {});
-  const where: (SQL | undefined)[] = [eq(tickets.providerId, actor.providerId)];
-  if (actor.kind === 'contact') {
-    where.push(eq(tickets.companyId, actor.companyId));
-    const all = q.scope === 'company' && contactAreas(actor.types).allCompanyTickets;
-    if (!all) where.push(eq(tickets.requesterContactId, actor.contactId));
-  }
-  if (q.status === 'active') where.push(ne(tickets.status, 'closed'));
-  else if (q.status !== 'all') where.push(eq(tickets.status, q.status));
-  if (q.cursor) where.push(lt(tickets.id, q.cursor));
-  const rows = ctx.db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      subject: tickets.subject,
-      status: tickets.status,
-      priority: tickets.priority,
-      updatedAt: tickets.updatedAt,
-      companyId: tickets.companyId,
-      companyName: companies.name,
-    })
-    .from(tickets)
-    .innerJoin(companies, eq(companies.id, tickets.companyId))
-    .where(and(...where))
-    .orderBy(desc(tickets.id))
-    .limit(q.limit + 1)
-    .all();
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  return { items, nextCursor: more ? items[items.length - 1]?.id : undefined };
+/** Tickets a contact raised or watches (the Standard contact's whole view). */
+const raisedOrWatched = (actor: TContactActor) =>
+  or(
+    eq(tickets.requesterContactId, actor.contactId),
+    sql`${tickets.id} in (select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`,
+  );
+
+/**
+ * The WHERE of the portal list (exported for the query-plan test). The index that drives
+ * the walk: the search hits when searching; else the company's (Technical and Primary),
+ * the requester's plus the watch list (Standard), or the provider's (staff).
+ */
+export function listConditions(actor: TStaffActor | TContactActor, q: ReturnType<typeof ZListTicketsInput.parse>): (SQL | undefined)[] {
+  const searching = !!toFtsQuery(q.search);
+  const where: (SQL | undefined)[] = [statusCondition(q.status), searchCondition(q.search, actor.kind === 'staff')];
+  if (actor.kind === 'staff') return [searching ? eqNoIndex(tickets.providerId, actor.providerId) : eq(tickets.providerId, actor.providerId), ...where];
+  const wholeCompany = q.scope === 'company' && contactAreas(actor.types).allCompanyTickets;
+  const company = wholeCompany && !searching ? eq(tickets.companyId, actor.companyId) : eqNoIndex(tickets.companyId, actor.companyId);
+  return [company, wholeCompany ? undefined : raisedOrWatched(actor), ...where];
 }
 
+/**
+ * The portal's ticket list, newest update first, keyset-paged. Contacts: `mine` is what
+ * they raised or watch, `company` everything they may see (all of the company for
+ * Technical and Primary contacts). Staff: every ticket of their provider.
+ */
+export function listTickets(ctx: ServiceContext, input: TListTicketsInput = {}): TTicketPage {
+  const actor = requireSignedIn(ctx.actor);
+  const q = ZListTicketsInput.parse(input ?? {});
+  return runTicketPage(ctx.db, listConditions(actor, q), q);
+}

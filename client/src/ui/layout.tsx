@@ -58,12 +58,23 @@ export function Layout(props: RouteSectionProps) {
             <A href="/" class="brand">Client Portal</A>
             <nav aria-label="Main">
               <A href="/" end>Home</A>
-              <A href="/tickets">Tickets</A>
-              <Show when={me()!.areas.finance}><A href="/finance">Finance</A></Show>
-              <Show when={me()!.areas.technical}><A href="/technical">Technical</A></Show>
-              <Show when={me()!.areas.staffConsole}><A href="/staff/outgoing-mail">Outgoing mail</A></Show>
-              <Show when={me()!.areas.staffConsole}><A href="/staff/access-requests">Access requests</A></Show>
-              <Show when={me()!.areas.staffAdmin}><A href="/staff/admin">Administration</A></Show>
+              {/* Contacts see their areas; staff see the console's versions of the same things. */}
+              <Show when={!me()!.areas.staffConsole} fallback={
+                <>
+                  <A href="/staff/tickets">Ticket feed</A>
+                  <A href="/staff/companies">Companies</A>
+                  <A href="/staff/finance">Billing</A>
+                  <A href="/staff/technical">Technical records</A>
+                  <A href="/staff/access-requests">Access requests</A>
+                  <A href="/staff/outgoing-mail">Outgoing mail</A>
+                  <Show when={me()!.areas.staffAdmin}><A href="/staff/admin">Administration</A></Show>
+                </>
+              }>
+                <A href="/tickets">Tickets</A>
+                <Show when={me()!.areas.finance}><A href="/finance">Finance</A></Show>
+                <Show when={me()!.areas.technical}><A href="/technical">Technical</A></Show>
+                <Show when={me()!.areas.contacts}><A href="/contacts">Contacts</A></Show>
+              </Show>
             </nav>
             <LiveIndicator />
             <div class="user-menu">

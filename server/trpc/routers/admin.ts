@@ -2,6 +2,7 @@ import { endUserSessions } from '../../admin/end-user-sessions';
 import { listUsers } from '../../admin/list-users';
 import { ZListUsersInput, ZUserIdInput } from '../../admin/schemas';
 import { unlockUser } from '../../admin/unlock-user';
+import { getProviderSettings, setProviderLogo, updateProviderSettings, ZLogoInput, ZProviderSettingsInput } from '../../admin/provider-settings';
 import { getSecuritySettings, setCompanyTwoFactor, updateSecuritySettings, ZCompanyTwoFactorInput, ZSecuritySettingsInput } from '../../admin/security-settings';
 import { listAudit, ZListAuditInput } from '../../audit/list-audit';
 import { router, staffProcedure } from '../procedures';
@@ -22,5 +23,11 @@ export const adminRouter = router({
     setCompanyTwoFactor(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
+  providerSettings: staffProcedure.query(({ ctx }) => getProviderSettings(ctx.svc)),
+  updateProviderSettings: staffProcedure.input(ZProviderSettingsInput).mutation(({ ctx, input }) => {
+    updateProviderSettings(ctx.svc, input, ctx.ip);
+    return { ok: true as const };
+  }),
+  setLogo: staffProcedure.input(ZLogoInput).mutation(({ ctx, input }) => setProviderLogo(ctx.svc, input)),
   securityLog: staffProcedure.input(ZListAuditInput).query(({ ctx, input }) => listAudit(ctx.svc, input)),
 });

@@ -1,32 +1,83 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { sessionTopic } from '../../auth/topics';
-import { followTopics } from '../../core/event-stream';
+import type { TEventRow } from '../../../db/schema/events';
 import { addReply } from '../../tickets/add-reply';
+import { listCategories } from '../../tickets/categories';
+import { closeTicket, rateTicket, requestReopen } from '../../tickets/contact-actions';
 import { createTicket } from '../../tickets/create-ticket';
 import { getTicket } from '../../tickets/get-ticket';
 import { listTickets } from '../../tickets/list-tickets';
-import { ZAddReplyInput, ZCreateTicketInput, ZListTicketsInput, ZTicketIdInput } from '../../tickets/schemas';
-import { loadVisibleTicket } from '../../tickets/ticket-access';
-import { ticketStaffTopic, ticketTopic } from '../../tickets/topics';
-import { authedProcedure, router } from '../procedures';
+import { logTime } from '../../tickets/log-time';
+import { followPresence, setPresence } from '../../tickets/presence';
+import {
+  ZAddReplyInput,
+  ZCategoriesInput,
+  ZCreateTicketInput,
+  ZListTicketsInput,
+  ZLogTimeInput,
+  ZPresenceInput,
+  ZRateTicketInput,
+  ZRequestReopenInput,
+  ZTicketFeedInput,
+  ZTicketIdInput,
+  ZUpdateTicketInput,
+  ZWatcherInput,
+} from '../../tickets/schemas';
+import { ticketFeed } from '../../tickets/ticket-feed';
+import { followTicketFeed, followTicketList, followTicketThread } from '../../tickets/ticket-streams';
+import { assignableStaff, updateTicket } from '../../tickets/update-ticket';
+import { addWatcher, removeWatcher, watcherCandidates } from '../../tickets/watchers';
+import { authedProcedure, router, staffProcedure } from '../procedures';
+
+const ZResume = z.object({ lastEventId: z.coerce.number().int().nonnegative().nullish() });
+
+/** Durable events as tracked messages: a reconnecting client resumes after the last id it saw. */
+async function* asTracked(events: AsyncGenerator<TEventRow>) {
+  for await (const e of events) yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
+}
 
 export const ticketsRouter = router({
+  /** Portal list (contacts: what they may see; staff: the provider's tickets), keyset-paged. */
   list: authedProcedure.input(ZListTicketsInput).query(({ ctx, input }) => listTickets(ctx.svc, input)),
   get: authedProcedure.input(ZTicketIdInput).query(({ ctx, input }) => getTicket(ctx.svc, input)),
   create: authedProcedure.input(ZCreateTicketInput).mutation(({ ctx, input }) => createTicket(ctx.svc, input, 'portal')),
   reply: authedProcedure.input(ZAddReplyInput).mutation(({ ctx, input }) => addReply(ctx.svc, input, 'portal')),
+  /** Active categories for the New Ticket form (staff admins: all with includeInactive). */
+  categories: authedProcedure.input(ZCategoriesInput).query(({ ctx, input }) => listCategories(ctx.svc, input)),
+  close: authedProcedure.input(ZTicketIdInput).mutation(({ ctx, input }) => closeTicket(ctx.svc, input)),
+  requestReopen: authedProcedure.input(ZRequestReopenInput).mutation(({ ctx, input }) => requestReopen(ctx.svc, input)),
+  rate: authedProcedure.input(ZRateTicketInput).mutation(({ ctx, input }) => rateTicket(ctx.svc, input)),
+
+  /** Staff console. */
+  feed: staffProcedure.input(ZTicketFeedInput).query(({ ctx, input }) => ticketFeed(ctx.svc, input)),
+  update: staffProcedure.input(ZUpdateTicketInput).mutation(({ ctx, input }) => updateTicket(ctx.svc, input)),
+  addWatcher: staffProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => addWatcher(ctx.svc, input)),
+  removeWatcher: staffProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => removeWatcher(ctx.svc, input)),
+  logTime: staffProcedure.input(ZLogTimeInput).mutation(({ ctx, input }) => logTime(ctx.svc, input)),
+  assignableStaff: staffProcedure.query(({ ctx }) => assignableStaff(ctx.svc)),
+  watcherCandidates: staffProcedure.input(ZTicketIdInput).query(({ ctx, input }) => watcherCandidates(ctx.svc, input)),
+  /** Heartbeat (~every 10 s) or change of a staff member's presence on a ticket. */
+  setPresence: staffProcedure.input(ZPresenceInput).mutation(({ ctx, input }) => setPresence(ctx.svc, input)),
 
   /** A ticket's thread, live; resumes after `lastEventId` without gaps or duplicates. */
-  onThread: authedProcedure
-    .input(ZTicketIdInput.extend({ lastEventId: z.coerce.number().int().nonnegative().nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      const ticket = loadVisibleTicket(ctx.svc.db, ctx.actor, input.ticketId);
-      const ended = sessionTopic(ctx.session.id);
-      const topics = [ticketTopic(ticket.id), ...(ctx.actor.kind === 'staff' ? [ticketStaffTopic(ticket.id)] : []), ended];
-      for await (const e of followTopics(ctx.svc, topics, input.lastEventId, signal)) {
-        if (e.topic === ended) return; // the session ended: stop streaming to it
-        yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
-      }
-    }),
+  onThread: authedProcedure.input(ZTicketIdInput.extend(ZResume.shape)).subscription(({ ctx, input, signal }) =>
+    asTracked(followTicketThread(ctx.svc, input.ticketId, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) })),
+  ),
+  /** The portal list, live: only events of tickets this contact may see (staff: their feed). */
+  onList: authedProcedure
+    .input(ZResume)
+    .subscription(({ ctx, input, signal }) =>
+      asTracked(followTicketList(ctx.svc, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) })),
+    ),
+  /** The staff feed, live. */
+  onFeed: staffProcedure
+    .input(ZResume)
+    .subscription(({ ctx, input, signal }) =>
+      asTracked(followTicketFeed(ctx.svc, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) })),
+    ),
+  /** Who is viewing or typing on a ticket, whenever it changes (in memory, not resumable). */
+  onPresence: staffProcedure
+    .input(ZTicketIdInput)
+    .subscription(({ ctx, input, signal }) => followPresence(ctx.svc, input, { signal, stopTopic: sessionTopic(ctx.session.id) })),
 });

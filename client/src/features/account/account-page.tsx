@@ -3,6 +3,8 @@ import { ReauthDialog } from '../../lib/reauth';
 import { ActiveSessions } from './active-sessions';
 import { ChangeEmailSection } from './change-email-section';
 import { ChangePasswordSection } from './change-password-section';
+import { NotificationSettings } from './notification-settings';
+import { ProfileSection } from './profile-section';
 import { TrustedDevices } from './trusted-devices';
 import { TwoFactorSection } from './two-factor-section';
 
@@ -11,13 +13,11 @@ export default function AccountPage() {
   return (
     <>
       <h1>Account</h1>
-      <section class="card" aria-labelledby="profile-title">
-        <h2 id="profile-title">Profile</h2>
-        <p>{me()?.user.name} · {me()?.user.email}</p>
-      </section>
+      <ProfileSection />
       <ChangeEmailSection current={me()?.user.email ?? ''} />
       <ChangePasswordSection />
       <TwoFactorSection />
+      <NotificationSettings />
       <TrustedDevices />
       <ActiveSessions />
       <ReauthDialog />

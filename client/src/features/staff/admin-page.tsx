@@ -1,6 +1,8 @@
 import { A } from '@solidjs/router';
 
 const PAGES = [
+  { href: '/staff/provider-settings', title: 'Provider settings', about: 'Name, identifier, logo and currency; response targets and ticket categories.' },
+  { href: '/staff/unmatched-mail', title: 'Unmatched mail', about: 'Email the portal could not add to a ticket: attach it, raise a ticket, or discard it.' },
   { href: '/staff/users', title: 'Users', about: 'Everyone who signs in: unlock accounts and end sessions.' },
   { href: '/staff/security-log', title: 'Security log', about: 'Sign-ins, failures, lockouts, resets, two-factor changes and ended sessions.' },
   { href: '/staff/security-settings', title: 'Sign-in security', about: 'Password policy, and who must use two-factor authentication.' },

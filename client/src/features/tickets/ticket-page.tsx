@@ -1,99 +1,109 @@
-import { useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { createStore, produce } from 'solid-js/store';
+import { A, useParams } from '@solidjs/router';
+import { createSignal, lazy, onCleanup, Show } from 'solid-js';
 import { me } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
-import { PRIORITY_LABELS, StatusBadge } from './status-badge';
+import { Conversation } from './conversation';
+import { liveSync, type TLiveEvent } from './live-sync';
+import { createPresence, PresenceBar } from './presence';
+import { ReplyForm } from './reply-form';
+import { createNow } from './sla';
+import { CloseTicket, RateTicket, RatingShown, RequestReopen } from './ticket-actions';
+import { TicketFacts } from './ticket-facts';
+import { createTicketStore } from './ticket-store';
+import { myContactId } from './who';
 
-type TComment = Awaited<ReturnType<typeof trpc.tickets.get.query>>['comments'][number];
+// Staff tools load only for staff.
+const StaffPanel = lazy(() => import('../staff-tickets/staff-panel'));
 
-/** A ticket's conversation, live: replies from either side appear without reload. */
+/** /tickets/:id — keyed by the id, so moving to another ticket starts a fresh live view. */
 export default function TicketPage() {
   const params = useParams();
-  const ticketId = () => Number(params.id);
-  const [data] = createResource(ticketId, (id) => trpc.tickets.get.query({ ticketId: id }));
-  const [comments, setComments] = createStore<{ list: (TComment & { fresh?: boolean })[] }>({ list: [] });
-  const [body, setBody] = createSignal('');
-  const [internal, setInternal] = createSignal(false);
-  const [error, setError] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  return (
+    <Show when={Number(params.id) || null} keyed fallback={<p>Ticket not found.</p>}>
+      {(id) => <TicketView ticketId={id} />}
+    </Show>
+  );
+}
 
-  createEffect(() => {
-    const d = data();
-    if (!d) return;
-    setComments('list', d.comments);
-    const sub = trpc.tickets.onThread.subscribe(
-      { ticketId: d.ticket.id, lastEventId: null },
-      {
-        onData: ({ data: ev }) => {
-          if (ev.kind !== 'comment.added') return;
-          const c = (ev.payload as { comment: TComment }).comment;
-          setComments(
-            produce((s) => {
-              if (!s.list.some((x) => x.id === c.id)) s.list.push({ ...c, fresh: true });
-            }),
-          );
-        },
-      },
-    );
-    onCleanup(() => sub.unsubscribe());
+/** A ticket's details and conversation (seed 004 §7–§8), live over onThread. */
+function TicketView(props: { ticketId: number }) {
+  const ticketId = props.ticketId;
+  const store = createTicketStore();
+  const staff = me()?.account?.kind === 'staff';
+  const contactId = myContactId();
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const now = createNow();
+  let reread: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(reread));
+
+  const sync = liveSync<TLiveEvent>({
+    subscribe: (lastEventId, handlers) => trpc.tickets.onThread.subscribe({ ticketId, lastEventId }, handlers),
+    load: async () => {
+      try {
+        store.setView(await trpc.tickets.get.query({ ticketId }));
+        setLoadError(null);
+      } catch (err) {
+        if (!store.state.view) setLoadError(err);
+        throw err;
+      }
+    },
+    apply: (e) => {
+      if (store.apply(e) === 'reread') soon();
+    },
   });
+  /** Re-reads what events do not carry (actions after a status change, new watchers' names). */
+  const soon = () => {
+    clearTimeout(reread);
+    reread = setTimeout(() => void sync.resync(), 250);
+  };
 
-  const reply = async (e: SubmitEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      await trpc.tickets.reply.mutate({ ticketId: ticketId(), body: body(), internal: internal() });
-      setBody('');
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+  const presence = staff ? createPresence(ticketId) : null;
+
+  const sent = (commentId: number) => {
+    store.markOwn(commentId);
+    // Normally the event has already arrived; without a live connection, read it.
+    if (!store.hasComment(commentId)) setTimeout(() => !store.hasComment(commentId) && void sync.resync(), 1_500);
   };
 
   return (
-    <Show when={data()} fallback={<p>{data.error ? errorMessage(data.error) : 'Loading…'}</p>}>
-      {(d) => (
-        <article aria-labelledby="ticket-title">
-          <div class="page-head">
-            <h1 id="ticket-title">#{d().ticket.number} {d().ticket.subject}</h1>
-          </div>
-          <dl class="facts">
-            <div><dt>Status</dt><dd><StatusBadge status={d().ticket.status} /></dd></div>
-            <div><dt>Priority</dt><dd>{PRIORITY_LABELS[d().ticket.priority]}</dd></div>
-            <div><dt>Company</dt><dd>{d().companyName}</dd></div>
-            <Show when={d().requesterName}><div><dt>Requester</dt><dd>{d().requesterName}</dd></div></Show>
-          </dl>
-          <section class="thread" aria-label="Conversation">
-            <div class="message client">
-              <p class="meta">{d().requesterName ?? 'Client'} · {new Date(d().ticket.createdAt).toLocaleString()}</p>
-              <p class="body">{d().ticket.description}</p>
+    <Show when={store.state.view} fallback={<p aria-busy={!loadError()}>{loadError() ? errorMessage(loadError()) : 'Loading ticket…'}</p>}>
+      {(view) => (
+        <article class="ticket-page" aria-labelledby="ticket-title">
+          <p class="back"><A href={staff ? '/staff/tickets' : '/tickets'}>← {staff ? 'Ticket feed' : 'Tickets'}</A></p>
+          <h1 id="ticket-title">
+            #{view().ticket.number} {view().ticket.subject}
+          </h1>
+          <Show when={presence}>{(p) => <PresenceBar others={p().others()} />}</Show>
+          <p class="live-notice muted" aria-live="polite">{store.state.notice}</p>
+          <div class="ticket-layout" classList={{ 'with-side': staff }}>
+            <div class="ticket-main">
+              <TicketFacts view={view()} changed={store.state.changed} now={now()} staff={staff} />
+              <Conversation view={view()} fresh={store.state.fresh} />
+              <Show when={view().ticket.satisfaction}>
+                {(r) => <RatingShown rating={r()} comment={view().ticket.satisfactionComment} mine={view().ticket.requesterContactId === contactId} />}
+              </Show>
+              <Show when={view().actions.reply}>
+                <ReplyForm ticketId={ticketId} staff={staff} onSent={sent} onTyping={presence?.typed} />
+              </Show>
+              <Show when={view().actions.close}>
+                <CloseTicket store={store} onDone={soon} />
+              </Show>
+              <Show when={view().actions.rate}>
+                <RateTicket store={store} onDone={soon} />
+              </Show>
+              <Show when={view().actions.requestReopen}>
+                <RequestReopen store={store} onDone={soon} />
+              </Show>
+              <Show when={!staff && view().ticket.status === 'closed' && view().ticket.reopenRequestedAt}>
+                <p class="card muted">You asked us to reopen this ticket; a technician will pick it up.</p>
+              </Show>
             </div>
-            <ol class="comments" aria-live="polite">
-              <For each={comments.list}>
-                {(c) => (
-                  <li class={`message ${c.authorSide}`} classList={{ internal: c.internal, fresh: !!c.fresh }} data-comment-id={c.id}>
-                    <p class="meta">
-                      {c.authorName} · {new Date(c.createdAt).toLocaleString()}
-                      <Show when={c.internal}> · <strong>Internal note</strong></Show>
-                    </p>
-                    <p class="body">{c.body}</p>
-                  </li>
-                )}
-              </For>
-            </ol>
-          </section>
-          <form class="card form" onSubmit={reply} aria-busy={busy()}>
-            <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-            <label for="reply">Your reply</label>
-            <textarea id="reply" rows={4} required value={body()} onInput={(e) => setBody(e.currentTarget.value)} />
-            <Show when={me()?.account?.kind === 'staff'}>
-              <label class="check"><input type="checkbox" checked={internal()} onChange={(e) => setInternal(e.currentTarget.checked)} /> Internal note</label>
+            <Show when={staff}>
+              <aside class="ticket-side" aria-label="Staff tools">
+                <StaffPanel store={store} onChanged={soon} />
+              </aside>
             </Show>
-            <div class="actions"><button type="submit" class="primary" disabled={busy()}>Reply</button></div>
-          </form>
+          </div>
         </article>
       )}
     </Show>

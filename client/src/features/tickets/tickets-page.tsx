@@ -1,98 +1,135 @@
-import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createEffect, createSignal, on, Show } from 'solid-js';
 import { me } from '../../lib/session';
-import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
-import { PRIORITY_LABELS, StatusBadge } from './status-badge';
+import { errorMessage, trpc } from '../../lib/trpc';
+import { liveSync, type TLiveEvent } from './live-sync';
+import { createNow } from './sla';
+import { TicketFilters, type TListFilters } from './ticket-filters';
+import { createTicketRows, type TMatch } from './ticket-rows';
+import { myContactId } from './who';
+import { TicketTable } from './ticket-table';
 
-/** Tickets list with status filter and "New Ticket" (seed 004 Part II). */
+const PAGE = 25;
+
+/** Tickets (seed 004 §6): search, status and scope filters, paged, and live without reloads. */
 export default function TicketsPage() {
-  const [params, setParams] = useSearchParams();
-  const navigate = useNavigate();
-  const [status, setStatus] = createSignal<'active' | 'all' | 'closed'>('active');
-  const [tickets] = createResource(status, (s) => trpc.tickets.list.query({ status: s, scope: 'company' }));
-  const [errors, setErrors] = createSignal<Record<string, string[] | undefined>>({});
-  const [error, setError] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  const [params, setParams] = useSearchParams<{ status?: string; scope?: string; q?: string }>();
+  const contact = () => (me()?.account?.kind === 'contact' ? me()!.account! : null);
+  const canSeeCompany = () => !!contact() && !!me()?.areas.allCompanyTickets;
+  const filters = (): TListFilters => ({
+    status: (params.status as TListFilters['status']) || 'active',
+    scope: canSeeCompany() && params.scope === 'company' ? 'company' : 'mine',
+    search: params.q?.trim() ?? '',
+  });
 
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget as HTMLFormElement);
-    setBusy(true);
-    setError('');
-    setErrors({});
+  /** Mirrors the server's list rules, so live events land only where a re-read would put them. */
+  const matches = (): TMatch => {
+    const f = filters();
+    const who = myContactId();
+    return (t) => {
+      if (f.status === 'active' ? t.status === 'closed' : f.status !== 'all' && t.status !== f.status) return false;
+      if (who !== null && f.scope === 'mine' && t.requesterContactId !== who && !t.watcherContactIds.includes(who)) return false;
+      return f.search ? 'known' : true;
+    };
+  };
+
+  const list = createTicketRows(matches);
+  const now = createNow();
+  const [cursor, setCursor] = createSignal<string | null>(null);
+  const [loaded, setLoaded] = createSignal(false);
+  const [error, setError] = createSignal('');
+  const [more, setMore] = createSignal(false);
+  let token = 0;
+
+  const query = (cursorValue?: string) => {
+    const f = filters();
+    return trpc.tickets.list.query({ status: f.status, scope: f.scope, search: f.search || undefined, cursor: cursorValue, limit: PAGE });
+  };
+
+  const sync = liveSync<TLiveEvent>({
+    subscribe: (lastEventId, handlers) => trpc.tickets.onList.subscribe({ lastEventId }, handlers),
+    load: async () => {
+      const mine = ++token;
+      try {
+        const page = await query();
+        if (mine !== token) return; // a newer filter has been asked for meanwhile
+        list.replace(page.items);
+        setCursor(page.nextCursor);
+        setError('');
+      } catch (err) {
+        if (mine === token) setError(errorMessage(err));
+        throw err;
+      } finally {
+        if (mine === token) setLoaded(true);
+      }
+    },
+    apply: list.apply,
+  });
+
+  const setFilters = (next: Partial<TListFilters>) => {
+    const f = { ...filters(), ...next };
+    setParams({ status: f.status === 'active' ? undefined : f.status, scope: f.scope === 'mine' ? undefined : f.scope, q: f.search || undefined });
+  };
+  // A new filter (from the controls, or Back and Forward) reads the first page again.
+  createEffect(on(() => JSON.stringify(filters()), () => void sync.resync(), { defer: true }));
+
+  const loadMore = async () => {
+    const c = cursor();
+    if (!c) return;
+    setMore(true);
+    const mine = token;
     try {
-      const t = await trpc.tickets.create.mutate({
-        subject: String(form.get('subject') ?? ''),
-        description: String(form.get('description') ?? ''),
-        priority: form.get('priority') as 'low' | 'medium' | 'high',
-      });
-      navigate(`/tickets/${t.id}`);
+      const page = await query(c);
+      if (mine !== token) return;
+      list.append(page.items);
+      setCursor(page.nextCursor);
     } catch (err) {
-      setErrors(fieldErrors(err));
       setError(errorMessage(err));
     } finally {
-      setBusy(false);
+      setMore(false);
     }
+  };
+
+  /** What an empty list says: how to start, or that the filters hide everything. */
+  const empty = () => {
+    const f = filters();
+    if (f.search || (f.status !== 'active' && f.status !== 'all')) return 'No tickets match these filters. Try another status or search.';
+    const start = contact() ? ' Use New Ticket to ask for help.' : '';
+    return f.status === 'active' ? `No open tickets.${start}` : `No tickets yet.${start}`;
   };
 
   return (
     <>
       <div class="page-head">
         <h1>Tickets</h1>
-        <Show when={me()?.account?.kind === 'contact' && !params.new}>
-          <button type="button" class="primary" onClick={() => setParams({ new: '1' })}>New Ticket</button>
+        <Show when={contact()}>
+          <A class="button primary" href="/tickets/new">New Ticket</A>
+        </Show>
+        <Show when={me()?.areas.staffConsole}>
+          <A class="button" href="/staff/tickets">Open the live Ticket feed</A>
         </Show>
       </div>
-      <Show when={params.new}>
-        <form class="card form" onSubmit={submit} aria-busy={busy()} aria-labelledby="new-ticket">
-          <h2 id="new-ticket">New Ticket</h2>
-          <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-          <label for="subject">Subject</label>
-          <input id="subject" name="subject" required maxLength={200} aria-invalid={!!errors().subject} />
-          <Show when={errors().subject}><p class="field-error">{errors().subject![0]}</p></Show>
-          <label for="priority">Priority</label>
-          <select id="priority" name="priority">
-            <option value="low">Low</option>
-            <option value="medium" selected>Medium</option>
-            <option value="high">High</option>
-          </select>
-          <label for="description">Description</label>
-          <textarea id="description" name="description" rows={6} required aria-invalid={!!errors().description} />
-          <Show when={errors().description}><p class="field-error">{errors().description![0]}</p></Show>
-          <div class="actions">
-            <button type="submit" class="primary" disabled={busy()}>{busy() ? 'Raising…' : 'Raise Ticket'}</button>
-            <button type="button" onClick={() => setParams({ new: undefined })}>Cancel</button>
-          </div>
-        </form>
+      <TicketFilters value={filters()} showScope={canSeeCompany()} onChange={setFilters} />
+      <Show when={error()}>
+        <p class="error" role="alert">{error()}</p>
       </Show>
-      <div class="filters">
-        <label for="status-filter">Status</label>
-        <select id="status-filter" onChange={(e) => setStatus(e.currentTarget.value as 'active')}>
-          <option value="active">Open tickets</option>
-          <option value="closed">Closed</option>
-          <option value="all">All</option>
-        </select>
-      </div>
-      <Show when={tickets()} fallback={<p>Loading…</p>}>
-        <Show when={tickets()!.items.length} fallback={<p class="muted">No tickets here yet.</p>}>
-          <table class="list">
-            <thead>
-              <tr><th scope="col">Number</th><th scope="col">Subject</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Last update</th></tr>
-            </thead>
-            <tbody>
-              <For each={tickets()!.items}>
-                {(t) => (
-                  <tr>
-                    <td data-label="Number">#{t.number}</td>
-                    <td data-label="Subject"><A href={`/tickets/${t.id}`}>{t.subject}</A></td>
-                    <td data-label="Status"><StatusBadge status={t.status} /></td>
-                    <td data-label="Priority">{PRIORITY_LABELS[t.priority]}</td>
-                    <td data-label="Last update">{new Date(t.updatedAt).toLocaleString()}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+      <Show when={loaded()} fallback={<p aria-busy="true">Loading tickets…</p>}>
+        <Show
+          when={list.state.rows.length}
+          fallback={
+            <p class="empty card">
+              {empty()}
+            </p>
+          }
+        >
+          <TicketTable rows={list.state.rows} flash={list.state.flash} now={now()} />
+        </Show>
+        <Show when={cursor()}>
+          <div class="actions load-more">
+            <button type="button" onClick={loadMore} disabled={more()} aria-busy={more()}>
+              {more() ? 'Loading…' : 'Load more'}
+            </button>
+          </div>
         </Show>
       </Show>
     </>

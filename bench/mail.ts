@@ -1,0 +1,152 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { companies, users } from '../db/schema/people';
+import { DEMO_PASSWORD } from '../db/seed';
+import { actorForAccount, listAccounts } from '../server/auth/accounts';
+import { startPortico } from '../server/app';
+import { withActor } from '../server/core/context';
+import { issueReplyToken, replyAddress } from '../server/notifications/reply-tokens';
+import { createContact } from '../server/people/create-contact';
+import { createTicket } from '../server/tickets/create-ticket';
+import { loadSettings } from '../server/settings';
+import type { TMailJob, TMailWorkerReport } from './mail-worker';
+
+/*
+ * npm run bench:mail -- --messages N [--connections C] [--senders S]
+ *
+ * Starts the real server on a fresh database, gives S contacts of one company a ticket each,
+ * and has a client process subscribe to all those threads over one tRPC WebSocket (as the
+ * company's Primary contact) and send N replies over C SMTP connections, each reply to its
+ * sender's ticket reply address: a Gmail-style multipart message (text and HTML) with the
+ * quoted notification below the answer. Senders stay under the per-sender rate limit.
+ * Reports accepted/s (SMTP 250s), processed/s (comments delivered to the subscriber) and
+ * the latency from the end of DATA to the comment reaching the subscriber. The last line
+ * is the JSON summary.
+ */
+
+const { values: arg } = parseArgs({
+  options: { messages: { type: 'string', default: '2000' }, connections: { type: 'string', default: '8' }, senders: { type: 'string' } },
+});
+const N = Number(arg.messages);
+const C = Math.max(1, Number(arg.connections));
+const PRIMARY = 'primary@acme-dental.test';
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-bench-mail-'));
+const settings = loadSettings(
+  { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'portico.db'), DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent' },
+  '/nonexistent.env',
+);
+// Each sender stays under the rate limit (per 10 minutes), as real people do.
+const S = Number(arg.senders ?? Math.max(10, Math.ceil(N / Math.max(1, settings.MAIL_RATE_PER_SENDER - 5))));
+const portico = await startPortico(settings);
+const { base } = portico;
+const origin = settings.publicUrl;
+
+// ---- data: S contacts with a ticket and a reply address each --------------------------------
+
+const admin = base.db.select().from(users).where(eq(users.email, 'admin@demo-msp.test')).get()!;
+const asAdmin = withActor(base, actorForAccount(base.db, admin, listAccounts(base.db, admin.id)[0]!)!);
+const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
+const senders = Array.from({ length: S }, (_, i) => {
+  const email = `bench.sender${i}@acme-dental.test`;
+  const contact = createContact(asAdmin, { companyId: acme.id, name: `Bench Sender ${i}`, email, types: ['standard'] });
+  const user = base.db.select().from(users).where(eq(users.id, contact.userId!)).get()!;
+  const ticket = createTicket(withActor(base, actorForAccount(base.db, user, { kind: 'contact', id: contact.id })!), {
+    subject: `Workstation ${i} cannot reach the file server`,
+    description: 'Mapped drive S: times out since the switch was replaced.',
+  });
+  const token = base.db.transaction((tx) => issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
+  return { email, ticket, to: replyAddress(token, settings.MAIL_DOMAIN) };
+});
+portico.notifier.drain();
+
+function message(seq: number): TMailJob['messages'][number] {
+  const s = senders[seq % S]!;
+  const marker = `bench-${seq}-${Math.random().toString(36).slice(2, 8)}`;
+  const text = [
+    `Thanks, the drive maps again after the restart (${marker}). I will keep an eye on it today.`,
+    '',
+    `On Mon, 2 Nov 2026 at 10:00, Demo MSP <support@${settings.MAIL_DOMAIN}> wrote:`,
+    '> ##- Please type your reply above this line -##',
+    '>',
+    '> Taylor Tech replied to your ticket.',
+    '> Please restart the workstation and try the S: drive again.',
+  ].join('\n');
+  const html = `<div dir="ltr">Thanks, the drive maps again after the restart (${marker}). I will keep an eye on it today.</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon, 2 Nov 2026 at 10:00, Demo MSP &lt;support@${settings.MAIL_DOMAIN}&gt; wrote:<br></div><blockquote class="gmail_quote"><p>##- Please type your reply above this line -##</p><p>Taylor Tech replied to your ticket.</p><p>Please restart the workstation and try the S: drive again.</p></blockquote></div>`;
+  const raw = [
+    `From: Bench Sender <${s.email}>`,
+    `To: ${s.to}`,
+    `Subject: Re: [#${s.ticket.number}] ${s.ticket.subject}`,
+    `Message-ID: <${marker}@mail.acme-dental.test>`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/alternative; boundary="b0"',
+    '',
+    '--b0',
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    text,
+    '--b0',
+    'Content-Type: text/html; charset=UTF-8',
+    '',
+    html,
+    '--b0--',
+    '',
+  ].join('\r\n');
+  return { from: s.email, to: s.to, raw, marker };
+}
+
+const signIn = await fetch(`${origin}/trpc/auth.signInWithPassword`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', origin },
+  body: JSON.stringify({ email: PRIMARY, password: DEMO_PASSWORD }),
+});
+const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('session='));
+if (!signIn.ok || !cookie) throw new Error(`sign-in failed: ${signIn.status}`);
+
+// ---- run --------------------------------------------------------------------------------------
+
+const worker = fork(fileURLToPath(new URL('./mail-worker.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+const job: TMailJob = {
+  smtpPort: portico.smtpPort,
+  wsUrl: `${origin.replace(/^http/, 'ws')}/trpc`,
+  origin,
+  cookie,
+  ticketIds: senders.map((s) => s.ticket.id),
+  connections: C,
+  messages: Array.from({ length: N }, (_, i) => message(i)),
+};
+const done = new Promise<Extract<TMailWorkerReport, { type: 'done' }>>((resolve, reject) => {
+  worker.on('message', (r: TMailWorkerReport) => {
+    if (r.type === 'subscribed') console.log(`${S} senders, ${S} tickets subscribed; sending ${N} replies over ${C} SMTP connections`);
+    if (r.type === 'done') resolve(r);
+  });
+  worker.on('exit', (code) => code && reject(new Error(`bench worker exited with ${code}`)));
+});
+worker.send(job);
+const r = await done;
+await portico.intake.idle();
+
+const sorted = Float64Array.from(r.latencies).sort();
+const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10 : null);
+const perSecond = (count: number, ms: number) => Math.round((count / (ms / 1000)) * 10) / 10;
+console.log(`accepted ${r.accepted}/${N}; comments delivered ${r.latencies.length}; missing ${r.missing}${r.refused.length ? `; refused e.g. ${r.refused.join(' | ')}` : ''}`);
+console.log(`latency end of DATA -> subscriber: p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms`);
+
+await portico.stop();
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    messages: N,
+    accepted_per_s: perSecond(r.accepted, r.lastAcceptedAt - r.sentAt),
+    processed_per_s: perSecond(r.latencies.length, r.lastReceivedAt - r.sentAt),
+    p50_ms: pct(0.5),
+    p99_ms: pct(0.99),
+  }),
+);
+process.exit(r.missing || r.accepted < N ? 1 : 0);

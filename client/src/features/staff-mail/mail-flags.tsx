@@ -1,0 +1,22 @@
+import { For } from 'solid-js';
+
+/** What intake noticed about a message, in words staff understand. */
+const LABELS: Record<string, { text: string; warn?: boolean }> = {
+  automatic: { text: 'Automatic', warn: true },
+  bounce: { text: 'Bounce', warn: true },
+  sender_mismatch: { text: 'Sender mismatch', warn: true },
+  attachment_refused: { text: 'Attachment refused', warn: true },
+  contact_created: { text: 'New contact' },
+  reopened: { text: 'Reopened the ticket' },
+  related_ticket: { text: 'New linked ticket' },
+  attached_by_staff: { text: 'Attached by staff' },
+  created_by_staff: { text: 'Ticket by staff' },
+};
+
+export function MailFlags(props: { flags: readonly string[] }) {
+  return (
+    <span class="mail-flags">
+      <For each={props.flags}>{(f) => <span class={`badge${LABELS[f]?.warn ? ' warn' : ''}`}>{LABELS[f]?.text ?? f}</span>}</For>
+    </span>
+  );
+}

@@ -1,0 +1,1 @@
+export { CertificatesPage as default } from './records-page';

@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { attachments, type TAttachment } from '../../db/schema/attachments';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { requireSignedIn } from '../core/permissions';
+import type { TSettings } from '../settings';
+import { detectFileType, SNIFF_BYTES } from './file-types';
+import { sanitizeFilename } from './filename';
+
+const MB = 1024 * 1024;
+export const attachmentLimits = (s: TSettings) => ({
+  maxFileBytes: Math.floor(s.ATTACHMENT_MAX_FILE_MB * MB),
+  maxMessageBytes: Math.floor(s.ATTACHMENT_MAX_MESSAGE_MB * MB),
+});
+export const formatMb = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
+
+export const attachmentsDir = (s: TSettings) => join(s.DATA_DIR, 'attachments');
+export const tempDir = (s: TSettings) => join(attachmentsDir(s), 'tmp');
+
+/** DATA_DIR/attachments/<first two hex digits>/<sha256>; refuses anything but a hash. */
+export function attachmentPath(s: TSettings, sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('not a sha256');
+  return join(attachmentsDir(s), sha256.slice(0, 2), sha256);
+}
+
+/** A checked upload in a temp file, waiting to be committed (or discarded). */
+export interface TReceivedFile {
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  mimeType: string;
+  filename: string;
+}
+
+/**
+ * Streams one file to a temp file under DATA_DIR, hashing and counting as it goes; past
+ * `maxBytes` it stops writing but keeps reading, because a multipart parser stalls on a
+ * file stream nobody drains. Then checks the type from the first bytes and the name.
+ */
+export async function receiveFile(ctx: ServiceContext, source: AsyncIterable<Buffer>, rawName: string, maxBytes = attachmentLimits(ctx.settings).maxFileBytes): Promise<TReceivedFile> {
+  const filename = sanitizeFilename(rawName);
+  mkdirSync(tempDir(ctx.settings), { recursive: true });
+  const tmpPath = join(tempDir(ctx.settings), `${randomBytes(12).toString('hex')}.part`);
+  const out = await open(tmpPath, 'wx', 0o600);
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (size > maxBytes) continue;
+      hash.update(chunk);
+      if (headBytes < SNIFF_BYTES) {
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
+      await out.write(chunk);
+    }
+    await out.close();
+    if (size > maxBytes) throw new AppError('BAD_INPUT', `${filename} is larger than ${formatMb(maxBytes)}.`, { field: 'file', problem: 'too-large' });
+    const { mimeType } = detectFileType(filename, Buffer.concat(head).subarray(0, SNIFF_BYTES), ctx.settings.ATTACHMENT_TYPES);
+    return { tmpPath, sha256: hash.digest('hex'), size, mimeType, filename };
+  } catch (err) {
+    await out.close().catch(() => {});
+    await rm(tmpPath, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Moves received files to their content-addressed place and records them as the actor's
+ * unclaimed uploads. Synchronous from the existence check to the insert, so the hourly
+ * cleanup (also synchronous) cannot delete a file between its dedupe and its new row.
+ */
+export function commitFiles(ctx: ServiceContext, files: readonly TReceivedFile[]): TAttachment[] {
+  const actor = requireSignedIn(ctx.actor);
+  const now = ctx.clock.now();
+  for (const f of files) {
+    const target = attachmentPath(ctx.settings, f.sha256);
+    if (existsSync(target)) {
+      unlinkSync(f.tmpPath); // the same content is already stored once
+    } else {
+      mkdirSync(join(target, '..'), { recursive: true });
+      renameSync(f.tmpPath, target);
+    }
+  }
+  return ctx.db.transaction((tx) =>
+    files.map((f) =>
+      tx
+        .insert(attachments)
+        .values({ providerId: actor.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: actor.userId, ticketId: null, commentId: null, createdAt: now })
+        .returning()
+        .get(),
+    ),
+  );
+}
+
+export async function discardFiles(files: readonly TReceivedFile[]): Promise<void> {
+  await Promise.all(files.map((f) => rm(f.tmpPath, { force: true })));
+}
+
+/** One file, received and committed (mail intake and tests; the upload route batches). */
+export async function storeAttachment(ctx: ServiceContext, source: AsyncIterable<Buffer>, rawName: string): Promise<TAttachment> {
+  requireSignedIn(ctx.actor);
+  const received = await receiveFile(ctx, source, rawName);
+  try {
+    return commitFiles(ctx, [received])[0]!;
+  } catch (err) {
+    await discardFiles([received]);
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+import { eq } from 'drizzle-orm';
+import { invoiceLines, quoteLines } from '../../db/schema/finance';
+import { providers } from '../../db/schema/people';
+import type { TTx } from '../core/unit-of-work';
+import { documentTotals, lineTotalMinor, type TDocumentTotals, type TLineAmounts } from './money';
+
+type TLine = TLineAmounts & { description: string };
+
+/** Replaces a document's lines and returns the totals to store on it (one computation, ./money). */
+export function replaceLines(tx: TTx, doc: { invoiceId: number } | { quoteId: number }, lines: readonly TLine[]): TDocumentTotals {
+  const rows = lines.map((l, position) => ({
+    position,
+    description: l.description,
+    quantityMilli: l.quantityMilli,
+    unitPriceMinor: l.unitPriceMinor,
+    taxRateBp: l.taxRateBp,
+    lineTotalMinor: lineTotalMinor(l),
+  }));
+  if ('invoiceId' in doc) {
+    tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, doc.invoiceId)).run();
+    if (rows.length) tx.insert(invoiceLines).values(rows.map((r) => ({ ...r, invoiceId: doc.invoiceId }))).run();
+  } else {
+    tx.delete(quoteLines).where(eq(quoteLines.quoteId, doc.quoteId)).run();
+    if (rows.length) tx.insert(quoteLines).values(rows.map((r) => ({ ...r, quoteId: doc.quoteId }))).run();
+  }
+  return documentTotals(lines);
+}
+
+/** Takes the provider's next invoice or quote number (inside the caller's transaction). */
+export function takeNumber(tx: TTx, providerId: number, kind: 'invoice' | 'quote'): number {
+  const col = kind === 'invoice' ? providers.nextInvoiceNumber : providers.nextQuoteNumber;
+  const key = kind === 'invoice' ? 'nextInvoiceNumber' : 'nextQuoteNumber';
+  const row = tx.select({ n: col }).from(providers).where(eq(providers.id, providerId)).get()!;
+  tx.update(providers).set({ [key]: row.n + 1 }).where(eq(providers.id, providerId)).run();
+  return row.n;
+}

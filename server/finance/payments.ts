@@ -1,0 +1,117 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { invoices, payments, type TInvoice, type TPayment } from '../../db/schema/finance';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { requireFinanceAccess, requireStaff } from '../core/permissions';
+import { unitOfWork, type TEmit, type TTx } from '../core/unit-of-work';
+import { inScope, loadInvoice } from './access';
+import { emitInvoice } from './invoice-edits';
+import { paymentView } from './invoices';
+import { formatMoney, invoiceLabel, isoDay, statusAfterPayment } from './money';
+import { ZCompanyFilter, ZGatewayPaymentInput, ZRecordPaymentInput, type TGatewayPaymentInput, type TRecordPaymentInput } from './schemas';
+import { emitFinance } from './topics';
+import { isUniqueViolation } from './unique-violation';
+
+type TNewPayment = Pick<TPayment, 'amountMinor' | 'method' | 'reference' | 'paidOn' | 'recordedByStaffId' | 'gateway' | 'gatewayRef'>;
+
+/** Applies a payment to an issued invoice: never more than the balance; status follows (partial/paid). */
+function applyPayment(tx: TTx, emit: TEmit, now: Date, inv: TInvoice, p: TNewPayment): TPayment {
+  if (inv.status !== 'sent' && inv.status !== 'partial') {
+    const why = inv.status === 'paid' ? 'is already paid' : inv.status === 'void' ? 'is void' : 'has not been issued';
+    throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} ${why}; no payment can be applied.`);
+  }
+  const balance = inv.totalMinor - inv.paidMinor;
+  if (p.amountMinor > balance) {
+    throw new AppError('BAD_INPUT', `The payment is more than the balance of ${invoiceLabel(inv.number)} (${formatMoney(balance, inv.currency, 'en-US')}).`, { field: 'amountMinor', balanceMinor: balance });
+  }
+  const row = tx
+    .insert(payments)
+    .values({ ...p, providerId: inv.providerId, companyId: inv.companyId, invoiceId: inv.id, currency: inv.currency, createdAt: now })
+    .returning()
+    .get();
+  const paidMinor = inv.paidMinor + p.amountMinor;
+  const updated = tx
+    .update(invoices)
+    .set({ paidMinor, status: statusAfterPayment(inv.totalMinor, paidMinor), updatedAt: now })
+    .where(eq(invoices.id, inv.id))
+    .returning()
+    .get();
+  emitFinance(emit, inv, 'payment.recorded', { paymentId: row.id, invoiceId: inv.id }, true);
+  emitInvoice(emit, updated);
+  return row;
+}
+
+/** Staff record a payment received (bank transfer, check, …), full or partial. */
+export function recordPayment(ctx: ServiceContext, input: TRecordPaymentInput) {
+  const staff = requireStaff(ctx.actor);
+  const scope = requireFinanceAccess(staff);
+  const data = ZRecordPaymentInput.parse(input);
+  return unitOfWork(ctx, (tx, emit) => {
+    const inv = loadInvoice(tx, scope, data.invoiceId);
+    const row = applyPayment(tx, emit, ctx.clock.now(), inv, {
+      amountMinor: data.amountMinor,
+      method: data.method,
+      reference: data.reference || null,
+      paidOn: data.paidOn ?? isoDay(ctx.clock.now()),
+      recordedByStaffId: staff.staffId,
+      gateway: null,
+      gatewayRef: null,
+    });
+    return paymentView(row, inv.number);
+  });
+}
+
+/**
+ * The seam for a card gateway's confirmed payment (a webhook runs it as the system actor).
+ * Idempotent on `gatewayRef`: a retried notification returns the payment already applied.
+ */
+export function applyGatewayPayment(ctx: ServiceContext, input: TGatewayPaymentInput): { payment: ReturnType<typeof paymentView>; duplicate: boolean } {
+  const scope = ctx.actor.kind === 'system' ? null : requireFinanceAccess(requireStaff(ctx.actor));
+  const data = ZGatewayPaymentInput.parse(input);
+  const existing = () => {
+    const p = ctx.db.select().from(payments).where(eq(payments.gatewayRef, data.gatewayRef)).get();
+    if (!p) return null;
+    if (p.invoiceId !== data.invoiceId || p.amountMinor !== data.amountMinor) {
+      throw new AppError('CONFLICT', 'That gateway payment id was already used for a different payment.');
+    }
+    const inv = ctx.db.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
+    return { payment: paymentView(p, inv.number), duplicate: true };
+  };
+  const seen = existing();
+  if (seen) return seen;
+  try {
+    return unitOfWork(ctx, (tx, emit) => {
+      const inv = scope ? loadInvoice(tx, scope, data.invoiceId) : tx.select().from(invoices).where(eq(invoices.id, data.invoiceId)).get();
+      if (!inv) throw new AppError('NOT_FOUND', 'Invoice not found.');
+      const row = applyPayment(tx, emit, ctx.clock.now(), inv, {
+        amountMinor: data.amountMinor,
+        method: 'card',
+        reference: null,
+        paidOn: isoDay(ctx.clock.now()),
+        recordedByStaffId: null,
+        gateway: data.gateway,
+        gatewayRef: data.gatewayRef,
+      });
+      return { payment: paymentView(row, inv.number), duplicate: false };
+    });
+  } catch (err) {
+    // Another delivery of the same notification won the race: report its payment.
+    if (isUniqueViolation(err, 'gateway_ref')) return existing()!;
+    throw err;
+  }
+}
+
+/** Payment history, newest first: date, amount, method, invoice. */
+export function listPayments(ctx: ServiceContext, input?: unknown) {
+  const scope = requireFinanceAccess(ctx.actor);
+  const filter = ZCompanyFilter.parse(input) ?? {};
+  return ctx.db
+    .select({ p: payments, number: invoices.number })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .where(and(inScope(scope, payments, filter.companyId)))
+    .orderBy(desc(payments.paidOn), desc(payments.id))
+    .limit(500)
+    .all()
+    .map((r) => paymentView(r.p, r.number));
+}

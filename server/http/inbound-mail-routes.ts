@@ -1,0 +1,56 @@
+import { createReadStream } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { actorForAccount } from '../auth/accounts';
+import { readSessionToken, sessionIdFromToken, validateSession } from '../auth/session';
+import { mustSetUpTwoFactor } from '../auth/two-factor-requirement';
+import { withActor, type ServiceContext } from '../core/context';
+import { inboundRawFile } from '../mail-intake/inbound-view';
+import { mustAcceptPrivacy } from '../privacy/consent-requirement';
+
+/*
+ * GET /inbound-mail/<id>.eml: the original message as received, for staff of the provider
+ * it belongs to. Anyone else, and any id that is not such a message, gets 404, so nobody
+ * learns which ids exist.
+ */
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: 'Not found.' }));
+}
+
+/** A signed-in staff member who finished signing in (as staffProcedure requires), else null. */
+async function staffContext(base: ServiceContext, req: IncomingMessage): Promise<ServiceContext | null> {
+  const token = readSessionToken(base.settings.publicUrl, req.headers.cookie);
+  const session = token ? await validateSession(base, sessionIdFromToken(token)) : null;
+  const actor = session?.accountKind === 'staff' && session.accountId ? actorForAccount(base.db, session.user, { kind: 'staff', id: session.accountId }) : null;
+  if (!actor || mustSetUpTwoFactor(base, actor) || mustAcceptPrivacy(base, actor)) return null;
+  return withActor(base, actor);
+}
+
+export async function handleInboundMail(base: ServiceContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const m = /^\/inbound-mail\/(\d{1,15})\.eml$/.exec((req.url ?? '/').split('?')[0] ?? '/');
+  const ctx = m && (req.method === 'GET' || req.method === 'HEAD') ? await staffContext(base, req) : null;
+  let file: { path: string; size: number } | null = null;
+  try {
+    file = ctx && m ? inboundRawFile(ctx, Number(m[1])) : null;
+  } catch {
+    file = null;
+  }
+  if (!file) return notFound(res);
+  const { path, size } = file;
+  const stream = createReadStream(path);
+  stream.once('error', () => (res.headersSent ? res.destroy() : notFound(res)));
+  stream.once('open', () => {
+    res.writeHead(200, {
+      'Content-Type': 'message/rfc822',
+      'Content-Length': size,
+      'Content-Disposition': `attachment; filename="message-${m![1]}.eml"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-store',
+    });
+    if (req.method === 'HEAD') {
+      stream.destroy();
+      res.end();
+    } else stream.pipe(res);
+  });
+}

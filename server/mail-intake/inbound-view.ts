@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
+import { attachments } from '../../db/schema/attachments';
+import { inboundMessages, type TInboundMessage, type TInboundStatus } from '../../db/schema/inbound-mail';
+import { ticketComments, tickets } from '../../db/schema/tickets';
+import { AppError } from '../core/app-error';
+import type { TStaffActor } from '../core/actor';
+import type { ServiceContext } from '../core/context';
+import { requireStaff } from '../core/permissions';
+import { headerText, parseMail } from './parse-message';
+import { replyContent } from './reply-content';
+import { sanitizeMailHtml } from './sanitize-mail-html';
+import { ZInboundIdInput, ZListInboundInput, ZTicketIdInput } from './schemas';
+import { rawFilePath } from './store-inbound';
+
+/*
+ * What staff read of inbound mail: the Unmatched mail list, one message in full (sanitised
+ * HTML or plain text, never raw markup), and which comments of a ticket came by mail.
+ * Staff see their provider's mail; mail no provider could be told from (several providers,
+ * unknown sender) is shown to administrators of every provider.
+ */
+
+/** The staff member's share of inbound mail. */
+export function visibleTo(actor: TStaffActor): SQL {
+  const own = eq(inboundMessages.providerId, actor.providerId);
+  return actor.role === 'admin' ? or(own, isNull(inboundMessages.providerId))! : own;
+}
+
+export function loadInboundForStaff(ctx: ServiceContext, id: number): TInboundMessage {
+  const actor = requireStaff(ctx.actor);
+  const row = ctx.db.select().from(inboundMessages).where(and(eq(inboundMessages.id, id), visibleTo(actor))).get();
+  if (!row) throw new AppError('NOT_FOUND', 'Message not found.');
+  return row;
+}
+
+const STATUSES: Record<string, TInboundStatus[]> = { open: ['unmatched', 'failed'], discarded: ['discarded'], processed: ['processed'], all: ['unmatched', 'failed', 'discarded', 'processed', 'pending'] };
+
+export function listInboundMail(ctx: ServiceContext, input: unknown) {
+  const actor = requireStaff(ctx.actor);
+  const data = ZListInboundInput.parse(input);
+  const rows = ctx.db
+    .select({
+      id: inboundMessages.id,
+      status: inboundMessages.status,
+      fromAddress: inboundMessages.fromAddress,
+      fromName: inboundMessages.fromName,
+      subject: inboundMessages.subject,
+      receivedAt: inboundMessages.receivedAt,
+      flags: inboundMessages.flags,
+      error: inboundMessages.error,
+      ticketId: inboundMessages.ticketId,
+    })
+    .from(inboundMessages)
+    .where(and(visibleTo(actor), inArray(inboundMessages.status, STATUSES[data.status]!), data.before ? lt(inboundMessages.id, data.before) : undefined))
+    .orderBy(desc(inboundMessages.id))
+    .limit(data.limit + 1)
+    .all();
+  const items = rows.slice(0, data.limit).map((r) => ({ ...r, receivedAt: r.receivedAt.getTime() }));
+  return { items, nextBefore: rows.length > data.limit ? items.at(-1)!.id : null };
+}
+
+/** A message in full, for the Unmatched mail page and "Show original" on a ticket. */
+export async function viewInboundMail(ctx: ServiceContext, input: unknown) {
+  const { inboundMessageId } = ZInboundIdInput.parse(input);
+  const row = loadInboundForStaff(ctx, inboundMessageId);
+  const raw = await readFile(rawFilePath(ctx.settings, row.rawPath)).catch(() => null);
+  const mail = raw ? await parseMail(raw).catch(() => null) : null;
+  // Inline images the intake stored are shown from the ticket's attachments.
+  const cidUrls = new Map<string, string>();
+  if (mail && row.ticketId) {
+    const inline = mail.attachments.filter((a) => a.cid).map((a) => ({ cid: a.cid!, sha: createHash('sha256').update(a.content).digest('hex') }));
+    const stored = inline.length
+      ? ctx.db.select().from(attachments).where(and(eq(attachments.ticketId, row.ticketId), inArray(attachments.sha256, inline.map((i) => i.sha)))).all()
+      : [];
+    for (const i of inline) {
+      const a = stored.find((s) => s.sha256 === i.sha);
+      if (a) cidUrls.set(i.cid, `/attachments/${a.id}/${encodeURIComponent(a.filename)}`);
+    }
+  }
+  const ticket = row.ticketId ? ctx.db.select({ number: tickets.number }).from(tickets).where(eq(tickets.id, row.ticketId)).get() : undefined;
+  return {
+    id: row.id,
+    status: row.status,
+    flags: row.flags,
+    error: row.error,
+    matchedBy: row.matchedBy,
+    fromAddress: row.fromAddress ?? mail?.from?.address ?? null,
+    fromName: row.fromName ?? mail?.from?.name ?? null,
+    subject: row.subject ?? mail?.subject ?? null,
+    to: mail ? headerText(mail, 'to') : null,
+    cc: mail ? headerText(mail, 'cc') : null,
+    date: mail?.date?.getTime() ?? null,
+    receivedAt: row.receivedAt.getTime(),
+    envelopeTo: row.envelopeTo,
+    size: row.size,
+    ticketId: row.ticketId,
+    ticketNumber: ticket?.number ?? null,
+    commentId: row.commentId,
+    readable: !!mail,
+    /** What the portal keeps as the reply (the trimmed text). */
+    reply: mail ? replyContent(mail, 'reply').body : null,
+    text: mail?.text ?? null,
+    html: mail?.html ? sanitizeMailHtml(mail.html, cidUrls) : null,
+    attachments: (mail?.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, inline: !!a.related })),
+    emlUrl: `/inbound-mail/${row.id}.eml`,
+  };
+}
+export type TInboundView = Awaited<ReturnType<typeof viewInboundMail>>;
+
+/** Comments (and the description, commentId null) of a ticket that came by mail, with their flags. */
+export function ticketMailOrigins(ctx: ServiceContext, input: unknown) {
+  const actor = requireStaff(ctx.actor);
+  const { ticketId } = ZTicketIdInput.parse(input);
+  const ticket = ctx.db.select({ providerId: tickets.providerId }).from(tickets).where(eq(tickets.id, ticketId)).get();
+  if (!ticket || ticket.providerId !== actor.providerId) throw new AppError('NOT_FOUND', 'Ticket not found.');
+  const comments = ctx.db
+    .select({ commentId: ticketComments.id, inboundMessageId: ticketComments.inboundMessageId, flags: ticketComments.flags })
+    .from(ticketComments)
+    .where(and(eq(ticketComments.ticketId, ticketId), isNotNull(ticketComments.inboundMessageId)))
+    .orderBy(asc(ticketComments.id))
+    .all();
+  const description = ctx.db
+    .select({ inboundMessageId: inboundMessages.id, flags: inboundMessages.flags })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.ticketId, ticketId), isNull(inboundMessages.commentId), eq(inboundMessages.status, 'processed'), ne(inboundMessages.matchedBy, 'bounce')))
+    .orderBy(asc(inboundMessages.id))
+    .limit(1)
+    .get();
+  return [...(description ? [{ commentId: null, ...description }] : []), ...comments.map((c) => ({ ...c, inboundMessageId: c.inboundMessageId! }))];
+}
+
+/** The raw file of a message the staff member may see (the .eml download). */
+export function inboundRawFile(ctx: ServiceContext, id: number): { path: string; size: number } {
+  const row = loadInboundForStaff(ctx, id);
+  return { path: rawFilePath(ctx.settings, row.rawPath), size: row.size };
+}

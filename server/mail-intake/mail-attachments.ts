@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Attachment } from 'mailparser';
+import { attachments } from '../../db/schema/attachments';
+import { sanitizeFilename } from '../attachments/filename';
+import { attachmentLimits, attachmentPath, formatMb, receiveFile, tempDir, type TReceivedFile } from '../attachments/store';
+import { isAppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import type { TTx } from '../core/unit-of-work';
+import type { TDb } from '../../db/client';
+
+/*
+ * Mail attachments, and inline images the kept reply shows (cid:), become ticket
+ * attachments under the same per-file and per-message limits and type checks as uploads.
+ * winmail.dat (Outlook's TNEF wrapper) is no upload type but is kept as a file, since it
+ * may be all the sender attached. What is refused is named in the comment; the original
+ * message always keeps it.
+ */
+
+const TNEF = 'application/ms-tnef';
+const EXT: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+  'message/rfc822': 'eml',
+};
+/** Parts of a delivery report, not files anyone sent. */
+const REPORT_PARTS = /^(message\/delivery-status|text\/rfc822-headers|message\/rfc822-headers)$/i;
+
+export interface TMailFiles {
+  files: TReceivedFile[];
+  /** "name: why" for each file not attached. */
+  refused: string[];
+}
+
+async function tnefFile(ctx: ServiceContext, content: Buffer): Promise<TReceivedFile> {
+  mkdirSync(tempDir(ctx.settings), { recursive: true });
+  const tmpPath = join(tempDir(ctx.settings), `${randomBytes(12).toString('hex')}.part`);
+  await writeFile(tmpPath, content, { mode: 0o600 });
+  return { tmpPath, sha256: createHash('sha256').update(content).digest('hex'), size: content.length, mimeType: TNEF, filename: 'winmail.dat' };
+}
+
+/** Checks and writes the message's files to temp files; inline images only when the kept reply shows them. */
+export async function receiveMailFiles(ctx: ServiceContext, parts: readonly Attachment[], keepCids: ReadonlySet<string>): Promise<TMailFiles> {
+  const { maxFileBytes, maxMessageBytes } = attachmentLimits(ctx.settings);
+  const out: TMailFiles = { files: [], refused: [] };
+  let total = 0;
+  let n = 0;
+  for (const part of parts) {
+    if (REPORT_PARTS.test(part.contentType)) continue;
+    const inline = part.related || part.contentDisposition === 'inline';
+    if (inline && part.cid && !keepCids.has(part.cid)) continue; // a logo or the quoted message's image
+    n++;
+    const name = sanitizeFilename(part.filename || `${inline ? 'image' : 'attachment'}-${n}.${EXT[part.contentType.toLowerCase()] ?? 'bin'}`);
+    if (part.size > maxFileBytes) {
+      out.refused.push(`${name}: larger than ${formatMb(maxFileBytes)}`);
+      continue;
+    }
+    if (total + part.size > maxMessageBytes) {
+      out.refused.push(`${name}: the attachments together are larger than ${formatMb(maxMessageBytes)}`);
+      continue;
+    }
+    try {
+      const isTnef = part.contentType.toLowerCase() === TNEF || name.toLowerCase() === 'winmail.dat';
+      out.files.push(isTnef ? await tnefFile(ctx, part.content) : await receiveFile(ctx, Readable.from([part.content]), name, maxFileBytes));
+      total += part.size;
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      out.refused.push(err.message.startsWith(name) ? err.message : `${name}: ${err.message}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Moves received files to their content-addressed place and records them inside the
+ * caller's transaction: unclaimed uploads of `uploaderUserId` (to be claimed by a service),
+ * or, with `target`, attached at once (intake's own notes).
+ */
+export function saveMailFiles(
+  tx: TDb | TTx,
+  ctx: ServiceContext,
+  files: readonly TReceivedFile[],
+  owner: { providerId: number; uploaderUserId: number | null },
+  target: { ticketId: number; commentId: number | null } | null,
+): number[] {
+  const now = ctx.clock.now();
+  return files.map((f) => {
+    const path = attachmentPath(ctx.settings, f.sha256);
+    if (existsSync(f.tmpPath)) {
+      if (existsSync(path)) unlinkSync(f.tmpPath);
+      else {
+        mkdirSync(join(path, '..'), { recursive: true });
+        renameSync(f.tmpPath, path);
+      }
+    }
+    return tx
+      .insert(attachments)
+      .values({ providerId: owner.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: owner.uploaderUserId, ticketId: target?.ticketId ?? null, commentId: target?.commentId ?? null, createdAt: now })
+      .returning({ id: attachments.id })
+      .get().id;
+  });
+}
+
+export async function discardMailFiles(files: readonly TReceivedFile[]): Promise<void> {
+  await Promise.all(files.map((f) => rm(f.tmpPath, { force: true })));
+}

@@ -1,0 +1,76 @@
+import { eq } from 'drizzle-orm';
+import { providers, staffMembers, users } from '../../db/schema/people';
+import { tickets, type TTicket } from '../../db/schema/tickets';
+import type { ServiceContext } from '../core/context';
+import { verifyTicketMessageId } from '../notifications/message-id';
+import { classifyRecipient, type TRecipient } from './addresses';
+import type { TMail } from './parse-message';
+import { companyForDomain, contactsByEmail, isParticipant, ticketById } from './participants';
+
+export type TMatchedBy = 'token' | 'message_id' | 'subject' | 'support_address';
+
+export type TMatch =
+  | { kind: 'ticket'; ticket: TTicket; by: Exclude<TMatchedBy, 'support_address'>; senderOk: boolean }
+  | { kind: 'new_ticket'; companyId: number; providerId: number; contactId: number | null }
+  | { kind: 'unmatched'; providerId: number | null; reason: string };
+
+const SUBJECT_NUMBER = /\[#(\d{1,9})\]/;
+
+/** The recipients intake understands, reply addresses first. */
+export function recipientsOf(ctx: ServiceContext, envelopeTo: readonly string[]): TRecipient[] {
+  // The token was live when the message was accepted; processing may come later (a restart),
+  // so expiry is not checked again.
+  const list = envelopeTo.flatMap((a) => classifyRecipient({ ...ctx, clock: { now: () => new Date(0) } }, a) ?? []);
+  const rank = { reply: 0, bounce: 1, support: 2 } as const;
+  return list.sort((a, b) => rank[a.kind] - rank[b.kind]);
+}
+
+/** The provider an unmatched message most likely belongs to: the sender's, else the only one. */
+function likelyProvider(ctx: ServiceContext, from: string | null): number | null {
+  if (from) {
+    const ids = new Set(contactsByEmail(ctx.db, from).map((c) => c.providerId));
+    const user = ctx.db.select({ id: users.id }).from(users).where(eq(users.email, from)).get();
+    if (user) for (const s of ctx.db.select({ p: staffMembers.providerId }).from(staffMembers).where(eq(staffMembers.userId, user.id)).all()) ids.add(s.p);
+    if (ids.size === 1) return [...ids][0]!;
+  }
+  const all = ctx.db.select({ id: providers.id }).from(providers).limit(2).all();
+  return all.length === 1 ? all[0]!.id : null;
+}
+
+/**
+ * Which ticket a message belongs to, in this order: (1) the reply token of the address it
+ * was sent to; (2) a Message-ID we signed in In-Reply-To/References; (3) "[#N]" in the
+ * subject, only for a sender who is already on that ticket; (4) mail to the support address
+ * from a known contact (or, where the provider allows it, from the one company owning the
+ * sender's domain) starts a ticket; (5) anything else is unmatched, for staff to sort.
+ * (1) and (2) also say whether the sender may write there (senderOk).
+ */
+export function matchMessage(ctx: ServiceContext, recipients: readonly TRecipient[], mail: TMail): TMatch {
+  const from = mail.from?.address ?? null;
+  const onTicket = (t: TTicket) => !!from && isParticipant(ctx.db, t, from);
+
+  for (const r of recipients) {
+    if (r.kind !== 'reply') continue;
+    const ticket = ticketById(ctx.db, r.target.ticketId);
+    if (ticket) return { kind: 'ticket', ticket, by: 'token', senderOk: from === r.target.email.toLowerCase() || onTicket(ticket) };
+  }
+  for (const id of mail.parents) {
+    const ticketId = verifyTicketMessageId(ctx.settings.secretKey, id);
+    const ticket = ticketId && ticketById(ctx.db, ticketId);
+    if (ticket) return { kind: 'ticket', ticket, by: 'message_id', senderOk: onTicket(ticket) };
+  }
+  const number = SUBJECT_NUMBER.exec(mail.subject)?.[1];
+  if (number && from) {
+    const candidates = ctx.db.select().from(tickets).where(eq(tickets.number, Number(number))).all().filter(onTicket);
+    if (candidates.length === 1) return { kind: 'ticket', ticket: candidates[0]!, by: 'subject', senderOk: true };
+  }
+  if (recipients.some((r) => r.kind === 'support') && from) {
+    const known = contactsByEmail(ctx.db, from);
+    if (known.length === 1) return { kind: 'new_ticket', companyId: known[0]!.companyId, providerId: known[0]!.providerId, contactId: known[0]!.contactId };
+    if (known.length > 1) return { kind: 'unmatched', providerId: likelyProvider(ctx, from), reason: 'The sender is a contact of several companies.' };
+    const company = companyForDomain(ctx.db, from);
+    if (company?.autoCreateContacts) return { kind: 'new_ticket', companyId: company.companyId, providerId: company.providerId, contactId: null };
+    return { kind: 'unmatched', providerId: company?.providerId ?? likelyProvider(ctx, from), reason: 'The sender is not a known contact.' };
+  }
+  return { kind: 'unmatched', providerId: likelyProvider(ctx, from), reason: 'No ticket matches this message.' };
+}

@@ -1,0 +1,53 @@
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+
+/** The facts of a message that intake decides on; charsets and encodings are decoded by mailparser. */
+export interface TMail {
+  from: { address: string; name: string } | null;
+  subject: string;
+  date: Date | null;
+  messageId: string | null;
+  /** In-Reply-To first, then References newest first: the likeliest parent comes first. */
+  parents: string[];
+  headers: ParsedMail['headers'];
+  /** Every header name present, lower-case (mailparser folds some, such as List-*, into objects). */
+  headerNames: Set<string>;
+  text: string | null;
+  html: string | null;
+  attachments: Attachment[];
+}
+
+function firstAddress(a: AddressObject | AddressObject[] | undefined): TMail['from'] {
+  const list = Array.isArray(a) ? a.flatMap((x) => x.value) : (a?.value ?? []);
+  const first = list.find((v) => v.address);
+  return first ? { address: first.address!.trim().toLowerCase(), name: (first.name ?? '').trim() } : null;
+}
+
+const idsOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter(Boolean);
+
+export async function parseMail(raw: Buffer): Promise<TMail> {
+  // Our own conversions: keep cid: links (not data: URIs) and delivery reports as parts.
+  const m = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true });
+  return {
+    from: firstAddress(m.from),
+    subject: (m.subject ?? '').replace(/[\r\n\t]+/g, ' ').trim(),
+    date: m.date ?? null,
+    messageId: m.messageId ?? null,
+    parents: [...idsOf(m.inReplyTo), ...idsOf(m.references).reverse()],
+    headers: m.headers,
+    headerNames: new Set(m.headerLines.map((h) => h.key.toLowerCase())),
+    text: m.text ?? null,
+    html: typeof m.html === 'string' ? m.html : null,
+    attachments: m.attachments,
+  };
+}
+
+/** A header as one string (structured values are flattened to their value). */
+export function headerText(mail: Pick<TMail, 'headers'>, name: string): string | null {
+  const v = mail.headers.get(name);
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object' && 'value' in v) return typeof v.value === 'string' ? v.value : String((v as AddressObject).text ?? '');
+  return String(v);
+}

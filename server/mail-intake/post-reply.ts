@@ -1,0 +1,113 @@
+import { eq } from 'drizzle-orm';
+import { contacts, users } from '../../db/schema/people';
+import { tickets } from '../../db/schema/tickets';
+import { claimAttachments } from '../attachments/claim-attachments';
+import type { TReceivedFile } from '../attachments/store';
+import { actorForAccount } from '../auth/accounts';
+import { AppError, isAppError } from '../core/app-error';
+import { withActor, type ServiceContext } from '../core/context';
+import { requireSignedIn } from '../core/permissions';
+import type { TTx } from '../core/unit-of-work';
+import { createContact } from '../people/create-contact';
+import { addReply } from '../tickets/add-reply';
+import { createTicket } from '../tickets/create-ticket';
+import { updateTicket } from '../tickets/update-ticket';
+import { intakeActor } from './intake-actor';
+import { saveMailFiles } from './mail-attachments';
+import type { TMail } from './parse-message';
+import { ticketById } from './participants';
+import { intakeQueries } from './queries';
+
+/** The services take at most this many files per call; intake claims the rest itself. */
+const PER_CALL = 10;
+const DAY_MS = 86_400_000;
+
+const cleanSubject = (s: string) => s.replace(/^\s*((re|aw|sv|antw|rif|r)\s*:\s*)+/i, '').trim().slice(0, 200) || '(no subject)';
+
+function saveFiles(tx: TTx, ctx: ServiceContext, files: readonly TReceivedFile[], providerId: number): number[] {
+  const actor = requireSignedIn(ctx.actor);
+  return saveMailFiles(tx, ctx, files, { providerId, uploaderUserId: actor.userId }, null);
+}
+
+function claimRest(tx: TTx, ctx: ServiceContext, ids: number[], providerId: number, target: { ticketId: number; commentId: number | null }): void {
+  const actor = requireSignedIn(ctx.actor);
+  if (ids.length > PER_CALL) claimAttachments(tx, ids.slice(PER_CALL), { uploaderUserId: actor.userId, providerId }, target);
+}
+
+/**
+ * The sender's reply, through the same tickets service as a portal reply (so it appears
+ * live and is notified as one). A contact's reply to a ticket closed within REOPEN_DAYS
+ * reopens it first; to one closed longer ago it opens a new ticket linked to the old.
+ * Returns null when the service refuses the sender (they may not see or answer the
+ * ticket); nothing of the attempt is kept then.
+ */
+export function postAsSender(
+  ctx: ServiceContext,
+  ticketId: number,
+  body: string,
+  files: readonly TReceivedFile[],
+  inboundMessageId: number,
+  flags: string[],
+): { ticketId: number; commentId: number | null; flags: string[] } | null {
+  const actor = requireSignedIn(ctx.actor);
+  try {
+    // A savepoint: when the service refuses, the files recorded for it go too.
+    return ctx.db.transaction((tx) => {
+      const ticket = ticketById(ctx.db, ticketId)!;
+      const ids = saveFiles(tx, ctx, files, ticket.providerId);
+      const now = ctx.clock.now().getTime();
+      const outcome: string[] = [];
+      if (ticket.status === 'closed' && actor.kind === 'contact') {
+        const recent = ticket.closedAt && now - ticket.closedAt.getTime() <= ctx.settings.REOPEN_DAYS * DAY_MS;
+        if (!recent) {
+          const created = createTicket(ctx, { subject: ticket.subject, description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+          claimRest(tx, ctx, ids, ticket.providerId, { ticketId: created.id, commentId: null });
+          tx.update(tickets).set({ relatedTicketId: ticket.id }).where(eq(tickets.id, created.id)).run();
+          return { ticketId: created.id, commentId: null, flags: ['related_ticket'] };
+        }
+        updateTicket(withActor(ctx, intakeActor(ticket.providerId, { userId: actor.userId, name: `${actor.name} (by email)` })), { ticketId, status: 'open' });
+        outcome.push('reopened');
+      }
+      const comment = addReply(ctx, { ticketId, body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+      claimRest(tx, ctx, ids, ticket.providerId, { ticketId, commentId: comment.id });
+      intakeQueries(ctx.db).setCommentOrigin.run({ id: comment.id, flags: [...outcome, ...flags], inboundMessageId });
+      return { ticketId, commentId: comment.id, flags: outcome };
+    });
+  } catch (err) {
+    if (isAppError(err) && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) return null;
+    throw err;
+  }
+}
+
+/**
+ * A new ticket for the sender's company, raised as the sender. An unknown sender of the one
+ * company owning their domain is first added as a Standard contact (the provider's choice).
+ */
+export function startTicketAsSender(
+  ctx: ServiceContext,
+  match: { companyId: number; providerId: number; contactId: number | null },
+  mail: TMail,
+  body: string,
+  files: readonly TReceivedFile[],
+): { ticketId: number; flags: string[] } {
+  const flags: string[] = [];
+  let contactId = match.contactId;
+  if (!contactId) {
+    const from = mail.from!;
+    const name = from.name || from.address.slice(0, from.address.indexOf('@'));
+    const asProvider = withActor(ctx, intakeActor(match.providerId, { userId: 0, name: 'Mail intake' }));
+    contactId = createContact(asProvider, { companyId: match.companyId, name, email: from.address, types: ['standard'] }).id;
+    flags.push('contact_created');
+  }
+  const contact = ctx.db.select().from(contacts).where(eq(contacts.id, contactId)).get();
+  const user = contact?.userId ? ctx.db.select().from(users).where(eq(users.id, contact.userId)).get() : undefined;
+  const actor = user && actorForAccount(ctx.db, user, { kind: 'contact', id: contactId });
+  if (!actor) throw new AppError('FORBIDDEN', 'The sender has no portal access.');
+  const asSender = withActor(ctx, actor);
+  return ctx.db.transaction((tx) => {
+    const ids = saveFiles(tx, asSender, files, match.providerId);
+    const ticket = createTicket(asSender, { subject: cleanSubject(mail.subject), description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+    claimRest(tx, asSender, ids, match.providerId, { ticketId: ticket.id, commentId: null });
+    return { ticketId: ticket.id, flags };
+  });
+}

@@ -1,0 +1,74 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { TDb } from '../../db/client';
+import { inboundMessages } from '../../db/schema/inbound-mail';
+import { contacts, staffMembers, users } from '../../db/schema/people';
+import { ticketComments, tickets } from '../../db/schema/tickets';
+
+/*
+ * Intake's per-message queries, prepared once per database: building and preparing a
+ * drizzle query costs more than running it, and every accepted message runs each of these.
+ */
+
+const p = (name: string) => sql.placeholder(name);
+
+function build(db: TDb) {
+  return {
+    insertInbound: db
+      .insert(inboundMessages)
+      .values({
+        messageId: p('messageId'),
+        contentHash: p('contentHash'),
+        rawPath: p('rawPath'),
+        size: p('size'),
+        envelopeFrom: p('envelopeFrom'),
+        envelopeTo: p('envelopeTo'),
+        receivedAt: p('receivedAt'),
+      })
+      .onConflictDoNothing()
+      .returning({ id: inboundMessages.id })
+      .prepare(),
+    inboundById: db.select().from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
+    finishInbound: db
+      .update(inboundMessages)
+      .set({
+        status: p('status') as never,
+        providerId: p('providerId') as never,
+        ticketId: p('ticketId') as never,
+        commentId: p('commentId') as never,
+        matchedBy: p('matchedBy') as never,
+        flags: p('flags') as never,
+        error: p('error') as never,
+        fromAddress: p('fromAddress') as never,
+        fromName: p('fromName') as never,
+        subject: p('subject') as never,
+        processedAt: p('processedAt') as never,
+      })
+      .where(eq(inboundMessages.id, p('id')))
+      .prepare(),
+    ticketById: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare(),
+    userByEmail: db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, p('email'))).prepare(),
+    activeStaffId: db
+      .select({ id: staffMembers.id })
+      .from(staffMembers)
+      .where(and(eq(staffMembers.userId, p('userId')), eq(staffMembers.providerId, p('providerId')), eq(staffMembers.active, true)))
+      .prepare(),
+    contactId: db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.userId, p('userId')), eq(contacts.companyId, p('companyId'))))
+      .prepare(),
+    setCommentOrigin: db
+      .update(ticketComments)
+      .set({ flags: p('flags') as never, inboundMessageId: p('inboundMessageId') as never })
+      .where(eq(ticketComments.id, p('id')))
+      .prepare(),
+  };
+}
+
+const cache = new WeakMap<TDb, ReturnType<typeof build>>();
+
+export function intakeQueries(db: TDb): ReturnType<typeof build> {
+  let q = cache.get(db);
+  if (!q) cache.set(db, (q = build(db)));
+  return q;
+}

@@ -1,0 +1,34 @@
+import { htmlReplyText, htmlToText } from './html-reply';
+import type { TMail } from './parse-message';
+import { trimReply } from './reply-trim';
+
+/** The tickets service takes 50,000 characters. */
+const MAX_BODY = 48_000; // room for intake's own lines
+const FORWARD_SUBJECT = /^\s*(fwd?|fw|wg|tr|rv|i|doorst|enc)\s*:/i;
+const FORWARD_MARKER = /^[\s>]*-{2,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada)/im;
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * The text a comment (or a new ticket's description) gets, and the inline images it still
+ * shows. HTML markup locates quotes best, so the HTML part is trimmed first; when a
+ * text/plain alternative exists and does not contain that result (the parts disagree),
+ * the plain part, trimmed by text rules, wins. A forward to the support address keeps
+ * everything: the forwarded message is the point. If trimming leaves nothing, the whole
+ * text is kept rather than an empty comment.
+ */
+export function replyContent(mail: Pick<TMail, 'text' | 'html' | 'subject'>, mode: 'reply' | 'new'): { body: string; cids: string[]; trimmed: boolean } {
+  const fromHtml = mail.html ? htmlReplyText(mail.html) : null;
+  const fullText = (mail.text ?? (mail.html ? htmlToText(mail.html) : '')).trim();
+  const forwarded = mode === 'new' && (FORWARD_SUBJECT.test(mail.subject) || FORWARD_MARKER.test(fullText));
+  let body = '';
+  if (!forwarded) {
+    const html = fromHtml ? trimReply(fromHtml.text) : '';
+    const text = mail.text ? trimReply(mail.text) : '';
+    body = html && (!mail.text || squash(mail.text).includes(squash(html))) ? html : text || html;
+  }
+  const trimmed = body !== '';
+  if (!body) body = fullText.replace(/\r\n?/g, '\n');
+  if (body.length > MAX_BODY) body = `${body.slice(0, MAX_BODY - 120)}\n\n[Cut here: the full message is kept with the original email.]`;
+  return { body, cids: fromHtml?.cids ?? [], trimmed };
+}

@@ -1,0 +1,93 @@
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import { notificationOptOuts, type TNotificationKind } from '../../db/schema/notifications';
+import { companies, contacts, providers, staffMembers, users } from '../../db/schema/people';
+import { ticketComments, tickets, ticketWatchers, type TTicket } from '../../db/schema/tickets';
+import type { TTx } from '../core/unit-of-work';
+
+/*
+ * Who gets ticket mail. Event payloads carry ids only; names and addresses are read here,
+ * inside the notifier's transaction, so a batch sees one consistent state.
+ */
+
+export interface TRecipient {
+  userId: number;
+  email: string;
+  name: string;
+}
+
+export interface TTicketFacts {
+  ticket: TTicket;
+  providerName: string;
+  companyName: string;
+  requesterName: string | null;
+  requesterUserId: number | null;
+}
+
+export function loadTicketFacts(tx: TTx, ticketId: number): TTicketFacts | null {
+  const row = tx
+    .select({ ticket: tickets, providerName: providers.name, companyName: companies.name })
+    .from(tickets)
+    .innerJoin(providers, eq(providers.id, tickets.providerId))
+    .innerJoin(companies, eq(companies.id, tickets.companyId))
+    .where(eq(tickets.id, ticketId))
+    .get();
+  if (!row) return null;
+  const requester = row.ticket.requesterContactId
+    ? tx.select({ name: contacts.name, userId: contacts.userId }).from(contacts).where(eq(contacts.id, row.ticket.requesterContactId)).get()
+    : undefined;
+  return { ...row, requesterName: requester?.name ?? null, requesterUserId: requester?.userId ?? null };
+}
+
+export function loadComment(tx: TTx, ticketId: number, commentId: number) {
+  return tx
+    .select()
+    .from(ticketComments)
+    .where(and(eq(ticketComments.id, commentId), eq(ticketComments.ticketId, ticketId)))
+    .get();
+}
+
+const uniqueByUser = (list: TRecipient[]) => [...new Map(list.map((r) => [r.userId, r])).values()];
+
+/**
+ * The requester and watchers. Only contacts of the ticket's company who still have portal
+ * access (and so a login identity) qualify: revoking access stops their ticket mail too.
+ */
+export function clientRecipients(tx: TTx, ticket: TTicket, opts: { watchers: boolean }): TRecipient[] {
+  const watcherIds = opts.watchers
+    ? tx.select({ id: ticketWatchers.contactId }).from(ticketWatchers).where(eq(ticketWatchers.ticketId, ticket.id)).all()
+    : [];
+  const ids = [...(ticket.requesterContactId ? [ticket.requesterContactId] : []), ...watcherIds.map((w) => w.id)];
+  if (ids.length === 0) return [];
+  const rows = tx
+    .select({ userId: contacts.userId, email: contacts.email, name: contacts.name })
+    .from(contacts)
+    .where(and(inArray(contacts.id, ids), eq(contacts.companyId, ticket.companyId), eq(contacts.portalAccess, true)))
+    .all();
+  return uniqueByUser(rows.filter((r): r is TRecipient => r.userId !== null));
+}
+
+/** The assignee while they are active staff of the provider; otherwise every active staff member. */
+export function staffRecipients(tx: TTx, ticket: TTicket): TRecipient[] {
+  const active = (extra?: SQL) =>
+    tx
+      .select({ userId: users.id, email: users.email, name: users.name })
+      .from(staffMembers)
+      .innerJoin(users, eq(users.id, staffMembers.userId))
+      .where(and(eq(staffMembers.providerId, ticket.providerId), eq(staffMembers.active, true), extra))
+      .all();
+  const assignee = ticket.assigneeStaffId ? active(eq(staffMembers.id, ticket.assigneeStaffId)) : [];
+  return uniqueByUser(assignee.length ? assignee : active());
+}
+
+/** Drops the author (nobody is told about their own action) and whoever turned `kind` off. */
+export function withoutOptOuts(tx: TTx, list: TRecipient[], kind: TNotificationKind, authorUserId: number | null): TRecipient[] {
+  const candidates = list.filter((r) => r.userId !== authorUserId);
+  if (candidates.length === 0) return [];
+  const off = tx
+    .select({ userId: notificationOptOuts.userId })
+    .from(notificationOptOuts)
+    .where(and(eq(notificationOptOuts.kind, kind), inArray(notificationOptOuts.userId, candidates.map((r) => r.userId))))
+    .all();
+  const offIds = new Set(off.map((o) => o.userId));
+  return candidates.filter((r) => !offIds.has(r.userId));
+}

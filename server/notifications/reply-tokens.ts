@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import { replyTokens } from '../../db/schema/notifications';
+import { generateToken, hashToken } from '../auth/tokens';
+import type { ServiceContext } from '../core/context';
+import type { TTx } from '../core/unit-of-work';
+
+/** How long a notification can still be answered by email. */
+export const REPLY_TOKEN_DAYS = 90;
+
+export interface TReplyTarget {
+  ticketId: number;
+  userId: number;
+  email: string;
+}
+
+/** A fresh token per recipient and message; only its SHA-256 is stored. */
+export function issueReplyToken(tx: TTx, now: Date, target: TReplyTarget): string {
+  const token = generateToken();
+  tx.insert(replyTokens)
+    .values({ tokenHash: hashToken(token), ...target, expiresAt: new Date(now.getTime() + REPLY_TOKEN_DAYS * 86_400_000), createdAt: now })
+    .run();
+  return token;
+}
+
+export const replyAddress = (token: string, domain: string) => `reply+${token}@${domain}`;
+
+/** The token in `reply+<token>@<domain>` (any case: some mail systems change it), or null. */
+export function replyTokenFromAddress(address: string, domain: string): string | null {
+  const m = /^<?reply\+([a-z2-7]+)@([^\s<>@]+)>?$/i.exec(address.trim());
+  return m && m[2]!.toLowerCase() === domain.toLowerCase() ? m[1]!.toLowerCase() : null;
+}
+
+// 160-bit tokens from generateToken are 32 base32 characters.
+const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
+
+/**
+ * Who a reply address was issued to. Looked up by hash (the token itself is never compared),
+ * so a wrong, altered or expired token just finds nothing.
+ */
+export function resolveReplyToken(ctx: Pick<ServiceContext, 'db' | 'clock'>, token: string): TReplyTarget | null {
+  const normalised = token.trim().toLowerCase();
+  if (!TOKEN_SHAPE.test(normalised)) return null;
+  const row = ctx.db.select().from(replyTokens).where(eq(replyTokens.tokenHash, hashToken(normalised))).get();
+  if (!row || row.expiresAt.getTime() <= ctx.clock.now().getTime()) return null;
+  return { ticketId: row.ticketId, userId: row.userId, email: row.email };
+}

@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { TDb } from '../../db/client';
+import { documents } from '../../db/schema/technical';
+import { detectFileType, extensionOf, SNIFF_BYTES } from '../attachments/file-types';
+import { sanitizeFilename } from '../attachments/filename';
+import { attachmentLimits, formatMb } from '../attachments/store';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import type { TTx } from '../core/unit-of-work';
+import type { TSettings } from '../settings';
+
+/*
+ * Company documents are stored by content hash like ticket attachments, with the same type
+ * detection and size limit, but in their own tree (DATA_DIR/documents): the attachment
+ * cleanup deletes files by hash, and must never take a document's content with it.
+ */
+
+export const documentsDir = (s: TSettings) => join(s.DATA_DIR, 'documents');
+const tempDir = (s: TSettings) => join(documentsDir(s), 'tmp');
+
+/** DATA_DIR/documents/<first two hex digits>/<sha256>; refuses anything but a hash. */
+export function documentPath(s: TSettings, sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('not a sha256');
+  return join(documentsDir(s), sha256.slice(0, 2), sha256);
+}
+
+export interface TReceivedDocument {
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  mimeType: string;
+  filename: string;
+}
+
+const refuse = (message: string, problem: string) => new AppError('BAD_INPUT', message, { field: 'file', problem });
+
+/**
+ * The kinds attachments accept (the ATTACHMENT_TYPES setting) except mail messages, plus
+ * Markdown, which is checked as plain text: it is only ever shown as text, never rendered.
+ */
+export function detectDocumentType(s: TSettings, filename: string, head: Buffer): string {
+  const ext = extensionOf(filename);
+  if (ext === 'md' || ext === 'markdown') {
+    if (!s.ATTACHMENT_TYPES.includes('txt')) throw refuse(`${filename}: text files are not accepted.`, 'type');
+    try {
+      detectFileType('content.txt', head, ['txt']);
+    } catch {
+      throw refuse(`${filename}: the content is not a Markdown text file.`, 'type');
+    }
+    return 'text/markdown';
+  }
+  return detectFileType(filename, head, s.ATTACHMENT_TYPES.filter((k) => k !== 'eml')).mimeType;
+}
+
+/**
+ * Streams one upload to a temp file, hashing and counting; past the size limit it keeps
+ * draining (a multipart parser stalls otherwise) but writes no more. Then checks the type.
+ */
+export async function receiveDocument(ctx: ServiceContext, source: AsyncIterable<Buffer>, rawName: string): Promise<TReceivedDocument> {
+  const { maxFileBytes } = attachmentLimits(ctx.settings);
+  const filename = sanitizeFilename(rawName);
+  mkdirSync(tempDir(ctx.settings), { recursive: true });
+  const tmpPath = join(tempDir(ctx.settings), `${randomBytes(12).toString('hex')}.part`);
+  const out = await open(tmpPath, 'wx', 0o600);
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (size > maxFileBytes) continue;
+      hash.update(chunk);
+      if (headBytes < SNIFF_BYTES) {
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
+      await out.write(chunk);
+    }
+    await out.close();
+    if (size > maxFileBytes) throw refuse(`${filename} is larger than ${formatMb(maxFileBytes)}.`, 'too-large');
+    if (size === 0) throw refuse(`${filename} is empty.`, 'empty');
+    const mimeType = detectDocumentType(ctx.settings, filename, Buffer.concat(head).subarray(0, SNIFF_BYTES));
+    return { tmpPath, sha256: hash.digest('hex'), size, mimeType, filename };
+  } catch (err) {
+    await out.close().catch(() => {});
+    await rm(tmpPath, { force: true });
+    throw err;
+  }
+}
+
+export async function discardDocument(file: TReceivedDocument): Promise<void> {
+  await rm(file.tmpPath, { force: true });
+}
+
+/**
+ * Moves a received file to its content-addressed place. Synchronous, like the row insert
+ * that follows it and the removal below, so a delete cannot unlink a file between another
+ * upload's dedupe and its new row.
+ */
+export function placeDocumentFile(s: TSettings, file: TReceivedDocument): void {
+  const target = documentPath(s, file.sha256);
+  if (existsSync(target)) {
+    unlinkSync(file.tmpPath); // the same content is already stored once
+    return;
+  }
+  mkdirSync(join(target, '..'), { recursive: true });
+  renameSync(file.tmpPath, target);
+}
+
+/** Deletes a document's content once no document row holds it any more. */
+export function removeUnusedDocumentFile(db: TDb | TTx, s: TSettings, sha256: string): void {
+  if (db.select({ id: documents.id }).from(documents).where(eq(documents.sha256, sha256)).get()) return;
+  try {
+    unlinkSync(documentPath(s, sha256));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

@@ -1,0 +1,44 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { TDb } from '../../db/client';
+import { attachments } from '../../db/schema/attachments';
+import type { TTicketComment } from '../../db/schema/tickets';
+import type { TTx } from '../core/unit-of-work';
+import type { TCommentView } from './events';
+
+type TAttachmentView = TCommentView['attachments'][number];
+const attachmentColumns = { id: attachments.id, filename: attachments.filename, size: attachments.size, mimeType: attachments.mimeType };
+
+/** Comments as the thread and `comment.added` show them, each with its attachments. */
+export function toCommentViews(db: TDb | TTx, comments: readonly TTicketComment[]): TCommentView[] {
+  const files = new Map<number, TAttachmentView[]>();
+  if (comments.length) {
+    const rows = db
+      .select({ ...attachmentColumns, commentId: attachments.commentId })
+      .from(attachments)
+      .where(inArray(attachments.commentId, comments.map((c) => c.id)))
+      .orderBy(asc(attachments.id))
+      .all();
+    for (const { commentId, ...a } of rows) files.set(commentId!, [...(files.get(commentId!) ?? []), a]);
+  }
+  return comments.map((c) => ({
+    id: c.id,
+    ticketId: c.ticketId,
+    authorName: c.authorName,
+    authorSide: c.authorSide,
+    body: c.body,
+    internal: c.internal,
+    source: c.source,
+    createdAt: c.createdAt.getTime(),
+    attachments: files.get(c.id) ?? [],
+  }));
+}
+
+/** Files attached to the ticket's description (no comment). */
+export function descriptionAttachments(db: TDb | TTx, ticketId: number): TAttachmentView[] {
+  return db
+    .select(attachmentColumns)
+    .from(attachments)
+    .where(and(eq(attachments.ticketId, ticketId), isNull(attachments.commentId)))
+    .orderBy(asc(attachments.id))
+    .all();
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { sendInvitation } from '../../auth/invitations';
+import { createCompany } from '../../people/create-company';
+import { createContact } from '../../people/create-contact';
+import { archiveCompany, listCompanies, updateCompany, ZArchiveCompanyInput, ZListCompaniesInput, ZUpdateCompanyInput } from '../../people/manage-companies';
+import { listContacts, setPortalAccess, updateContact, ZListContactsInput, ZPortalAccessInput, ZUpdateContactInput } from '../../people/manage-contacts';
+import { getProfile, updateProfile, ZUpdateProfileInput } from '../../people/profile';
+import { removeProfilePhoto, setProfilePhoto, ZSetPhotoInput } from '../../people/profile-photo';
+import { ZCreateCompanyInput, ZCreateContactInput } from '../../people/schemas';
+import { authedProcedure, router, sessionProcedure, staffProcedure } from '../procedures';
+
+/** Contacts (Technical > Contacts and the staff console), companies (staff) and the own profile. */
+export const peopleRouter = router({
+  contacts: authedProcedure.input(ZListContactsInput).query(({ ctx, input }) => listContacts(ctx.svc, input)),
+  /** "Add Contact": creates the contact and, unless told not to, emails the invitation. */
+  addContact: authedProcedure
+    .input(ZCreateContactInput.extend({ sendInvitation: z.boolean().default(true) }))
+    .mutation(({ ctx, input }) => {
+      const { sendInvitation: invite, ...data } = input;
+      const contact = createContact(ctx.svc, data);
+      if (invite) sendInvitation(ctx.svc, { contactId: contact.id });
+      return { id: contact.id, invited: invite };
+    }),
+  updateContact: authedProcedure.input(ZUpdateContactInput).mutation(({ ctx, input }) => updateContact(ctx.svc, input)),
+  setPortalAccess: authedProcedure.input(ZPortalAccessInput).mutation(({ ctx, input }) => setPortalAccess(ctx.svc, input)),
+
+  companies: staffProcedure.input(ZListCompaniesInput).query(({ ctx, input }) => listCompanies(ctx.svc, input)),
+  createCompany: staffProcedure.input(ZCreateCompanyInput).mutation(({ ctx, input }) => ({ id: createCompany(ctx.svc, input).id })),
+  updateCompany: staffProcedure.input(ZUpdateCompanyInput).mutation(({ ctx, input }) => {
+    updateCompany(ctx.svc, input);
+    return { ok: true as const };
+  }),
+  archiveCompany: staffProcedure.input(ZArchiveCompanyInput).mutation(({ ctx, input }) => {
+    archiveCompany(ctx.svc, input);
+    return { ok: true as const };
+  }),
+
+  profile: sessionProcedure.query(({ ctx }) => getProfile(ctx.svc, ctx.session.userId)),
+  updateProfile: sessionProcedure.input(ZUpdateProfileInput).mutation(({ ctx, input }) => {
+    updateProfile(ctx.svc, ctx.session.userId, input);
+    return { ok: true as const };
+  }),
+  setPhoto: sessionProcedure.input(ZSetPhotoInput).mutation(({ ctx, input }) => setProfilePhoto(ctx.svc, ctx.session.userId, input)),
+  removePhoto: sessionProcedure.mutation(({ ctx }) => {
+    removeProfilePhoto(ctx.svc, ctx.session.userId);
+    return { ok: true as const };
+  }),
+});

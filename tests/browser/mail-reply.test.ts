@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../db/schema/people';
+import { issueReplyToken, replyAddress } from '../../server/notifications/reply-tokens';
+import { createTicket } from '../../server/tickets/create-ticket';
+import { asDemoUser } from '../helpers/demo-actors';
+import { enrollTotp, signIn, signInWithTotp, startPortalFixture, type TPortalFixture } from './portal-fixture';
+
+let fx: TPortalFixture;
+beforeAll(async () => {
+  fx = await startPortalFixture();
+});
+afterAll(() => fx?.stop());
+
+const SAM = 'standard@acme-dental.test';
+
+async function mail(message: nodemailer.SendMailOptions): Promise<void> {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port: fx.portico.smtpPort, secure: false, ignoreTLS: true });
+  await t.sendMail(message);
+  t.close();
+}
+
+describe('email into the open portal', () => {
+  it('a contact with the ticket open sees their emailed reply appear, trimmed, without reloading', async () => {
+    const { base } = fx.portico;
+    const ticket = createTicket(asDemoUser(base, SAM), { subject: 'Label printer prints blank pages', description: 'The Zebra printer at the front desk.' });
+    const user = base.db.select().from(users).where(eq(users.email, SAM)).get()!;
+    const token = base.db.transaction((tx) => issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email: SAM }));
+
+    const page = await fx.browser.newPage();
+    await signIn(page, fx.origin, SAM);
+    await page.goto(`${fx.origin}/tickets/${ticket.id}`);
+    await page.getByText('The Zebra printer at the front desk.').first().waitFor();
+    await expect.poll(() => page.getByRole('status').first().getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+
+    await mail({
+      from: `Sam Standard <${SAM}>`,
+      to: replyAddress(token, base.settings.MAIL_DOMAIN),
+      subject: `Re: [#${ticket.number}] ${ticket.subject}`,
+      text: 'New ribbon fitted, it prints again.\n\nOn Mon, 2 Nov 2026, Demo MSP wrote:\n> ##- Please type your reply above this line -##\n> Please check the ribbon.',
+      html: '<div>New ribbon fitted, it prints again.</div><div class="gmail_quote">On Mon, 2 Nov 2026, Demo MSP wrote:<blockquote class="gmail_quote">##- Please type your reply above this line -##<br>Please check the ribbon.</blockquote></div>',
+    });
+
+    await page.getByText('New ribbon fitted, it prints again.').waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await page.getByText('Please check the ribbon.').count()).toBe(0);
+    await page.close();
+  });
+
+  it('staff see an unmatched message on the Unmatched mail page and raise a ticket from it', async () => {
+    await mail({ from: 'Olga Outsider <olga@elsewhere.test>', to: `support@${fx.portico.base.settings.MAIL_DOMAIN}`, subject: 'Quote for 5 laptops?', html: '<p>Could you send a quote?</p><script>alert(1)</script>' });
+    const key = await enrollTotp(fx.portico, 'admin@demo-msp.test');
+    const page = await fx.browser.newPage();
+    await signInWithTotp(page, fx.origin, 'admin@demo-msp.test', key);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'Unmatched mail' }).click();
+    await page.getByRole('button', { name: 'Quote for 5 laptops?' }).click();
+    const original = page.getByRole('region', { name: 'Original email' });
+    await original.getByText('Could you send a quote?').waitFor();
+    expect(await original.locator('script').count()).toBe(0);
+    await page.getByLabel('New ticket for').selectOption({ label: 'Acme Dental' });
+    await page.getByRole('button', { name: 'Create ticket' }).click();
+    await page.getByRole('status').getByText(/Ticket #\d+ was raised from the message\./).waitFor();
+    await page.getByText('No unmatched mail.').waitFor();
+    await page.close();
+  });
+});
