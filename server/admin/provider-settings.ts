@@ -17,6 +17,8 @@ export const ZProviderSettingsInput = z.object({
   identifier: ZCreateProviderInput.shape.identifier,
   currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'Use a three-letter currency code such as USD or EUR.'),
   showTimeSpent: z.boolean(),
+  /** Mail to support from an unknown sender of a company's email domain adds them as a contact. */
+  autoCreateContacts: z.boolean().default(false),
 });
 export const ZLogoInput = z.object({ dataBase64: z.string().min(1, 'Choose an image.').max(3_000_000, 'Use an image of at most 2 MB.') });
 
@@ -33,6 +35,7 @@ export function getProviderSettings(ctx: ServiceContext) {
     identifier: p.identifier,
     currency: p.currency,
     showTimeSpent: p.showTimeSpent,
+    autoCreateContacts: p.autoCreateContacts,
     logoDataUrl: file && existsSync(file) ? `data:image/png;base64,${readFileSync(file).toString('base64')}` : null,
   };
 }

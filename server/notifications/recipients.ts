@@ -1,3 +1,4 @@
+import { emailBounces } from '../../db/schema/inbound-mail';
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { notificationOptOuts, type TNotificationKind } from '../../db/schema/notifications';
 import { companies, contacts, providers, staffMembers, users } from '../../db/schema/people';
@@ -63,7 +64,14 @@ export function clientRecipients(tx: TTx, ticket: TTicket, opts: { watchers: boo
     .from(contacts)
     .where(and(inArray(contacts.id, ids), eq(contacts.companyId, ticket.companyId), eq(contacts.portalAccess, true)))
     .all();
-  return uniqueByUser(rows.filter((r): r is TRecipient => r.userId !== null));
+  return uniqueByUser(rows.filter((r): r is TRecipient => r.userId !== null && !isBouncing(tx, r.email)));
+}
+
+/** An address that bounced repeatedly is skipped until it changes; staff see it on Unmatched mail. */
+const BOUNCE_LIMIT = 3;
+function isBouncing(tx: TTx, email: string): boolean {
+  const row = tx.select({ count: emailBounces.count }).from(emailBounces).where(eq(emailBounces.email, email)).get();
+  return (row?.count ?? 0) >= BOUNCE_LIMIT;
 }
 
 /** The assignee while they are active staff of the provider; otherwise every active staff member. */

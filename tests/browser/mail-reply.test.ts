@@ -47,6 +47,16 @@ describe('email into the open portal', () => {
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
     expect(await page.getByText('Please check the ribbon.').count()).toBe(0);
     await page.close();
+
+    // Staff can expand what arrived, quote included, on the ticket.
+    const key = await enrollTotp(fx.portico, 'tech@demo-msp.test');
+    const staff = await fx.browser.newPage();
+    await signInWithTotp(staff, fx.origin, 'tech@demo-msp.test', key);
+    await staff.goto(`${fx.origin}/tickets/${ticket.id}`);
+    const emailed = staff.getByRole('region', { name: 'Received by email' });
+    await emailed.getByRole('button', { name: 'Show original email' }).click();
+    await emailed.getByText('Please check the ribbon.').first().waitFor();
+    await staff.close();
   });
 
   it('staff see an unmatched message on the Unmatched mail page and raise a ticket from it', async () => {
@@ -54,8 +64,7 @@ describe('email into the open portal', () => {
     const key = await enrollTotp(fx.portico, 'admin@demo-msp.test');
     const page = await fx.browser.newPage();
     await signInWithTotp(page, fx.origin, 'admin@demo-msp.test', key);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-    await page.getByRole('link', { name: 'Unmatched mail' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Unmatched mail' }).click();
     await page.getByRole('button', { name: 'Quote for 5 laptops?' }).click();
     const original = page.getByRole('region', { name: 'Original email' });
     await original.getByText('Could you send a quote?').waitFor();

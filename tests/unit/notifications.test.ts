@@ -1,3 +1,4 @@
+import { emailBounces } from '../../db/schema/inbound-mail';
 import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
@@ -202,6 +203,16 @@ describe('ticket notifications: who gets what', () => {
     drained();
     closeTicket(as(STANDARD), { ticketId: t.id });
     expect(byRecipient(drained())).toEqual({ [PRIMARY]: [`Closed [#${t.number}] Printer jammed`] });
+  });
+
+  it('skips an address that keeps bouncing', () => {
+    const t = raise();
+    watch(t, PRIMARY);
+    drained();
+    f.ctx.db.insert(emailBounces).values({ email: PRIMARY, count: 3, lastBounceAt: new Date() }).run();
+    changeStatus(t, 'in_progress');
+    expect(Object.keys(byRecipient(drained()))).toEqual([STANDARD]);
+    f.ctx.db.delete(emailBounces).where(eq(emailBounces.email, PRIMARY)).run();
   });
 
   it('honours each person\'s opt-outs, and turning one back on resumes it', () => {

@@ -66,6 +66,7 @@ export function Layout(props: RouteSectionProps) {
                   <A href="/staff/finance">Billing</A>
                   <A href="/staff/technical">Technical records</A>
                   <A href="/staff/access-requests">Access requests</A>
+                  <A href="/staff/unmatched-mail">Unmatched mail</A>
                   <A href="/staff/outgoing-mail">Outgoing mail</A>
                   <Show when={me()!.areas.staffAdmin}><A href="/staff/admin">Administration</A></Show>
                 </>

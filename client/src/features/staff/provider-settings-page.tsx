@@ -18,6 +18,7 @@ export default function ProviderSettingsPage() {
         identifier: String(form.get('identifier') ?? ''),
         currency: String(form.get('currency') ?? ''),
         showTimeSpent: form.get('showTimeSpent') === 'on',
+        autoCreateContacts: form.get('autoCreateContacts') === 'on',
       });
       await Promise.all([refetch(), refetchMe()]);
       return 'Saved.';
@@ -56,6 +57,10 @@ export default function ProviderSettingsPage() {
               <input id="provider-currency" name="currency" required maxLength={3} value={s().currency} />
               {err('currency')}
               <label class="check"><input type="checkbox" name="showTimeSpent" checked={s().showTimeSpent} /> Show time spent on tickets to clients</label>
+              <label class="check">
+                <input type="checkbox" name="autoCreateContacts" checked={s().autoCreateContacts} /> Add unknown senders as contacts when their email
+                domain belongs to exactly one company (mail to the support address)
+              </label>
               <button type="submit" class="primary" disabled={busy()}>Save</button>
             </form>
             <div class="logo-setting">

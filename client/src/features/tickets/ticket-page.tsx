@@ -14,6 +14,7 @@ import { myContactId } from './who';
 
 // Staff tools load only for staff.
 const StaffPanel = lazy(() => import('../staff-tickets/staff-panel'));
+const EmailedParts = lazy(() => import('../staff-mail/emailed-comments'));
 
 /** /tickets/:id — keyed by the id, so moving to another ticket starts a fresh live view. */
 export default function TicketPage() {
@@ -101,6 +102,7 @@ function TicketView(props: { ticketId: number }) {
             <Show when={staff}>
               <aside class="ticket-side" aria-label="Staff tools">
                 <StaffPanel store={store} onChanged={soon} />
+                <EmailedParts ticketId={ticketId} emailCount={view().comments.filter((c) => c.source === 'email').length + (view().ticket.source === 'email' ? 1 : 0)} />
               </aside>
             </Show>
           </div>
