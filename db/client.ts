@@ -10,6 +10,8 @@ export type TDb = BetterSQLite3Database<typeof schema> & { $client: Database.Dat
  * Opens the SQLite file with WAL, foreign keys on and synchronous=NORMAL: in WAL mode
  * NORMAL never corrupts the database, and a power loss can only drop the last commits,
  * which is the usual trade for a single-node web app (FULL costs an fsync per commit).
+ * Temporary files (statement journals of nested transactions, sorts) stay in memory: on disk
+ * they cost a file per statement that writes inside a savepoint.
  */
 export function openDatabase(path: string): TDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -18,7 +20,34 @@ export function openDatabase(path: string): TDb {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('temp_store = MEMORY');
+  cacheStatements(sqlite);
   return drizzle(sqlite, { schema }) as TDb;
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * drizzle prepares a new statement for every query it runs; preparing costs more than most
+ * of our queries do. This keeps the last STATEMENT_CACHE_SIZE statements by SQL text and hands
+ * them out again (in object mode, which drizzle expects unless it asks for raw()).
+ */
+function cacheStatements(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) {
+      cache.delete(source);
+      cache.set(source, hit);
+      return hit.reader ? hit.raw(false) : hit;
+    }
+    const stmt = prepare(source);
+    if (hit) return stmt;
+    cache.set(source, stmt);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return stmt;
+  }) as typeof sqlite.prepare;
 }
 
 export function closeDatabase(db: TDb): void {

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
 import { companies, contacts, providers, staffMembers } from '../../db/schema/people';
 import type { TActor } from '../core/actor';
+import { p, preparedQueries } from '../core/prepared';
 
 export type TAccountChoice =
   | { kind: 'staff'; id: number; providerId: number; label: string; detail: string }
@@ -41,26 +42,32 @@ export function listAccounts(db: TDb, userId: number): TAccountChoice[] {
 }
 
 /** Builds the actor for a session's chosen account, re-checking that the account is still usable. */
+// Every authenticated request and every inbound mail resolves an actor.
+const queries = preparedQueries((db) => ({
+  staff: db
+    .select()
+    .from(staffMembers)
+    .where(and(eq(staffMembers.id, p('id')), eq(staffMembers.userId, p('userId')), eq(staffMembers.active, true)))
+    .prepare(),
+  contact: db
+    .select({ contact: contacts, providerId: companies.providerId, archivedAt: companies.archivedAt })
+    .from(contacts)
+    .innerJoin(companies, eq(companies.id, contacts.companyId))
+    .where(and(eq(contacts.id, p('id')), eq(contacts.userId, p('userId'))))
+    .prepare(),
+}));
+
 export function actorForAccount(
   db: TDb,
   user: { id: number; name: string },
   account: { kind: 'staff' | 'contact'; id: number },
 ): TActor | null {
   if (account.kind === 'staff') {
-    const s = db
-      .select()
-      .from(staffMembers)
-      .where(and(eq(staffMembers.id, account.id), eq(staffMembers.userId, user.id), eq(staffMembers.active, true)))
-      .get();
+    const s = queries(db).staff.get({ id: account.id, userId: user.id });
     if (!s) return null;
     return { kind: 'staff', userId: user.id, staffId: s.id, providerId: s.providerId, role: s.role, name: user.name };
   }
-  const c = db
-    .select({ contact: contacts, providerId: companies.providerId, archivedAt: companies.archivedAt })
-    .from(contacts)
-    .innerJoin(companies, eq(companies.id, contacts.companyId))
-    .where(and(eq(contacts.id, account.id), eq(contacts.userId, user.id)))
-    .get();
+  const c = queries(db).contact.get({ id: account.id, userId: user.id });
   if (!c || !c.contact.portalAccess || c.archivedAt) return null;
   return {
     kind: 'contact',

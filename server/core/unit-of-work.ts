@@ -1,9 +1,14 @@
 import { events, type TEventRow } from '../../db/schema/events';
 import type { TDb } from '../../db/client';
 import type { ServiceContext } from './context';
+import { p, preparedQueries } from './prepared';
 
 export type TTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
 export type TEmit = (topic: string | readonly string[], kind: string, payload: Record<string, unknown>) => void;
+
+const queries = preparedQueries((db) => ({
+  insertEvent: db.insert(events).values({ topic: p('topic'), kind: p('kind'), payload: p('payload'), createdAt: p('createdAt') }).returning().prepare(),
+}));
 
 /**
  * Runs `work` in one synchronous SQLite transaction (better-sqlite3 cannot await inside
@@ -14,9 +19,10 @@ export function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: TEmit) 
   const written: TEventRow[] = [];
   const result = ctx.db.transaction((tx) => {
     const createdAt = ctx.clock.now();
+    const { insertEvent } = queries(tx);
     const emit: TEmit = (topic, kind, payload) => {
       for (const t of typeof topic === 'string' ? [topic] : topic) {
-        const row = tx.insert(events).values({ topic: t, kind, payload, createdAt }).returning().get();
+        const row = insertEvent.get({ topic: t, kind, payload, createdAt })!;
         written.push(row);
       }
     };

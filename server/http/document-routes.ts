@@ -166,7 +166,8 @@ function download(d: { mimeType: string; filename: string; size: number }, path:
       'Content-Disposition': contentDisposition(kind === 'download' ? 'attachment' : 'inline', d.filename),
       'Cache-Control': 'private, no-cache',
       // Runs nothing and loads nothing even when opened directly; only our own pages may frame it (the viewer).
-      'Content-Security-Policy': "default-src 'none'; sandbox; frame-ancestors 'self'",
+      // Chromium's PDF viewer refuses sandboxed documents, so PDFs get the rest of the policy only.
+      'Content-Security-Policy': type === 'application/pdf' ? "default-src 'none'; frame-ancestors 'self'" : "default-src 'none'; sandbox; frame-ancestors 'self'",
       'X-Frame-Options': 'SAMEORIGIN',
     });
     if (req.method === 'HEAD') {

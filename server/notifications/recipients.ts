@@ -3,6 +3,7 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { notificationOptOuts, type TNotificationKind } from '../../db/schema/notifications';
 import { companies, contacts, providers, staffMembers, users } from '../../db/schema/people';
 import { ticketComments, tickets, ticketWatchers, type TTicket } from '../../db/schema/tickets';
+import { p, preparedQueries } from '../core/prepared';
 import type { TTx } from '../core/unit-of-work';
 
 /*
@@ -24,27 +25,39 @@ export interface TTicketFacts {
   requesterUserId: number | null;
 }
 
-export function loadTicketFacts(tx: TTx, ticketId: number): TTicketFacts | null {
-  const row = tx
+const queries = preparedQueries((db) => ({
+  facts: db
     .select({ ticket: tickets, providerName: providers.name, companyName: companies.name })
     .from(tickets)
     .innerJoin(providers, eq(providers.id, tickets.providerId))
     .innerJoin(companies, eq(companies.id, tickets.companyId))
-    .where(eq(tickets.id, ticketId))
-    .get();
+    .where(eq(tickets.id, p('id')))
+    .prepare(),
+  contact: db.select({ name: contacts.name, userId: contacts.userId }).from(contacts).where(eq(contacts.id, p('id'))).prepare(),
+  comment: db
+    .select()
+    .from(ticketComments)
+    .where(and(eq(ticketComments.id, p('commentId')), eq(ticketComments.ticketId, p('ticketId'))))
+    .prepare(),
+  bounces: db.select({ count: emailBounces.count }).from(emailBounces).where(eq(emailBounces.email, p('email'))).prepare(),
+  activeStaff: db
+    .select({ userId: users.id, email: users.email, name: users.name })
+    .from(staffMembers)
+    .innerJoin(users, eq(users.id, staffMembers.userId))
+    .where(and(eq(staffMembers.providerId, p('providerId')), eq(staffMembers.active, true)))
+    .prepare(),
+}));
+
+export function loadTicketFacts(tx: TTx, ticketId: number): TTicketFacts | null {
+  const q = queries(tx);
+  const row = q.facts.get({ id: ticketId });
   if (!row) return null;
-  const requester = row.ticket.requesterContactId
-    ? tx.select({ name: contacts.name, userId: contacts.userId }).from(contacts).where(eq(contacts.id, row.ticket.requesterContactId)).get()
-    : undefined;
+  const requester = row.ticket.requesterContactId ? q.contact.get({ id: row.ticket.requesterContactId }) : undefined;
   return { ...row, requesterName: requester?.name ?? null, requesterUserId: requester?.userId ?? null };
 }
 
 export function loadComment(tx: TTx, ticketId: number, commentId: number) {
-  return tx
-    .select()
-    .from(ticketComments)
-    .where(and(eq(ticketComments.id, commentId), eq(ticketComments.ticketId, ticketId)))
-    .get();
+  return queries(tx).comment.get({ commentId, ticketId });
 }
 
 const uniqueByUser = (list: TRecipient[]) => [...new Map(list.map((r) => [r.userId, r])).values()];
@@ -70,21 +83,23 @@ export function clientRecipients(tx: TTx, ticket: TTicket, opts: { watchers: boo
 /** An address that bounced repeatedly is skipped until it changes; staff see it on Unmatched mail. */
 const BOUNCE_LIMIT = 3;
 function isBouncing(tx: TTx, email: string): boolean {
-  const row = tx.select({ count: emailBounces.count }).from(emailBounces).where(eq(emailBounces.email, email)).get();
+  const row = queries(tx).bounces.get({ email });
   return (row?.count ?? 0) >= BOUNCE_LIMIT;
 }
 
 /** The assignee while they are active staff of the provider; otherwise every active staff member. */
 export function staffRecipients(tx: TTx, ticket: TTicket): TRecipient[] {
   const active = (extra?: SQL) =>
-    tx
+    extra === undefined
+      ? queries(tx).activeStaff.all({ providerId: ticket.providerId })
+      : tx
       .select({ userId: users.id, email: users.email, name: users.name })
       .from(staffMembers)
       .innerJoin(users, eq(users.id, staffMembers.userId))
       .where(and(eq(staffMembers.providerId, ticket.providerId), eq(staffMembers.active, true), extra))
       .all();
   const assignee = ticket.assigneeStaffId ? active(eq(staffMembers.id, ticket.assigneeStaffId)) : [];
-  return uniqueByUser(assignee.length ? assignee : active());
+  return uniqueByUser(assignee.length ? assignee : active(undefined));
 }
 
 /** Drops the author (nobody is told about their own action) and whoever turned `kind` off. */

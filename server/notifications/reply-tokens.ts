@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { replyTokens } from '../../db/schema/notifications';
 import { generateToken, hashToken } from '../auth/tokens';
 import type { ServiceContext } from '../core/context';
+import { p, preparedQueries } from '../core/prepared';
 import type { TTx } from '../core/unit-of-work';
 
 /** How long a notification can still be answered by email. */
@@ -13,12 +14,19 @@ export interface TReplyTarget {
   email: string;
 }
 
+const queries = preparedQueries((db) => ({
+  insert: db
+    .insert(replyTokens)
+    .values({ tokenHash: p('tokenHash'), ticketId: p('ticketId'), userId: p('userId'), email: p('email'), expiresAt: p('expiresAt'), createdAt: p('createdAt') })
+    .prepare(),
+  byHash: db.select().from(replyTokens).where(eq(replyTokens.tokenHash, p('tokenHash'))).prepare(),
+}));
+
 /** A fresh token per recipient and message; only its SHA-256 is stored. */
 export function issueReplyToken(tx: TTx, now: Date, target: TReplyTarget): string {
   const token = generateToken();
-  tx.insert(replyTokens)
-    .values({ tokenHash: hashToken(token), ...target, expiresAt: new Date(now.getTime() + REPLY_TOKEN_DAYS * 86_400_000), createdAt: now })
-    .run();
+  const { ticketId, userId, email } = target;
+  queries(tx).insert.run({ tokenHash: hashToken(token), ticketId, userId, email, expiresAt: new Date(now.getTime() + REPLY_TOKEN_DAYS * 86_400_000), createdAt: now });
   return token;
 }
 
@@ -40,7 +48,7 @@ const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
 export function resolveReplyToken(ctx: Pick<ServiceContext, 'db' | 'clock'>, token: string): TReplyTarget | null {
   const normalised = token.trim().toLowerCase();
   if (!TOKEN_SHAPE.test(normalised)) return null;
-  const row = ctx.db.select().from(replyTokens).where(eq(replyTokens.tokenHash, hashToken(normalised))).get();
+  const row = queries(ctx.db).byHash.get({ tokenHash: hashToken(normalised) });
   if (!row || row.expiresAt.getTime() <= ctx.clock.now().getTime()) return null;
   return { ticketId: row.ticketId, userId: row.userId, email: row.email };
 }

@@ -14,6 +14,11 @@ import { ZCommentAddedPayload, ZTicketChangedPayload, ZTicketCreatedPayload } fr
 
 export const TICKET_NOTIFIER = 'ticket-notifier';
 const BATCH_SIZE = 100;
+/**
+ * A wake-up waits this long, so a busy portal's events (a reply is several) are mailed in
+ * one transaction rather than one each.
+ */
+const COALESCE_MS = 20;
 
 /** One message and who gets it, after opt-outs and without the author. */
 interface TPlanned {
@@ -125,7 +130,7 @@ export interface TTicketNotifier {
  */
 export function startTicketNotifier(base: ServiceContext, opts: { pollMs?: number } = {}): TTicketNotifier {
   const subscriptions = new Map<string, () => void>();
-  let pending: NodeJS.Immediate | null = null;
+  let pending: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let stopped = false;
 
   const follow = () => {
@@ -134,19 +139,19 @@ export function startTicketNotifier(base: ServiceContext, opts: { pollMs?: numbe
       if (!subscriptions.has(topic)) subscriptions.set(topic, base.bus.on(topic, wake));
     }
   };
-  // One batch per tick so a backlog does not hold up requests; a full batch asks for another.
+  // One batch per tick so a backlog does not hold up requests; a full batch asks for another at once.
   const tick = () => {
     pending = null;
     if (stopped) return;
     try {
       follow();
-      if (notifyBatch(base).events === BATCH_SIZE) wake();
+      if (notifyBatch(base).events === BATCH_SIZE) pending = setImmediate(tick);
     } catch (err) {
       base.log.error({ err }, 'ticket notifier batch failed; retrying on the next poll');
     }
   };
   function wake() {
-    if (!stopped) pending ??= setImmediate(tick);
+    if (!stopped) pending ??= setTimeout(tick, COALESCE_MS);
   }
 
   // Create the cursor now, so events written from here on are not skipped by a first run.
@@ -167,7 +172,10 @@ export function startTicketNotifier(base: ServiceContext, opts: { pollMs?: numbe
     async stop() {
       stopped = true;
       clearInterval(timer);
-      if (pending) clearImmediate(pending);
+      if (pending) {
+        clearTimeout(pending as NodeJS.Timeout);
+        clearImmediate(pending as NodeJS.Immediate);
+      }
       for (const off of subscriptions.values()) off();
       subscriptions.clear();
     },

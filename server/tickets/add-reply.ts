@@ -4,12 +4,31 @@ import { claimAttachments } from '../attachments/claim-attachments';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requireSignedIn } from '../core/permissions';
+import { p, preparedQueries } from '../core/prepared';
 import { unitOfWork } from '../core/unit-of-work';
 import { toCommentViews } from './comment-view';
 import { ZAddReplyInput, type TAddReplyInput } from './schemas';
 import { loadVisibleTicket, requireTicketAction } from './ticket-access';
 import { emitTicketEvent, emitTicketUpdated } from './ticket-summary';
 import { ticketStaffTopic, ticketTopic } from './topics';
+
+const queries = preparedQueries((db) => ({
+  insertComment: db
+    .insert(ticketComments)
+    .values({
+      ticketId: p('ticketId'),
+      authorUserId: p('authorUserId'),
+      authorName: p('authorName'),
+      authorSide: p('authorSide'),
+      body: p('body'),
+      internal: p('internal'),
+      source: p('source'),
+      createdAt: p('createdAt'),
+    })
+    .returning()
+    .prepare(),
+  touch: db.update(tickets).set({ updatedAt: p('now') as never }).where(eq(tickets.id, p('id'))).prepare(),
+}));
 
 /**
  * Adds a public reply, or (staff) an internal note, to a ticket the actor may see.
@@ -24,26 +43,20 @@ export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'po
     const ticket = loadVisibleTicket(tx, actor, data.ticketId);
     requireTicketAction(actor, ticket, 'reply');
     const now = ctx.clock.now();
-    const comment = tx
-      .insert(ticketComments)
-      .values({
-        ticketId: ticket.id,
-        authorUserId: actor.userId,
-        authorName: actor.name,
-        authorSide: actor.kind === 'staff' ? 'staff' : 'client',
-        body: data.body,
-        internal: data.internal,
-        source: source === 'email' ? 'email' : actor.kind === 'staff' ? 'staff' : 'portal',
-        createdAt: now,
-      })
-      .returning()
-      .get();
+    const comment = queries(tx).insertComment.get({
+      ticketId: ticket.id,
+      authorUserId: actor.userId,
+      authorName: actor.name,
+      authorSide: actor.kind === 'staff' ? 'staff' : 'client',
+      body: data.body,
+      internal: data.internal,
+      source: source === 'email' ? 'email' : actor.kind === 'staff' ? 'staff' : 'portal',
+      createdAt: now,
+    })!;
     claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: ticket.providerId }, { ticketId: ticket.id, commentId: comment.id });
     const firstResponse = actor.kind === 'staff' && !comment.internal && !ticket.firstRespondedAt;
-    tx.update(tickets)
-      .set(firstResponse ? { updatedAt: now, firstRespondedAt: now } : { updatedAt: now })
-      .where(eq(tickets.id, ticket.id))
-      .run();
+    if (firstResponse) tx.update(tickets).set({ updatedAt: now, firstRespondedAt: now }).where(eq(tickets.id, ticket.id)).run();
+    else queries(tx).touch.run({ now, id: ticket.id });
     const [view] = toCommentViews(tx, [comment]);
     const topic = comment.internal ? ticketStaffTopic(ticket.id) : ticketTopic(ticket.id);
     emitTicketEvent(emit, topic, 'comment.added', { ticketId: ticket.id, comment: view! });

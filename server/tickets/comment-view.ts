@@ -2,22 +2,36 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
 import { attachments } from '../../db/schema/attachments';
 import type { TTicketComment } from '../../db/schema/tickets';
+import { p, preparedQueries } from '../core/prepared';
 import type { TTx } from '../core/unit-of-work';
 import type { TCommentView } from './events';
 
 type TAttachmentView = TCommentView['attachments'][number];
 const attachmentColumns = { id: attachments.id, filename: attachments.filename, size: attachments.size, mimeType: attachments.mimeType };
 
+// One comment (every reply's `comment.added`) is the common case.
+const queries = preparedQueries((db) => ({
+  files: db
+    .select({ ...attachmentColumns, commentId: attachments.commentId })
+    .from(attachments)
+    .where(eq(attachments.commentId, p('commentId')))
+    .orderBy(asc(attachments.id))
+    .prepare(),
+}));
+
 /** Comments as the thread and `comment.added` show them, each with its attachments. */
 export function toCommentViews(db: TDb | TTx, comments: readonly TTicketComment[]): TCommentView[] {
   const files = new Map<number, TAttachmentView[]>();
   if (comments.length) {
-    const rows = db
-      .select({ ...attachmentColumns, commentId: attachments.commentId })
-      .from(attachments)
-      .where(inArray(attachments.commentId, comments.map((c) => c.id)))
-      .orderBy(asc(attachments.id))
-      .all();
+    const rows =
+      comments.length === 1
+        ? queries(db).files.all({ commentId: comments[0]!.id })
+        : db
+            .select({ ...attachmentColumns, commentId: attachments.commentId })
+            .from(attachments)
+            .where(inArray(attachments.commentId, comments.map((c) => c.id)))
+            .orderBy(asc(attachments.id))
+            .all();
     for (const { commentId, ...a } of rows) files.set(commentId!, [...(files.get(commentId!) ?? []), a]);
   }
   return comments.map((c) => ({

@@ -4,6 +4,7 @@ import { ticketWatchers, tickets, type TTicket } from '../../db/schema/tickets';
 import type { TActor, TContactActor } from '../core/actor';
 import { AppError } from '../core/app-error';
 import { contactAreas, requireSignedIn } from '../core/permissions';
+import { p, preparedQueries } from '../core/prepared';
 import type { TTx } from '../core/unit-of-work';
 
 /*
@@ -28,19 +29,24 @@ export function canSeeTicket(actor: TActor, ticket: TTicket, watcherContactIds: 
   return contactMaySee(actor, { ...ticket, watcherContactIds });
 }
 
-/** Whether a contact watches a ticket (one indexed lookup). */
-export function isWatching(db: TDb | TTx, ticketId: number, contactId: number): boolean {
-  return !!db
+const queries = preparedQueries((db) => ({
+  watching: db
     .select({ id: ticketWatchers.contactId })
     .from(ticketWatchers)
-    .where(and(eq(ticketWatchers.ticketId, ticketId), eq(ticketWatchers.contactId, contactId)))
-    .get();
+    .where(and(eq(ticketWatchers.ticketId, p('ticketId')), eq(ticketWatchers.contactId, p('contactId'))))
+    .prepare(),
+  ticket: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare(),
+}));
+
+/** Whether a contact watches a ticket (one indexed lookup). */
+export function isWatching(db: TDb | TTx, ticketId: number, contactId: number): boolean {
+  return !!queries(db).watching.get({ ticketId, contactId });
 }
 
 /** Loads a ticket the actor may see; a ticket they may not see is reported as missing. */
 export function loadVisibleTicket(db: TDb | TTx, actor: TActor, ticketId: number): TTicket {
   requireSignedIn(actor);
-  const ticket = db.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  const ticket = queries(db).ticket.get({ id: ticketId });
   if (!ticket) throw new AppError('NOT_FOUND', 'Ticket not found.');
   // Only a contact's own watch matters for their visibility.
   const watchers = actor.kind === 'contact' && actor.companyId === ticket.companyId && isWatching(db, ticket.id, actor.contactId) ? [actor.contactId] : [];

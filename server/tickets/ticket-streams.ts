@@ -13,6 +13,9 @@ import { companyTicketsTopic, staffFeedTopic, ticketStaffTopic, ticketTopic } fr
  * `stopTopic` (the session's topic) ends a stream when its event arrives.
  */
 type TFollow = { lastEventId?: number | null; signal?: AbortSignal; stopTopic?: string };
+/** Shapes each kept event (the tRPC adapter wraps it as tracked), in the same generator. */
+type TMap<T> = (e: TEventRow) => T;
+const asIs: TMap<TEventRow> = (e) => e;
 
 /** Whether a list event (company-tickets or staff-feed topic) may reach this actor. */
 export function listEventVisibleTo(actor: TActor, e: Pick<TEventRow, 'kind' | 'payload'>): boolean {
@@ -22,47 +25,54 @@ export function listEventVisibleTo(actor: TActor, e: Pick<TEventRow, 'kind' | 'p
   return !!ticket && contactMaySee(actor, ticket);
 }
 
-async function* follow(ctx: ServiceContext, topics: string[], opts: TFollow, keep: (e: TEventRow) => boolean | 'stop') {
-  const all = opts.stopTopic ? [...topics, opts.stopTopic] : topics;
-  for await (const e of followTopics(ctx, all, opts.lastEventId, opts.signal)) {
-    if (e.topic === opts.stopTopic) return;
+async function* follow<T>(ctx: ServiceContext, topics: string[], opts: TFollow, keep: (e: TEventRow) => boolean | 'stop', map: TMap<T>): AsyncGenerator<T> {
+  const { stopTopic } = opts;
+  for await (const e of followTopics(ctx, stopTopic ? [...topics, stopTopic] : topics, opts.lastEventId, opts.signal)) {
+    if (e.topic === stopTopic) return;
     const verdict = keep(e);
     if (verdict === 'stop') return;
-    if (verdict) yield e;
+    if (verdict) yield map(e);
   }
 }
 
 /** Ticket list changes: a contact's company topic filtered to what they may see; staff get their feed. */
-export function followTicketList(ctx: ServiceContext, opts: TFollow = {}): AsyncGenerator<TEventRow> {
+export function followTicketList(ctx: ServiceContext, opts?: TFollow): AsyncGenerator<TEventRow>;
+export function followTicketList<T>(ctx: ServiceContext, opts: TFollow, map: TMap<T>): AsyncGenerator<T>;
+export function followTicketList(ctx: ServiceContext, opts: TFollow = {}, map: TMap<unknown> = asIs): AsyncGenerator<unknown> {
   const actor = requireSignedIn(ctx.actor);
   const topic = actor.kind === 'staff' ? staffFeedTopic(actor.providerId) : companyTicketsTopic(actor.companyId);
-  return follow(ctx, [topic], opts, (e) => listEventVisibleTo(actor, e));
+  return follow(ctx, [topic], opts, (e) => listEventVisibleTo(actor, e), map);
 }
 
 /** The staff feed of the provider. */
-export function followTicketFeed(ctx: ServiceContext, opts: TFollow = {}): AsyncGenerator<TEventRow> {
+export function followTicketFeed(ctx: ServiceContext, opts?: TFollow): AsyncGenerator<TEventRow>;
+export function followTicketFeed<T>(ctx: ServiceContext, opts: TFollow, map: TMap<T>): AsyncGenerator<T>;
+export function followTicketFeed(ctx: ServiceContext, opts: TFollow = {}, map: TMap<unknown> = asIs): AsyncGenerator<unknown> {
   const actor = requireStaff(ctx.actor);
-  return follow(ctx, [staffFeedTopic(actor.providerId)], opts, () => true);
+  return follow(ctx, [staffFeedTopic(actor.providerId)], opts, () => true, map);
 }
 
 /**
  * A ticket's thread: public events, plus internal notes and time for staff. A contact who
  * loses sight of the ticket (removed as a watcher) stops receiving it.
  */
-export function followTicketThread(ctx: ServiceContext, ticketId: number, opts: TFollow = {}): AsyncGenerator<TEventRow> {
+export function followTicketThread(ctx: ServiceContext, ticketId: number, opts?: TFollow): AsyncGenerator<TEventRow>;
+export function followTicketThread<T>(ctx: ServiceContext, ticketId: number, opts: TFollow, map: TMap<T>): AsyncGenerator<T>;
+export function followTicketThread(ctx: ServiceContext, ticketId: number, opts: TFollow = {}, map: TMap<unknown> = asIs): AsyncGenerator<unknown> {
   const actor = ctx.actor;
-  const ticket = loadVisibleTicket(ctx.db, actor, ticketId);
-  const topics = actor.kind === 'staff' ? [ticketTopic(ticket.id), ticketStaffTopic(ticket.id)] : [ticketTopic(ticket.id)];
+  // Only the id outlives this call: the filter below must not keep the whole row per subscriber.
+  const id = loadVisibleTicket(ctx.db, actor, ticketId).id;
+  const topics = actor.kind === 'staff' ? [ticketTopic(id), ticketStaffTopic(id)] : [ticketTopic(id)];
   return follow(ctx, topics, opts, (e) => {
     if (actor.kind !== 'contact' || e.kind !== 'ticket.changed') return true;
     const { changes } = e.payload as Extract<TTicketEvent, { kind: 'ticket.changed' }>['payload'];
     if (!changes.watcherContactIds) return true;
     // Watchers changed: ask the database (not the possibly replayed event) whether they still see it.
     try {
-      loadVisibleTicket(ctx.db, actor, ticket.id);
+      loadVisibleTicket(ctx.db, actor, id);
       return true;
     } catch {
       return 'stop';
     }
-  });
+  }, map);
 }

@@ -1,15 +1,51 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { TDb } from '../../db/client';
 import { companies, contacts, staffMembers, users } from '../../db/schema/people';
 import { ticketWatchers, tickets } from '../../db/schema/tickets';
 import { AppError } from '../core/app-error';
+import { p, preparedQueries } from '../core/prepared';
 import type { TEmit, TTx } from '../core/unit-of-work';
 import type { TTicketChanges, TTicketEvent, TTicketSummary } from './events';
 import { companyTicketsTopic, staffFeedTopic, ticketTopic } from './topics';
 
 const assigneeUser = alias(users, 'assignee_user');
 const ms = (d: Date | null) => (d ? d.getTime() : null);
+
+const summarySelection = {
+  t: tickets,
+  companyName: companies.name,
+  requesterName: contacts.name,
+  assigneeName: assigneeUser.name,
+  // The last public comment: the staff feed shows tickets waiting on staff.
+  lastReplyBy: sql<'staff' | 'client' | null>`(select c.author_side from ticket_comments c where c.ticket_id = ${tickets.id} and c.internal = 0 order by c.id desc limit 1)`,
+};
+
+function summaryRows(db: TDb | TTx, where: SQL | undefined) {
+  return db
+    .select(summarySelection)
+    .from(tickets)
+    .innerJoin(companies, eq(companies.id, tickets.companyId))
+    .leftJoin(contacts, eq(contacts.id, tickets.requesterContactId))
+    .leftJoin(staffMembers, eq(staffMembers.id, tickets.assigneeStaffId))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, staffMembers.userId))
+    .where(where);
+}
+
+function watcherRows(db: TDb | TTx, where: SQL | undefined) {
+  return db
+    .select({ ticketId: ticketWatchers.ticketId, contactId: ticketWatchers.contactId })
+    .from(ticketWatchers)
+    .where(where)
+    .orderBy(asc(ticketWatchers.contactId));
+}
+
+// One ticket (every change event) is the common case.
+const queries = preparedQueries((db) => ({
+  summary: summaryRows(db, eq(tickets.id, p('id'))).prepare(),
+  watchers: watcherRows(db, eq(ticketWatchers.ticketId, p('id'))).prepare(),
+  providerId: db.select({ providerId: tickets.providerId }).from(tickets).where(eq(tickets.id, p('id'))).prepare(),
+}));
 
 /**
  * The one builder of TTicketSummary: list rows, the ticket view and every list event use
@@ -18,29 +54,11 @@ const ms = (d: Date | null) => (d ? d.getTime() : null);
  */
 export function loadTicketSummaries(db: TDb | TTx, ids: readonly number[]): TTicketSummary[] {
   if (!ids.length) return [];
-  const rows = db
-    .select({
-      t: tickets,
-      companyName: companies.name,
-      requesterName: contacts.name,
-      assigneeName: assigneeUser.name,
-      // The last public comment: the staff feed shows tickets waiting on staff.
-      lastReplyBy: sql<'staff' | 'client' | null>`(select c.author_side from ticket_comments c where c.ticket_id = ${tickets.id} and c.internal = 0 order by c.id desc limit 1)`,
-    })
-    .from(tickets)
-    .innerJoin(companies, eq(companies.id, tickets.companyId))
-    .leftJoin(contacts, eq(contacts.id, tickets.requesterContactId))
-    .leftJoin(staffMembers, eq(staffMembers.id, tickets.assigneeStaffId))
-    .leftJoin(assigneeUser, eq(assigneeUser.id, staffMembers.userId))
-    .where(inArray(tickets.id, [...ids]))
-    .all();
+  const one = ids.length === 1 ? queries(db) : null;
+  const rows = one ? one.summary.all({ id: ids[0] }) : summaryRows(db, inArray(tickets.id, [...ids])).all();
+  const watcherList = one ? one.watchers.all({ id: ids[0] }) : watcherRows(db, inArray(ticketWatchers.ticketId, [...ids])).all();
   const watchers = new Map<number, number[]>();
-  for (const w of db
-    .select({ ticketId: ticketWatchers.ticketId, contactId: ticketWatchers.contactId })
-    .from(ticketWatchers)
-    .where(inArray(ticketWatchers.ticketId, [...ids]))
-    .orderBy(asc(ticketWatchers.contactId))
-    .all()) {
+  for (const w of watcherList) {
     watchers.set(w.ticketId, [...(watchers.get(w.ticketId) ?? []), w.contactId]);
   }
   const byId = new Map(
@@ -96,7 +114,7 @@ export function emitTicketEvent<K extends TTicketEvent['kind']>(
  */
 export function emitTicketUpdated(tx: TTx, emit: TEmit, ticketId: number, audience: 'public' | 'staff'): TTicketSummary {
   const ticket = loadTicketSummary(tx, ticketId);
-  const row = tx.select({ providerId: tickets.providerId }).from(tickets).where(eq(tickets.id, ticketId)).get()!;
+  const row = queries(tx).providerId.get({ id: ticketId })!;
   const topics = audience === 'public' ? [companyTicketsTopic(ticket.companyId), staffFeedTopic(row.providerId)] : [staffFeedTopic(row.providerId)];
   emitTicketEvent(emit, topics, 'ticket.updated', { ticket });
   return ticket;

@@ -33,9 +33,7 @@ import { authedProcedure, router, staffProcedure } from '../procedures';
 const ZResume = z.object({ lastEventId: z.coerce.number().int().nonnegative().nullish() });
 
 /** Durable events as tracked messages: a reconnecting client resumes after the last id it saw. */
-async function* asTracked(events: AsyncGenerator<TEventRow>) {
-  for await (const e of events) yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
-}
+const asTracked = (e: TEventRow) => tracked(String(e.id), { kind: e.kind, payload: e.payload });
 
 export const ticketsRouter = router({
   /** Portal list (contacts: what they may see; staff: the provider's tickets), keyset-paged. */
@@ -62,19 +60,19 @@ export const ticketsRouter = router({
 
   /** A ticket's thread, live; resumes after `lastEventId` without gaps or duplicates. */
   onThread: authedProcedure.input(ZTicketIdInput.extend(ZResume.shape)).subscription(({ ctx, input, signal }) =>
-    asTracked(followTicketThread(ctx.svc, input.ticketId, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) })),
+    followTicketThread(ctx.svc, input.ticketId, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) }, asTracked),
   ),
   /** The portal list, live: only events of tickets this contact may see (staff: their feed). */
   onList: authedProcedure
     .input(ZResume)
     .subscription(({ ctx, input, signal }) =>
-      asTracked(followTicketList(ctx.svc, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) })),
+      followTicketList(ctx.svc, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) }, asTracked),
     ),
   /** The staff feed, live. */
   onFeed: staffProcedure
     .input(ZResume)
     .subscription(({ ctx, input, signal }) =>
-      asTracked(followTicketFeed(ctx.svc, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) })),
+      followTicketFeed(ctx.svc, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) }, asTracked),
     ),
   /** Who is viewing or typing on a ticket, whenever it changes (in memory, not resumable). */
   onPresence: staffProcedure

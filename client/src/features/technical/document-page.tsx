@@ -8,7 +8,7 @@ import { documentUrl } from './shared';
 const imageStyle = { 'max-width': '100%', height: 'auto' };
 
 /**
- * One document in the browser: a PDF in a sandboxed frame, an image as an image, text
+ * One document in the browser: a PDF in a frame (the browser's own viewer; the file's CSP lets nothing else run), an image as an image, text
  * (Markdown too) as plain text in <pre>, never as HTML; anything else is a download.
  */
 export default function DocumentPage() {
@@ -35,7 +35,7 @@ export default function DocumentPage() {
             <p class="muted">{d().filename} ({formatSize(d().size)}){d().description ? ` — ${d().description}` : ''}</p>
             <Switch>
               <Match when={d().viewAs === 'pdf'}>
-                <iframe class="doc-frame" sandbox="" src={documentUrl(d())} title={d().title} />
+                <iframe class="doc-frame" src={documentUrl(d())} title={d().title} />
                 <p class="muted">If the PDF does not show here, <a href={documentUrl(d())} target="_blank" rel="noopener">open it in a new tab</a>.</p>
               </Match>
               <Match when={d().viewAs === 'image'}>
