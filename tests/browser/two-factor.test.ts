@@ -45,7 +45,9 @@ describe('two-factor authentication', () => {
     const setupStep = stepNow();
     await page.getByLabel('Enter the 6-digit code').fill(codeFor(key, setupStep));
     await page.getByRole('button', { name: 'Enable 2FA' }).click();
-    const codes = await page.getByRole('region', { name: 'Recovery codes' }).locator('code').allTextContents();
+    const region = page.getByRole('region', { name: 'Recovery codes' });
+    await region.locator('code').nth(9).waitFor();
+    const codes = await region.locator('code').allTextContents();
     expect(codes).toHaveLength(10);
     await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
     await page.getByText('Two-factor authentication is on').waitFor();
