@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attachments, type TAttachment } from '../../db/schema/attachments';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requireSignedIn } from '../core/permissions';
 import type { TSettings } from '../settings';
-import { detectFileType, SNIFF_BYTES } from './file-types';
+import { detectFileType } from './file-types';
+import { receiveToTemp } from './receive-to-temp';
 import { sanitizeFilename } from './filename';
 
 const MB = 1024 * 1024;
@@ -35,40 +35,18 @@ export interface TReceivedFile {
   filename: string;
 }
 
-/**
- * Streams one file to a temp file under DATA_DIR, hashing and counting as it goes; past
- * `maxBytes` it stops writing but keeps reading, because a multipart parser stalls on a
- * file stream nobody drains. Then checks the type from the first bytes and the name.
- */
+/** Receives one file to a temp file and checks its size, first bytes and name. */
 export async function receiveFile(ctx: ServiceContext, source: AsyncIterable<Buffer>, rawName: string, maxBytes = attachmentLimits(ctx.settings).maxFileBytes): Promise<TReceivedFile> {
   const filename = sanitizeFilename(rawName);
-  mkdirSync(tempDir(ctx.settings), { recursive: true });
-  const tmpPath = join(tempDir(ctx.settings), `${randomBytes(12).toString('hex')}.part`);
-  const out = await open(tmpPath, 'wx', 0o600);
-  const hash = createHash('sha256');
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  let size = 0;
-  try {
-    for await (const chunk of source) {
-      size += chunk.length;
-      if (size > maxBytes) continue;
-      hash.update(chunk);
-      if (headBytes < SNIFF_BYTES) {
-        head.push(chunk);
-        headBytes += chunk.length;
-      }
-      await out.write(chunk);
-    }
-    await out.close();
-    if (size > maxBytes) throw new AppError('BAD_INPUT', `${filename} is larger than ${formatMb(maxBytes)}.`, { field: 'file', problem: 'too-large' });
-    const { mimeType } = detectFileType(filename, Buffer.concat(head).subarray(0, SNIFF_BYTES), ctx.settings.ATTACHMENT_TYPES);
-    return { tmpPath, sha256: hash.digest('hex'), size, mimeType, filename };
-  } catch (err) {
-    await out.close().catch(() => {});
-    await rm(tmpPath, { force: true });
-    throw err;
-  }
+  const file = await receiveToTemp(source, {
+    dir: tempDir(ctx.settings),
+    maxBytes,
+    check: (size, head) => {
+      if (size > maxBytes) throw new AppError('BAD_INPUT', `${filename} is larger than ${formatMb(maxBytes)}.`, { field: 'file', problem: 'too-large' });
+      return detectFileType(filename, head, ctx.settings.ATTACHMENT_TYPES).mimeType;
+    },
+  });
+  return { ...file, filename };
 }
 
 /**

@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
 import { documents } from '../../db/schema/technical';
-import { detectFileType, extensionOf, SNIFF_BYTES } from '../attachments/file-types';
+import { detectFileType, extensionOf } from '../attachments/file-types';
+import { receiveToTemp } from '../attachments/receive-to-temp';
 import { sanitizeFilename } from '../attachments/filename';
 import { attachmentLimits, formatMb } from '../attachments/store';
 import { AppError } from '../core/app-error';
@@ -56,41 +56,20 @@ export function detectDocumentType(s: TSettings, filename: string, head: Buffer)
   return detectFileType(filename, head, s.ATTACHMENT_TYPES.filter((k) => k !== 'eml')).mimeType;
 }
 
-/**
- * Streams one upload to a temp file, hashing and counting; past the size limit it keeps
- * draining (a multipart parser stalls otherwise) but writes no more. Then checks the type.
- */
+/** Receives one upload to a temp file and checks its size and type. */
 export async function receiveDocument(ctx: ServiceContext, source: AsyncIterable<Buffer>, rawName: string): Promise<TReceivedDocument> {
   const { maxFileBytes } = attachmentLimits(ctx.settings);
   const filename = sanitizeFilename(rawName);
-  mkdirSync(tempDir(ctx.settings), { recursive: true });
-  const tmpPath = join(tempDir(ctx.settings), `${randomBytes(12).toString('hex')}.part`);
-  const out = await open(tmpPath, 'wx', 0o600);
-  const hash = createHash('sha256');
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  let size = 0;
-  try {
-    for await (const chunk of source) {
-      size += chunk.length;
-      if (size > maxFileBytes) continue;
-      hash.update(chunk);
-      if (headBytes < SNIFF_BYTES) {
-        head.push(chunk);
-        headBytes += chunk.length;
-      }
-      await out.write(chunk);
-    }
-    await out.close();
-    if (size > maxFileBytes) throw refuse(`${filename} is larger than ${formatMb(maxFileBytes)}.`, 'too-large');
-    if (size === 0) throw refuse(`${filename} is empty.`, 'empty');
-    const mimeType = detectDocumentType(ctx.settings, filename, Buffer.concat(head).subarray(0, SNIFF_BYTES));
-    return { tmpPath, sha256: hash.digest('hex'), size, mimeType, filename };
-  } catch (err) {
-    await out.close().catch(() => {});
-    await rm(tmpPath, { force: true });
-    throw err;
-  }
+  const file = await receiveToTemp(source, {
+    dir: tempDir(ctx.settings),
+    maxBytes: maxFileBytes,
+    check: (size, head) => {
+      if (size > maxFileBytes) throw refuse(`${filename} is larger than ${formatMb(maxFileBytes)}.`, 'too-large');
+      if (size === 0) throw refuse(`${filename} is empty.`, 'empty');
+      return detectDocumentType(ctx.settings, filename, head);
+    },
+  });
+  return { ...file, filename };
 }
 
 export async function discardDocument(file: TReceivedDocument): Promise<void> {
