@@ -45,6 +45,8 @@ export const ZSettings = z.object({
   /** Reset link lifetime (seed 000: one hour; at most a day). */
   PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   LOCKOUT_ATTEMPTS: z.coerce.number().int().min(3).max(100).default(7),
+  /** Where the card gateway's API is (tests point it at a local stand-in); unset: the gateway's own. */
+  PAYMENT_GATEWAY_API_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://').optional(),
   WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(25),
   /** All files of one ticket or reply together. */

@@ -103,6 +103,11 @@ export const payments = sqliteTable(
     /** The seam for a card gateway: which one, and its payment id (unique, so a webhook retried is applied once). */
     gateway: text('gateway'),
     gatewayRef: text('gateway_ref').unique(),
+    /** Card payments: what the history shows ("Visa •••• 4242"). */
+    cardBrand: text('card_brand'),
+    cardLast4: text('card_last4'),
+    /** Sum of refunds applied to this payment. */
+    refundedMinor: integer('refunded_minor').notNull().default(0),
     createdAt: timestamp('created_at').notNull(),
   },
   (t) => [index('payments_company').on(t.companyId, t.paidOn), index('payments_invoice').on(t.invoiceId)],

@@ -16,3 +16,4 @@ export * from './notifications';
 export * from './finance';
 export * from './technical';
 export * from './inbound-mail';
+export * from './payments';

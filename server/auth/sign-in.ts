@@ -10,7 +10,8 @@ import { ZChooseAccountInput, ZContinueAfterLimitInput, ZTwoFactorInput, ZPasswo
 import { summarizeSession, type TSessionSummary } from './active-sessions';
 import { endSession } from './end-session';
 import { sessionLimitFor, sessionsInBucket } from './session-limits';
-import { hasTotp, useRecoveryCode, verifyTotp } from './totp';
+import { useRecoveryCode, verifyTotp } from './totp';
+import { hasSecondFactor, secondFactorMethods, type TSecondFactorMethod } from './second-factors';
 import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
 import { isTrustedDevice, trustDevice } from './trusted-devices';
 
@@ -27,7 +28,7 @@ export function startSignIn(_ctx: ServiceContext, input: unknown): { email: stri
 
 export type TSignedIn = { kind: 'signed-in'; token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
 export type TSessionLimitReached = { kind: 'session-limit'; pendingToken: string; sessions: TSessionSummary[] };
-export type TTwoFactorNeeded = { kind: 'two-factor'; pendingToken: string; methods: ('totp' | 'recovery')[] };
+export type TTwoFactorNeeded = { kind: 'two-factor'; pendingToken: string; methods: TSecondFactorMethod[] };
 /** `device` is set when the browser asked to be remembered: its cookie token and expiry. */
 export type TSignInResult = (TSignedIn | TSessionLimitReached | TTwoFactorNeeded) & { device?: { token: string; expiresAt: Date } };
 
@@ -45,15 +46,38 @@ export async function signInWithPassword(
   const checked = await checkPassword(ctx, email, password, meta.ip, 'sign_in');
   if (!checked.ok) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
   const { user } = checked;
-  if (listAccounts(ctx.db, user.id).length === 0) {
+  return afterFirstFactor(ctx, user.id, meta, { skipSecondFactor: false });
+}
+
+/**
+ * After a first factor (password, or an identity provider's sign-in): the second-factor
+ * step when the user has one, else the session. A browser remembered after an earlier
+ * second factor (seed 003) skips the code for 30 days; SSO may skip it by provider setting.
+ */
+export async function afterFirstFactor(
+  ctx: ServiceContext,
+  userId: number,
+  meta: TSessionMeta,
+  opts: { skipSecondFactor: boolean },
+): Promise<TSignInResult> {
+  if (listAccounts(ctx.db, userId).length === 0) {
     throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
   }
-  // A browser remembered after an earlier second factor (seed 003) skips the code for 30 days.
-  if (hasTotp(ctx, user.id) && !isTrustedDevice(ctx, user.id, meta.deviceToken)) {
-    const pendingToken = ctx.rateLimits.pendingSignIns.create(user.id, meta, nowMs, false);
-    return { kind: 'two-factor', pendingToken, methods: ['totp', 'recovery'] };
+  const methods = secondFactorMethods(ctx, userId);
+  const has = methods.some((m) => m !== 'recovery');
+  if (has && !opts.skipSecondFactor && !isTrustedDevice(ctx, userId, meta.deviceToken)) {
+    const pendingToken = ctx.rateLimits.pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), false);
+    return { kind: 'two-factor', pendingToken, methods };
   }
-  return afterAllFactors(ctx, user.id, meta, null, hasTotp(ctx, user.id));
+  return afterAllFactors(ctx, userId, meta, null, has);
+}
+
+/** A sign-in that proved both factors at once (a passkey with user verification). */
+export function afterBothFactors(ctx: ServiceContext, userId: number, meta: TSessionMeta): Promise<TSignInResult> {
+  if (listAccounts(ctx.db, userId).length === 0) {
+    throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
+  }
+  return afterAllFactors(ctx, userId, meta, null, true);
 }
 
 /** Session limit check, then the session. `pendingToken` is reused when the limit asks for a choice. */
@@ -91,13 +115,30 @@ async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMe
 /** The two-factor step (seed 002): a code from the authenticator app, or a recovery code. */
 export async function completeTwoFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, method, code, rememberDevice } = ZTwoFactorInput.parse(input);
+  return passSecondFactor(ctx, pendingToken, method, rememberDevice, (userId) => {
+    if (method === 'totp') verifyTotp(ctx, userId, code);
+    else useRecoveryCode(ctx, userId, code);
+  });
+}
+
+/**
+ * Runs one second-factor check against a pending sign-in, then continues it. Every method
+ * (app code, recovery code, SMS code, security key) goes through here: one audit trail,
+ * one "remember this device", one session-limit check. `verify` throws when the proof fails.
+ */
+export async function passSecondFactor(
+  ctx: ServiceContext,
+  pendingToken: string,
+  method: TSecondFactorMethod,
+  rememberDevice: boolean,
+  verify: (userId: number) => void | Promise<void>,
+): Promise<TSignInResult> {
   const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, ctx.clock.now().getTime());
   if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   let device: { token: string; expiresAt: Date } | undefined;
   if (!pending.secondFactorDone) {
     try {
-      if (method === 'totp') verifyTotp(ctx, pending.userId, code);
-      else useRecoveryCode(ctx, pending.userId, code);
+      await verify(pending.userId);
     } catch (err) {
       recordAudit(ctx.db, ctx.clock.now(), { kind: 'two_factor_failed', userId: pending.userId, ip: pending.meta.ip, detail: { method } });
       throw err;
@@ -119,7 +160,7 @@ export async function continueAfterSessionLimit(ctx: ServiceContext, input: unkn
   const existing = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
   const target = existing.find((s) => summarizeSession(s).ref === sessionRef);
   if (target) endSession(ctx, target.id, 'ended_elsewhere');
-  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, hasTotp(ctx, pending.userId));
+  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, hasSecondFactor(ctx, pending.userId));
 }
 
 /** After sign-in with several accounts (seed 000: "multiple matching accounts"), pick one. */

@@ -2,14 +2,14 @@ import { eq } from 'drizzle-orm';
 import { companies, providers } from '../../db/schema/people';
 import type { TActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
-import { hasTotp } from './totp';
+import { hasSecondFactor } from './second-factors';
 
 /**
  * Seeds 000/001: when the provider requires 2FA for staff (default on), or a company for
  * its contacts, a user without it is sent to setup and can reach nothing else until done.
  */
 export function mustSetUpTwoFactor(ctx: ServiceContext, actor: TActor): boolean {
-  return isTwoFactorRequired(ctx, actor) && (actor.kind === 'staff' || actor.kind === 'contact') && !hasTotp(ctx, actor.userId);
+  return isTwoFactorRequired(ctx, actor) && (actor.kind === 'staff' || actor.kind === 'contact') && !hasSecondFactor(ctx, actor.userId);
 }
 
 /** Whether this account's provider or company requires a second factor (then it cannot be turned off). */

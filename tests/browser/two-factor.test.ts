@@ -66,8 +66,8 @@ describe('two-factor authentication', () => {
     // A recovery code works once.
     for (const attempt of ['ok', 'used'] as const) {
       await passwordStep(page, 'primary@northwind.test');
-      await page.getByRole('button', { name: 'Use a recovery code' }).click();
-      await page.getByLabel('Recovery code').fill(codes[0]!);
+      await page.getByRole('radio', { name: 'Use a recovery code' }).check();
+      await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]!);
       await page.getByRole('button', { name: 'Verify' }).click();
       if (attempt === 'ok') {
         await page.getByRole('navigation', { name: 'Main' }).waitFor();

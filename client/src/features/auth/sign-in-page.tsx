@@ -1,8 +1,9 @@
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
+import TwoFactorStep, { type TSignInResult as TResult } from './two-factor-step';
 
-type TResult = Awaited<ReturnType<typeof trpc.auth.signInWithPassword.mutate>>;
+type TTwoFactor = Extract<TResult, { kind: 'two-factor' }>;
 type TAccount = Extract<TResult, { kind: 'signed-in' }>['accounts'][number];
 type TLimit = Extract<TResult, { kind: 'session-limit' }>;
 const DEVICE = { desktop: 'Desktop', tablet: 'Tablet', mobile: 'Mobile' } as const;
@@ -12,10 +13,7 @@ const REMEMBER_KEY = 'portico.rememberedEmail';
 export default function SignInPage() {
   const remembered = localStorage.getItem(REMEMBER_KEY) ?? '';
   const [step, setStep] = createSignal<'email' | 'password' | 'choose' | 'limit' | 'two-factor'>('email');
-  const [pendingToken, setPendingToken] = createSignal('');
-  const [useRecovery, setUseRecovery] = createSignal(false);
-  const [code, setCode] = createSignal('');
-  const [rememberDevice, setRememberDevice] = createSignal(false);
+  const [twoFactor, setTwoFactor] = createSignal<TTwoFactor | null>(null);
   const [pageInfo] = createResource(() => trpc.auth.page.query().catch(() => null));
   const [limit, setLimit] = createSignal<TLimit | null>(null);
   const [email, setEmail] = createSignal(remembered);
@@ -27,7 +25,7 @@ export default function SignInPage() {
   const notice = sessionStorage.getItem('portico.notice');
   sessionStorage.removeItem('portico.notice');
 
-  const run = async (fn: () => Promise<void>) => {
+  const run = async (fn: () => Promise<void>): Promise<void> => {
     setBusy(true);
     setError('');
     try {
@@ -70,27 +68,13 @@ export default function SignInPage() {
       return;
     }
     if (res.kind === 'two-factor') {
-      setPendingToken(res.pendingToken);
+      setTwoFactor(res);
       setStep('two-factor');
       return;
     }
     if (res.chosen) return enter();
     setAccounts(res.accounts);
     setStep('choose');
-  };
-
-  const submitCode = (e: SubmitEvent) => {
-    e.preventDefault();
-    void run(async () => {
-      const res = await trpc.auth.completeTwoFactor.mutate({
-        pendingToken: pendingToken(),
-        method: useRecovery() ? 'recovery' : 'totp',
-        code: code(),
-        rememberDevice: rememberDevice(),
-      });
-      setCode('');
-      await afterPassword(res);
-    });
   };
 
   const endAndContinue = (ref: string) =>
@@ -140,30 +124,11 @@ export default function SignInPage() {
             </form>
           </Match>
           <Match when={step() === 'two-factor'}>
-            <h2>Two-Factor Authentication</h2>
-            <form onSubmit={submitCode} aria-busy={busy()}>
-              <Show
-                when={useRecovery()}
-                fallback={
-                  <>
-                    <label for="totp-code">Enter the 6-digit code from your authenticator app</label>
-                    <input id="totp-code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
-                  </>
-                }
-              >
-                <label for="recovery-code">Recovery code</label>
-                <input id="recovery-code" autocomplete="off" required value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
-              </Show>
-              <label class="check">
-                <input type="checkbox" checked={rememberDevice()} onChange={(e) => setRememberDevice(e.currentTarget.checked)} /> Remember this device for 30 days
-              </label>
-              <button type="submit" class="primary" disabled={busy()}>Verify</button>
-            </form>
-            <p>
-              <button type="button" class="link" onClick={() => { setUseRecovery(!useRecovery()); setCode(''); }}>
-                {useRecovery() ? 'Use your authenticator app' : 'Use a recovery code'}
-              </button>
-            </p>
+            <Show when={twoFactor()}>
+              {(tf) => (
+                <TwoFactorStep pendingToken={tf().pendingToken} methods={tf().methods} busy={busy()} run={(fn) => void run(fn)} onResult={afterPassword} />
+              )}
+            </Show>
           </Match>
           <Match when={step() === 'limit'}>
             <h2>Too many active sessions</h2>

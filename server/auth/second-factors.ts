@@ -1,0 +1,21 @@
+import type { ServiceContext } from '../core/context';
+import { hasTotp, remainingRecoveryCodes } from './totp';
+
+/**
+ * The second factors a sign-in may use (seed 002's table). Each method module answers
+ * whether a user has it; an empty list means no second factor is needed.
+ */
+export type TSecondFactorMethod = 'totp' | 'webauthn' | 'sms' | 'recovery';
+
+export function secondFactorMethods(ctx: ServiceContext, userId: number): TSecondFactorMethod[] {
+  const methods: TSecondFactorMethod[] = [];
+  if (hasTotp(ctx, userId)) methods.push('totp');
+  // Recovery codes only stand in for a factor the user has; alone they are not a factor.
+  if (methods.length > 0 && remainingRecoveryCodes(ctx, userId) > 0) methods.push('recovery');
+  return methods;
+}
+
+/** Whether the user has set up any second factor (what "two-factor is on" means). */
+export function hasSecondFactor(ctx: ServiceContext, userId: number): boolean {
+  return secondFactorMethods(ctx, userId).some((m) => m !== 'recovery');
+}
