@@ -14,9 +14,7 @@ import { createServiceContext } from './core/create-service-context';
 import { createLogger } from './core/logger';
 import { createWebServer, type TWebServer } from './http/create-http-server';
 import { expireSessions } from './auth/expire-sessions';
-import { issueDueRecurringInvoices } from './finance/recurring-scheduler';
-import { system } from './core/actor';
-import { withActor } from './core/context';
+import { runRecurringBilling } from './payments/billing-run';
 import { startTicketNotifier, type TTicketNotifier } from './notifications/ticket-notifier';
 import { cleanupUnclaimedAttachments } from './attachments/cleanup-attachments';
 import { bounceAddress } from './mail-intake/addresses';
@@ -110,16 +108,19 @@ export async function startPortico(
   const attachmentSweeper = setInterval(sweepAttachments, 3600_000);
   attachmentSweeper.unref();
 
-  // Recurring invoices: once at start (catches up after downtime), then hourly; re-runs never bill twice.
-  const billRecurring = () => {
-    try {
-      const r = issueDueRecurringInvoices(withActor(base, system));
-      if (r.issued) log.info(r, 'recurring invoices issued');
-    } catch (err) {
-      log.error({ err }, 'recurring invoice run failed');
-    }
-  };
-  billRecurring();
+  // Recurring invoices and their auto-pay charges: once at start (catches up after downtime),
+  // then hourly; runs never overlap, and re-runs never bill or charge twice.
+  let billing: Promise<void> | null = null;
+  const billRecurring = () =>
+    (billing ??= runRecurringBilling(base)
+      .then((r) => {
+        if (r.issued || r.autopay.charged || r.autopay.failed || r.autopay.abandoned) log.info(r, 'recurring billing run');
+      })
+      .catch((err: unknown) => log.error({ err }, 'recurring invoice run failed'))
+      .finally(() => {
+        billing = null;
+      }));
+  void billRecurring();
   const recurringBiller = setInterval(billRecurring, 3600_000);
   recurringBiller.unref();
 
@@ -128,6 +129,7 @@ export async function startPortico(
     (stopping ??= (async () => {
       clearInterval(sweeper);
       clearInterval(recurringBiller);
+      await billing;
       clearInterval(attachmentSweeper);
       web.broadcastReconnect();
       await new Promise<void>((r) => smtp.close(() => r()));

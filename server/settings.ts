@@ -48,6 +48,8 @@ export const ZSettings = z.object({
   /** Where the card gateway's API is (tests point it at a local stand-in); unset: the gateway's own. */
   PAYMENT_GATEWAY_API_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://').optional(),
   WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Which server side of the tRPC WebSocket: the lean adapter, or tRPC's own (same protocol). */
+  WS_ADAPTER: z.enum(['lean', 'trpc']).default('lean'),
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(25),
   /** All files of one ticket or reply together. */
   ATTACHMENT_MAX_MESSAGE_MB: z.coerce.number().positive().max(4096).default(50),

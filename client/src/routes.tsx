@@ -39,6 +39,9 @@ const NotFound = lazy(() => import('./features/placeholder/not-found-page'));
 
 const Admin = lazy(() => import('./features/staff/admin-page'));
 const SecuritySettings = lazy(() => import('./features/staff/security-settings-page'));
+const CardPayments = lazy(() => import('./features/staff/card-payments-page'));
+const Sso = lazy(() => import('./features/staff/sso-page'));
+const SmsSettings = lazy(() => import('./features/staff/sms-settings-page'));
 
 const Contacts = lazy(() => import('./features/people/contacts-page'));
 const Companies = lazy(() => import('./features/people/companies-page'));
@@ -88,6 +91,9 @@ export function AppRoutes() {
         <Route path="/staff/privacy-history" component={PrivacyHistory} />
         <Route path="/staff/admin" component={Admin} />
         <Route path="/staff/security-settings" component={SecuritySettings} />
+        <Route path="/staff/card-payments" component={CardPayments} />
+        <Route path="/staff/sso" component={Sso} />
+        <Route path="/staff/sms-settings" component={SmsSettings} />
         <Route path="/contacts" component={Contacts} />
         <Route path="/staff/provider-settings" component={ProviderSettings} />
         <Route path="/staff/companies" component={Companies} />

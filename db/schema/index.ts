@@ -17,3 +17,6 @@ export * from './finance';
 export * from './technical';
 export * from './inbound-mail';
 export * from './payments';
+export * from './sms';
+export * from './webauthn';
+export * from './sso';

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../core/context';
 import { areasFor } from '../core/permissions';
-import { actorForAccount, listAccounts } from './accounts';
+import { actorForAccount } from './accounts';
+import { accountsForSession } from '../sso/account-scope';
 import { validateSession } from './session';
 import { mustSetUpTwoFactor } from './two-factor-requirement';
 import { mustAcceptPrivacy, privacyPolicyOf } from '../privacy/consent-requirement';
@@ -15,7 +16,7 @@ export async function getCurrentUser(ctx: ServiceContext, sessionId: string | nu
       : null;
   return {
     user: session.user,
-    accounts: listAccounts(ctx.db, session.userId),
+    accounts: accountsForSession(ctx, session.id, session.userId),
     account: actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null,
     areas: areasFor(actor ?? { kind: 'anonymous' }),
     mustSetUpTwoFactor: actor ? mustSetUpTwoFactor(ctx, actor) : false,

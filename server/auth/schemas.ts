@@ -15,7 +15,7 @@ export const ZContinueAfterLimitInput = z.object({
 });
 export const ZTwoFactorInput = z.object({
   pendingToken: z.string().regex(/^[a-z2-7]{32}$/, 'This sign-in has expired. Please sign in again.'),
-  method: z.enum(['totp', 'recovery']),
+  method: z.enum(['totp', 'sms', 'recovery']),
   code: z.string().trim().min(6, 'Enter the code.').max(20),
   /** "Remember this device for 30 days". */
   rememberDevice: z.boolean().default(false),

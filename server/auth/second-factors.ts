@@ -1,5 +1,7 @@
 import type { ServiceContext } from '../core/context';
 import { hasTotp, remainingRecoveryCodes } from './totp';
+import { hasWebauthn } from './webauthn-store';
+import { smsTargetFor } from '../sms/sms-target';
 
 /**
  * The second factors a sign-in may use (seed 002's table). Each method module answers
@@ -10,6 +12,10 @@ export type TSecondFactorMethod = 'totp' | 'webauthn' | 'sms' | 'recovery';
 export function secondFactorMethods(ctx: ServiceContext, userId: number): TSecondFactorMethod[] {
   const methods: TSecondFactorMethod[] = [];
   if (hasTotp(ctx, userId)) methods.push('totp');
+  if (hasWebauthn(ctx, userId)) methods.push('webauthn');
+  // Seed 003: once two-factor is on, a code by text message is an alternative, when the
+  // user has a cell phone and their provider an SMS gateway. Never a factor on its own.
+  if (methods.length > 0 && smsTargetFor(ctx, userId)) methods.push('sms');
   // Recovery codes only stand in for a factor the user has; alone they are not a factor.
   if (methods.length > 0 && remainingRecoveryCodes(ctx, userId) > 0) methods.push('recovery');
   return methods;

@@ -90,6 +90,8 @@ export interface TSessionMeta {
   ip: string;
   /** The remembered-device cookie, if the browser sent one. */
   deviceToken?: string | null;
+  /** Set when an identity provider was the first factor: the session may use only its accounts. */
+  sso?: { idpId: number };
 }
 
 /** Creates a session and returns the cookie token (never stored). */

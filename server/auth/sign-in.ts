@@ -11,19 +11,23 @@ import { summarizeSession, type TSessionSummary } from './active-sessions';
 import { endSession } from './end-session';
 import { sessionLimitFor, sessionsInBucket } from './session-limits';
 import { useRecoveryCode, verifyTotp } from './totp';
+import { verifySmsCode } from '../sms/sms-codes';
 import { hasSecondFactor, secondFactorMethods, type TSecondFactorMethod } from './second-factors';
 import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
 import { isTrustedDevice, trustDevice } from './trusted-devices';
+import { accountsForSession, accountsInScope, recordSsoSession } from '../sso/account-scope';
+import { passwordRefusedBySso, signInOptionsFor, type TSsoButton } from '../sso/sign-in-options';
 
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
 
 /**
  * Email-first step. Every address, known or not, gets the same answer so the page cannot
- * be used to find accounts; SSO buttons are added by the SSO issue from domain rules.
+ * be used to find accounts: the SSO buttons and the password form follow the address's
+ * domain and the providers' settings (server/sso/sign-in-options.ts), never the account.
  */
-export function startSignIn(_ctx: ServiceContext, input: unknown): { email: string; password: boolean } {
+export function startSignIn(ctx: ServiceContext, input: unknown): { email: string; password: boolean; sso: TSsoButton[] } {
   const { email } = ZStartSignInInput.parse(input);
-  return { email, password: true };
+  return { email, ...signInOptionsFor(ctx, email) };
 }
 
 export type TSignedIn = { kind: 'signed-in'; token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
@@ -46,6 +50,8 @@ export async function signInWithPassword(
   const checked = await checkPassword(ctx, email, password, meta.ip, 'sign_in');
   if (!checked.ok) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
   const { user } = checked;
+  const ssoOnly = passwordRefusedBySso(ctx, user.id);
+  if (ssoOnly) throw new AppError('FORBIDDEN', ssoOnly);
   return afterFirstFactor(ctx, user.id, meta, { skipSecondFactor: false });
 }
 
@@ -99,9 +105,11 @@ async function afterAllFactors(
 }
 
 async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMeta, twoFactorVerified: boolean): Promise<TSignedIn> {
-  const accounts = listAccounts(ctx.db, userId);
+  // A session opened by an identity provider may use only the accounts it applies to.
+  const accounts = meta.sso ? accountsInScope(ctx, meta.sso.idpId, userId) : listAccounts(ctx.db, userId);
   const chosen = accounts.length === 1 ? (accounts[0] ?? null) : null;
-  const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen, twoFactorVerified);
+  const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen, twoFactorVerified, !meta.sso);
+  if (meta.sso) recordSsoSession(ctx, sessionId, meta.sso.idpId);
   recordAudit(ctx.db, ctx.clock.now(), {
     kind: 'sign_in',
     userId,
@@ -112,11 +120,12 @@ async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMe
   return { kind: 'signed-in', token, sessionId, accounts, chosen };
 }
 
-/** The two-factor step (seed 002): a code from the authenticator app, or a recovery code. */
+/** The two-factor step (seed 002): a code from the authenticator app, a texted code (seed 003), or a recovery code. */
 export async function completeTwoFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, method, code, rememberDevice } = ZTwoFactorInput.parse(input);
   return passSecondFactor(ctx, pendingToken, method, rememberDevice, (userId) => {
     if (method === 'totp') verifyTotp(ctx, userId, code);
+    else if (method === 'sms') verifySmsCode(ctx, userId, pendingToken, code);
     else useRecoveryCode(ctx, userId, code);
   });
 }
@@ -166,7 +175,7 @@ export async function continueAfterSessionLimit(ctx: ServiceContext, input: unkn
 /** After sign-in with several accounts (seed 000: "multiple matching accounts"), pick one. */
 export function chooseAccount(ctx: ServiceContext, session: { id: string; userId: number }, input: unknown): TAccountChoice {
   const want = ZChooseAccountInput.parse(input);
-  const match = listAccounts(ctx.db, session.userId).find((a) => a.kind === want.kind && a.id === want.id);
+  const match = accountsForSession(ctx, session.id, session.userId).find((a) => a.kind === want.kind && a.id === want.id);
   if (!match) throw new AppError('NOT_FOUND', 'That account is not available to you.');
   setSessionAccount(ctx, session.id, match);
   return match;

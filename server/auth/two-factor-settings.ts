@@ -5,27 +5,32 @@ import type { TActor } from '../core/actor';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requireRecentAuth } from './reauthenticate';
+import { hasSecondFactor } from './second-factors';
 import { hasTotp, regenerateRecoveryCodes } from './totp';
 import { forgetAllTrustedDevices } from './trusted-devices';
 import { isTwoFactorRequired } from './two-factor-requirement';
+import { hasWebauthn } from './webauthn-store';
 
 type TSessionRef = { userId: number; reauthenticatedAt: Date | null };
 
 /**
  * "Turn off two-factor authentication": needs the password in the last 5 minutes, and is
  * refused where the provider or company requires 2FA. Remembered devices are forgotten.
+ * With a passkey or security key still on the account, only the authenticator app goes.
  */
 export function disableTwoFactor(ctx: ServiceContext, session: TSessionRef, actor: TActor | null, ip: string): void {
   requireRecentAuth(ctx, session);
   if (!hasTotp(ctx, session.userId)) throw new AppError('CONFLICT', 'Two-factor authentication is already off.');
-  if (actor && isTwoFactorRequired(ctx, actor)) {
+  // A passkey or security key left on the account keeps two-factor on, with its recovery codes.
+  const keyRemains = hasWebauthn(ctx, session.userId);
+  if (!keyRemains && actor && isTwoFactorRequired(ctx, actor)) {
     throw new AppError('FORBIDDEN', 'Your organization requires two-factor authentication, so it cannot be turned off.');
   }
   const now = ctx.clock.now();
   ctx.db.transaction((tx) => {
-    tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, session.userId)).run();
+    if (!keyRemains) tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, session.userId)).run();
     tx.delete(totpCredentials).where(eq(totpCredentials.userId, session.userId)).run();
-    forgetAllTrustedDevices(tx, session.userId, now);
+    if (!keyRemains) forgetAllTrustedDevices(tx, session.userId, now);
     recordAudit(tx, now, { kind: 'two_factor_disabled', userId: session.userId, ip });
   });
 }
@@ -33,7 +38,7 @@ export function disableTwoFactor(ctx: ServiceContext, session: TSessionRef, acto
 /** "Generate new recovery codes": the old ones stop working; needs a recent password. */
 export function newRecoveryCodes(ctx: ServiceContext, session: TSessionRef, ip: string): string[] {
   requireRecentAuth(ctx, session);
-  if (!hasTotp(ctx, session.userId)) throw new AppError('CONFLICT', 'Turn on two-factor authentication first.');
+  if (!hasSecondFactor(ctx, session.userId)) throw new AppError('CONFLICT', 'Turn on two-factor authentication first.');
   const codes = regenerateRecoveryCodes(ctx, session.userId);
   recordAudit(ctx.db, ctx.clock.now(), { kind: 'recovery_codes_regenerated', userId: session.userId, ip });
   return codes;

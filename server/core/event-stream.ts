@@ -8,105 +8,214 @@ const REPLAY_PAGE = 500;
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
- * Yields events of the given topics: first those after `lastEventId` from the durable log,
- * then live ones from the bus, in id order, each once. Listening starts before the replay
- * so nothing committed in between is missed. A subscriber that falls `maxQueue` events
- * behind is cut off; it reconnects with its last id and catches up from the log.
+ * The push side of a stream: a transport that can write events straight to a socket
+ * attaches a sink instead of awaiting `next()` per event (`[ATTACH](sink)`, once, instead
+ * of iterating). The stream then calls `push` for each event in order (replayed ones
+ * first, synchronously inside the attach), and `end` or `fail` once; `return()` detaches.
  */
+export const ATTACH: unique symbol = Symbol('event-stream.attach');
+export interface TEventSink<T> {
+  push(value: T): void;
+  /** No more events (the session ended, or the subscriber lost sight of what it followed). */
+  end(): void;
+  /** No more events: reading or filtering failed. */
+  fail(err: unknown): void;
+}
+export interface TPushSource<T> {
+  [ATTACH](sink: TEventSink<T>): void;
+  return(): Promise<IteratorResult<T, undefined>>;
+}
+export function isPushSource<T = unknown>(value: unknown): value is TPushSource<T> {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<TPushSource<T>>)[ATTACH] === 'function';
+}
+
+/** An event stream: iterate it (tRPC's own adapter, tests) or attach a sink to it (the lean adapter). */
+export type TEventStream<T> = AsyncGenerator<T, undefined> & TPushSource<T>;
+
+export interface TFollowOptions<T> {
+  topics: readonly string[];
+  /** Replay the durable log after this id first; null/undefined: live events only. */
+  lastEventId?: number | null;
+  /** Ends an iterated stream (an attached one ends by `return()`). */
+  signal?: AbortSignal;
+  /** An event on this topic ends the stream (the session's topic: it ended). */
+  stopTopic?: string;
+  /** Which events this subscriber may have; 'stop' ends the stream (it lost access). */
+  keep?: (e: TEventRow) => boolean | 'stop';
+  /**
+   * What the stream gives for a kept event. Called once per row and function, its result
+   * shared by every subscriber with the same `map`, so a transport can serialise it once.
+   */
+  map?: (e: TEventRow) => T;
+  /** An iterated stream this many events behind is cut off (an attached one writes at once). */
+  maxQueue?: number;
+}
+
+/**
+ * Events of the given topics: first those after `lastEventId` from the durable log, then
+ * live ones from the bus, in id order, each once, filtered by `keep` per subscriber.
+ * Listening starts before the replay so nothing committed in between is missed. An
+ * iterated subscriber that falls `maxQueue` events behind is cut off; it reconnects with
+ * its last id and catches up from the log.
+ */
+export function followEvents<T = TEventRow>(ctx: ServiceContext, opts: TFollowOptions<T>): TEventStream<T> {
+  return new TopicStream<T>(ctx, opts);
+}
+
+/** `followEvents` with no filter: every row of the topics. */
 export function followTopics(
   ctx: ServiceContext,
   topics: readonly string[],
   lastEventId: number | null | undefined,
   signal: AbortSignal | undefined,
   maxQueue = 1000,
-): AsyncGenerator<TEventRow, undefined> {
-  return new TopicStream(ctx, topics, lastEventId, signal, maxQueue);
+): TEventStream<TEventRow> {
+  return new TopicStream<TEventRow>(ctx, { topics, lastEventId, signal, maxQueue });
+}
+
+/** Per map function, its value for each row (rows are shared by all subscribers of a publish). */
+const mappedByFn = new WeakMap<(e: TEventRow) => unknown, WeakMap<TEventRow, unknown>>();
+function memoFor(map: (e: TEventRow) => unknown): WeakMap<TEventRow, unknown> {
+  let memo = mappedByFn.get(map);
+  if (!memo) mappedByFn.set(map, (memo = new WeakMap()));
+  return memo;
 }
 
 /*
- * A hand-written async iterator rather than an async generator: with thousands of
- * subscribers on a topic, each live event costs one member call and, when the consumer
- * already waits, one promise resolution; the queue (an array with a read index) only fills
- * while the consumer is busy. It joins the bus itself and is its own abort listener, so it
- * needs no closure per topic or for abort.
+ * A hand-written stream rather than an async generator: with thousands of subscribers on a
+ * topic, each live event costs one member call and, attached, one sink call; iterated, one
+ * promise resolution when the consumer already waits (the queue, an array with a read
+ * index, only fills while it is busy). It joins the bus itself and, iterated, is its own
+ * abort listener, so it needs no closure per topic or for abort; attached, it does not
+ * listen to the signal at all (an abort listener costs about 1 KB).
  */
-class TopicStream implements AsyncGenerator<TEventRow, undefined>, TBusMember, EventListenerObject {
-  private queue: TEventRow[] = [];
+class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TBusMember, EventListenerObject {
+  private readonly topics: readonly string[];
+  private signal: AbortSignal | undefined;
+  private readonly lastEventId: number | null | undefined;
+  private readonly stopTopic: string | undefined;
+  private readonly keep: ((e: TEventRow) => boolean | 'stop') | undefined;
+  private readonly map: ((e: TEventRow) => T) | undefined;
+  private readonly memo: WeakMap<TEventRow, unknown> | null;
+  private readonly maxQueue: number;
+  private queue: TEventRow[] | null = null;
   private head = 0;
   private last = 0;
   /** Rows of the current replay page not yet yielded; null once live. */
   private replay: TEventRow[] | null = null;
   private replayFull = false;
-  /** The pending next() of a consumer that waits; it never rejects (overflow needs a busy consumer). */
-  private waiting: ((r: IteratorResult<TEventRow, undefined>) => void) | null = null;
+  /** The pending next() of a consumer that waits (a rejection is passed as a rejected promise). */
+  private waiting: ((r: IteratorResult<T, undefined> | Promise<never>) => void) | null = null;
+  private sink: TEventSink<T> | null = null;
   private state: 'new' | 'open' | 'overflow' | 'closed' = 'new';
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly topics: readonly string[],
-    private readonly lastEventId: number | null | undefined,
-    private readonly signal: AbortSignal | undefined,
-    private readonly maxQueue: number,
-  ) {}
+    opts: TFollowOptions<T>,
+  ) {
+    this.topics = opts.stopTopic ? [...opts.topics, opts.stopTopic] : opts.topics;
+    this.signal = opts.signal;
+    this.lastEventId = opts.lastEventId;
+    this.stopTopic = opts.stopTopic;
+    this.keep = opts.keep;
+    this.map = opts.map;
+    this.memo = opts.map ? memoFor(opts.map) : null;
+    this.maxQueue = opts.maxQueue ?? 1000;
+  }
 
   [Symbol.asyncIterator]() {
     return this;
   }
 
-  next(): Promise<IteratorResult<TEventRow, undefined>> {
-    if (this.state === 'new') this.start();
-    if (this.state === 'closed') return Promise.resolve(DONE);
-    if (this.state === 'overflow') {
-      this.close();
-      return Promise.reject(new AppError('TEMPORARY', 'Too far behind; reconnect to catch up.'));
-    }
-    if (this.replay) {
-      const row = this.nextReplayed();
-      if (row) return Promise.resolve({ value: row, done: false });
-    }
-    while (this.head < this.queue.length) {
-      const e = this.queue[this.head++]!;
-      if (this.head === this.queue.length) this.resetQueue();
-      // Skip what the replay already delivered.
-      if (e.id > this.last) {
-        this.last = e.id;
-        return Promise.resolve({ value: e, done: false });
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.state === 'new') this.start(true);
+    for (;;) {
+      if (this.state === 'closed') return Promise.resolve(DONE);
+      if (this.state === 'overflow') {
+        this.close();
+        return Promise.reject(new AppError('TEMPORARY', 'Too far behind; reconnect to catch up.'));
       }
+      const row = this.take();
+      if (!row) {
+        return new Promise((resolve) => {
+          this.waiting = resolve;
+        });
+      }
+      let result: IteratorResult<T, undefined> | null;
+      try {
+        result = this.judge(row);
+      } catch (err) {
+        this.close();
+        return Promise.reject(err);
+      }
+      if (result) return Promise.resolve(result);
     }
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
   }
 
-  return(): Promise<IteratorResult<TEventRow, undefined>> {
+  return(): Promise<IteratorResult<T, undefined>> {
     this.close();
     return Promise.resolve(DONE);
   }
 
-  throw(err: unknown): Promise<IteratorResult<TEventRow, undefined>> {
+  throw(err: unknown): Promise<IteratorResult<T, undefined>> {
     this.close();
     return Promise.reject(err);
   }
 
-  /** From the bus: hand the event to a waiting consumer, or queue it up to the bound. */
+  /** Push mode: replays synchronously into `sink`, then writes each live event to it as it is published. */
+  [ATTACH](sink: TEventSink<T>): void {
+    if (this.state !== 'new') throw new Error('This event stream has already started.');
+    this.sink = sink;
+    this.start(false);
+    if (this.lastEventId == null) return;
+    // better-sqlite3 reads synchronously, so no live event can come between these pages.
+    for (;;) {
+      const page = this.readPage();
+      for (const row of page) {
+        this.last = row.id;
+        this.emit(row);
+        if (!this.isOpen()) return;
+      }
+      if (page.length < REPLAY_PAGE) return;
+    }
+  }
+
+  /** From the bus: write the event to the sink, hand it to a waiting consumer, or queue it up to the bound. */
   deliver(e: TEventRow): void {
     // Closed, or already delivered by the replay.
     if (this.state !== 'open' || e.id <= this.last) return;
+    if (this.sink) {
+      this.last = e.id;
+      this.emit(e);
+      return;
+    }
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
       this.last = e.id;
-      resolve({ value: e, done: false });
+      let result: IteratorResult<T, undefined> | null;
+      try {
+        result = this.judge(e);
+      } catch (err) {
+        this.close();
+        resolve(Promise.reject(err));
+        return;
+      }
+      // Not for this subscriber: keep waiting (unless judging it closed the stream).
+      if (result) resolve(result);
+      else if (this.isOpen()) this.waiting = resolve;
+      else resolve(DONE);
       return;
     }
-    if (this.queue.length - this.head >= this.maxQueue) {
+    const queue = (this.queue ??= []);
+    if (queue.length - this.head >= this.maxQueue) {
       // Too slow: let go of the queue and the topics now; the next read reports it.
       this.state = 'overflow';
       this.leave();
       this.resetQueue();
       return;
     }
-    this.queue.push(e);
+    queue.push(e);
   }
 
   /** The abort signal fired: end the stream, releasing a consumer that waits. */
@@ -114,30 +223,94 @@ class TopicStream implements AsyncGenerator<TEventRow, undefined>, TBusMember, E
     this.close();
   }
 
-  private start(): void {
+  /** The iterator result for a row: null when it is not for this subscriber; DONE (and closed) to stop. */
+  private judge(row: TEventRow): IteratorResult<T, undefined> | null {
+    if (row.topic === this.stopTopic) {
+      this.close();
+      return DONE;
+    }
+    const verdict = this.keep ? this.keep(row) : true;
+    if (verdict === 'stop') {
+      this.close();
+      return DONE;
+    }
+    return verdict ? { value: this.valueOf(row), done: false } : null;
+  }
+
+  /** Push mode: one row to the sink, or the end of the stream. */
+  private emit(row: TEventRow): void {
+    const sink = this.sink!;
+    let verdict: boolean | 'stop';
+    let value: T;
+    try {
+      verdict = row.topic === this.stopTopic ? 'stop' : this.keep ? this.keep(row) : true;
+      if (verdict !== true) {
+        if (verdict === 'stop') {
+          this.close();
+          sink.end();
+        }
+        return;
+      }
+      value = this.valueOf(row);
+    } catch (err) {
+      this.close();
+      sink.fail(err);
+      return;
+    }
+    sink.push(value);
+  }
+
+  /** A method, so the check after a sink call is not narrowed away. */
+  private isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  private valueOf(row: TEventRow): T {
+    if (!this.map) return row as T;
+    const memo = this.memo!;
+    let v = memo.get(row) as T | undefined;
+    if (v === undefined) memo.set(row, (v = this.map(row)));
+    return v;
+  }
+
+  private start(iterated: boolean): void {
     this.state = 'open';
     for (const t of this.topics) this.ctx.bus.join(t, this);
-    this.signal?.addEventListener('abort', this);
-    if (this.signal?.aborted) return this.close();
+    if (iterated) this.signal?.addEventListener('abort', this);
+    else this.signal = undefined;
+    if (iterated && this.signal?.aborted) return this.close();
     if (this.lastEventId != null) {
       this.last = this.lastEventId;
-      this.replay = [];
-      this.replayFull = true;
+      if (iterated) {
+        this.replay = [];
+        this.replayFull = true;
+      }
     }
+  }
+
+  /** The next row to judge (iterated): replayed rows first, then the queue, skipping what was delivered. */
+  private take(): TEventRow | null {
+    if (this.replay) {
+      const row = this.nextReplayed();
+      if (row) return row;
+    }
+    const queue = this.queue;
+    while (queue && this.head < queue.length) {
+      const e = queue[this.head++]!;
+      if (this.head === queue.length) this.resetQueue();
+      if (e.id > this.last) {
+        this.last = e.id;
+        return e;
+      }
+    }
+    return null;
   }
 
   /** The next replayed row, reading the log a page at a time; null (and live from now) at its end. */
   private nextReplayed(): TEventRow | null {
     let page = this.replay!;
     if (page.length === 0 && this.replayFull) {
-      page = this.ctx.db
-        .select()
-        .from(events)
-        .where(and(inArray(events.topic, [...this.topics]), gt(events.id, this.last)))
-        .orderBy(asc(events.id))
-        .limit(REPLAY_PAGE)
-        .all()
-        .reverse();
+      page = this.readPage().reverse();
       this.replayFull = page.length === REPLAY_PAGE;
       this.replay = page;
     }
@@ -150,8 +323,19 @@ class TopicStream implements AsyncGenerator<TEventRow, undefined>, TBusMember, E
     return null;
   }
 
+  /** Up to REPLAY_PAGE rows of the topics after `last`, in id order. */
+  private readPage(): TEventRow[] {
+    return this.ctx.db
+      .select()
+      .from(events)
+      .where(and(inArray(events.topic, [...this.topics]), gt(events.id, this.last)))
+      .orderBy(asc(events.id))
+      .limit(REPLAY_PAGE)
+      .all();
+  }
+
   private resetQueue(): void {
-    this.queue.length = 0;
+    if (this.queue) this.queue.length = 0;
     this.head = 0;
   }
 
@@ -162,10 +346,12 @@ class TopicStream implements AsyncGenerator<TEventRow, undefined>, TBusMember, E
 
   private close(): void {
     if (this.state === 'closed') return;
-    if (this.state !== 'overflow') this.leave();
+    if (this.state !== 'overflow' && this.state !== 'new') this.leave();
     this.state = 'closed';
-    this.resetQueue();
+    this.queue = null;
+    this.head = 0;
     this.replay = null;
+    this.sink = null;
     const resolve = this.waiting;
     this.waiting = null;
     resolve?.(DONE);

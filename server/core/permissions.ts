@@ -53,6 +53,27 @@ export function requireFinanceAccess(actor: TActor): TFinanceScope {
   return { providerId: contact.providerId, companyId: contact.companyId, staff: null, contact };
 }
 
+/**
+ * Saving cards and turning auto-pay on or off for the company (seed 004 §16): Billing or
+ * Primary contacts only; staff see the cards but never add or remove them.
+ */
+export function requireBillingContact(actor: TActor): TFinanceScope & { contact: TContactActor } {
+  const scope = requireFinanceAccess(actor);
+  if (!scope.contact) throw new AppError('FORBIDDEN', 'Saved cards are managed by the client\'s Billing and Primary contacts.');
+  return { ...scope, contact: scope.contact };
+}
+
+/**
+ * "Pay Now" by card (seed 004 §14): Billing or Primary contacts, for their own company's
+ * invoices. Staff never pay through the portal on a client's behalf.
+ */
+export function requirePayingContact(actor: TActor): TFinanceScope & { contact: TContactActor } {
+  if (actor.kind === 'staff') throw new AppError('FORBIDDEN', 'Card payments are made by the client\'s Billing or Primary contact; record money received with "Record payment".');
+  const contact = requireContact(actor);
+  if (!contactAreas(contact.types).finance) throw new AppError('FORBIDDEN', 'Only Billing and Primary contacts can pay invoices.');
+  return { providerId: contact.providerId, companyId: contact.companyId, staff: null, contact };
+}
+
 export type TAreas = ReturnType<typeof contactAreas> & { staffConsole: boolean; staffAdmin: boolean };
 
 export function areasFor(actor: TActor): TAreas {

@@ -1,4 +1,5 @@
 import { PendingSignIns } from '../auth/pending-sign-ins';
+import { WebAuthnChallenges } from '../auth/webauthn-challenges';
 import { RateLimiter } from './rate-limiter';
 
 /** The process-wide throttles, created once at start (tests make their own). */
@@ -15,6 +16,10 @@ export function createRateLimits() {
     accessRequestsPerIp: new RateLimiter(5, 60 * 60_000),
     /** Sign-ins waiting on a step after the password (session limit, second factor). */
     pendingSignIns: new PendingSignIns(),
+    /** Passkey sign-in ceremonies started per IP (each attempt needs one): 30 per 10 minutes. */
+    passkeyPerIp: new RateLimiter(30, 10 * 60_000),
+    /** Live WebAuthn challenges (single use, 5 minutes). */
+    webauthnChallenges: new WebAuthnChallenges(),
   };
 }
 export type RateLimits = ReturnType<typeof createRateLimits>;

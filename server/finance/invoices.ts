@@ -74,6 +74,12 @@ export function paymentView(p: typeof payments.$inferSelect, invoiceNumber: numb
     currency: p.currency,
     method: p.method,
     reference: p.reference,
+    /** Card payments: "Visa •••• 4242". */
+    cardBrand: p.cardBrand,
+    cardLast4: p.cardLast4,
+    refundedMinor: p.refundedMinor,
+    /** Whether it came through the card gateway (then staff may refund it there). */
+    viaGateway: p.gateway !== null,
   };
 }
 

@@ -12,7 +12,8 @@ import { ZCompanyFilter, ZGatewayPaymentInput, ZRecordPaymentInput, type TGatewa
 import { emitFinance } from './topics';
 import { isUniqueViolation } from './unique-violation';
 
-type TNewPayment = Pick<TPayment, 'amountMinor' | 'method' | 'reference' | 'paidOn' | 'recordedByStaffId' | 'gateway' | 'gatewayRef'>;
+type TNewPayment = Pick<TPayment, 'amountMinor' | 'method' | 'reference' | 'paidOn' | 'recordedByStaffId' | 'gateway' | 'gatewayRef'> &
+  Partial<Pick<TPayment, 'cardBrand' | 'cardLast4'>>;
 
 /** Applies a payment to an issued invoice: never more than the balance; status follows (partial/paid). */
 function applyPayment(tx: TTx, emit: TEmit, now: Date, inv: TInvoice, p: TNewPayment): TPayment {
@@ -83,15 +84,7 @@ export function applyGatewayPayment(ctx: ServiceContext, input: TGatewayPaymentI
     return unitOfWork(ctx, (tx, emit) => {
       const inv = scope ? loadInvoice(tx, scope, data.invoiceId) : tx.select().from(invoices).where(eq(invoices.id, data.invoiceId)).get();
       if (!inv) throw new AppError('NOT_FOUND', 'Invoice not found.');
-      const row = applyPayment(tx, emit, ctx.clock.now(), inv, {
-        amountMinor: data.amountMinor,
-        method: 'card',
-        reference: null,
-        paidOn: isoDay(ctx.clock.now()),
-        recordedByStaffId: null,
-        gateway: data.gateway,
-        gatewayRef: data.gatewayRef,
-      });
+      const row = applyGatewayPaymentInTx(tx, emit, ctx.clock.now(), inv, data);
       return { payment: paymentView(row, inv.number), duplicate: false };
     });
   } catch (err) {
@@ -99,6 +92,30 @@ export function applyGatewayPayment(ctx: ServiceContext, input: TGatewayPaymentI
     if (isUniqueViolation(err, 'gateway_ref')) return existing()!;
     throw err;
   }
+}
+
+/**
+ * The same, inside the caller's transaction (the webhook's, which records the gateway event in
+ * it too). The caller has checked that no payment carries `gatewayRef` yet.
+ */
+export function applyGatewayPaymentInTx(
+  tx: TTx,
+  emit: TEmit,
+  now: Date,
+  inv: TInvoice,
+  p: { amountMinor: number; gateway: string; gatewayRef: string; card?: { brand: string; last4: string } | null },
+): TPayment {
+  return applyPayment(tx, emit, now, inv, {
+    amountMinor: p.amountMinor,
+    method: 'card',
+    reference: null,
+    paidOn: isoDay(now),
+    recordedByStaffId: null,
+    gateway: p.gateway,
+    gatewayRef: p.gatewayRef,
+    cardBrand: p.card?.brand ?? null,
+    cardLast4: p.card?.last4 ?? null,
+  });
 }
 
 /** Payment history, newest first: date, amount, method, invoice. */

@@ -4,6 +4,7 @@ import { companies } from '../../db/schema/people';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { unitOfWork, type TTx } from '../core/unit-of-work';
+import { scheduleAutopay } from '../payments/autopay';
 import { emitInvoice, insertInvoice } from './invoice-edits';
 import { addDays, isoDay, nextBillDate } from './money';
 import { emitFinance } from './topics';
@@ -52,6 +53,8 @@ function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string):
           lines: [{ description: `${r.scope} (${period} to ${addDays(next, -1)})`, quantityMilli: 1000, unitPriceMinor: r.amountMinor, taxRateBp: r.taxRateBp }],
         });
         emitInvoice(emit, inv);
+        // Auto-pay's first attempt is written with the invoice, so an issued invoice never lacks it.
+        if (r.autoPay) scheduleAutopay(sp, now, inv);
       });
     } catch (err) {
       if (!isUniqueViolation(err, 'recurring_period')) throw err;

@@ -75,6 +75,8 @@ export const ZGatewayPaymentInput = z.object({
   amountMinor: minor('amount').min(1, 'The amount must be more than 0.').max(MAX_MINOR, 'The amount is too large.'),
   gateway: z.string('Name the gateway.').trim().min(1, 'Name the gateway.').max(40, 'The gateway name is too long.'),
   gatewayRef: z.string('Give the gateway payment id.').trim().min(1, 'Give the gateway payment id.').max(200, 'The gateway payment id is too long.'),
+  /** The card charged, for "Visa •••• 4242" in the history. */
+  card: z.object({ brand: z.string().trim().min(1).max(40), last4: z.string().regex(/^[0-9?]{4}$/) }).nullish(),
 });
 export type TGatewayPaymentInput = z.input<typeof ZGatewayPaymentInput>;
 

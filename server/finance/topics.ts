@@ -4,7 +4,7 @@ import type { TEmit } from '../core/unit-of-work';
 export const companyFinanceTopic = (companyId: number) => `company-finance:${companyId}`;
 export const staffFinanceTopic = (providerId: number) => `staff-finance:${providerId}`;
 
-export type TFinanceEventKind = 'invoice.changed' | 'quote.changed' | 'quote.decided' | 'payment.recorded' | 'recurring.changed';
+export type TFinanceEventKind = 'invoice.changed' | 'quote.changed' | 'quote.decided' | 'payment.recorded' | 'recurring.changed' | 'card.changed' | 'autopay.attempted' | 'payment.refunded';
 
 /**
  * Finance events carry ids and a status only; pages refetch what they show, through the

@@ -1,7 +1,7 @@
 import type { TEventRow } from '../../db/schema/events';
 import type { TActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
-import { followTopics } from '../core/event-stream';
+import { followEvents, type TEventStream } from '../core/event-stream';
 import { requireSignedIn, requireStaff } from '../core/permissions';
 import type { TTicketEvent } from './events';
 import { contactMaySee, loadVisibleTicket } from './ticket-access';
@@ -9,11 +9,12 @@ import { companyTicketsTopic, staffFeedTopic, ticketStaffTopic, ticketTopic } fr
 
 /*
  * The live ticket streams behind the tRPC subscriptions: durable replay after
- * `lastEventId`, then live events, filtered here (before anything reaches a socket).
- * `stopTopic` (the session's topic) ends a stream when its event arrives.
+ * `lastEventId`, then live events, filtered here per subscriber (before anything reaches a
+ * socket). `stopTopic` (the session's topic) ends a stream when its event arrives. Each is
+ * the event stream itself (no generator around it), so a transport may attach to it.
  */
 type TFollow = { lastEventId?: number | null; signal?: AbortSignal; stopTopic?: string };
-/** Shapes each kept event (the tRPC adapter wraps it as tracked), in the same generator. */
+/** Shapes each kept event (the router wraps it as tracked): once per event, shared by its subscribers. */
 type TMap<T> = (e: TEventRow) => T;
 const asIs: TMap<TEventRow> = (e) => e;
 
@@ -25,40 +26,34 @@ export function listEventVisibleTo(actor: TActor, e: Pick<TEventRow, 'kind' | 'p
   return !!ticket && contactMaySee(actor, ticket);
 }
 
-async function* follow<T>(ctx: ServiceContext, topics: string[], opts: TFollow, keep: (e: TEventRow) => boolean | 'stop', map: TMap<T>): AsyncGenerator<T> {
-  const { stopTopic } = opts;
-  for await (const e of followTopics(ctx, stopTopic ? [...topics, stopTopic] : topics, opts.lastEventId, opts.signal)) {
-    if (e.topic === stopTopic) return;
-    const verdict = keep(e);
-    if (verdict === 'stop') return;
-    if (verdict) yield map(e);
-  }
+function follow<T>(ctx: ServiceContext, topics: string[], opts: TFollow, keep: ((e: TEventRow) => boolean | 'stop') | undefined, map: TMap<T>): TEventStream<T> {
+  return followEvents(ctx, { topics, lastEventId: opts.lastEventId, signal: opts.signal, stopTopic: opts.stopTopic, keep, map: map === asIs ? undefined : map });
 }
 
 /** Ticket list changes: a contact's company topic filtered to what they may see; staff get their feed. */
-export function followTicketList(ctx: ServiceContext, opts?: TFollow): AsyncGenerator<TEventRow>;
-export function followTicketList<T>(ctx: ServiceContext, opts: TFollow, map: TMap<T>): AsyncGenerator<T>;
-export function followTicketList(ctx: ServiceContext, opts: TFollow = {}, map: TMap<unknown> = asIs): AsyncGenerator<unknown> {
+export function followTicketList(ctx: ServiceContext, opts?: TFollow): TEventStream<TEventRow>;
+export function followTicketList<T>(ctx: ServiceContext, opts: TFollow, map: TMap<T>): TEventStream<T>;
+export function followTicketList(ctx: ServiceContext, opts: TFollow = {}, map: TMap<unknown> = asIs): TEventStream<unknown> {
   const actor = requireSignedIn(ctx.actor);
   const topic = actor.kind === 'staff' ? staffFeedTopic(actor.providerId) : companyTicketsTopic(actor.companyId);
   return follow(ctx, [topic], opts, (e) => listEventVisibleTo(actor, e), map);
 }
 
 /** The staff feed of the provider. */
-export function followTicketFeed(ctx: ServiceContext, opts?: TFollow): AsyncGenerator<TEventRow>;
-export function followTicketFeed<T>(ctx: ServiceContext, opts: TFollow, map: TMap<T>): AsyncGenerator<T>;
-export function followTicketFeed(ctx: ServiceContext, opts: TFollow = {}, map: TMap<unknown> = asIs): AsyncGenerator<unknown> {
+export function followTicketFeed(ctx: ServiceContext, opts?: TFollow): TEventStream<TEventRow>;
+export function followTicketFeed<T>(ctx: ServiceContext, opts: TFollow, map: TMap<T>): TEventStream<T>;
+export function followTicketFeed(ctx: ServiceContext, opts: TFollow = {}, map: TMap<unknown> = asIs): TEventStream<unknown> {
   const actor = requireStaff(ctx.actor);
-  return follow(ctx, [staffFeedTopic(actor.providerId)], opts, () => true, map);
+  return follow(ctx, [staffFeedTopic(actor.providerId)], opts, undefined, map);
 }
 
 /**
  * A ticket's thread: public events, plus internal notes and time for staff. A contact who
  * loses sight of the ticket (removed as a watcher) stops receiving it.
  */
-export function followTicketThread(ctx: ServiceContext, ticketId: number, opts?: TFollow): AsyncGenerator<TEventRow>;
-export function followTicketThread<T>(ctx: ServiceContext, ticketId: number, opts: TFollow, map: TMap<T>): AsyncGenerator<T>;
-export function followTicketThread(ctx: ServiceContext, ticketId: number, opts: TFollow = {}, map: TMap<unknown> = asIs): AsyncGenerator<unknown> {
+export function followTicketThread(ctx: ServiceContext, ticketId: number, opts?: TFollow): TEventStream<TEventRow>;
+export function followTicketThread<T>(ctx: ServiceContext, ticketId: number, opts: TFollow, map: TMap<T>): TEventStream<T>;
+export function followTicketThread(ctx: ServiceContext, ticketId: number, opts: TFollow = {}, map: TMap<unknown> = asIs): TEventStream<unknown> {
   const actor = ctx.actor;
   // Only the id outlives this call: the filter below must not keep the whole row per subscriber.
   const id = loadVisibleTicket(ctx.db, actor, ticketId).id;

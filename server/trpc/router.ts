@@ -2,7 +2,9 @@ import { accessRequestsRouter } from './routers/access-requests';
 import { accountRouter } from './routers/account';
 import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
+import { autopayRouter } from './routers/autopay';
 import { financeRouter } from './routers/finance';
+import { paymentsRouter } from './routers/payments';
 import { inboundMailRouter } from './routers/inbound-mail';
 import { invitationsRouter } from './routers/invitations';
 import { liveRouter } from './routers/live';
@@ -16,19 +18,26 @@ import { twoFactorRouter } from './routers/two-factor';
 import { technicalRouter } from './routers/technical';
 import { peopleRouter } from './routers/people';
 import { dashboardRouter } from './routers/dashboard';
+import { smsRouter } from './routers/sms';
+import { webauthnRouter } from './routers/webauthn';
+import { ssoRouter } from './routers/sso';
 import { router } from './procedures';
 
 export const appRouter = router({
+  sso: ssoRouter,
   people: peopleRouter,
   dashboard: dashboardRouter,
   auth: authRouter,
   account: accountRouter,
   twoFactor: twoFactorRouter,
+  webauthn: webauthnRouter,
   invitations: invitationsRouter,
   live: liveRouter,
   tickets: ticketsRouter,
   technical: technicalRouter,
   finance: financeRouter,
+  payments: paymentsRouter,
+  autopay: autopayRouter,
   ticketSettings: ticketSettingsRouter,
   outbox: outboxRouter,
   inboundMail: inboundMailRouter,
@@ -37,6 +46,7 @@ export const appRouter = router({
   privacy: privacyRouter,
   admin: adminRouter,
   notifications: notificationsRouter,
+  sms: smsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,7 @@ import { sessionMetaOf, type TRpcContext } from '../context';
 import { publicProcedure, router, sessionProcedure } from '../procedures';
 
 /** Sets the cookie for a new session; the token never appears in a response body. */
-function respond(ctx: TRpcContext, full: TSignInResult) {
+export function respond(ctx: TRpcContext, full: TSignInResult) {
   const { device, ...result } = full;
   const { publicUrl, SESSION_ABSOLUTE_HOURS } = ctx.base.settings;
   if (device) ctx.setCookie(serializeDeviceCookie(publicUrl, device.token, device.expiresAt, ctx.base.clock.now()));

@@ -4,6 +4,7 @@ import { ActiveSessions } from './active-sessions';
 import { ChangeEmailSection } from './change-email-section';
 import { ChangePasswordSection } from './change-password-section';
 import { NotificationSettings } from './notification-settings';
+import { PasskeysSection } from './passkeys-section';
 import { ProfileSection } from './profile-section';
 import { TrustedDevices } from './trusted-devices';
 import { TwoFactorSection } from './two-factor-section';
@@ -17,6 +18,7 @@ export default function AccountPage() {
       <ChangeEmailSection current={me()?.user.email ?? ''} />
       <ChangePasswordSection />
       <TwoFactorSection />
+      <PasskeysSection />
       <NotificationSettings />
       <TrustedDevices />
       <ActiveSessions />

@@ -60,7 +60,8 @@ export function ProfileSection() {
               <input id="profile-office" name="phoneOffice" type="tel" value={p().phoneOffice} autocomplete="tel-national" />
               <Show when={errors().phoneOffice}><p class="field-error">{errors().phoneOffice![0]}</p></Show>
               <label for="profile-cell">Cell phone</label>
-              <input id="profile-cell" name="phoneCell" type="tel" value={p().phoneCell} autocomplete="tel" />
+              <input id="profile-cell" name="phoneCell" type="tel" value={p().phoneCell} autocomplete="tel" aria-describedby="profile-cell-help" />
+              <p id="profile-cell-help" class="muted">Sign-in codes sent by text message ("Send SMS Code") go to this number. Include the country code, such as +1 555 010 0142.</p>
               <Show when={errors().phoneCell}><p class="field-error">{errors().phoneCell![0]}</p></Show>
               <button type="submit" class="primary" disabled={busy()}>Save profile</button>
             </form>

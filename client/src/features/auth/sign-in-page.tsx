@@ -2,6 +2,8 @@ import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js
 import { refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
 import TwoFactorStep, { type TSignInResult as TResult } from './two-factor-step';
+import { isLocalSignIn, SsoButtons, SsoOnlyNote, useSsoReturn } from './sso-buttons';
+import { PasskeySignInButton } from './passkey-sign-in-button';
 
 type TTwoFactor = Extract<TResult, { kind: 'two-factor' }>;
 type TAccount = Extract<TResult, { kind: 'signed-in' }>['accounts'][number];
@@ -22,6 +24,9 @@ export default function SignInPage() {
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [accounts, setAccounts] = createSignal<TAccount[]>([]);
+  // What the email step offers this address: "Continue with <provider>" buttons and/or the password form.
+  const [options, setOptions] = createSignal<Awaited<ReturnType<typeof trpc.auth.start.mutate>>>({ email: '', password: true, sso: [] });
+  const passwordShown = () => options().password || isLocalSignIn();
   const notice = sessionStorage.getItem('portico.notice');
   sessionStorage.removeItem('portico.notice');
 
@@ -46,6 +51,7 @@ export default function SignInPage() {
     e.preventDefault();
     void run(async () => {
       const res = await trpc.auth.start.mutate({ email: email() });
+      setOptions(res);
       if (remember()) localStorage.setItem(REMEMBER_KEY, res.email);
       else localStorage.removeItem(REMEMBER_KEY);
       setStep('password');
@@ -89,6 +95,9 @@ export default function SignInPage() {
       await enter();
     });
 
+  // Back from an identity provider (/sign-in?sso=…), or straight to one that hides this page.
+  useSsoReturn({ run, onResult: afterPassword, onError: setError });
+
   return (
     <main class="auth-page">
       <section class="auth-card" aria-labelledby="sign-in-title">
@@ -109,9 +118,12 @@ export default function SignInPage() {
               </label>
               <button type="submit" class="primary" disabled={busy()}>Continue</button>
             </form>
+            <PasskeySignInButton busy={busy()} run={(fn) => void run(fn)} onResult={afterPassword} />
             <p class="muted">Don't have an account? <a href="/request-access">Request access</a></p>
           </Match>
           <Match when={step() === 'password'}>
+            <SsoButtons buttons={options().sso} passwordShown={passwordShown()} />
+            <Show when={passwordShown()} fallback={<SsoOnlyNote email={email()} onChange={() => setStep('email')} />}>
             <form onSubmit={submitPassword} aria-busy={busy()}>
               <p class="muted">
                 Signing in as <strong>{email()}</strong>{' '}
@@ -122,6 +134,7 @@ export default function SignInPage() {
               <button type="submit" class="primary" disabled={busy()}>Sign in</button>
               <p><a href="/forgot-password">Forgot password?</a></p>
             </form>
+            </Show>
           </Match>
           <Match when={step() === 'two-factor'}>
             <Show when={twoFactor()}>

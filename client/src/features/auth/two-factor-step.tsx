@@ -1,5 +1,7 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { trpc } from '../../lib/trpc';
+import { SecurityKeyForm } from './security-key-form';
+import SmsCodeForm from './sms-code-form';
 
 export type TSignInResult = Awaited<ReturnType<typeof trpc.auth.signInWithPassword.mutate>>;
 type TMethod = Extract<TSignInResult, { kind: 'two-factor' }>['methods'][number];
@@ -81,6 +83,12 @@ export default function TwoFactorStep(props: Omit<TFactorFormProps, 'rememberDev
       <Switch>
         <Match when={method() === 'totp'}>
           <CodeForm {...form()} method="totp" />
+        </Match>
+        <Match when={method() === 'sms'}>
+          <SmsCodeForm {...form()} />
+        </Match>
+        <Match when={method() === 'webauthn'}>
+          <SecurityKeyForm {...form()} />
         </Match>
         <Match when={method() === 'recovery'}>
           <CodeForm {...form()} method="recovery" />

@@ -17,6 +17,10 @@ export const money = (minor: number, currency: string) => formatMoney(minor, cur
 
 export const dateText = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', dateStyle: 'medium' });
 
+/** "Completed", "Refunded", or "Partially refunded (12.00)" for a payment. */
+export const paymentStatusText = (amountMinor: number, refundedMinor: number, currency: string) =>
+  refundedMinor <= 0 ? 'Completed' : refundedMinor >= amountMinor ? 'Refunded' : `Partially refunded (${money(refundedMinor, currency)})`;
+
 export function InvoiceBadge(props: { status: string }) {
   return <span class={`badge fin-${props.status}`}>{INVOICE_STATUS_LABELS[props.status] ?? props.status}</span>;
 }

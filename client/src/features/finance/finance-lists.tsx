@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { For, Show, type JSX } from 'solid-js';
 import type { trpc } from '../../lib/trpc';
-import { dateText, FREQUENCY_LABELS, InvoiceBadge, money, PAYMENT_METHOD_LABELS, QuoteBadge } from './finance-kit';
+import { dateText, FREQUENCY_LABELS, InvoiceBadge, money, paymentStatusText, QuoteBadge } from './finance-kit';
 
 /*
  * The four Finance lists (seed 004 §12, §15, §17), shared by the client's Finance page and
@@ -12,7 +12,7 @@ import { dateText, FREQUENCY_LABELS, InvoiceBadge, money, PAYMENT_METHOD_LABELS,
 type TInvoices = Awaited<ReturnType<typeof trpc.finance.invoices.query>>;
 type TQuotes = Awaited<ReturnType<typeof trpc.finance.quotes.query>>;
 type TRecurring = Awaited<ReturnType<typeof trpc.finance.recurring.query>>;
-type TPayments = Awaited<ReturnType<typeof trpc.finance.payments.query>>;
+type TPayments = Awaited<ReturnType<typeof trpc.payments.history.query>>;
 
 export function InvoiceList(props: { items: TInvoices; base: string; empty: JSX.Element }) {
   return (
@@ -102,21 +102,32 @@ export function RecurringList(props: { items: TRecurring; empty: JSX.Element; ac
   );
 }
 
+/** Payment history (seed 004 §17): date, amount, method ("Visa •••• 4242"), invoice, status. */
 export function PaymentList(props: { items: TPayments; base: string; empty: JSX.Element }) {
   return (
     <Show when={props.items.length} fallback={<p class="muted fin-empty">{props.empty}</p>}>
       <table class="list fin-table" aria-label="Payments">
         <thead>
-          <tr><th scope="col">Date</th><th scope="col" class="num">Amount</th><th scope="col">Method</th><th scope="col">Invoice</th><th scope="col">Reference</th></tr>
+          <tr><th scope="col">Date</th><th scope="col" class="num">Amount</th><th scope="col">Method</th><th scope="col">Invoice</th><th scope="col">Status</th><th scope="col">Reference</th></tr>
         </thead>
         <tbody>
           <For each={props.items}>
             {(p) => (
               <tr>
-                <td data-label="Date">{dateText(p.paidOn)}</td>
+                <td data-label="Date">{dateText(p.date)}</td>
                 <td data-label="Amount" class="num">{money(p.amountMinor, p.currency)}</td>
-                <td data-label="Method">{PAYMENT_METHOD_LABELS[p.method] ?? p.method}</td>
+                <td data-label="Method">{p.methodLabel}</td>
                 <td data-label="Invoice"><A href={`${props.base}/invoices/${p.invoiceId}`}>{p.invoiceNumber}</A></td>
+                <td data-label="Status">
+                  {p.kind === 'autopay_failed' ? (
+                    <>
+                      <span class="badge fin-overdue">Failed</span>
+                      <span class="muted fin-sub">{p.reason}</span>
+                    </>
+                  ) : (
+                    paymentStatusText(p.amountMinor, p.refundedMinor, p.currency)
+                  )}
+                </td>
                 <td data-label="Reference">{p.reference ?? '—'}</td>
               </tr>
             )}

@@ -2,6 +2,7 @@ import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { me } from '../../lib/session';
 import { trpc } from '../../lib/trpc';
+import AutoPaymentPanel from './autopay-panel';
 import { InvoiceList, PaymentList, QuoteList, RecurringList } from './finance-lists';
 import { LoadError, money, onFinanceChange } from './finance-kit';
 
@@ -37,7 +38,10 @@ export default function FinancePage() {
 
 function FinanceTabs() {
   const params = useParams();
-  const tab = (): TTab => (FINANCE_TABS.some((t) => t.key === params.tab) ? (params.tab as TTab) : 'invoices');
+  const tab = (): TTab | 'autopay' => (params.tab === 'autopay' ? 'autopay' : FINANCE_TABS.some((t) => t.key === params.tab) ? (params.tab as TTab) : 'invoices');
+  // Auto Payment is offered only when the provider takes cards (and to Billing and Primary contacts).
+  const [autopay] = createResource(() => trpc.autopay.overview.query().catch(() => null));
+  const showAutopay = () => Boolean(autopay()?.available && autopay()?.canManage);
   const [status, setStatus] = createSignal<(typeof STATUS_FILTERS)[number]['value']>('all');
   const [summary, { refetch: refetchSummary }] = createResource(() => trpc.finance.summary.query());
   const [invoices, { refetch: refetchInvoices }] = createResource(
@@ -46,7 +50,7 @@ function FinanceTabs() {
   );
   const [quotes, { refetch: refetchQuotes }] = createResource(() => tab() === 'quotes' || null, () => trpc.finance.quotes.query());
   const [recurring, { refetch: refetchRecurring }] = createResource(() => tab() === 'recurring' || null, () => trpc.finance.recurring.query());
-  const [payments, { refetch: refetchPayments }] = createResource(() => tab() === 'payments' || null, () => trpc.finance.payments.query());
+  const [payments, { refetch: refetchPayments }] = createResource(() => tab() === 'payments' || null, () => trpc.payments.history.query());
   onFinanceChange(() => {
     void refetchSummary();
     if (tab() === 'invoices') void refetchInvoices();
@@ -76,6 +80,11 @@ function FinanceTabs() {
             {t.label}
           </A>
         ))}
+        <Show when={showAutopay() || tab() === 'autopay'}>
+          <A href="/finance/autopay" classList={{ active: tab() === 'autopay' }} aria-current={tab() === 'autopay' ? 'page' : undefined}>
+            Auto Payment
+          </A>
+        </Show>
       </nav>
       <Switch>
         <Match when={tab() === 'invoices'}>
@@ -107,6 +116,9 @@ function FinanceTabs() {
           <Show when={payments()} fallback={payments.error ? <LoadError error={payments.error} /> : <p>Loading…</p>}>
             <PaymentList items={payments()!} base="/finance" empty="No payments recorded yet. Payments appear here once they are applied to an invoice." />
           </Show>
+        </Match>
+        <Match when={tab() === 'autopay'}>
+          <AutoPaymentPanel />
         </Match>
       </Switch>
     </Show>

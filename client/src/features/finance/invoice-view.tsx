@@ -1,7 +1,8 @@
 import { For, Show } from 'solid-js';
 import type { trpc } from '../../lib/trpc';
 import { LinesTable, Totals } from './document-view';
-import { dateText, InvoiceBadge, money, PAYMENT_METHOD_LABELS } from './finance-kit';
+import { cardLabel } from '../../../../server/payments/card-label';
+import { dateText, InvoiceBadge, money, PAYMENT_METHOD_LABELS, paymentStatusText } from './finance-kit';
 
 export type TInvoice = Awaited<ReturnType<typeof trpc.finance.invoice.query>>;
 
@@ -30,15 +31,16 @@ export function InvoiceView(props: { invoice: TInvoice }) {
         <h2 id="inv-payments">Payments applied</h2>
         <Show when={inv().payments.length} fallback={<p class="muted">No payments yet.</p>}>
           <table class="list">
-            <thead><tr><th scope="col">Date</th><th scope="col" class="num">Amount</th><th scope="col">Method</th><th scope="col">Reference</th></tr></thead>
+            <thead><tr><th scope="col">Date</th><th scope="col" class="num">Amount</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col">Status</th></tr></thead>
             <tbody>
               <For each={inv().payments}>
                 {(p) => (
                   <tr>
                     <td data-label="Date">{dateText(p.paidOn)}</td>
                     <td data-label="Amount" class="num">{money(p.amountMinor, p.currency)}</td>
-                    <td data-label="Method">{PAYMENT_METHOD_LABELS[p.method] ?? p.method}</td>
+                    <td data-label="Method">{p.cardBrand && p.cardLast4 ? cardLabel(p.cardBrand, p.cardLast4) : (PAYMENT_METHOD_LABELS[p.method] ?? p.method)}</td>
                     <td data-label="Reference">{p.reference ?? '—'}</td>
+                    <td data-label="Status">{paymentStatusText(p.amountMinor, p.refundedMinor, p.currency)}</td>
                   </tr>
                 )}
               </For>

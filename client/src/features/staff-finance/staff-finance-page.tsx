@@ -26,7 +26,7 @@ export default function StaffFinancePage() {
     ({ s, c }) => trpc.finance.invoices.query({ status: s, companyId: c }),
   );
   const [quotes, { refetch: refetchQuotes }] = createResource(() => (tab() === 'quotes' ? { c: companyId() } : null), ({ c }) => trpc.finance.quotes.query({ companyId: c }));
-  const [payments, { refetch: refetchPayments }] = createResource(() => (tab() === 'payments' ? { c: companyId() } : null), ({ c }) => trpc.finance.payments.query({ companyId: c }));
+  const [payments, { refetch: refetchPayments }] = createResource(() => (tab() === 'payments' ? { c: companyId() } : null), ({ c }) => trpc.payments.history.query({ companyId: c }));
   const [recurringVersion, setRecurringVersion] = createSignal(0);
   onFinanceChange(() => {
     void refetchSummary();

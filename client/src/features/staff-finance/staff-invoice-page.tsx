@@ -5,6 +5,7 @@ import { LoadError, onFinanceChange } from '../finance/finance-kit';
 import { InvoiceView } from '../finance/invoice-view';
 import { InvoiceForm } from './invoice-form';
 import { RecordPayment } from './record-payment';
+import { CardRefunds } from './refund-payment';
 
 /** Staff: a new or draft invoice in the editor; an issued one with "Record payment" and "Void". */
 export default function StaffInvoicePage() {
@@ -68,6 +69,7 @@ export default function StaffInvoicePage() {
                   <Show when={inv().storedStatus === 'sent' || inv().storedStatus === 'partial'}>
                     <RecordPayment invoice={inv()} onSaved={() => void refetch()} />
                   </Show>
+                  <CardRefunds invoice={inv()} onDone={() => void refetch()} />
                   <InvoiceView invoice={inv()} />
                 </>
               }

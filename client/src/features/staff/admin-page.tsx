@@ -6,6 +6,9 @@ const PAGES = [
   { href: '/staff/users', title: 'Users', about: 'Everyone who signs in: unlock accounts and end sessions.' },
   { href: '/staff/security-log', title: 'Security log', about: 'Sign-ins, failures, lockouts, resets, two-factor changes and ended sessions.' },
   { href: '/staff/security-settings', title: 'Sign-in security', about: 'Password policy, and who must use two-factor authentication.' },
+  { href: '/staff/sso', title: 'Single sign-on', about: 'Microsoft, Google, Authentik or any OpenID Connect provider, and which companies use it.' },
+  { href: '/staff/sms-settings', title: 'Text messages (SMS)', about: 'The SMS gateway that texts sign-in codes to contacts\' cell phones.' },
+  { href: '/staff/card-payments', title: 'Card payments', about: 'Stripe keys for "Pay Now" and auto-pay, partial payments, and the webhook URL. Card numbers never touch the portal.' },
   { href: '/staff/privacy', title: 'Privacy', about: 'The privacy policy prompted at sign-in, and the Privacy Action History.' },
 ] as const;
 

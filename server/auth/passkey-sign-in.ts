@@ -1,0 +1,55 @@
+import { eq } from 'drizzle-orm';
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { users } from '../../db/schema/people';
+import { recordAudit } from '../audit/record-audit';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import type { TSessionMeta } from './session';
+import { afterBothFactors, type TSignInResult } from './sign-in';
+import { AssertionRefused, verifyAssertion } from './webauthn-assertion';
+import { CEREMONY_TIMEOUT_MS, relyingParty } from './webauthn-relying-party';
+import { ZPasskeySignInInput } from './webauthn-schemas';
+
+/** One answer for every refusal, so the button cannot be used to learn about accounts or keys. */
+const GENERIC_FAILURE = 'That passkey did not work. Try again, or continue with your email address.';
+
+/**
+ * "Sign in with a passkey", step 1: options without allowCredentials, so the browser offers
+ * the discoverable credentials it holds for this site. Each attempt needs a fresh challenge,
+ * so the per-IP limit on these bounds the attempts too.
+ */
+export async function passkeySignInOptions(ctx: ServiceContext, ip: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const nowMs = ctx.clock.now().getTime();
+  if (!ctx.rateLimits.passkeyPerIp.consume(ip, nowMs)) {
+    throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
+  }
+  return generateAuthenticationOptions({
+    rpID: relyingParty(ctx.settings).id,
+    userVerification: 'required',
+    timeout: CEREMONY_TIMEOUT_MS,
+    challenge: ctx.rateLimits.webauthnChallenges.issue('passkey', '', nowMs),
+  });
+}
+
+/**
+ * Step 2: the user handle names the account; possession of the key plus user verification
+ * (PIN or biometrics) count as both factors. A locked account stays locked, as it does for
+ * a right password.
+ */
+export async function signInWithPasskey(ctx: ServiceContext, input: unknown, meta: TSessionMeta): Promise<TSignInResult> {
+  const { response } = ZPasskeySignInInput.parse(input);
+  const fail = (reason: string, userId: number | null): never => {
+    recordAudit(ctx.db, ctx.clock.now(), { kind: 'sign_in_failed', userId, ip: meta.ip, detail: { step: 'passkey', reason } });
+    throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
+  };
+  let userId: number;
+  try {
+    userId = (await verifyAssertion(ctx, response, { purpose: 'passkey', bind: '', userId: null, ip: meta.ip })).userId;
+  } catch (err) {
+    if (err instanceof AssertionRefused) return fail(err.reason, err.userId);
+    throw err;
+  }
+  const user = ctx.db.select({ lockedAt: users.lockedAt }).from(users).where(eq(users.id, userId)).get();
+  if (!user || user.lockedAt) return fail('locked', userId);
+  return afterBothFactors(ctx, userId, meta);
+}

@@ -1,0 +1,134 @@
+import { eq } from 'drizzle-orm';
+import type { TInvoice } from '../../db/schema/finance';
+import { checkoutSessions } from '../../db/schema/payments';
+import { contacts } from '../../db/schema/people';
+import { recordAudit } from '../audit/record-audit';
+import { AppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { requirePayingContact } from '../core/permissions';
+import { unitOfWork } from '../core/unit-of-work';
+import { loadInvoice } from '../finance/access';
+import { formatMoney, invoiceLabel } from '../finance/money';
+import { cardPaymentOptions, gatewayFor } from './gateway-config';
+import { ZPayOptionsInput, ZStartCardPaymentInput } from './schemas';
+
+/*
+ * "Pay Now" (seed 004 §14): a hosted Stripe Checkout in payment mode for one invoice. The
+ * amount is decided here from the invoice, never taken from the page as is; no card number
+ * reaches the portal; the money is recorded only when the signed webhook confirms it.
+ */
+
+/** Our ids on the gateway's objects, so the webhook finds the checkout it is about. */
+export const CHECKOUT_METADATA = { checkoutId: 'portico_checkout_id', invoiceId: 'portico_invoice_id', providerId: 'portico_provider_id' } as const;
+
+/** Gateways refuse tiny charges (Stripe: 0.50 in most currencies); a partial payment is at least this. */
+const MIN_PARTIAL_MINOR = 50;
+
+const payable = (inv: TInvoice) => (inv.status === 'sent' || inv.status === 'partial') && inv.totalMinor - inv.paidMinor > 0;
+
+/** What the invoice page needs to offer Pay Now: only to contacts who may pay, with a gateway, with a balance. */
+export function payOptions(ctx: ServiceContext, input: unknown): { canPay: boolean; allowPartial: boolean; balanceMinor: number; currency: string; minPartialMinor: number } {
+  const { invoiceId } = ZPayOptionsInput.parse(input);
+  const actor = ctx.actor;
+  const none = { canPay: false, allowPartial: false, balanceMinor: 0, currency: 'USD', minPartialMinor: MIN_PARTIAL_MINOR };
+  if (actor.kind !== 'contact') return none;
+  let scope;
+  try {
+    scope = requirePayingContact(actor);
+  } catch {
+    return none;
+  }
+  const inv = loadInvoice(ctx.db, scope, invoiceId);
+  const opts = cardPaymentOptions(ctx.db, inv.providerId);
+  return {
+    canPay: opts.enabled && payable(inv),
+    allowPartial: opts.allowPartial,
+    balanceMinor: inv.totalMinor - inv.paidMinor,
+    currency: inv.currency,
+    minPartialMinor: MIN_PARTIAL_MINOR,
+  };
+}
+
+/**
+ * Starts a card payment: records our checkout row first (its id goes into the gateway's
+ * metadata), creates the hosted checkout, and returns its URL for the browser to open.
+ */
+export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: string | null): Promise<{ url: string }> {
+  const scope = requirePayingContact(ctx.actor);
+  const data = ZStartCardPaymentInput.parse(input);
+  const inv = loadInvoice(ctx.db, scope, data.invoiceId);
+  const gateway = gatewayFor(ctx, inv.providerId);
+  if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Please pay by another method shown on the invoice.');
+  if (!payable(inv)) throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} has nothing left to pay.`);
+  const balance = inv.totalMinor - inv.paidMinor;
+  const amountMinor = data.amountMinor ?? balance;
+  const label = invoiceLabel(inv.number);
+  if (amountMinor > balance) {
+    throw new AppError('BAD_INPUT', `The amount is more than the balance of ${label} (${formatMoney(balance, inv.currency, 'en-US')}).`, { field: 'amountMinor' });
+  }
+  if (amountMinor < balance) {
+    if (!cardPaymentOptions(ctx.db, inv.providerId).allowPartial) {
+      throw new AppError('BAD_INPUT', `Pay the full balance of ${label} (${formatMoney(balance, inv.currency, 'en-US')}).`, { field: 'amountMinor' });
+    }
+    if (amountMinor < MIN_PARTIAL_MINOR) {
+      throw new AppError('BAD_INPUT', `Pay at least ${formatMoney(MIN_PARTIAL_MINOR, inv.currency, 'en-US')}.`, { field: 'amountMinor' });
+    }
+  }
+
+  const now = ctx.clock.now();
+  const contact = scope.contact;
+  // The real session id is filled in once the gateway answers; until then the row is a placeholder.
+  const row = unitOfWork(ctx, (tx) =>
+    tx
+      .insert(checkoutSessions)
+      .values({
+        providerId: inv.providerId,
+        companyId: inv.companyId,
+        contactId: contact.contactId,
+        mode: 'payment',
+        invoiceId: inv.id,
+        amountMinor,
+        currency: inv.currency,
+        gatewaySessionId: `pending:${crypto.randomUUID()}`,
+        status: 'open',
+        createdAt: now,
+      })
+      .returning()
+      .get(),
+  );
+  const back = new URL(`/finance/invoices/${inv.id}`, ctx.settings.publicUrl);
+  const metadata = { [CHECKOUT_METADATA.checkoutId]: String(row.id), [CHECKOUT_METADATA.invoiceId]: String(inv.id), [CHECKOUT_METADATA.providerId]: String(inv.providerId) };
+  let session: { id: string; url: string };
+  try {
+    session = await gateway.createCheckout({
+      mode: 'payment',
+      amountMinor,
+      currency: inv.currency,
+      description: `Invoice ${label}`,
+      customerEmail: contactEmail(ctx, contact.contactId),
+      metadata,
+      successUrl: `${back.href}?payment=success`,
+      cancelUrl: `${back.href}?payment=cancelled`,
+      idempotencyKey: `portico-checkout-${inv.providerId}-${row.id}`,
+    });
+  } catch (err) {
+    ctx.log.error({ err, invoiceId: inv.id }, 'creating the card checkout failed');
+    ctx.db.update(checkoutSessions).set({ status: 'expired' }).where(eq(checkoutSessions.id, row.id)).run();
+    throw new AppError('TEMPORARY', 'The card payment page could not be opened. Please try again in a moment.');
+  }
+  unitOfWork(ctx, (tx) => {
+    tx.update(checkoutSessions).set({ gatewaySessionId: session.id }).where(eq(checkoutSessions.id, row.id)).run();
+    recordAudit(tx, now, {
+      kind: 'checkout_started',
+      providerId: inv.providerId,
+      userId: contact.userId,
+      ip,
+      detail: { invoice: label, amountMinor, currency: inv.currency, checkoutSession: session.id },
+    });
+  });
+  return { url: session.url };
+}
+
+function contactEmail(ctx: ServiceContext, contactId: number): string | null {
+  return ctx.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, contactId)).get()?.email ?? null;
+}

@@ -1,0 +1,163 @@
+import { and, eq } from 'drizzle-orm';
+import { invoices, payments } from '../../db/schema/finance';
+import { checkoutSessions, type CHECKOUT_MODES } from '../../db/schema/payments';
+import { contacts, providers } from '../../db/schema/people';
+import { recordAudit } from '../audit/record-audit';
+import { system } from '../core/actor';
+import { withActor, type ServiceContext } from '../core/context';
+import { unitOfWork, type TTx } from '../core/unit-of-work';
+import { applyGatewayPaymentInTx } from '../finance/payments';
+import { invoiceLabel } from '../finance/money';
+import { enqueueCardReceipt } from './card-receipt';
+import { cardLabel } from './card-label';
+import type { TCardInfo, TGatewayEvent, TPaymentGateway } from './gateway';
+import { gatewayFor } from './gateway-config';
+import { claimGatewayEvent, gatewayEventSeen } from './gateway-events';
+import { CHECKOUT_METADATA } from './pay-now';
+import { handleSetupCompleted } from './saved-cards';
+
+/*
+ * The Stripe webhook: the only way a card payment changes money state. The signature is
+ * checked by the library (stale timestamps refused); each event id is applied once, in the
+ * same transaction as the payment it records; amounts come from our checkout row, and the
+ * event must agree with it. Transport-free: server/http/stripe-webhook-route.ts adapts it.
+ */
+
+export type TWebhookAnswer = { status: number; body: Record<string, unknown> };
+
+type TCheckoutRow = typeof checkoutSessions.$inferSelect & { mode: (typeof CHECKOUT_MODES)[number] };
+
+const ok = (extra: Record<string, unknown> = {}): TWebhookAnswer => ({ status: 200, body: { received: true, ...extra } });
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : null);
+
+/** The provider a webhook URL names: its identifier, or its numeric id. */
+function providerOfKey(ctx: ServiceContext, key: string) {
+  const where = /^\d{1,15}$/.test(key) ? eq(providers.id, Number(key)) : eq(providers.identifier, key);
+  return ctx.db.select({ id: providers.id, identifier: providers.identifier }).from(providers).where(where).get() ?? null;
+}
+
+/**
+ * Verifies and applies one webhook delivery. Answers 2xx for events applied, repeated, or not
+ * ours to act on; 400 for a missing or bad signature (nothing changes); 404 for an unknown
+ * provider or one without card payments set up.
+ */
+export async function handleStripeWebhook(base: ServiceContext, providerKey: string, rawBody: Buffer, signature: string | undefined): Promise<TWebhookAnswer> {
+  const ctx = withActor(base, system);
+  const provider = providerOfKey(ctx, providerKey);
+  const gateway = provider ? gatewayFor(ctx, provider.id, { includeDisabled: true }) : null;
+  if (!provider || !gateway) return { status: 404, body: { error: 'No card payments are set up here.' } };
+  if (!signature) return { status: 400, body: { error: 'Missing Stripe-Signature header.' } };
+  let event: TGatewayEvent;
+  try {
+    event = gateway.verifyWebhook(rawBody, signature);
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message, provider: provider.identifier }, 'stripe webhook refused: bad signature');
+    return { status: 400, body: { error: 'Invalid signature.' } };
+  }
+  if (gatewayEventSeen(ctx.db, event.id)) return ok({ duplicate: true });
+
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      return onCheckoutCompleted(ctx, gateway, provider.id, event);
+    case 'payment_intent.succeeded':
+      return onPaymentIntentSucceeded(ctx, gateway, provider.id, event);
+    default:
+      return ok({ ignored: event.type });
+  }
+}
+
+async function onCheckoutCompleted(ctx: ServiceContext, gateway: TPaymentGateway, providerId: number, event: TGatewayEvent): Promise<TWebhookAnswer> {
+  const s = event.object;
+  const row = ctx.db
+    .select()
+    .from(checkoutSessions)
+    .where(and(eq(checkoutSessions.gatewaySessionId, String(s.id)), eq(checkoutSessions.providerId, providerId)))
+    .get();
+  if (!row) return ok({ ignored: 'not a checkout of this portal' });
+  if (row.mode === 'setup') {
+    const claim = (tx: TTx) => claimGatewayEvent(tx, { id: event.id, type: event.type, providerId, receivedAt: ctx.clock.now() });
+    const saved = await handleSetupCompleted(ctx, gateway, { providerId, gatewaySessionId: row.gatewaySessionId, setupIntentId: str(s.setup_intent), claim });
+    return ok({ cardSaved: saved !== null });
+  }
+  // Cards are paid at once; other methods complete unpaid and send async_payment_succeeded later.
+  if (s.payment_status !== 'paid') return ok({ ignored: 'not paid yet' });
+  const paymentIntentId = str(s.payment_intent);
+  if (!paymentIntentId) return ok({ ignored: 'no payment intent' });
+  if (!agrees(ctx, row, s.amount_total, s.currency, event)) return ok({ applied: false, reason: 'amount mismatch' });
+  return applyCardPayment(ctx, gateway, event, row, paymentIntentId);
+}
+
+async function onPaymentIntentSucceeded(ctx: ServiceContext, gateway: TPaymentGateway, providerId: number, event: TGatewayEvent): Promise<TWebhookAnswer> {
+  const pi = event.object;
+  const metadata = (pi.metadata ?? {}) as Record<string, string>;
+  const checkoutId = Number(metadata[CHECKOUT_METADATA.checkoutId]);
+  // Only intents our Pay Now created carry our checkout id (auto-pay charges are applied when made).
+  if (!Number.isInteger(checkoutId) || checkoutId <= 0) return ok({ ignored: 'not a Pay Now payment' });
+  const row = ctx.db
+    .select()
+    .from(checkoutSessions)
+    .where(and(eq(checkoutSessions.id, checkoutId), eq(checkoutSessions.providerId, providerId), eq(checkoutSessions.mode, 'payment')))
+    .get();
+  if (!row) return ok({ ignored: 'not a checkout of this portal' });
+  if (!agrees(ctx, row, pi.amount_received ?? pi.amount, pi.currency, event)) return ok({ applied: false, reason: 'amount mismatch' });
+  return applyCardPayment(ctx, gateway, event, row, String(pi.id));
+}
+
+/** The event must confirm exactly what our checkout asked for; otherwise nothing is applied and staff are told in the log. */
+function agrees(ctx: ServiceContext, row: TCheckoutRow, amount: unknown, currency: unknown, event: TGatewayEvent): boolean {
+  const same = amount === row.amountMinor && typeof currency === 'string' && currency.toLowerCase() === (row.currency ?? '').toLowerCase();
+  if (!same) ctx.log.error({ event: event.id, checkout: row.id, expected: [row.amountMinor, row.currency], got: [amount, currency] }, 'card payment does not match its checkout; not applied');
+  return same;
+}
+
+async function applyCardPayment(ctx: ServiceContext, gateway: TPaymentGateway, event: TGatewayEvent, row: TCheckoutRow, paymentIntentId: string): Promise<TWebhookAnswer> {
+  let card: TCardInfo | null = null;
+  try {
+    card = await gateway.cardOfPaymentIntent(paymentIntentId);
+  } catch (err) {
+    // The payment stands without the card's brand; it only decorates the history.
+    ctx.log.warn({ err, paymentIntentId }, 'could not read the card of a payment intent');
+  }
+  const now = ctx.clock.now();
+  const result = unitOfWork(ctx, (tx, emit) => {
+    if (!claimGatewayEvent(tx, { id: event.id, type: event.type, providerId: row.providerId, receivedAt: now })) return { duplicate: true as const };
+    tx.update(checkoutSessions).set({ status: 'complete', completedAt: now }).where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, 'open'))).run();
+    // checkout.session.completed and payment_intent.succeeded both name this intent: one payment.
+    if (tx.select({ id: payments.id }).from(payments).where(eq(payments.gatewayRef, paymentIntentId)).get()) return { alreadyApplied: true as const };
+    const inv = tx.select().from(invoices).where(eq(invoices.id, row.invoiceId!)).get()!;
+    const received = row.amountMinor!;
+    // Two checkouts paid for one balance (two tabs), or staff recorded a transfer meanwhile: apply what is owed.
+    const owed = inv.status === 'sent' || inv.status === 'partial' ? inv.totalMinor - inv.paidMinor : 0;
+    const applied = Math.min(received, owed);
+    const payer = row.contactId ? tx.select({ userId: contacts.userId }).from(contacts).where(eq(contacts.id, row.contactId)).get() : undefined;
+    let paymentId: number | null = null;
+    if (applied > 0) {
+      const payment = applyGatewayPaymentInTx(tx, emit, now, inv, { amountMinor: applied, gateway: gateway.kind, gatewayRef: paymentIntentId, card });
+      paymentId = payment.id;
+      const after = tx.select().from(invoices).where(eq(invoices.id, inv.id)).get()!;
+      enqueueCardReceipt(tx, emit, now, ctx.settings, { invoice: after, payment, payerContactId: row.contactId });
+    }
+    recordAudit(tx, now, {
+      kind: 'card_payment_received',
+      providerId: row.providerId,
+      userId: payer?.userId ?? null,
+      detail: {
+        invoice: invoiceLabel(inv.number),
+        receivedMinor: received,
+        appliedMinor: applied,
+        excessMinor: received - applied,
+        currency: inv.currency,
+        paymentIntent: paymentIntentId,
+        event: event.id,
+        card: card ? cardLabel(card.brand, card.last4) : null,
+      },
+    });
+    return { paymentId, excessMinor: received - applied };
+  });
+  const excessMinor = 'excessMinor' in result ? (result.excessMinor ?? 0) : 0;
+  if (excessMinor > 0) {
+    ctx.log.error({ paymentIntentId, excessMinor, checkout: row.id }, 'card payment exceeded the invoice balance; refund the excess from the gateway');
+  }
+  return ok(result);
+}

@@ -1,0 +1,54 @@
+import { and, eq } from 'drizzle-orm';
+import { users } from '../../db/schema/people';
+import { ssoLinks, type TIdentityProvider } from '../../db/schema/sso';
+import { recordAudit } from '../audit/record-audit';
+import type { ServiceContext } from '../core/context';
+import { accountsInScope } from './account-scope';
+
+export type TIdTokenClaims = { sub: string; email?: unknown; email_verified?: unknown; xms_edov?: unknown };
+export type TMatch = { ok: true; userId: number; linked: boolean } | { ok: false; reason: string; message: string };
+
+const noMatch = (idp: TIdentityProvider, email: string): TMatch => ({
+  ok: false,
+  reason: 'no_account',
+  // Seed 000: "If no account matched, you will be brought back to the login page and must log in with your Client Portal user account."
+  message: `No portal account that can use ${idp.displayName} matches ${email}. Log in with your Client Portal user account (email and password) instead.`,
+});
+
+/**
+ * Which login identity the provider's user is. A `sub` linked before wins (a later email
+ * change at the provider cannot move it to another account); otherwise the email from the
+ * ID token, only when the provider says it is verified, against users' primary emails, and
+ * only when that person has an account this provider applies to. The first match links `sub`.
+ */
+export function matchSsoAccount(ctx: ServiceContext, idp: TIdentityProvider, claims: TIdTokenClaims, ip: string): TMatch {
+  const now = ctx.clock.now();
+  const link = ctx.db
+    .select()
+    .from(ssoLinks)
+    .where(and(eq(ssoLinks.idpId, idp.id), eq(ssoLinks.subject, claims.sub)))
+    .get();
+  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
+  if (link) {
+    if (accountsInScope(ctx, idp.id, link.userId).length === 0) return noMatch(idp, email || 'your sign-in');
+    ctx.db.update(ssoLinks).set({ lastUsedAt: now }).where(eq(ssoLinks.id, link.id)).run();
+    return { ok: true, userId: link.userId, linked: false };
+  }
+  if (!email) {
+    return { ok: false, reason: 'no_email', message: `${idp.displayName} did not share your email address, so no portal account can be matched. Log in with your Client Portal user account instead.` };
+  }
+  // Entra ID sends no email_verified; its optional claim xms_edov says the domain owner verified it.
+  const verified = claims.email_verified === true || (idp.kind === 'microsoft' && claims.xms_edov === true);
+  if (!verified) {
+    return {
+      ok: false,
+      reason: 'email_unverified',
+      message: `${idp.displayName} has not verified ${email}, so it cannot be matched to a portal account. Log in with your Client Portal user account instead.`,
+    };
+  }
+  const user = ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  if (!user || accountsInScope(ctx, idp.id, user.id).length === 0) return noMatch(idp, email);
+  ctx.db.insert(ssoLinks).values({ idpId: idp.id, subject: claims.sub, userId: user.id, createdAt: now, lastUsedAt: now }).onConflictDoNothing().run();
+  recordAudit(ctx.db, now, { kind: 'sso_linked', userId: user.id, providerId: idp.providerId, email, ip, detail: { identityProvider: idp.displayName } });
+  return { ok: true, userId: user.id, linked: true };
+}

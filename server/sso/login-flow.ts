@@ -1,0 +1,145 @@
+import { eq, lt } from 'drizzle-orm';
+import * as oidc from 'openid-client';
+import { identityProviders, ssoLoginStates, type TIdentityProvider } from '../../db/schema/sso';
+import { recordAudit } from '../audit/record-audit';
+import type { TSessionMeta } from '../auth/session';
+import { afterFirstFactor, type TSignInResult } from '../auth/sign-in';
+import { constantTimeEqual, hashToken } from '../auth/tokens';
+import { AppError, isAppError } from '../core/app-error';
+import type { ServiceContext } from '../core/context';
+import { open, seal } from '../core/secret-box';
+import { matchSsoAccount, type TIdTokenClaims } from './account-matching';
+import { providerConfig } from './discovery';
+
+/*
+ * The authorization code flow with PKCE, state and nonce. What the callback must check is
+ * kept server side for 10 minutes, used once, under the SHA-256 of the state, and bound to
+ * the browser that started it by a cookie (so nobody can finish their sign-in in someone
+ * else's browser).
+ */
+const STATE_TTL_MS = 10 * 60_000;
+const SCOPE = 'openid email profile';
+
+export const callbackUrl = (ctx: ServiceContext, idpId: number): string => `${ctx.settings.publicUrl}/auth/oidc/${idpId}/callback`;
+
+/** The enabled identity provider with this id, or NOT_FOUND. */
+export function enabledIdentityProvider(ctx: ServiceContext, idpId: number): TIdentityProvider {
+  const idp = ctx.db.select().from(identityProviders).where(eq(identityProviders.id, idpId)).get();
+  if (!idp || !idp.enabled) throw new AppError('NOT_FOUND', 'This sign-in option is not available. Sign in with your email address.');
+  return idp;
+}
+
+export interface TBeginInput {
+  idpId: number;
+  /** The random value in the browser's SSO cookie. */
+  browserToken: string;
+  loginHint?: string | null;
+  /** A path on the portal to open once signed in. */
+  returnTo?: string | null;
+}
+
+/** Starts a sign-in: stores what the callback checks and returns the provider's authorization URL. */
+export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Promise<string> {
+  const idp = enabledIdentityProvider(ctx, input.idpId);
+  const config = await providerConfig(ctx, idp);
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const verifier = oidc.randomPKCECodeVerifier();
+  const now = ctx.clock.now();
+  ctx.db.delete(ssoLoginStates).where(lt(ssoLoginStates.expiresAt, now)).run();
+  ctx.db
+    .insert(ssoLoginStates)
+    .values({
+      stateHash: hashToken(state),
+      idpId: idp.id,
+      browserHash: hashToken(input.browserToken),
+      nonce,
+      codeVerifierSealed: seal(ctx.settings.secretKey, new TextEncoder().encode(verifier)),
+      returnTo: input.returnTo ?? null,
+      expiresAt: new Date(now.getTime() + STATE_TTL_MS),
+    })
+    .run();
+  const params: Record<string, string> = {
+    redirect_uri: callbackUrl(ctx, idp.id),
+    scope: SCOPE,
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  };
+  const hint = input.loginHint?.trim();
+  if (hint && hint.length <= 254) params.login_hint = hint;
+  return oidc.buildAuthorizationUrl(config, params).href;
+}
+
+export type TSsoOutcome =
+  | { kind: 'result'; result: TSignInResult; returnTo: string | null }
+  | { kind: 'refused'; message: string };
+
+const EXPIRED = 'This sign-in has expired or was already used. Please sign in again.';
+
+/**
+ * The callback: takes the stored state (once), has openid-client check the response and
+ * the ID token (issuer, audience, expiry, signature, nonce, PKCE), matches the account and
+ * continues like any first factor: the two-factor step unless the provider setting skips
+ * it, session limits, then the session.
+ */
+export async function finishSsoLogin(
+  ctx: ServiceContext,
+  idpId: number,
+  query: URLSearchParams,
+  browserToken: string | null,
+  meta: TSessionMeta,
+): Promise<TSsoOutcome> {
+  const refuse = (reason: string, message: string, extra: Record<string, unknown> = {}): TSsoOutcome => {
+    recordAudit(ctx.db, ctx.clock.now(), { kind: 'sign_in_failed', ip: meta.ip, detail: { step: 'sso', reason, identityProvider: idpId, ...extra } });
+    return { kind: 'refused', message };
+  };
+  const state = query.get('state') ?? '';
+  const row = state ? ctx.db.delete(ssoLoginStates).where(eq(ssoLoginStates.stateHash, hashToken(state))).returning().get() : undefined;
+  if (!row || row.idpId !== idpId || row.expiresAt <= ctx.clock.now()) return refuse('sso_state', EXPIRED);
+  if (!browserToken || !constantTimeEqual(hashToken(browserToken), row.browserHash)) return refuse('sso_browser', EXPIRED);
+
+  let idp: TIdentityProvider;
+  try {
+    idp = enabledIdentityProvider(ctx, idpId);
+  } catch (err) {
+    if (isAppError(err)) return refuse('sso_disabled', err.message);
+    throw err;
+  }
+  const failed = `Signing in with ${idp.displayName} did not work. Please try again, or log in with your Client Portal user account.`;
+  let claims: TIdTokenClaims;
+  try {
+    const config = await providerConfig(ctx, idp);
+    const currentUrl = new URL(`${callbackUrl(ctx, idp.id)}?${query.toString()}`);
+    const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: new TextDecoder().decode(open(ctx.settings.secretKey, row.codeVerifierSealed)),
+      expectedState: state,
+      expectedNonce: row.nonce,
+      idTokenExpected: true,
+    });
+    const idToken = tokens.claims();
+    if (!idToken) return refuse('sso_no_id_token', failed);
+    claims = { ...idToken };
+    // Some providers keep the email out of the ID token: ask UserInfo, which must name the same `sub`.
+    if (claims.email === undefined && tokens.access_token) {
+      const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
+      claims = { ...claims, email: info.email, email_verified: info.email_verified };
+    }
+  } catch (err) {
+    if (isAppError(err)) return refuse('sso_unreachable', err.message);
+    ctx.log.warn({ err, idp: idp.id }, 'single sign-on response refused');
+    const code = (err as { code?: unknown; error?: unknown }).error ?? (err as { code?: unknown }).code;
+    return refuse('sso_invalid', failed, { error: typeof code === 'string' ? code : 'invalid_response' });
+  }
+
+  const match = matchSsoAccount(ctx, idp, claims, meta.ip);
+  if (!match.ok) return refuse(match.reason, match.message, { email: typeof claims.email === 'string' ? claims.email : null });
+  try {
+    const result = await afterFirstFactor(ctx, match.userId, { ...meta, sso: { idpId: idp.id } }, { skipSecondFactor: idp.skipTwoFactor });
+    return { kind: 'result', result, returnTo: row.returnTo };
+  } catch (err) {
+    if (isAppError(err) && err.code !== 'INTERNAL') return refuse('sso_account', err.message);
+    throw err;
+  }
+}

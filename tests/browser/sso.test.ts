@@ -1,0 +1,197 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../db/seed';
+import { createContact } from '../../server/people/create-contact';
+import { asDemoUser } from '../helpers/demo-actors';
+import { startTestIdp, type TTestIdp } from '../helpers/oidc-idp';
+import { addTestIdentityProvider, companyId } from '../helpers/sso-setup';
+import { enrollTotp, signInWithTotp, startPortalFixture, type TPortalFixture } from './portal-fixture';
+
+/*
+ * Single sign-on in headless Chromium through a real OpenID Connect provider (oidc-provider
+ * on loopback, its own login page): several accounts, no match, enforced SSO, IdP-initiated
+ * sign-in, the hidden sign-in page, a tampered ID token, and the admin page that sets it up.
+ */
+let fx: TPortalFixture;
+let idp: TTestIdp;
+let sso: Awaited<ReturnType<typeof addTestIdentityProvider>>;
+let acme: number;
+let northwind: number;
+
+beforeAll(async () => {
+  idp = await startTestIdp();
+  fx = await startPortalFixture({ SESSION_LIMIT_DESKTOP: '20' });
+  acme = companyId(fx.portico, 'Acme Dental');
+  northwind = companyId(fx.portico, 'Northwind Logistics');
+  sso = await addTestIdentityProvider(fx.portico, idp, {
+    displayName: 'Test IdP',
+    companies: [
+      { companyId: acme, mode: 'both' },
+      { companyId: northwind, mode: 'both' },
+    ],
+  });
+  for (const email of ['primary@acme-dental.test', 'nobody@acme-dental.test', 'billing@northwind.test', 'technical@acme-dental.test']) {
+    idp.setAccount({ login: email.split('@')[0]!, sub: `sub-${email}`, email, emailVerified: true });
+  }
+});
+afterAll(async () => {
+  await fx?.stop();
+  await idp?.stop();
+});
+
+/** A fresh browser (no cookies at the portal or the provider). */
+async function freshPage(): Promise<Page> {
+  const context = await fx.browser.newContext();
+  return context.newPage();
+}
+
+/** The provider's own login page: the email from login_hint is already in "Username". */
+async function signInAtProvider(page: Page, login?: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Test identity provider' }).waitFor();
+  expect(new URL(page.url()).origin).toBe(idp.issuer);
+  if (login) await page.getByLabel('Username').fill(login);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function emailStep(page: Page, email: string): Promise<void> {
+  await page.goto(`${fx.origin}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+describe('single sign-on in the browser', () => {
+  it('signs in through the provider and asks to choose when the email has several accounts', async () => {
+    createContact(asDemoUser(fx.portico.base, 'admin@demo-msp.test'), { companyId: northwind, name: 'Pat Primary', email: 'primary@acme-dental.test', types: ['standard'] });
+    const page = await freshPage();
+    await emailStep(page, 'primary@acme-dental.test');
+    // Seed 002: both the SSO button and the password form.
+    await page.getByLabel('Password').waitFor();
+    await page.getByRole('button', { name: 'Continue with Test IdP' }).click();
+    await signInAtProvider(page);
+    await page.getByRole('heading', { name: 'Choose an account' }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByRole('button', { name: /Northwind Logistics/ }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.context().close();
+  });
+
+  it('brings a person with no matching account back to sign in with their portal user account', async () => {
+    const page = await freshPage();
+    await emailStep(page, 'nobody@acme-dental.test');
+    await page.getByRole('button', { name: 'Continue with Test IdP' }).click();
+    await signInAtProvider(page);
+    await page.getByRole('alert').filter({ hasText: 'Log in with your Client Portal user account' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.getByLabel('Email address').waitFor();
+    await page.context().close();
+  });
+
+  it('hides the password form when SSO is enforced, and signs in through the provider', async () => {
+    await sso.save({ companies: [{ companyId: acme, mode: 'both' }, { companyId: northwind, mode: 'sso' }] });
+    try {
+      const page = await freshPage();
+      await emailStep(page, 'billing@northwind.test');
+      await page.getByText('Your service provider has set up single sign-on for this address.').waitFor();
+      expect(await page.getByLabel('Password').count()).toBe(0);
+      await page.getByRole('button', { name: 'Continue with Test IdP' }).click();
+      await signInAtProvider(page);
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.context().close();
+
+      // The password is refused server side too, even through /sign-in?local=1.
+      const other = await freshPage();
+      await other.goto(`${fx.origin}/sign-in?local=1`);
+      await other.getByLabel('Email address').fill('billing@northwind.test');
+      await other.getByRole('button', { name: 'Continue' }).click();
+      await other.getByLabel('Password').fill(DEMO_PASSWORD);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByRole('alert').filter({ hasText: 'requires single sign-on' }).waitFor();
+      await other.context().close();
+    } finally {
+      await sso.save({ companies: [{ companyId: acme, mode: 'both' }, { companyId: northwind, mode: 'both' }] });
+    }
+  });
+
+  it('signs in from the identity provider dashboard (IdP-initiated)', async () => {
+    const iss = encodeURIComponent(idp.issuer);
+    const target = encodeURIComponent(`${fx.origin}/tickets`);
+    idp.dashboardTiles.splice(0, idp.dashboardTiles.length, { name: 'Client Portal', url: `${fx.origin}/auth/oidc/${sso.id}/initiate?iss=${iss}&target_link_uri=${target}` });
+    const page = await freshPage();
+    await page.goto(idp.dashboardUrl);
+    await page.getByRole('link', { name: 'Client Portal' }).click();
+    await signInAtProvider(page, 'technical');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/tickets');
+    await page.context().close();
+  });
+
+  it('goes straight to the provider when the sign-in page is hidden; ?local=1 still shows it', async () => {
+    await sso.save({ hideSignInPage: true });
+    try {
+      const page = await freshPage();
+      await page.goto(`${fx.origin}/sign-in`);
+      await signInAtProvider(page, 'technical');
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.context().close();
+      const local = await freshPage();
+      await local.goto(`${fx.origin}/sign-in?local=1`);
+      await local.getByLabel('Email address').waitFor();
+      expect(new URL(local.url()).origin).toBe(fx.origin);
+      await local.context().close();
+    } finally {
+      await sso.save({ hideSignInPage: false });
+    }
+  });
+
+  it('refuses a tampered ID token (wrong audience)', async () => {
+    idp.tamper = 'audience';
+    try {
+      const page = await freshPage();
+      await emailStep(page, 'technical@acme-dental.test');
+      await page.getByRole('button', { name: 'Continue with Test IdP' }).click();
+      await signInAtProvider(page);
+      await page.getByRole('alert').filter({ hasText: 'Signing in with Test IdP did not work' }).waitFor();
+      await page.context().close();
+    } finally {
+      idp.tamper = null;
+    }
+  });
+
+  it('lets a staff admin add an identity provider, refusing an issuer without discovery', async () => {
+    const key = await enrollTotp(fx.portico, 'admin@demo-msp.test');
+    const page = await freshPage();
+    await signInWithTotp(page, fx.origin, 'admin@demo-msp.test', key);
+    await page.goto(`${fx.origin}/staff/admin`);
+    await page.getByRole('link', { name: 'Single sign-on' }).click();
+    await page.getByRole('heading', { name: 'Single sign-on', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Add identity provider' }).click();
+    await page.getByLabel('Identity provider', { exact: true }).selectOption('oidc');
+    await page.getByLabel('Button name').fill('Second IdP');
+    await page.getByLabel('Issuer URL').fill(`${fx.origin}/no-such-issuer`);
+    await page.getByLabel('Client ID').fill('second-client');
+    await page.getByLabel('Client secret').fill('second-secret');
+    await page.getByLabel('Sign-in options for Acme Dental').selectOption('both');
+    await page.getByRole('button', { name: 'Save identity provider' }).click();
+    await page.getByRole('alert').filter({ hasText: "Could not read the provider's discovery document" }).first().waitFor();
+
+    await page.getByLabel('Issuer URL').fill(idp.issuer);
+    await page.getByRole('button', { name: 'Save identity provider' }).click();
+    const saved = page.getByRole('status').filter({ hasText: 'Register this redirect URI at the provider' });
+    await saved.waitFor();
+    const redirectUri = /(http:\/\/\S+\/callback)/.exec((await saved.textContent())!)![1]!;
+    await page.getByRole('list', { name: 'Identity providers' }).getByText('Second IdP').waitFor();
+    // The secret is never sent back to the page.
+    await page.getByRole('button', { name: 'Edit Second IdP' }).click();
+    expect(await page.getByLabel('Client secret').inputValue()).toBe('');
+    await page.context().close();
+
+    // The new provider works end to end once the redirect URI is registered there.
+    await idp.registerClient({ clientId: 'second-client', clientSecret: 'second-secret', redirectUri });
+    const user = await freshPage();
+    await emailStep(user, 'technical@acme-dental.test');
+    await user.getByRole('button', { name: 'Continue with Second IdP' }).click();
+    await signInAtProvider(user);
+    await user.getByRole('navigation', { name: 'Main' }).waitFor();
+    await user.context().close();
+  });
+});

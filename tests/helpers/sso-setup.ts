@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { companies } from '../../db/schema/people';
+import type { TPortico } from '../../server/app';
+import { saveIdentityProvider } from '../../server/sso/identity-providers';
+import type { TSaveIdentityProviderInput } from '../../server/sso/schemas';
+import { asDemoUser } from './demo-actors';
+import type { TTestIdp } from './oidc-idp';
+
+export const companyId = (portico: TPortico, name: string): number => {
+  const c = portico.base.db.select({ id: companies.id }).from(companies).where(eq(companies.name, name)).get();
+  if (!c) throw new Error(`no company ${name}`);
+  return c.id;
+};
+
+/**
+ * Adds the test identity provider to the portal the way a staff admin does (through the
+ * service, so discovery is tried), and registers the portal's redirect URI at the provider.
+ */
+export async function addTestIdentityProvider(
+  portico: TPortico,
+  idp: TTestIdp,
+  input: Partial<TSaveIdentityProviderInput> = {},
+): Promise<{ id: number; clientId: string; save(changes: Partial<TSaveIdentityProviderInput>): Promise<void> }> {
+  const admin = asDemoUser(portico.base, 'admin@demo-msp.test');
+  const clientId = `portico-${randomBytes(4).toString('hex')}`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  let current: TSaveIdentityProviderInput = { kind: 'oidc', displayName: 'Test IdP', issuerUrl: idp.issuer, clientId, clientSecret, ...input };
+  const { id } = await saveIdentityProvider(admin, current, '127.0.0.1');
+  await idp.registerClient({ clientId, clientSecret, redirectUri: `${portico.base.settings.publicUrl}/auth/oidc/${id}/callback` });
+  return {
+    id,
+    clientId,
+    async save(changes) {
+      // An edit leaves the secret blank: the stored one is kept.
+      current = { ...current, ...changes, id, clientSecret: '' };
+      await saveIdentityProvider(admin, current, '127.0.0.1');
+    },
+  };
+}
