@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record-audit';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import type { TSessionMeta } from './session';
+import { passwordRefusedBySso } from '../sso/sign-in-options';
 import { afterBothFactors, type TSignInResult } from './sign-in';
 import { AssertionRefused, verifyAssertion } from './webauthn-assertion';
 import { CEREMONY_TIMEOUT_MS, relyingParty } from './webauthn-relying-party';
@@ -51,5 +52,8 @@ export async function signInWithPasskey(ctx: ServiceContext, input: unknown, met
   }
   const user = ctx.db.select({ lockedAt: users.lockedAt }).from(users).where(eq(users.id, userId)).get();
   if (!user || user.lockedAt) return fail('locked', userId);
+  // Enforced SSO means the identity provider decides who gets in (and who is off-boarded).
+  const sso = passwordRefusedBySso(ctx, userId, 'passkey');
+  if (sso) throw new AppError('FORBIDDEN', sso);
   return afterBothFactors(ctx, userId, meta);
 }

@@ -314,20 +314,44 @@ function recordFailure(ctx: ServiceContext, a: TAttempt, reason: string, payment
 }
 
 /**
- * The webhook's word on an auto-pay intent that was still processing when charged (or any
- * intent with our auto-pay metadata): settles the attempt. Idempotent: a settled attempt or an
- * applied payment is left as it is.
+ * The webhook's word on an intent auto-pay created (metadata `purpose: autopay`): settles an
+ * attempt the gateway was still processing when charged. Idempotent: a settled attempt and an
+ * applied payment are left as they are, so the usual case (already applied when charged) is a
+ * no-op.
  */
-export function handleAutopayIntent(
+export async function handleAutopayIntent(
   ctx: ServiceContext,
-  input: { paymentIntentId: string; attemptId: number | null; outcome: 'succeeded' | 'failed'; message?: string; card?: TCardInfo | null },
-): { handled: boolean } {
-  const a =
-    ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.gatewayPaymentIntentId, input.paymentIntentId)).get() ??
-    (input.attemptId ? ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, input.attemptId)).get() : undefined);
-  if (!a) return { handled: false };
-  if (a.status !== 'pending') return { handled: true };
-  if (input.outcome === 'succeeded') recordSuccess(ctx, a, input.paymentIntentId, input.card ?? null);
-  else recordFailure(ctx, a, input.message ?? 'The card was declined.', input.paymentIntentId);
+  gateway: TPaymentGateway,
+  input: { providerId: number; paymentIntentId: string; attemptId: number | null; outcome: 'succeeded' | 'failed'; message?: string },
+): Promise<{ handled: boolean }> {
+  const byIntent = ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.gatewayPaymentIntentId, input.paymentIntentId)).get();
+  const a = byIntent ?? (input.attemptId ? ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, input.attemptId)).get() : undefined);
+  if (!a || a.providerId !== input.providerId) return { handled: false };
+  if (a.status === 'succeeded') return { handled: true };
+  if (input.outcome === 'failed') {
+    if (a.status === 'pending') recordFailure(ctx, a, input.message ?? 'The card was declined.', input.paymentIntentId);
+    return { handled: true };
+  }
+  let card: TCardInfo | null = null;
+  try {
+    card = await gateway.cardOfPaymentIntent(input.paymentIntentId);
+  } catch (err) {
+    ctx.log.warn({ err, paymentIntentId: input.paymentIntentId }, 'could not read the card of an auto-pay charge');
+  }
+  const now = ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, a.id)).get()!;
+  if (now.status === 'succeeded') return { handled: true };
+  if (now.status === 'pending') {
+    recordSuccess(ctx, now, input.paymentIntentId, card);
+    return { handled: true };
+  }
+  // The gateway says money moved for an attempt we had settled as failed (it gave no answer in
+  // time): the payment is applied all the same, once, and staff are told in the log.
+  ctx.log.error({ attemptId: a.id, paymentIntentId: input.paymentIntentId }, 'auto-pay charge succeeded after its attempt was settled as failed');
+  try {
+    applyGatewayPayment(ctx, { invoiceId: a.invoiceId, amountMinor: a.amountMinor, gateway: 'stripe', gatewayRef: input.paymentIntentId, card });
+  } catch (err) {
+    if (!isAppError(err) || (err.code !== 'CONFLICT' && err.code !== 'BAD_INPUT')) throw err;
+    ctx.log.error({ attemptId: a.id, paymentIntentId: input.paymentIntentId, reason: err.message }, 'late auto-pay charge could not be applied; refund it at the gateway');
+  }
   return { handled: true };
 }

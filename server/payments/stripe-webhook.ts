@@ -14,6 +14,7 @@ import type { TCardInfo, TGatewayEvent, TPaymentGateway } from './gateway';
 import { gatewayFor } from './gateway-config';
 import { claimGatewayEvent, gatewayEventSeen } from './gateway-events';
 import { CHECKOUT_METADATA } from './pay-now';
+import { handleAutopayIntent } from './autopay';
 import { handleSetupCompleted } from './saved-cards';
 
 /*
@@ -91,6 +92,12 @@ async function onCheckoutCompleted(ctx: ServiceContext, gateway: TPaymentGateway
 async function onPaymentIntentSucceeded(ctx: ServiceContext, gateway: TPaymentGateway, providerId: number, event: TGatewayEvent): Promise<TWebhookAnswer> {
   const pi = event.object;
   const metadata = (pi.metadata ?? {}) as Record<string, string>;
+  // Auto-pay charges are applied when made; this settles one the gateway was still processing (else a no-op).
+  if (metadata.purpose === 'autopay') {
+    const attemptId = Number(metadata.autopayAttemptId);
+    const r = await handleAutopayIntent(ctx, gateway, { providerId, paymentIntentId: String(pi.id), attemptId: Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null, outcome: 'succeeded' });
+    return ok({ autopay: r.handled });
+  }
   const checkoutId = Number(metadata[CHECKOUT_METADATA.checkoutId]);
   // Only intents our Pay Now created carry our checkout id (auto-pay charges are applied when made).
   if (!Number.isInteger(checkoutId) || checkoutId <= 0) return ok({ ignored: 'not a Pay Now payment' });

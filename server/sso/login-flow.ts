@@ -1,4 +1,4 @@
-import { eq, lt } from 'drizzle-orm';
+import { count, eq, lt } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import { identityProviders, ssoLoginStates, type TIdentityProvider } from '../../db/schema/sso';
 import { recordAudit } from '../audit/record-audit';
@@ -19,6 +19,7 @@ import { providerConfig } from './discovery';
  */
 const STATE_TTL_MS = 10 * 60_000;
 const SCOPE = 'openid email profile';
+const MAX_PENDING = 20_000;
 
 export const callbackUrl = (ctx: ServiceContext, idpId: number): string => `${ctx.settings.publicUrl}/auth/oidc/${idpId}/callback`;
 
@@ -47,6 +48,10 @@ export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Pr
   const verifier = oidc.randomPKCECodeVerifier();
   const now = ctx.clock.now();
   ctx.db.delete(ssoLoginStates).where(lt(ssoLoginStates.expiresAt, now)).run();
+  // Each start stores a row for 10 minutes; a bound keeps a flood of starts from filling the disk.
+  if ((ctx.db.select({ n: count() }).from(ssoLoginStates).get()?.n ?? 0) >= MAX_PENDING) {
+    throw new AppError('RATE_LIMITED', 'Too many sign-ins are in progress. Try again in a few minutes.');
+  }
   ctx.db
     .insert(ssoLoginStates)
     .values({

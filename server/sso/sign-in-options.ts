@@ -77,11 +77,11 @@ function enforcedFor(ctx: ServiceContext, account: TAccountRef, skip: boolean): 
 }
 
 /**
- * Password sign-in is refused when SSO is enforced for any of the person's accounts. Break
+ * Password (and passkey) sign-in is refused when SSO is enforced for any of the person's accounts. Break
  * glass: a staff administrator who has a second factor may still use the password (and that
  * factor), so a broken identity provider cannot lock the MSP out of its own portal.
  */
-export function passwordRefusedBySso(ctx: ServiceContext, userId: number): string | null {
+export function passwordRefusedBySso(ctx: ServiceContext, userId: number, credential: 'password' | 'passkey' = 'password'): string | null {
   if (!listAccounts(ctx.db, userId).some((a) => enforcedFor(ctx, a, false))) return null;
   const admin = ctx.db
     .select({ id: staffMembers.id })
@@ -89,7 +89,7 @@ export function passwordRefusedBySso(ctx: ServiceContext, userId: number): strin
     .where(and(eq(staffMembers.userId, userId), eq(staffMembers.role, 'admin'), eq(staffMembers.active, true)))
     .get();
   if (admin && hasSecondFactor(ctx, userId)) return null;
-  return 'Your service provider requires single sign-on for your account. Use the "Continue with" button instead of a password.';
+  return `Your service provider requires single sign-on for your account. Use the "Continue with" button instead of a ${credential}.`;
 }
 
 /**

@@ -89,6 +89,15 @@ describe('card payments', () => {
     await client.getByRole('status').filter({ hasText: 'Payment received — the invoice updates when the payment is confirmed' }).waitFor();
     expect(await statusBadge(client).textContent()).toBe('Unpaid');
 
+    // The dashboard open in another tab shows the balance with this invoice still owed.
+    const dashboard = await client.context().newPage();
+    await dashboard.goto(`${origin}/`);
+    const balance = dashboard.getByTestId('account-balance');
+    await balance.waitFor();
+    const dollars = async () => Number((await balance.textContent())!.replace(/[^0-9.]/g, ''));
+    const owedBefore = await dollars();
+    expect(owedBefore).toBeGreaterThanOrEqual(250);
+
     // The webhook lands; the open page turns Paid without a reload.
     await client.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
     const res = await fake.sendWebhook(`${origin}/webhooks/stripe/demo-msp`, fake.checkoutCompletedEvent(sessionId), WHSEC);
@@ -99,6 +108,8 @@ describe('card payments', () => {
     await paymentsTable.getByText('Visa •••• 4242').waitFor();
     expect(await client.getByRole('button', { name: 'Pay Now' }).count()).toBe(0);
     expect(await client.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    await expect.poll(dollars).toBeCloseTo(owedBefore - 250, 2);
+    await dashboard.close();
 
     // Staff refund part of it from the staff invoice page; the contact's page follows live.
     await staff.goto(`${origin}/staff/finance/invoices/${inv.id}`);

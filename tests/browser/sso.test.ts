@@ -132,6 +132,11 @@ describe('single sign-on in the browser', () => {
       await page.goto(`${fx.origin}/sign-in`);
       await signInAtProvider(page, 'technical');
       await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      // Signing out shows the sign-in page; it does not bounce straight back through the provider.
+      await page.getByRole('button', { name: 'Terry Technical' }).click();
+      await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+      await page.getByLabel('Email address').waitFor();
+      expect(new URL(page.url()).origin).toBe(fx.origin);
       await page.context().close();
       const local = await freshPage();
       await local.goto(`${fx.origin}/sign-in?local=1`);

@@ -74,8 +74,10 @@ export function memoryGateway(): TMemoryGateway {
       const si = setups.get(checkoutId);
       return { id: checkoutId, status: si ? 'complete' : 'open', paymentStatus: 'no_payment_required', amountTotal: null, currency: null, paymentIntentId: null, setupIntentId: si ? `seti_for_${checkoutId}` : null, metadata: {} };
     },
-    async cardOfPaymentIntent() {
-      return null;
+    async cardOfPaymentIntent(paymentIntentId) {
+      const known = [...byKey.values()].find((k) => k.result.paymentIntentId === paymentIntentId);
+      const c = known && JSON.parse(known.request) as TOffSessionCharge;
+      return c ? (methods.get(c.paymentMethodId)?.card ?? null) : null;
     },
     async paymentMethodOfSetupIntent(setupIntentId) {
       const pm = setups.get(setupIntentId.replace(/^seti_for_/, ''));

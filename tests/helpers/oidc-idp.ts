@@ -42,7 +42,8 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
 
-export async function startTestIdp(): Promise<TTestIdp> {
+/** `emailInIdToken: false` keeps the email claims in UserInfo only (as some providers do). */
+export async function startTestIdp(opts: { emailInIdToken?: boolean } = {}): Promise<TTestIdp> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-idp-key', alg: 'RS256', use: 'sig' };
   const accounts = new Map<string, TIdpAccount>();
@@ -58,10 +59,12 @@ export async function startTestIdp(): Promise<TTestIdp> {
     cookies: { keys: ['portico-test-idp-cookie-key-0123456789'] },
     scopes: ['openid', 'email', 'profile'],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    // Like Google: the email claims are in the ID token itself.
-    conformIdTokenClaims: false,
+    // Like Google: the email claims are in the ID token itself (unless asked otherwise).
+    conformIdTokenClaims: opts.emailInIdToken === false,
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
+    // Set, so the provider does not print a notice for each default.
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx: unknown, sub: string) => {
       const a = bySub(sub);

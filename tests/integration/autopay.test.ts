@@ -184,6 +184,7 @@ describe('auto-pay', () => {
     // Stripe's own word on the same intent changes nothing.
     const res = await fake.sendWebhook(hookUrl, fake.paymentIntentSucceededEvent(paid[0]!.gatewayRef!), WHSEC);
     expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toMatchObject({ autopay: true });
     expect(db().select().from(payments).where(eq(payments.invoiceId, inv.id)).all()).toHaveLength(1);
     const history = await billing.client.payments.history.query();
     expect(history.filter((r) => r.invoiceId === inv.id)).toEqual([expect.objectContaining({ kind: 'payment', methodLabel: 'Visa •••• 4242' })]);

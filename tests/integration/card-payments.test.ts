@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema/audit';
+import { events } from '../../db/schema/events';
 import { invoices, payments } from '../../db/schema/finance';
 import { outbox } from '../../db/schema/outbox';
 import { checkoutSessions, gatewayEvents, refunds } from '../../db/schema/payments';
@@ -51,6 +52,7 @@ beforeAll(async () => {
   standard = await contactClient('standard@acme-dental.test');
   northwindBilling = await contactClient('billing@northwind.test');
   acmeCompanyId = srv.portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
+  await admin.client.payments.updateGatewaySettings.mutate({ ...KEYS, webhookSecret: WHSEC, allowPartial: false, enabled: true });
 });
 afterAll(async () => {
   await Promise.all([admin, billing, standard, northwindBilling].map((c) => c?.close()));
@@ -148,9 +150,11 @@ describe('Pay Now', () => {
 
     const live = billing.live();
     const seen: string[] = [];
+    // Resume from the log's current end, so an event committed before the socket is subscribed is replayed, not missed.
+    const lastEventId = db().select({ id: max(events.id) }).from(events).get()?.id ?? 0;
     const changed = new Promise<void>((resolve) => {
       const sub = live.finance.onChange.subscribe(
-        { lastEventId: null },
+        { lastEventId },
         {
           onData: (ev) => {
             const e = ev.data as { kind: string; payload: { invoiceId?: number; status?: string } };

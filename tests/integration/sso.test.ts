@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed';
 import { identityProviders, ssoLinks } from '../../db/schema/sso';
 import { users } from '../../db/schema/people';
+import { auditEvents } from '../../db/schema/audit';
 import { createCompany } from '../../server/people/create-company';
 import { createContact } from '../../server/people/create-contact';
 import { saveIdentityProvider } from '../../server/sso/identity-providers';
@@ -244,6 +245,20 @@ describe('single sign-on with a real identity provider', () => {
     expect(r2).toMatchObject({ kind: 'error', message: /expired or was already used/ });
   });
 
+  it('reads the email from UserInfo when the ID token carries none', async () => {
+    const quiet = await startTestIdp({ emailInIdToken: false });
+    try {
+      const other = await addTestIdentityProvider(server.portico, quiet, { displayName: 'Quiet IdP', companies: [{ companyId: northwind, mode: 'both' }] });
+      quiet.setAccount({ login: 'quinn', sub: 'sub-quinn', email: 'primary@northwind.test', emailVerified: true });
+      const jar = new CookieJar();
+      const end = await followSsoFlow(`${server.origin}/auth/oidc/${other.id}/start`, { jar, portalOrigin: server.origin, login: 'quinn' });
+      expect(end.location).toBe('/');
+      expect((await jarClient(server.origin, jar).auth.me.query())?.user.email).toBe('primary@northwind.test');
+    } finally {
+      await quiet.stop();
+    }
+  });
+
   it('refuses an unknown handoff token', async () => {
     const bad = await jarClient(server.origin, new CookieJar()).sso.resume.mutate({ handoff: 'a'.repeat(32) });
     expect(bad).toMatchObject({ kind: 'error', message: /expired/ });
@@ -256,6 +271,11 @@ describe('single sign-on with a real identity provider', () => {
     const listed = JSON.stringify((await import('../../server/sso/identity-providers')).listIdentityProviders(admin));
     expect(listed).not.toContain(row.clientSecretSealed);
     expect(listed).not.toMatch(/secret/i);
+    // Every change is in the Security log, without the secret.
+    const audit = server.portico.base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'sso_settings_changed')).all();
+    expect(audit.length).toBeGreaterThan(3);
+    expect(audit[0]!.detail).toMatchObject({ action: 'added', identityProvider: 'Test IdP', issuerUrl: idp.issuer, secretChanged: true });
+    expect(JSON.stringify(audit)).not.toContain(row.clientSecretSealed);
     await expect(
       saveIdentityProvider(admin, { kind: 'oidc', displayName: 'Broken', issuerUrl: `${server.origin}/not-an-issuer`, clientId: 'x', clientSecret: 'y' }, '127.0.0.1'),
     ).rejects.toThrow(/Could not read the provider's discovery document/);

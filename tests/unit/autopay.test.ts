@@ -19,7 +19,7 @@ import { paymentHistory } from '../../server/payments/payment-history';
 import { handleSetupCompleted, startSaveCard, type TGatewayResolver } from '../../server/payments/saved-cards';
 import { asDemoUser } from '../helpers/demo-actors';
 import { freshContext } from '../helpers/fresh-context';
-import { memoryGateway, VISA, type TMemoryGateway } from '../helpers/memory-gateway';
+import { memoryGateway, type TMemoryGateway } from '../helpers/memory-gateway';
 
 /*
  * Auto-pay against an in-memory gateway: exactly one charge per invoice however the runs
@@ -303,12 +303,13 @@ describe('declines and retries', () => {
     clock.advance(2 * DAY);
     await runDueAutopay(sys, resolve);
     expect(mem.calls).toHaveLength(1);
-    const event = { paymentIntentId: pending!.gatewayPaymentIntentId!, attemptId: pending!.id, outcome: 'succeeded' as const, card: VISA };
-    expect(handleAutopayIntent(sys, event)).toEqual({ handled: true });
-    expect(handleAutopayIntent(sys, event)).toEqual({ handled: true });
+    const event = { providerId, paymentIntentId: pending!.gatewayPaymentIntentId!, attemptId: pending!.id, outcome: 'succeeded' as const };
+    expect(await handleAutopayIntent(sys, mem.gateway, { ...event, providerId: providerId + 1 })).toEqual({ handled: false });
+    expect(await handleAutopayIntent(sys, mem.gateway, event)).toEqual({ handled: true });
+    expect(await handleAutopayIntent(sys, mem.gateway, event)).toEqual({ handled: true });
     expect(paymentsOf(inv.id)).toEqual([expect.objectContaining({ amountMinor: 12_000, cardLast4: '4242' })]);
     expect(attempts(inv.id)[0]).toMatchObject({ status: 'succeeded' });
-    expect(handleAutopayIntent(sys, { ...event, paymentIntentId: 'pi_other', attemptId: null })).toEqual({ handled: false });
+    expect(await handleAutopayIntent(sys, mem.gateway, { ...event, paymentIntentId: 'pi_other', attemptId: null })).toEqual({ handled: false });
   });
 
   it('is run by the scheduler only', async () => {

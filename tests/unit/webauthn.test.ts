@@ -2,7 +2,8 @@ import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
 import { auditEvents } from '../../db/schema/audit';
-import { users } from '../../db/schema/people';
+import { companies, users } from '../../db/schema/people';
+import { identityProviderCompanies, identityProviders } from '../../db/schema/sso';
 import { webauthnCredentials } from '../../db/schema/webauthn';
 import { passkeySignInOptions, signInWithPasskey } from '../../server/auth/passkey-sign-in';
 import { secondFactorMethods } from '../../server/auth/second-factors';
@@ -15,6 +16,7 @@ import { relyingParty } from '../../server/auth/webauthn-relying-party';
 import { completeWebauthnSecondFactor, webauthnSecondFactorOptions } from '../../server/auth/webauthn-second-factor';
 import type { FixedClock } from '../../server/core/clock';
 import type { ServiceContext } from '../../server/core/context';
+import { seal } from '../../server/core/secret-box';
 import { asDemoUser } from '../helpers/demo-actors';
 import { freshContext } from '../helpers/fresh-context';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
@@ -277,6 +279,26 @@ describe('passkey sign-in', () => {
     // The real authenticator, counting on, still works.
     const next = await passkeySignInOptions(ctx, '10.3.0.3');
     expect((await signInWithPasskey(ctx, { response: auth.get(next, { origin: ORIGIN, counter: before + 1 }) }, meta)).kind).toBe('signed-in');
+  });
+
+  it('is refused where single sign-on is enforced for the account, like the password', async () => {
+    const now = clock.now();
+    const northwind = ctx.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')).get()!.id;
+    const idp = ctx.db
+      .insert(identityProviders)
+      .values({ providerId: 1, kind: 'oidc', displayName: 'Example', issuerUrl: 'https://idp.example', clientId: 'c', clientSecretSealed: seal(ctx.settings.secretKey, new TextEncoder().encode('s')), createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    ctx.db.insert(identityProviderCompanies).values({ idpId: idp.id, companyId: northwind, mode: 'sso' }).run();
+    try {
+      const options = await passkeySignInOptions(ctx, '10.3.0.4');
+      await expect(signInWithPasskey(ctx, { response: auth.get(options, { origin: ORIGIN }) }, meta)).rejects.toThrow('requires single sign-on');
+    } finally {
+      ctx.db.delete(identityProviderCompanies).where(eq(identityProviderCompanies.idpId, idp.id)).run();
+      ctx.db.delete(identityProviders).where(eq(identityProviders.id, idp.id)).run();
+    }
+    const again = await passkeySignInOptions(ctx, '10.3.0.4');
+    expect((await signInWithPasskey(ctx, { response: auth.get(again, { origin: ORIGIN }) }, meta)).kind).toBe('signed-in');
   });
 
   it('is rate-limited per IP', async () => {

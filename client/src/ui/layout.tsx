@@ -46,7 +46,8 @@ export function Layout(props: RouteSectionProps) {
     signingOut = true;
     await trpc.auth.signOut.mutate().catch(() => undefined);
     await refetchMe();
-    location.assign('/sign-in');
+    // signed_out: a provider that hides the sign-in page must not sign the user straight back in.
+    location.assign('/sign-in?signed_out=1');
   };
 
   return (

@@ -134,7 +134,7 @@ export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved:
             </tbody>
           </table>
         </fieldset>
-        <Show when={idp}>
+        <Show when={idp} fallback={<p class="muted">After saving, register the redirect URI shown at the provider: <code>{props.list.redirectUriPattern}</code></p>}>
           {(i) => (
             <p class="muted">
               Redirect URI to register at the provider: <code>{i().redirectUri}</code>
