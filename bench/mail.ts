@@ -121,9 +121,15 @@ const job: TMailJob = {
   connections: C,
   messages: Array.from({ length: N }, (_, i) => message(i)),
 };
+// The server's CPU time while the replies come in (this process is the server, the client is
+// the fork): steadier than messages/s on a shared machine.
+let cpuBefore = process.cpuUsage();
 const done = new Promise<Extract<TMailWorkerReport, { type: 'done' }>>((resolve, reject) => {
   worker.on('message', (r: TMailWorkerReport) => {
-    if (r.type === 'subscribed') console.log(`${S} senders, ${S} tickets subscribed; sending ${N} replies over ${C} SMTP connections`);
+    if (r.type === 'subscribed') {
+      cpuBefore = process.cpuUsage();
+      console.log(`${S} senders, ${S} tickets subscribed; sending ${N} replies over ${C} SMTP connections`);
+    }
     if (r.type === 'done') resolve(r);
   });
   worker.on('exit', (code) => code && reject(new Error(`bench worker exited with ${code}`)));
@@ -131,12 +137,16 @@ const done = new Promise<Extract<TMailWorkerReport, { type: 'done' }>>((resolve,
 worker.send(job);
 const r = await done;
 await portico.intake.idle();
+portico.notifier.drain();
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMsPerMessage = Math.round(((cpu.user + cpu.system) / 1000 / N) * 100) / 100;
 
 const sorted = Float64Array.from(r.latencies).sort();
 const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10 : null);
 const perSecond = (count: number, ms: number) => Math.round((count / (ms / 1000)) * 10) / 10;
 console.log(`accepted ${r.accepted}/${N}; comments delivered ${r.latencies.length}; missing ${r.missing}${r.refused.length ? `; refused e.g. ${r.refused.join(' | ')}` : ''}`);
 console.log(`latency end of DATA -> subscriber: p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms`);
+console.log(`server CPU ${cpuMsPerMessage} ms per message (user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms)`);
 
 await portico.stop();
 rmSync(dir, { recursive: true, force: true });
@@ -147,6 +157,7 @@ console.log(
     processed_per_s: perSecond(r.latencies.length, r.lastReceivedAt - r.sentAt),
     p50_ms: pct(0.5),
     p99_ms: pct(0.99),
+    server_cpu_ms_per_message: cpuMsPerMessage,
   }),
 );
 process.exit(r.missing || r.accepted < N ? 1 : 0);

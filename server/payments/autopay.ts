@@ -116,7 +116,8 @@ function startRetry(ctx: ServiceContext, failedId: number): void {
   unitOfWork(ctx, (tx) => {
     const failed = tx.select().from(autopayAttempts).where(eq(autopayAttempts.id, failedId)).get();
     if (!failed || failed.status !== 'failed' || !failed.nextAttemptAt || failed.nextAttemptAt > now) return;
-    tx.update(autopayAttempts).set({ nextAttemptAt: null, updatedAt: now }).where(eq(autopayAttempts.id, failed.id)).run();
+    // updated_at stays the failure's time: the payment history dates the failure by it.
+    tx.update(autopayAttempts).set({ nextAttemptAt: null }).where(eq(autopayAttempts.id, failed.id)).run();
     const inv = tx.select().from(invoices).where(eq(invoices.id, failed.invoiceId)).get()!;
     if (!isOpen(inv)) return; // paid (or voided) meanwhile: nothing more to charge
     tx.insert(autopayAttempts)
@@ -138,8 +139,9 @@ function startRetry(ctx: ServiceContext, failedId: number): void {
 
 type TPlan =
   | { kind: 'skip' }
-  | { kind: 'fail'; attempt: TAttempt; reason: string }
-  | { kind: 'send'; attempt: TAttempt; gateway: TPaymentGateway; customerId: string; paymentMethodId: string; resend: boolean };
+  /** `final`: the outcome of an earlier send is unknown, so no retry under a new key may follow. */
+  | { kind: 'fail'; attempt: TAttempt; reason: string; final?: boolean }
+  | { kind: 'send'; attempt: TAttempt; gateway: TPaymentGateway; customerId: string; paymentMethodId: string };
 
 /** Claims one due attempt (committed before any gateway call) and says what to do with it. */
 function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver): TPlan {
@@ -160,13 +162,13 @@ function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver
     if (resend) {
       // Possibly sent before: the very same request again (same key, card, amount), whatever changed since.
       if (now.getTime() - a.createdAt.getTime() > NO_ANSWER_GIVE_UP_MS) {
-        return { kind: 'fail', attempt: a, reason: 'The payment gateway did not answer. To be sure the card is not charged twice, auto-pay stopped for this invoice.' };
+        return { kind: 'fail', attempt: a, reason: 'The payment gateway did not answer. To be sure the card is not charged twice, auto-pay stopped for this invoice.', final: true };
       }
       const card = tx.select().from(savedCards).where(eq(savedCards.id, a.savedCardId!)).get()!;
       const gateway = resolve(ctx, a.providerId, { includeDisabled: true });
-      if (!gateway || !customer) return { kind: 'fail', attempt: a, reason: 'Card payments were turned off.' };
+      if (!gateway || !customer) return { kind: 'fail', attempt: a, reason: 'Card payments were turned off.', final: true };
       const claimed = lease({});
-      return claimed ? { kind: 'send', attempt: claimed, gateway, customerId: customer.gatewayCustomerId, paymentMethodId: card.gatewayPaymentMethodId, resend } : { kind: 'skip' };
+      return claimed ? { kind: 'send', attempt: claimed, gateway, customerId: customer.gatewayCustomerId, paymentMethodId: card.gatewayPaymentMethodId } : { kind: 'skip' };
     }
     if (!isOpen(inv)) {
       // Paid another way before we charged: settle the attempt without charging.
@@ -179,7 +181,7 @@ function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver
     if (!card || !customer) return { kind: 'fail', attempt: a, reason: 'There is no saved card to charge.' };
     const claimed = lease({ savedCardId: card.id, amountMinor: inv.totalMinor - inv.paidMinor });
     if (!claimed) return { kind: 'skip' }; // another run claimed it first
-    return { kind: 'send', attempt: claimed, gateway, customerId: customer.gatewayCustomerId, paymentMethodId: card.gatewayPaymentMethodId, resend };
+    return { kind: 'send', attempt: claimed, gateway, customerId: customer.gatewayCustomerId, paymentMethodId: card.gatewayPaymentMethodId };
   });
 }
 
@@ -187,7 +189,7 @@ function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver
 async function sendAttempt(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver): Promise<keyof TAutopayRun> {
   const plan = claim(ctx, attemptId, resolve);
   if (plan.kind === 'skip') return 'skipped';
-  if (plan.kind === 'fail') return recordFailure(ctx, plan.attempt, plan.reason, null);
+  if (plan.kind === 'fail') return recordFailure(ctx, plan.attempt, plan.reason, null, plan.final);
   const { attempt: a, gateway } = plan;
   const inv = ctx.db.select().from(invoices).where(eq(invoices.id, a.invoiceId)).get()!;
   let result: TChargeResult;
@@ -277,9 +279,9 @@ function recordSuccess(ctx: ServiceContext, a: TAttempt, paymentIntentId: string
  * billing contacts are mailed with a Pay Now link, and the next retry is set, or, after the
  * last one, the invoice's auto-pay is abandoned.
  */
-function recordFailure(ctx: ServiceContext, a: TAttempt, reason: string, paymentIntentId: string | null): 'failed' | 'abandoned' {
+function recordFailure(ctx: ServiceContext, a: TAttempt, reason: string, paymentIntentId: string | null, final = false): 'failed' | 'abandoned' {
   const now = ctx.clock.now();
-  const last = a.attemptNo >= AUTOPAY_MAX_ATTEMPTS;
+  const last = final || a.attemptNo >= AUTOPAY_MAX_ATTEMPTS;
   return unitOfWork(ctx, (tx, emit) => {
     const first = a.attemptNo === 1 ? a : tx.select().from(autopayAttempts).where(and(eq(autopayAttempts.invoiceId, a.invoiceId), eq(autopayAttempts.attemptNo, 1))).get() ?? a;
     const inv = tx.select().from(invoices).where(eq(invoices.id, a.invoiceId)).get()!;

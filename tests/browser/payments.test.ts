@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts } from '../../db/schema/people';
 import type { TPortico } from '../../server/app';
 import { createInvoice, issueInvoice } from '../../server/finance/invoice-edits';
+import { companyFinanceTopic } from '../../server/finance/topics';
 import { asDemoUser } from '../helpers/demo-actors';
 import { startFakeStripe, type TFakeStripe } from '../helpers/fake-stripe';
 import { enrollTotp, signIn, signInWithTotp, startPortalFixture, type TPortalFixture } from './portal-fixture';
@@ -42,10 +43,11 @@ async function newPage(): Promise<Page> {
   return ctx.newPage();
 }
 
+const acmeCompanyId = () => portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
+
 function newAcmeInvoice(totalMinor: number): { id: number; number: string } {
   const staff = asDemoUser(portico.base, 'admin@demo-msp.test');
-  const companyId = portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
-  const inv = createInvoice(staff, { companyId, issueDate: '2026-11-01', dueDate: '2099-12-31', lines: [{ description: 'Quarterly support', quantityMilli: 1000, unitPriceMinor: totalMinor, taxRateBp: 0 }] });
+  const inv = createInvoice(staff, { companyId: acmeCompanyId(), issueDate: '2026-11-01', dueDate: '2099-12-31', lines: [{ description: 'Quarterly support', quantityMilli: 1000, unitPriceMinor: totalMinor, taxRateBp: 0 }] });
   const issued = issueInvoice(staff, { invoiceId: inv.id });
   return { id: issued.id, number: issued.number };
 }
@@ -98,7 +100,8 @@ describe('card payments', () => {
     const owedBefore = await dollars();
     expect(owedBefore).toBeGreaterThanOrEqual(250);
 
-    // The webhook lands; the open page turns Paid without a reload.
+    // The webhook lands; the open page turns Paid without a reload. (Both pages follow the company's finance topic first.)
+    await expect.poll(() => portico.base.bus.listenerCount(companyFinanceTopic(acmeCompanyId())), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await client.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
     const res = await fake.sendWebhook(`${origin}/webhooks/stripe/demo-msp`, fake.checkoutCompletedEvent(sessionId), WHSEC);
     expect(res.status).toBe(200);

@@ -181,6 +181,23 @@ describe('crashes and lost answers never charge twice', () => {
     expect(mem.charged).toHaveLength(1);
     expect(getInvoice(admin, { invoiceId: inv.id }).status).toBe('paid');
   });
+
+  it('gives up, with no retry under a new key, when the gateway stays silent for 23 hours', async () => {
+    await saveCard();
+    mem.next(...Array<'no-answer'>(30).fill('no-answer'));
+    const { inv } = await issueWithAutopay();
+    for (let h = 0; h < 24; h++) {
+      clock.advance(HOUR);
+      await runDueAutopay(sys, resolve);
+    }
+    expect(new Set(mem.calls.map((c) => c.idempotencyKey))).toEqual(new Set([`autopay-invoice-${inv.id}`]));
+    expect(mem.calls).toHaveLength(24);
+    expect(attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'abandoned', nextAttemptAt: null, failureMessage: expect.stringMatching(/did not answer/) })]);
+    clock.advance(10 * DAY);
+    await runDueAutopay(sys, resolve);
+    expect(mem.calls).toHaveLength(24);
+    expect(mem.charged).toEqual([]);
+  });
 });
 
 describe('declines and retries', () => {
