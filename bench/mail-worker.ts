@@ -21,7 +21,18 @@ export interface TMailJob {
 
 export type TMailWorkerReport =
   | { type: 'subscribed' }
-  | { type: 'done'; sentAt: number; lastAcceptedAt: number; lastReceivedAt: number; accepted: number; refused: string[]; latencies: number[]; missing: number };
+  | {
+      type: 'done';
+      sentAt: number;
+      lastAcceptedAt: number;
+      lastReceivedAt: number;
+      accepted: number;
+      refused: string[];
+      latencies: number[];
+      missing: number;
+      /** This process's CPU time over the run, in ms. */
+      cpuMs: number;
+    };
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const report = (r: TMailWorkerReport) => process.send!(r);
@@ -104,6 +115,7 @@ async function run(job: TMailJob) {
   report({ type: 'subscribed' });
 
   const start = nowMs();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const lane = async () => {
     const smtp = await SmtpLane.open(job.smtpPort);
@@ -136,7 +148,9 @@ async function run(job: TMailJob) {
   if (!wanted.size) allIn();
   await Promise.race([everything, new Promise((r) => setTimeout(r, 60_000))]);
   ws.close();
-  report({ type: 'done', sentAt: start, lastAcceptedAt, lastReceivedAt, accepted, refused: refused.slice(0, 5), latencies, missing: wanted.size });
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  report({ type: 'done', sentAt: start, lastAcceptedAt, lastReceivedAt, accepted, refused: refused.slice(0, 5), latencies, missing: wanted.size, cpuMs });
 }
 
 process.on('message', (job: TMailJob) => {

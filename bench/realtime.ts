@@ -23,7 +23,8 @@ import type { TGroup, TWorkerCommand, TWorkerReport } from './realtime-worker';
  * Starts the real server on a fresh database and, beside it, a plain `ws` server that
  * serialises each event once (bench/baseline-server.ts); --floor adds tRPC's bare ws
  * handler with no application code. W client processes open N tRPC WebSocket subscribers
- * to one ticket thread on the portal (tickets.onThread, sharing a few sessions) and N to
+ * to one ticket thread on the portal (tickets.onThread, sharing a few sessions; served by
+ * the adapter WS_ADAPTER selects, lean unless the environment says trpc) and N to
  * each other server. Rounds alternate between the servers: a reply posted through the
  * service, then the same event broadcast by the others, each once every copy of the
  * previous one arrived, so all see the same machine load. Latency is commit→receipt per
@@ -169,6 +170,8 @@ const settings = loadSettings(
     DATA_DIR: join(dir, 'files'),
     LOG_LEVEL: 'silent',
     SESSION_LIMIT_DESKTOP: '50',
+    // The server's own WebSocket adapter (lean by default); WS_ADAPTER=trpc measures tRPC's.
+    ...(process.env.WS_ADAPTER ? { WS_ADAPTER: process.env.WS_ADAPTER } : {}),
   },
   '/nonexistent.env',
 );
@@ -255,7 +258,7 @@ for (let seq = -WARMUP; seq < ROUNDS; seq++) {
 }
 const results = await closeAll(stampDelay);
 
-console.log(`${N} subscribers on each server, ${W} client processes, ${ROUNDS} rounds (+${WARMUP} warm-up), alternating`);
+console.log(`${N} subscribers on each server, ${W} client processes, ${ROUNDS} rounds (+${WARMUP} warm-up), alternating; portal WS_ADAPTER=${settings.WS_ADAPTER}`);
 const names: Record<TGroup, string> = { portal: 'portico ', baseline: 'baseline', floor: 'trpc-floor' };
 for (const g of groups) {
   const r = results[g];

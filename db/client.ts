@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { BetterSQLiteTransaction, drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema/index';
 
 export type TDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -22,7 +22,29 @@ export function openDatabase(path: string): TDb {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('temp_store = MEMORY');
   cacheStatements(sqlite);
-  return drizzle(sqlite, { schema }) as TDb;
+  const db = drizzle(sqlite, { schema }) as TDb;
+  reuseTransactionObjects(db);
+  return db;
+}
+
+interface TSessionInternals {
+  dialect: unknown;
+  schema: unknown;
+  transaction: (work: (tx: unknown) => unknown, config?: { behavior?: 'deferred' | 'immediate' | 'exclusive' }) => unknown;
+}
+
+/**
+ * For every transaction drizzle builds a transaction object (a query builder per table) and
+ * better-sqlite3 four wrapper functions; together they cost more than a short transaction's
+ * statements. A top-level transaction object holds no state of its own (nested ones are made
+ * by its `transaction`), so one per connection is reused, with one wrapper. Same behaviour:
+ * BEGIN DEFERRED (or the asked behaviour), a savepoint when already in a transaction.
+ */
+function reuseTransactionObjects(db: TDb): void {
+  const session = (db as unknown as { session: TSessionInternals }).session;
+  const tx = new BetterSQLiteTransaction('sync', session.dialect as never, session as never, session.schema as never);
+  const run = db.$client.transaction((work: (tx: unknown) => unknown) => work(tx));
+  session.transaction = (work, config = {}) => run[config.behavior ?? 'deferred'](work);
 }
 
 const STATEMENT_CACHE_SIZE = 500;

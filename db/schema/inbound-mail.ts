@@ -7,9 +7,10 @@ export const INBOUND_STATUSES = ['pending', 'processed', 'unmatched', 'discarded
 export type TInboundStatus = (typeof INBOUND_STATUSES)[number];
 
 /**
- * Every message the SMTP listener accepted. The row and the raw .eml under DATA_DIR are
- * committed before `250` is answered; processing happens after, and pending rows are
- * processed again at start, so an accepted message is never lost.
+ * Every message the SMTP listener accepted. The row and the raw message under DATA_DIR
+ * (`size` bytes of `rawPath`, from `rawOffset` in a spool file) are committed before `250`
+ * is answered; processing happens after, and pending rows are processed again at start,
+ * so an accepted message is never lost.
  */
 export const inboundMessages = sqliteTable(
   'inbound_messages',
@@ -20,6 +21,8 @@ export const inboundMessages = sqliteTable(
     /** SHA-256 of the raw message: the identity of a message without a Message-ID. */
     contentHash: text('content_hash').notNull(),
     rawPath: text('raw_path').notNull(),
+    /** Where the message starts in a spool file of several (rawPath); null: the file holds only it. */
+    rawOffset: integer('raw_offset'),
     size: integer('size').notNull(),
     envelopeFrom: text('envelope_from'),
     envelopeTo: text('envelope_to', { mode: 'json' }).$type<string[]>().notNull(),

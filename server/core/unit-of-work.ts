@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { events, type TEventRow } from '../../db/schema/events';
 import type { TDb } from '../../db/client';
 import type { ServiceContext } from './context';
@@ -7,7 +8,12 @@ export type TTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
 export type TEmit = (topic: string | readonly string[], kind: string, payload: Record<string, unknown>) => void;
 
 const queries = preparedQueries((db) => ({
-  insertEvent: db.insert(events).values({ topic: p('topic'), kind: p('kind'), payload: p('payload'), createdAt: p('createdAt') }).returning().prepare(),
+  // The payload goes in as JSON made once per emit (not once per topic), and only the id comes back.
+  insertEvent: db
+    .insert(events)
+    .values({ topic: p('topic'), kind: p('kind'), payload: sql`${p('payloadJson')}`, createdAt: p('createdAt') })
+    .returning({ id: events.id })
+    .prepare(),
 }));
 
 /**
@@ -21,9 +27,11 @@ export function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: TEmit) 
     const createdAt = ctx.clock.now();
     const { insertEvent } = queries(tx);
     const emit: TEmit = (topic, kind, payload) => {
+      const payloadJson = JSON.stringify(payload);
       for (const t of typeof topic === 'string' ? [topic] : topic) {
-        const row = insertEvent.get({ topic: t, kind, payload, createdAt })!;
-        written.push(row);
+        const { id } = insertEvent.get({ topic: t, kind, payloadJson, createdAt })!;
+        // As the row reads back from the table: its own copy of the payload and the time.
+        written.push({ id, topic: t, kind, payload: JSON.parse(payloadJson) as TEventRow['payload'], createdAt: new Date(createdAt.getTime()) });
       }
     };
     return work(tx, emit);

@@ -29,15 +29,16 @@ async function staffContext(base: ServiceContext, req: IncomingMessage): Promise
 export async function handleInboundMail(base: ServiceContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const m = /^\/inbound-mail\/(\d{1,15})\.eml$/.exec((req.url ?? '/').split('?')[0] ?? '/');
   const ctx = m && (req.method === 'GET' || req.method === 'HEAD') ? await staffContext(base, req) : null;
-  let file: { path: string; size: number } | null = null;
+  let file: { path: string; start: number; size: number } | null = null;
   try {
     file = ctx && m ? inboundRawFile(ctx, Number(m[1])) : null;
   } catch {
     file = null;
   }
   if (!file) return notFound(res);
-  const { path, size } = file;
-  const stream = createReadStream(path);
+  const { path, start, size } = file;
+  // A message may be one of several in a spool file: only its own bytes ('end' is inclusive).
+  const stream = createReadStream(path, { start, end: start + Math.max(size, 1) - 1 });
   stream.once('error', () => (res.headersSent ? res.destroy() : notFound(res)));
   stream.once('open', () => {
     res.writeHead(200, {
@@ -48,7 +49,7 @@ export async function handleInboundMail(base: ServiceContext, req: IncomingMessa
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Cache-Control': 'private, no-store',
     });
-    if (req.method === 'HEAD') {
+    if (req.method === 'HEAD' || !size) {
       stream.destroy();
       res.end();
     } else stream.pipe(res);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
 import { attachments } from '../../db/schema/attachments';
 import { inboundMessages, type TInboundMessage, type TInboundStatus } from '../../db/schema/inbound-mail';
@@ -12,7 +11,7 @@ import { headerText, parseMail } from './parse-message';
 import { replyContent } from './reply-content';
 import { sanitizeMailHtml } from './sanitize-mail-html';
 import { ZInboundIdInput, ZListInboundInput, ZTicketIdInput } from './schemas';
-import { rawFilePath } from './store-inbound';
+import { rawRange, readRawMessage } from './raw-files';
 
 /*
  * What staff read of inbound mail: the Unmatched mail list, one message in full (sanitised
@@ -64,7 +63,7 @@ export function listInboundMail(ctx: ServiceContext, input: unknown) {
 export async function viewInboundMail(ctx: ServiceContext, input: unknown) {
   const { inboundMessageId } = ZInboundIdInput.parse(input);
   const row = loadInboundForStaff(ctx, inboundMessageId);
-  const raw = await readFile(rawFilePath(ctx.settings, row.rawPath)).catch(() => null);
+  const raw = await readRawMessage(ctx.settings, row).catch(() => null);
   const mail = raw ? await parseMail(raw).catch(() => null) : null;
   // Inline images the intake stored are shown from the ticket's attachments.
   const cidUrls = new Map<string, string>();
@@ -130,8 +129,7 @@ export function ticketMailOrigins(ctx: ServiceContext, input: unknown) {
   return [...(description ? [{ commentId: null, ...description }] : []), ...comments.map((c) => ({ ...c, inboundMessageId: c.inboundMessageId! }))];
 }
 
-/** The raw file of a message the staff member may see (the .eml download). */
-export function inboundRawFile(ctx: ServiceContext, id: number): { path: string; size: number } {
-  const row = loadInboundForStaff(ctx, id);
-  return { path: rawFilePath(ctx.settings, row.rawPath), size: row.size };
+/** Where the bytes of a message the staff member may see are (the .eml download). */
+export function inboundRawFile(ctx: ServiceContext, id: number): { path: string; start: number; size: number } {
+  return rawRange(ctx.settings, loadInboundForStaff(ctx, id));
 }

@@ -4,9 +4,10 @@ import { asc, eq } from 'drizzle-orm';
 import { inboundMessages } from '../../db/schema/inbound-mail';
 import type { ServiceContext } from '../core/context';
 import { RateLimiter } from '../core/rate-limiter';
-import { classifyRecipient } from './addresses';
-import { processInbound } from './process-message';
-import { mailTempDir, storeInbound, type TReceivedMessage } from './store-inbound';
+import { classifyRecipient, type TRecipient } from './addresses';
+import { recipientsOf } from './match-message';
+import { commitPrepared, prepareInbound, type TPreparedInbound, type TQueuedInbound } from './process-message';
+import { createInboundStore, mailTempDir, type TReceivedMessage } from './store-inbound';
 
 /** What the SMTP listener asks of intake. */
 export interface TMailIntakePort {
@@ -22,52 +23,84 @@ export interface TMailIntake extends TMailIntakePort {
   stop(): Promise<void>;
 }
 
-/** Messages processed at once: parsing and file writes overlap, commits are serial anyway. */
-const CONCURRENCY = 4;
+/** Messages read, parsed and matched at once; what is ready is committed together. */
+const CONCURRENCY = 8;
 /**
  * Past this many accepted-but-unprocessed messages, the 250 for the next one waits (up to
  * BACKLOG_WAIT_MS) until processing catches up: senders keep the surplus, so the time from
  * acceptance to the comment stays short and bounded under load (the message is already
  * committed; only the answer waits).
  */
-const MAX_BACKLOG = 4;
+const MAX_BACKLOG = Number(process.env.EXP_BACKLOG ?? 4);
 const BACKLOG_WAIT_MS = 30_000;
 const RATE_WINDOW_MS = 10 * 60_000;
+/** Recipients resolved at RCPT TO, kept for processing the message they arrive with. */
+const ACCEPTED_RECIPIENTS = 1000;
 
 /**
  * Accepts messages for the listener and processes them in the background, started in
- * order of acceptance. At start it first processes whatever was accepted but not processed before a
- * crash or stop, and clears half-received temp files.
+ * order of acceptance. Messages prepared (parsed, matched, files received) while the
+ * previous commit ran are committed in one transaction, so under load a commit serves
+ * several; a lone message is committed at once. At start it first processes whatever was
+ * accepted but not processed before a crash or stop, and clears half-received temp files.
  */
 export function startMailIntake(base: ServiceContext): TMailIntake {
   const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
-  const queue: number[] = [];
-  const inFlight = new Set<Promise<unknown>>();
+  const inbound = createInboundStore(base);
+  const accepted = new Map<string, TRecipient>();
+  const queue: TQueuedInbound[] = [];
+  const ready: TPreparedInbound[] = [];
+  let preparing = 0;
+  let committing: NodeJS.Immediate | null = null;
   let idleWaiters: (() => void)[] = [];
   let roomWaiters: (() => void)[] = [];
-  const backlog = () => queue.length + inFlight.size;
+  const backlog = () => queue.length + preparing + ready.length;
   let stopped = false;
 
+  const commitReady = () => {
+    committing = null;
+    const batch = ready.splice(0);
+    try {
+      commitPrepared(base, batch);
+    } catch (err) {
+      base.log.warn({ err }, 'inbound mail could not be committed together; one at a time');
+      for (const p of batch) {
+        try {
+          commitPrepared(base, [p]);
+        } catch (e) {
+          base.log.error({ err: e, inboundId: p.row.id }, 'inbound mail processing failed');
+        }
+      }
+    }
+    pump();
+  };
+
   const pump = () => {
-    while (!stopped && inFlight.size < CONCURRENCY && queue.length) {
-      const id = queue.shift()!;
-      const p: Promise<unknown> = processInbound(base, id)
-        .catch((err: unknown) => base.log.error({ err, inboundId: id }, 'inbound mail processing failed'))
+    while (!stopped && preparing < CONCURRENCY && queue.length) {
+      const next = queue.shift()!;
+      preparing++;
+      prepareInbound(base, next)
+        .then(
+          (prepared) => prepared && ready.push(prepared),
+          (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),
+        )
         .finally(() => {
-          inFlight.delete(p);
+          preparing--;
+          if (ready.length) committing ??= setImmediate(commitReady);
           pump();
         });
-      inFlight.add(p);
     }
     if (backlog() <= MAX_BACKLOG && roomWaiters.length) {
       for (const w of roomWaiters) w();
       roomWaiters = [];
     }
-    if (!inFlight.size && !queue.length) {
+    if (!backlog() && !committing) {
       for (const w of idleWaiters) w();
       idleWaiters = [];
     }
   };
+  // Stopped: what is being prepared is still committed (the queue stays pending for the next start).
+  const settled = () => !preparing && !ready.length && !committing;
 
   try {
     for (const f of readdirSync(mailTempDir(base.settings))) rmSync(join(mailTempDir(base.settings), f), { force: true });
@@ -76,17 +109,27 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
   }
   const pending = base.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.status, 'pending')).orderBy(asc(inboundMessages.id)).all();
   if (pending.length) base.log.info({ count: pending.length }, 'processing mail accepted before the last stop');
-  queue.push(...pending.map((r) => r.id));
+  queue.push(...pending);
   pump();
 
   return {
     tmpDir: mailTempDir(base.settings),
-    acceptRecipient: (address) => classifyRecipient(base, address) !== null,
+    acceptRecipient(address) {
+      const recipient = classifyRecipient(base, address);
+      if (recipient) {
+        const key = address.trim().toLowerCase();
+        accepted.delete(key);
+        accepted.set(key, recipient);
+        if (accepted.size > ACCEPTED_RECIPIENTS) accepted.delete(accepted.keys().next().value!);
+      }
+      return recipient !== null;
+    },
     allowSender: (key) => limiter.consume(key, base.clock.now().getTime()),
     async store(message) {
-      const stored = await storeInbound(base, message);
-      if (!stored.duplicate) {
-        queue.push(stored.id);
+      const stored = await inbound.store(message);
+      if (stored.row) {
+        const raw = Buffer.isBuffer(message.data) ? message.data : undefined;
+        queue.push({ id: stored.id, row: stored.row, raw, recipients: recipientsOf(base, message.envelopeTo, (a) => accepted.get(a)) });
         pump();
       }
       if (backlog() > MAX_BACKLOG && !stopped) {
@@ -95,14 +138,15 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
           roomWaiters.push(() => (clearTimeout(timer), resolve()));
         });
       }
-      return stored;
+      return { id: stored.id, duplicate: stored.duplicate };
     },
-    idle: () => (inFlight.size || queue.length ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
+    idle: () => (backlog() || committing ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
     async stop() {
       stopped = true;
       for (const w of roomWaiters) w();
       roomWaiters = [];
-      await Promise.allSettled([...inFlight]);
+      while (!settled()) await new Promise((r) => setImmediate(r));
+      await inbound.close();
     },
   };
 }

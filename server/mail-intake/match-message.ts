@@ -16,11 +16,14 @@ export type TMatch =
 
 const SUBJECT_NUMBER = /\[#(\d{1,9})\]/;
 
-/** The recipients intake understands, reply addresses first. */
-export function recipientsOf(ctx: ServiceContext, envelopeTo: readonly string[]): TRecipient[] {
+/**
+ * The recipients intake understands, reply addresses first: as `accepted` resolved them at
+ * RCPT TO (this process), else looked up again.
+ */
+export function recipientsOf(ctx: ServiceContext, envelopeTo: readonly string[], accepted?: (address: string) => TRecipient | undefined): TRecipient[] {
   // The token was live when the message was accepted; processing may come later (a restart),
   // so expiry is not checked again.
-  const list = envelopeTo.flatMap((a) => classifyRecipient({ ...ctx, clock: { now: () => new Date(0) } }, a) ?? []);
+  const list = envelopeTo.flatMap((a) => accepted?.(a) ?? classifyRecipient({ ...ctx, clock: { now: () => new Date(0) } }, a) ?? []);
   const rank = { reply: 0, bounce: 1, support: 2 } as const;
   return list.sort((a, b) => rank[a.kind] - rank[b.kind]);
 }

@@ -19,15 +19,20 @@ function build(db: TDb) {
         messageId: p('messageId'),
         contentHash: p('contentHash'),
         rawPath: p('rawPath'),
+        rawOffset: p('rawOffset'),
         size: p('size'),
         envelopeFrom: p('envelopeFrom'),
         envelopeTo: p('envelopeTo'),
         receivedAt: p('receivedAt'),
       })
       .onConflictDoNothing()
-      .returning({ id: inboundMessages.id })
+      .returning()
       .prepare(),
+    /** A message stored before: the same Message-ID, or (one without) the same bytes. */
+    byMessageId: db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.messageId, p('messageId'))).prepare(),
+    byContentHash: db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.contentHash, p('contentHash'))).prepare(),
     inboundById: db.select().from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
+    inboundStatus: db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
     finishInbound: db
       .update(inboundMessages)
       .set({

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
 import { inboundMessages, type TInboundMessage } from '../../db/schema/inbound-mail';
 import { tickets } from '../../db/schema/tickets';
@@ -16,7 +15,7 @@ import { commitInbound, senderLabel, type TOutcome } from './process-message';
 import { replyContent } from './reply-content';
 import { ZAttachInboundInput, ZInboundIdInput, ZTicketFromInboundInput } from './schemas';
 import { addMailNote } from './staff-note';
-import { rawFilePath } from './store-inbound';
+import { readRawMessage } from './raw-files';
 
 /*
  * Staff sort the Unmatched mail list: attach a message to a ticket, raise a ticket from
@@ -39,7 +38,7 @@ function stillOpen(ctx: ServiceContext, id: number): void {
 
 async function readMail(ctx: ServiceContext, row: TInboundMessage): Promise<TMail> {
   try {
-    return await parseMail(await readFile(rawFilePath(ctx.settings, row.rawPath)));
+    return await parseMail(await readRawMessage(ctx.settings, row));
   } catch {
     throw new AppError('CONFLICT', 'The stored message cannot be read; download the .eml instead.');
   }

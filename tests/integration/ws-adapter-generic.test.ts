@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTRPC, tracked, TRPCError } from '@trpc/server';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import { observable } from '@trpc/server/observable';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { applyLeanWSSHandler } from '../../server/trpc/ws/lean-adapter';
@@ -15,7 +15,7 @@ import { RawTrpcSocket } from '../helpers/raw-trpc-socket';
  * stream that fails or ends, connectionParams, queries and mutations, the server's
  * keep-alive) must answer exactly as tRPC does.
  */
-type TCtx = { params: Record<string, string> | null };
+type TCtx = { params: Record<string, string | undefined> | null };
 // No stacks in error shapes: they name each adapter's own frames.
 const t = initTRPC.context<TCtx>().create({ isDev: false });
 const router = t.router({
@@ -49,7 +49,7 @@ async function serve(adapter: TAdapter, keepAlive?: { pingMs: number; pongWaitMs
   const opts = {
     wss,
     router,
-    createContext: ({ info }: { info: { connectionParams: Record<string, string> | null } }): TCtx => ({ params: info.connectionParams }),
+    createContext: ({ info }: CreateWSSContextFnOptions): TCtx => ({ params: info.connectionParams }),
     keepAlive: keepAlive ? { enabled: true, ...keepAlive } : undefined,
   };
   const handler = adapter === 'lean' ? applyLeanWSSHandler(opts) : { ...applyWSSHandler(opts), stop() {} };

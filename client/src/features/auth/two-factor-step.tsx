@@ -94,7 +94,7 @@ export default function TwoFactorStep(props: Omit<TFactorFormProps, 'rememberDev
           <CodeForm {...form()} method="recovery" />
         </Match>
       </Switch>
-      <label class="check">
+      <label class="check remember-device">
         <input type="checkbox" checked={rememberDevice()} onChange={(e) => setRememberDevice(e.currentTarget.checked)} /> Remember this device for 30 days
       </label>
     </>

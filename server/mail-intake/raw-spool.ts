@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { TSettings } from '../settings';
+import { rawFilePath, rawMonthDir } from './raw-files';
+
+/** A spool file is not appended to past this size; the next message starts a new one. */
+const SPOOL_BYTES = 64 * 1024 * 1024;
+
+interface TSpoolFile {
+  fh: FileHandle;
+  rawPath: string;
+  month: string;
+  size: number;
+}
+
+/**
+ * Accepted messages appended to spool files (DATA_DIR/mail/<yyyy>/<mm>/<time>-<random>.spool)
+ * rather than written to a file each: creating and syncing a file per message cost more
+ * than the rest of intake together. Messages accepted together are written with one
+ * writev and made durable with one fdatasync; their rows may point at them only after
+ * `append` resolved. A file is only ever appended to by the process that created it, so a
+ * message half-written when the process died is never referenced; after a failed write the
+ * next append starts a new file too.
+ */
+export class RawSpool {
+  private file: TSpoolFile | null = null;
+
+  constructor(private readonly settings: TSettings) {}
+
+  /** Writes the messages and syncs them; where each one is. Calls must not overlap. */
+  async append(now: Date, messages: readonly Buffer[]): Promise<{ rawPath: string; offset: number }[]> {
+    const file = await this.fileFor(now);
+    let end = file.size;
+    const placed = messages.map((m) => {
+      const at = { rawPath: file.rawPath, offset: end };
+      end += m.length;
+      return at;
+    });
+    try {
+      await writeAll(file.fh, messages, file.size);
+      await file.fh.datasync();
+    } catch (err) {
+      this.file = null;
+      await file.fh.close().catch(() => {});
+      throw err;
+    }
+    file.size = end;
+    return placed;
+  }
+
+  async close(): Promise<void> {
+    const file = this.file;
+    this.file = null;
+    await file?.fh.close();
+  }
+
+  private async fileFor(now: Date): Promise<TSpoolFile> {
+    const month = rawMonthDir(now);
+    if (this.file && this.file.month === month && this.file.size < SPOOL_BYTES) return this.file;
+    await this.close();
+    const stamp = now.toISOString().replace(/[-:]|\.\d+Z$/g, '');
+    const rawPath = join(month, `${stamp}-${randomBytes(4).toString('hex')}.spool`);
+    const path = rawFilePath(this.settings, rawPath);
+    mkdirSync(dirname(path), { recursive: true });
+    const fh = await open(path, 'wx', 0o600);
+    try {
+      await syncDir(dirname(path)); // the new name must survive a power loss as well as the bytes
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    this.file = { fh, rawPath, month, size: 0 };
+    return this.file;
+  }
+}
+
+async function syncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** writev until every byte is written (a write may be short). */
+async function writeAll(fh: FileHandle, buffers: readonly Buffer[], position: number): Promise<void> {
+  let rest = buffers.filter((b) => b.length);
+  while (rest.length) {
+    const { bytesWritten } = await fh.writev(rest, position);
+    if (bytesWritten === 0) throw new Error('The spool file takes no more bytes.');
+    position += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length && skip >= rest[0]!.length) skip -= rest.shift()!.length;
+    if (skip) rest[0] = rest[0]!.subarray(skip);
+  }
+}
