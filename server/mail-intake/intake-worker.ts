@@ -5,6 +5,7 @@ import { inboundMessages } from '../../db/schema/inbound-mail';
 import type { ServiceContext } from '../core/context';
 import { RateLimiter } from '../core/rate-limiter';
 import { classifyRecipient, type TRecipient } from './addresses';
+import { createMailParser } from './mail-parser';
 import { recipientsOf } from './match-message';
 import { commitPrepared, prepareInbound, type TPreparedInbound, type TQueuedInbound } from './process-message';
 import { createInboundStore, mailTempDir, type TReceivedMessage } from './store-inbound';
@@ -47,6 +48,7 @@ const ACCEPTED_RECIPIENTS = 1000;
 export function startMailIntake(base: ServiceContext): TMailIntake {
   const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
   const inbound = createInboundStore(base);
+  const parser = createMailParser(base.log);
   const accepted = new Map<string, TRecipient>();
   const queue: TQueuedInbound[] = [];
   const ready: TPreparedInbound[] = [];
@@ -79,7 +81,7 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
     while (!stopped && preparing < CONCURRENCY && queue.length) {
       const next = queue.shift()!;
       preparing++;
-      prepareInbound(base, next)
+      prepareInbound(base, parser, next)
         .then(
           (prepared) => prepared && ready.push(prepared),
           (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),
@@ -146,7 +148,7 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
       for (const w of roomWaiters) w();
       roomWaiters = [];
       while (!settled()) await new Promise((r) => setImmediate(r));
-      await inbound.close();
+      await Promise.all([inbound.close(), parser.close()]);
     },
   };
 }

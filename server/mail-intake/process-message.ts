@@ -9,10 +9,11 @@ import type { TReceivedFile } from '../attachments/store';
 import type { TRecipient } from './addresses';
 import { discardMailFiles, receiveMailFiles, type TMailFiles } from './mail-attachments';
 import { matchMessage, recipientsOf, type TMatch } from './match-message';
-import { parseMail, type TMail } from './parse-message';
+import type { TMailParser, TParsedMail } from './mail-parser';
+import type { TMail } from './parse-message';
 import { senderActor } from './participants';
 import { postAsSender, startTicketAsSender } from './post-reply';
-import { replyContent } from './reply-content';
+import type { TReplyContents } from './reply-content';
 import { addMailNote } from './staff-note';
 import { intakeQueries } from './queries';
 import { readRawMessage } from './raw-files';
@@ -128,25 +129,26 @@ export function commitPrepared(base: ServiceContext, list: readonly TPreparedInb
  * a flagged note, a recorded bounce, or an entry in the staff's unmatched list. Null when
  * it is no longer pending.
  */
-export async function prepareInbound(base: ServiceContext, queued: TQueuedInbound): Promise<TPreparedInbound | null> {
+export async function prepareInbound(base: ServiceContext, parser: TMailParser, queued: TQueuedInbound): Promise<TPreparedInbound | null> {
   const row = queued.row ?? intakeQueries(base.db).inboundById.get({ id: queued.id });
   if (!row || row.status !== 'pending') return null;
-  let mail: TMail;
+  let parsed: TParsedMail;
   try {
-    mail = await parseMail(queued.raw ?? (await readRawMessage(base.settings, row)));
+    parsed = await parser.parse(queued.raw ?? (await readRawMessage(base.settings, row)));
   } catch (err) {
     base.log.error({ err, inboundId: row.id }, 'inbound message could not be read');
     return { row, mail: null, files: [], work: () => ({ status: 'failed', error: 'The message could not be read.', flags: [] }) };
   }
+  const { mail, contents } = parsed;
   try {
-    return await prepareParsed(base, row, mail, queued.recipients ?? recipientsOf(base, row.envelopeTo));
+    return await prepareParsed(base, row, mail, contents, queued.recipients ?? recipientsOf(base, row.envelopeTo));
   } catch (err) {
     base.log.error({ err, inboundId: row.id }, 'inbound message could not be processed');
     return { row, mail, files: [], work: () => failed(err) };
   }
 }
 
-async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: TMail, recipients: TRecipient[]): Promise<TPreparedInbound> {
+async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: TMail, contents: TReplyContents, recipients: TRecipient[]): Promise<TPreparedInbound> {
   const report = bounceReport(mail);
   const verp = recipients.find((r) => r.kind === 'bounce');
   const outboxId = verp?.kind === 'bounce' ? verp.outboxId : null;
@@ -156,7 +158,7 @@ async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: T
 
   const automatic = automaticReason(mail, row.envelopeFrom, base.settings);
   const match = matchMessage(base, recipients, mail);
-  const content = replyContent(mail, match.kind === 'new_ticket' ? 'new' : 'reply');
+  const content = contents[match.kind === 'new_ticket' ? 'new' : 'reply'];
   const wantsFiles = match.kind === 'ticket' || (match.kind === 'new_ticket' && !automatic);
   const files = wantsFiles ? await receiveMailFiles(base, mail.attachments, new Set(content.cids)) : NO_FILES;
   const refused = files.refused.length ? `\n\n[Not attached: ${files.refused.join('; ')}. The original email keeps every file.]` : '';

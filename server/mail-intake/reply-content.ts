@@ -9,6 +9,19 @@ const FORWARD_MARKER = /^[\s>]*-{2,}\s*(forwarded message|weitergeleitete nachri
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+export interface TReplyContent {
+  body: string;
+  /** Inline images the kept text still shows. */
+  cids: string[];
+  trimmed: boolean;
+}
+
+/** A message read both ways: as a reply, and as a new ticket (which differs only for a forward). */
+export interface TReplyContents {
+  reply: TReplyContent;
+  new: TReplyContent;
+}
+
 /**
  * The text a comment (or a new ticket's description) gets, and the inline images it still
  * shows. HTML markup locates quotes best, so the HTML part is trimmed first; when a
@@ -17,10 +30,27 @@ const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
  * everything: the forwarded message is the point. If trimming leaves nothing, the whole
  * text is kept rather than an empty comment.
  */
-export function replyContent(mail: Pick<TMail, 'text' | 'html' | 'subject'>, mode: 'reply' | 'new'): { body: string; cids: string[]; trimmed: boolean } {
+export function replyContent(mail: Pick<TMail, 'text' | 'html' | 'subject'>, mode: 'reply' | 'new'): TReplyContent {
+  const read = reading(mail);
+  return assemble(mail, read, mode === 'new' && read.forwarded);
+}
+
+/** Both of replyContent's results, trimming once. */
+export function replyContents(mail: Pick<TMail, 'text' | 'html' | 'subject'>): TReplyContents {
+  const read = reading(mail);
+  const reply = assemble(mail, read, false);
+  return { reply, new: read.forwarded ? assemble(mail, read, true) : reply };
+}
+
+type TReading = { fromHtml: ReturnType<typeof htmlReplyText> | null; fullText: string; forwarded: boolean };
+
+function reading(mail: Pick<TMail, 'text' | 'html' | 'subject'>): TReading {
   const fromHtml = mail.html ? htmlReplyText(mail.html) : null;
   const fullText = (mail.text ?? (mail.html ? htmlToText(mail.html) : '')).trim();
-  const forwarded = mode === 'new' && (FORWARD_SUBJECT.test(mail.subject) || FORWARD_MARKER.test(fullText));
+  return { fromHtml, fullText, forwarded: FORWARD_SUBJECT.test(mail.subject) || FORWARD_MARKER.test(fullText) };
+}
+
+function assemble(mail: Pick<TMail, 'text'>, { fromHtml, fullText }: TReading, forwarded: boolean): TReplyContent {
   let body = '';
   if (!forwarded) {
     const html = fromHtml ? trimReply(fromHtml.text) : '';

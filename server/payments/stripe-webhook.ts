@@ -63,6 +63,8 @@ export async function handleStripeWebhook(base: ServiceContext, providerKey: str
       return onCheckoutCompleted(ctx, gateway, provider.id, event);
     case 'payment_intent.succeeded':
       return onPaymentIntentSucceeded(ctx, gateway, provider.id, event);
+    case 'payment_intent.payment_failed':
+      return onPaymentIntentFailed(ctx, gateway, provider.id, event);
     default:
       return ok({ ignored: event.type });
   }
@@ -109,6 +111,25 @@ async function onPaymentIntentSucceeded(ctx: ServiceContext, gateway: TPaymentGa
   if (!row) return ok({ ignored: 'not a checkout of this portal' });
   if (!agrees(ctx, row, pi.amount_received ?? pi.amount, pi.currency, event)) return ok({ applied: false, reason: 'amount mismatch' });
   return applyCardPayment(ctx, gateway, event, row, String(pi.id));
+}
+
+/** An auto-pay charge the gateway was still processing failed: the attempt fails and its retry is scheduled. */
+async function onPaymentIntentFailed(ctx: ServiceContext, gateway: TPaymentGateway, providerId: number, event: TGatewayEvent): Promise<TWebhookAnswer> {
+  const pi = event.object;
+  const metadata = (pi.metadata ?? {}) as Record<string, string>;
+  // A failed Pay Now checkout changes nothing here: the contact sees the failure on the gateway's page.
+  if (metadata.purpose !== 'autopay') return ok({ ignored: 'not an auto-pay charge' });
+  const attemptId = Number(metadata.autopayAttemptId);
+  const lastError = pi.last_payment_error as { message?: unknown } | null | undefined;
+  const message = typeof lastError?.message === 'string' ? lastError.message.slice(0, 300) : 'The card was declined.';
+  const r = await handleAutopayIntent(ctx, gateway, {
+    providerId,
+    paymentIntentId: String(pi.id),
+    attemptId: Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null,
+    outcome: 'failed',
+    message,
+  });
+  return ok({ autopay: r.handled });
 }
 
 /** The event must confirm exactly what our checkout asked for; otherwise nothing is applied and staff are told in the log. */

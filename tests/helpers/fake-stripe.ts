@@ -61,6 +61,10 @@ export interface TFakeStripe {
   requestsTo(pathPrefix: string, method?: string): TFakeRequest[];
   /** The next `n` off-session payment intents (POST /v1/payment_intents) are declined. */
   declineNext(n: number, decline?: TDecline): void;
+  /** The next `n` off-session payment intents stay `processing` (settled later by a webhook). */
+  processNext(n: number): void;
+  /** `payment_intent.payment_failed` for a stored payment intent, which becomes failed with `message`. */
+  paymentIntentFailedEvent(paymentIntentId: string, message: string): TStripeEvent;
   /** Off-session charges to this payment method are always declined (until `reset`). */
   alwaysDecline(paymentMethodId: string, decline?: TDecline): void;
   /** Status the next refunds get (default `succeeded`). */
@@ -157,6 +161,7 @@ export async function startFakeStripe(): Promise<TFakeStripe> {
   const objects = new Map<string, TObj>();
   const idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   let declines: TDecline[] = [];
+  let processing = 0;
   const declinedMethods = new Map<string, TDecline>();
   let refundStatus: 'succeeded' | 'pending' | 'failed' = 'succeeded';
   let base = '';
@@ -322,6 +327,11 @@ export async function startFakeStripe(): Promise<TFakeStripe> {
     if (p.confirm !== 'true' || !pm) return expanded(pi, p.expand);
     const decline = declinedMethods.get(pm.id) ?? declines.shift();
     if (decline) throw declineError(pi, decline);
+    if (processing > 0) {
+      processing--;
+      pi.status = 'processing';
+      return expanded(pi, p.expand);
+    }
     pi.latest_charge = chargeFor(pi, pm.card as TFakeCard, pm.id).id;
     Object.assign(pi, { status: 'succeeded', amount_received: amount });
     return expanded(pi, p.expand);
@@ -474,6 +484,14 @@ export async function startFakeStripe(): Promise<TFakeStripe> {
     requests,
     objects,
     requestsTo: (prefix, method) => requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method)),
+    processNext(n) {
+      processing += n;
+    },
+    paymentIntentFailedEvent(paymentIntentId, message) {
+      const pi = get(paymentIntentId, 'payment_intent');
+      Object.assign(pi, { status: 'requires_payment_method', last_payment_error: { type: 'card_error', code: 'card_declined', message } });
+      return makeEvent('payment_intent.payment_failed', pi);
+    },
     declineNext(n, decline = {}) {
       for (let i = 0; i < n; i++) declines.push(decline);
     },
@@ -509,6 +527,7 @@ export async function startFakeStripe(): Promise<TFakeStripe> {
     },
     reset() {
       declines = [];
+      processing = 0;
       declinedMethods.clear();
       refundStatus = 'succeeded';
     },

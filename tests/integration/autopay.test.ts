@@ -221,4 +221,30 @@ describe('auto-pay', () => {
     await runRecurringBilling(portico.base);
     expect(chargesFor(inv.id)).toHaveLength(2);
   });
+
+  it('a charge still processing that then fails: the signed payment_failed webhook fails the attempt, mails, and the retry pays once', async () => {
+    const recurringId = subscription('Monitoring, 40 devices', 6_000, true);
+    fake.processNext(1);
+    await runRecurringBilling(portico.base);
+    const inv = invoiceOf(recurringId);
+    const [pending] = db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)).all();
+    expect(pending).toMatchObject({ status: 'pending', gatewayPaymentIntentId: expect.stringMatching(/^pi_/) });
+
+    const failed = fake.paymentIntentFailedEvent(pending!.gatewayPaymentIntentId!, 'Your card was declined.');
+    for (const _ of [1, 2]) {
+      const res = await fake.sendWebhook(hookUrl, failed, WHSEC);
+      expect(res.status).toBe(200);
+    }
+    expect(db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)).all()).toEqual([
+      expect.objectContaining({ attemptNo: 1, status: 'failed', failureMessage: 'Your card was declined.' }),
+    ]);
+    const label = `INV-${inv.number}`;
+    expect(db().select().from(outbox).where(and(like(outbox.subject, `%${label}%`), eq(outbox.toAddress, 'billing@acme-dental.test'))).all()).toHaveLength(1);
+    expect(db().select().from(invoices).where(eq(invoices.id, inv.id)).get()).toMatchObject({ status: 'sent', paidMinor: 0 });
+
+    clock.advance(DAY);
+    await runRecurringBilling(portico.base);
+    expect(chargesFor(inv.id)).toHaveLength(2);
+    expect(db().select().from(invoices).where(eq(invoices.id, inv.id)).get()).toMatchObject({ status: 'paid', paidMinor: 6_000 });
+  });
 });
