@@ -21,7 +21,7 @@ import { ZRefundInput } from './schemas';
  */
 
 /** Paid → partial (or sent, when nothing paid remains). */
-const statusAfterRefund = (inv: TInvoice, paidMinor: number): TInvoice['status'] => (paidMinor <= 0 ? 'sent' : paidMinor >= inv.totalMinor ? 'paid' : 'partial');
+export const statusAfterRefund = (inv: TInvoice, paidMinor: number): TInvoice['status'] => (paidMinor <= 0 ? 'sent' : paidMinor >= inv.totalMinor ? 'paid' : 'partial');
 
 export interface TRefundResult {
   refundId: number;

@@ -16,6 +16,7 @@ import { claimGatewayEvent, gatewayEventSeen } from './gateway-events';
 import { CHECKOUT_METADATA } from './pay-now';
 import { handleAutopayIntent } from './autopay';
 import { handleSetupCompleted } from './saved-cards';
+import { reconcileGatewayRefund } from './gateway-refunds';
 
 /*
  * The Stripe webhook: the only way a card payment changes money state. The signature is
@@ -65,6 +66,8 @@ export async function handleStripeWebhook(base: ServiceContext, providerKey: str
       return onPaymentIntentSucceeded(ctx, gateway, provider.id, event);
     case 'payment_intent.payment_failed':
       return onPaymentIntentFailed(ctx, gateway, provider.id, event);
+    case 'charge.refunded':
+      return ok(reconcileGatewayRefund(ctx, provider.id, event));
     default:
       return ok({ ignored: event.type });
   }

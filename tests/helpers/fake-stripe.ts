@@ -65,6 +65,8 @@ export interface TFakeStripe {
   processNext(n: number): void;
   /** `payment_intent.payment_failed` for a stored payment intent, which becomes failed with `message`. */
   paymentIntentFailedEvent(paymentIntentId: string, message: string): TStripeEvent;
+  /** A refund made in the Stripe dashboard: the charge's amount_refunded grows; returns `charge.refunded`. */
+  dashboardRefundEvent(paymentIntentId: string, amountMinor: number): TStripeEvent;
   /** Off-session charges to this payment method are always declined (until `reset`). */
   alwaysDecline(paymentMethodId: string, decline?: TDecline): void;
   /** Status the next refunds get (default `succeeded`). */
@@ -484,6 +486,13 @@ export async function startFakeStripe(): Promise<TFakeStripe> {
     requests,
     objects,
     requestsTo: (prefix, method) => requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method)),
+    dashboardRefundEvent(paymentIntentId, amountMinor) {
+      const pi = get(paymentIntentId, 'payment_intent');
+      const charge = get(String(pi.latest_charge), 'charge');
+      charge.amount_refunded = Number(charge.amount_refunded) + amountMinor;
+      charge.refunded = charge.amount_refunded === charge.amount;
+      return makeEvent('charge.refunded', charge);
+    },
     processNext(n) {
       processing += n;
     },

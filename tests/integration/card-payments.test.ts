@@ -336,6 +336,27 @@ describe('refunds', () => {
     expect((await billing.client.payments.payOptions.query({ invoiceId: id })).canPay).toBe(true);
   });
 
+  it('a refund made in the Stripe dashboard reaches the invoice through charge.refunded, once; a portal refund is not counted twice', async () => {
+    const id = newInvoice(10_000);
+    await fake.sendWebhook(hookUrl, await payOnGateway(billing, id), WHSEC);
+    const p = paymentsOf(id)[0]!;
+    const dashboard = fake.dashboardRefundEvent(p.gatewayRef!, 2_500);
+    for (const _ of [1, 2]) expect((await fake.sendWebhook(hookUrl, dashboard, WHSEC)).status).toBe(200);
+    expect(invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 7_500 });
+    expect(paymentsOf(id)[0]!.refundedMinor).toBe(2_500);
+
+    // A portal refund: its own charge.refunded (total 4,500 now) adds nothing more.
+    await admin.client.payments.refund.mutate({ paymentId: p.id, amountMinor: 2_000 });
+    const charge = fake.objects.get(String(fake.objects.get(p.gatewayRef!)!.latest_charge))!;
+    expect((await fake.sendWebhook(hookUrl, fake.event('charge.refunded', charge), WHSEC)).status).toBe(200);
+    expect(invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 5_500 });
+    expect(paymentsOf(id)[0]!.refundedMinor).toBe(4_500);
+    expect(db().select().from(refunds).where(eq(refunds.paymentId, p.id)).all().map((r) => [r.amountMinor, r.status])).toEqual([
+      [2_500, 'succeeded'],
+      [2_000, 'succeeded'],
+    ]);
+  });
+
   it('a payment recorded by hand is not refunded through the gateway', async () => {
     const id = newInvoice(2_000);
     const p = await admin.client.finance.recordPayment.mutate({ invoiceId: id, amountMinor: 2_000, method: 'bank_transfer' });

@@ -77,7 +77,7 @@ export default function CardPaymentsPage() {
               <h2 id="webhook-h">Webhook</h2>
               <p>In the Stripe dashboard (Developers → Webhooks), add an endpoint with this URL, then paste its signing secret above:</p>
               <p><code id="webhook-url">{s().webhookUrl}</code></p>
-              <p>Events to send: <code>checkout.session.completed</code>, <code>checkout.session.async_payment_succeeded</code>, <code>payment_intent.succeeded</code> and <code>payment_intent.payment_failed</code>.</p>
+              <p>Events to send: <code>checkout.session.completed</code>, <code>checkout.session.async_payment_succeeded</code>, <code>payment_intent.succeeded</code>, <code>payment_intent.payment_failed</code> and <code>charge.refunded</code>.</p>
             </section>
           </>
         )}
