@@ -24,8 +24,9 @@ import type { TMailJob, TMailWorkerReport } from './mail-worker';
  * company's Primary contact) and send N replies over C SMTP connections, each reply to its
  * sender's ticket reply address: a Gmail-style multipart message (text and HTML) with the
  * quoted notification below the answer. Senders stay under the per-sender rate limit.
- * Reports accepted/s (SMTP 250s), processed/s (comments delivered to the subscriber) and
- * the latency from the end of DATA to the comment reaching the subscriber. The last line
+ * Reports accepted/s (SMTP 250s), processed/s (comments delivered to the subscriber), the
+ * latency from the end of DATA to the comment reaching the subscriber, and the CPU time per
+ * message of the server (in all, and of its main thread) and of the client. The last line
  * is the JSON summary.
  */
 
@@ -132,8 +133,9 @@ function mainThreadCpuMs(): number | null {
 }
 
 // The server's CPU time while the replies come in (this process is the server, the client is
-// the fork): steadier than messages/s on a shared machine. The main thread runs the server's
-// JavaScript; the rest is libuv's file work and V8's helpers, free to use the other core.
+// the fork): steadier than messages/s on a shared machine. The main thread runs nearly all of
+// the server; the rest (the mail parsing thread, libuv's file work, V8's helpers) may use the
+// other core.
 let cpuBefore = process.cpuUsage();
 let mainBefore = mainThreadCpuMs();
 const done = new Promise<Extract<TMailWorkerReport, { type: 'done' }>>((resolve, reject) => {

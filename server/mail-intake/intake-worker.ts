@@ -7,7 +7,8 @@ import { RateLimiter } from '../core/rate-limiter';
 import { classifyRecipient, type TRecipient } from './addresses';
 import { createMailParser } from './mail-parser';
 import { recipientsOf } from './match-message';
-import { commitPrepared, prepareInbound, type TPreparedInbound, type TQueuedInbound } from './process-message';
+import { commitPrepared, type TPreparedInbound } from './commit-inbound';
+import { prepareInbound, type TQueuedInbound } from './process-message';
 import { createInboundStore, mailTempDir, type TReceivedMessage } from './store-inbound';
 
 /** What the SMTP listener asks of intake. */
@@ -32,7 +33,7 @@ const CONCURRENCY = 8;
  * acceptance to the comment stays short and bounded under load (the message is already
  * committed; only the answer waits).
  */
-const MAX_BACKLOG = Number(process.env.EXP_BACKLOG ?? 4);
+const MAX_BACKLOG = 4;
 const BACKLOG_WAIT_MS = 30_000;
 const RATE_WINDOW_MS = 10 * 60_000;
 /** Recipients resolved at RCPT TO, kept for processing the message they arrive with. */
@@ -61,7 +62,8 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
 
   const commitReady = () => {
     committing = null;
-    const batch = ready.splice(0);
+    // In order of acceptance within the batch (preparing may finish out of order).
+    const batch = ready.splice(0).sort((a, b) => a.row.id - b.row.id);
     try {
       commitPrepared(base, batch);
     } catch (err) {
@@ -147,8 +149,9 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
       stopped = true;
       for (const w of roomWaiters) w();
       roomWaiters = [];
+      await parser.close(); // what it was parsing is parsed here instead
       while (!settled()) await new Promise((r) => setImmediate(r));
-      await Promise.all([inbound.close(), parser.close()]);
+      await inbound.close();
     },
   };
 }

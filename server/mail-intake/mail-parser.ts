@@ -12,6 +12,8 @@ export interface TParsedMail {
 export interface TMailParser {
   /** The message parsed and read as a reply (throws as parseMail does when it cannot be read). */
   parse(raw: Buffer): Promise<TParsedMail>;
+  /** Starts the thread if it is not running: true once it parses, false when it cannot start. */
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -42,15 +44,24 @@ export function createMailParser(log: Logger): TMailParser {
   let usable = true;
   let seq = 0;
   const pending = new Map<number, TPending>();
+  let readyWaiters: ((ok: boolean) => void)[] = [];
+  const settleReady = (ok: boolean) => {
+    for (const w of readyWaiters) w(ok);
+    readyWaiters = [];
+  };
 
   const start = () => {
     const w = new Worker(new URL('./parse-thread-boot.mjs', import.meta.url));
     w.unref();
     w.on('message', (reply: TParseReply | 'ready') => {
-      if (reply === 'ready') return void (ready = true);
+      if (reply === 'ready') {
+        ready = true;
+        return settleReady(true);
+      }
       const p = pending.get(reply.id);
       pending.delete(reply.id);
       if (!p) return;
+      if ('retryHere' in reply) return void parseHere(p.raw).then(p.resolve, p.reject);
       if ('error' in reply) return p.reject(new Error(reply.error));
       try {
         p.resolve(revive(reply));
@@ -64,6 +75,7 @@ export function createMailParser(log: Logger): TMailParser {
       if (!ready) usable = false;
       worker = null;
       ready = false;
+      settleReady(false);
       for (const p of pending.values()) parseHere(p.raw).then(p.resolve, p.reject);
       pending.clear();
     });
@@ -80,6 +92,12 @@ export function createMailParser(log: Logger): TMailParser {
         pending.set(id, { raw, resolve, reject });
         w.postMessage({ id, raw });
       });
+    },
+    ready() {
+      if (!worker && usable) start();
+      if (ready) return Promise.resolve(true);
+      if (!worker) return Promise.resolve(false);
+      return new Promise((resolve) => readyWaiters.push(resolve));
     },
     async close() {
       usable = false;

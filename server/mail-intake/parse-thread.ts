@@ -10,7 +10,9 @@ import { replyContents, type TReplyContents } from './reply-content';
 export type TParseRequest = { id: number; raw: Uint8Array };
 export type TParseReply =
   | { id: number; mail: TMail; contents: TReplyContents | null; contentsError: string | null }
-  | { id: number; error: string };
+  | { id: number; error: string }
+  /** The result could not be posted back: the main thread parses this one itself. */
+  | { id: number; retryHere: true };
 
 const port = parentPort!;
 port.on('message', ({ id, raw }: TParseRequest) => {
@@ -25,7 +27,11 @@ port.on('message', ({ id, raw }: TParseRequest) => {
       } catch (err) {
         contentsError = String(err);
       }
-      port.postMessage({ id, mail, contents, contentsError } satisfies TParseReply);
+      try {
+        port.postMessage({ id, mail, contents, contentsError } satisfies TParseReply);
+      } catch {
+        port.postMessage({ id, retryHere: true } satisfies TParseReply);
+      }
     },
     (err: unknown) => port.postMessage({ id, error: String(err) } satisfies TParseReply),
   );

@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, fdatasync, fsync, mkdirSync, open, writevSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { TSettings } from '../settings';
 import { rawFilePath, rawMonthDir } from './raw-files';
 
 /** A spool file is not appended to past this size; the next message starts a new one. */
 const SPOOL_BYTES = 64 * 1024 * 1024;
 
+const openFile = promisify(open);
+const datasync = promisify(fdatasync);
+const sync = promisify(fsync);
+
 interface TSpoolFile {
-  fh: FileHandle;
+  fd: number;
   rawPath: string;
   month: string;
   size: number;
@@ -18,11 +22,12 @@ interface TSpoolFile {
 /**
  * Accepted messages appended to spool files (DATA_DIR/mail/<yyyy>/<mm>/<time>-<random>.spool)
  * rather than written to a file each: creating and syncing a file per message cost more
- * than the rest of intake together. Messages accepted together are written with one
- * writev and made durable with one fdatasync; their rows may point at them only after
- * `append` resolved. A file is only ever appended to by the process that created it, so a
- * message half-written when the process died is never referenced; after a failed write the
- * next append starts a new file too.
+ * than the rest of intake together. Messages accepted together are written with one writev
+ * (synchronous: it only copies to the page cache, cheaper than a hand-off to libuv's threads)
+ * and made durable with one fdatasync (asynchronous: it waits for the disk); their rows may
+ * point at them only after `append` resolved. A file is only ever appended to by the process
+ * that created it, so a message half-written when the process died is never referenced;
+ * after a failed write the next append starts a new file too.
  */
 export class RawSpool {
   private file: TSpoolFile | null = null;
@@ -39,57 +44,64 @@ export class RawSpool {
       return at;
     });
     try {
-      await writeAll(file.fh, messages, file.size);
-      await file.fh.datasync();
+      writeAll(file.fd, messages, file.size);
+      await datasync(file.fd);
     } catch (err) {
       this.file = null;
-      await file.fh.close().catch(() => {});
+      closeQuietly(file.fd);
       throw err;
     }
     file.size = end;
     return placed;
   }
 
-  async close(): Promise<void> {
-    const file = this.file;
+  close(): void {
+    if (this.file) closeSync(this.file.fd);
     this.file = null;
-    await file?.fh.close();
   }
 
   private async fileFor(now: Date): Promise<TSpoolFile> {
     const month = rawMonthDir(now);
     if (this.file && this.file.month === month && this.file.size < SPOOL_BYTES) return this.file;
-    await this.close();
+    this.close();
     const stamp = now.toISOString().replace(/[-:]|\.\d+Z$/g, '');
     const rawPath = join(month, `${stamp}-${randomBytes(4).toString('hex')}.spool`);
     const path = rawFilePath(this.settings, rawPath);
     mkdirSync(dirname(path), { recursive: true });
-    const fh = await open(path, 'wx', 0o600);
+    const fd = await openFile(path, 'wx', 0o600);
     try {
       await syncDir(dirname(path)); // the new name must survive a power loss as well as the bytes
     } catch (err) {
-      await fh.close();
+      closeQuietly(fd);
       throw err;
     }
-    this.file = { fh, rawPath, month, size: 0 };
+    this.file = { fd, rawPath, month, size: 0 };
     return this.file;
   }
 }
 
-async function syncDir(path: string): Promise<void> {
-  const dir = await open(path, 'r');
+function closeQuietly(fd: number): void {
   try {
-    await dir.sync();
+    closeSync(fd);
+  } catch {
+    // already unusable
+  }
+}
+
+async function syncDir(path: string): Promise<void> {
+  const fd = await openFile(path, 'r');
+  try {
+    await sync(fd);
   } finally {
-    await dir.close();
+    closeSync(fd);
   }
 }
 
 /** writev until every byte is written (a write may be short). */
-async function writeAll(fh: FileHandle, buffers: readonly Buffer[], position: number): Promise<void> {
-  let rest = buffers.filter((b) => b.length);
+function writeAll(fd: number, buffers: readonly Buffer[], position: number): void {
+  const rest = buffers.filter((b) => b.length);
   while (rest.length) {
-    const { bytesWritten } = await fh.writev(rest, position);
+    const bytesWritten = writevSync(fd, rest, position);
     if (bytesWritten === 0) throw new Error('The spool file takes no more bytes.');
     position += bytesWritten;
     let skip = bytesWritten;

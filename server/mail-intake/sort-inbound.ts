@@ -11,7 +11,8 @@ import { discardMailFiles, receiveMailFiles, saveMailFiles } from './mail-attach
 import { parseMail, type TMail } from './parse-message';
 import { senderActor } from './participants';
 import { postAsSender } from './post-reply';
-import { commitInbound, senderLabel, type TOutcome } from './process-message';
+import { commitInbound, type TOutcome } from './commit-inbound';
+import { senderLabel } from './process-message';
 import { replyContent } from './reply-content';
 import { ZAttachInboundInput, ZInboundIdInput, ZTicketFromInboundInput } from './schemas';
 import { addMailNote } from './staff-note';

@@ -104,7 +104,7 @@ export function createInboundStore(ctx: ServiceContext): TInboundStore {
       }),
     async close() {
       while (running) await running;
-      await spool.close();
+      spool.close();
     },
   };
 }
@@ -146,6 +146,7 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
         fail(w, err);
       }
     }
+    if (!placed.length) return;
     const rows = ctx.db.transaction(() =>
       placed.map(([w, at]) => {
         const { sha256, size, envelopeFrom, envelopeTo } = w.msg;

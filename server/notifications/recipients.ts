@@ -40,6 +40,11 @@ const queries = preparedQueries((db) => ({
     .where(and(eq(ticketComments.id, p('commentId')), eq(ticketComments.ticketId, p('ticketId'))))
     .prepare(),
   bounces: db.select({ count: emailBounces.count }).from(emailBounces).where(eq(emailBounces.email, p('email'))).prepare(),
+  optedOut: db
+    .select({ userId: notificationOptOuts.userId })
+    .from(notificationOptOuts)
+    .where(and(eq(notificationOptOuts.userId, p('userId')), eq(notificationOptOuts.kind, p('kind'))))
+    .prepare(),
   activeStaff: db
     .select({ userId: users.id, email: users.email, name: users.name })
     .from(staffMembers)
@@ -104,13 +109,7 @@ export function staffRecipients(tx: TTx, ticket: TTicket): TRecipient[] {
 
 /** Drops the author (nobody is told about their own action) and whoever turned `kind` off. */
 export function withoutOptOuts(tx: TTx, list: TRecipient[], kind: TNotificationKind, authorUserId: number | null): TRecipient[] {
-  const candidates = list.filter((r) => r.userId !== authorUserId);
-  if (candidates.length === 0) return [];
-  const off = tx
-    .select({ userId: notificationOptOuts.userId })
-    .from(notificationOptOuts)
-    .where(and(eq(notificationOptOuts.kind, kind), inArray(notificationOptOuts.userId, candidates.map((r) => r.userId))))
-    .all();
-  const offIds = new Set(off.map((o) => o.userId));
-  return candidates.filter((r) => !offIds.has(r.userId));
+  // One prepared lookup per recipient (a handful) beats building a query for the list each time.
+  const { optedOut } = queries(tx);
+  return list.filter((r) => r.userId !== authorUserId && !optedOut.get({ userId: r.userId, kind }));
 }

@@ -52,6 +52,24 @@ describe('crash between acceptance and processing', () => {
     db.insert(inboundMessages)
       .values({ messageId: 'crash-1@client.test', contentHash: sha, rawPath, size: raw.length, envelopeFrom: email, envelopeTo: [to], receivedAt: new Date() })
       .run();
+    // One accepted into a spool file, after bytes of other messages (and before a torn write).
+    const spooled = Buffer.from(
+      [`From: Sam Standard <${email}>`, `To: ${to}`, 'Subject: Re: Backup failed', 'Message-ID: <crash-2@client.test>', '', 'And the night after.', ''].join('\r\n'),
+    );
+    const spoolPath = join('mail', '2026', '11', '20261130T235959-0badcafe.spool');
+    writeFileSync(join(settings.DATA_DIR, spoolPath), Buffer.concat([Buffer.from('x'.repeat(100)), spooled, Buffer.from('From: half a mess')]));
+    db.insert(inboundMessages)
+      .values({
+        messageId: 'crash-2@client.test',
+        contentHash: createHash('sha256').update(spooled).digest('hex'),
+        rawPath: spoolPath,
+        rawOffset: 100,
+        size: spooled.length,
+        envelopeFrom: email,
+        envelopeTo: [to],
+        receivedAt: new Date(),
+      })
+      .run();
     // A row whose file is gone (a disk restored from an older backup): it must not vanish.
     db.insert(inboundMessages)
       .values({ messageId: 'lost-1@client.test', contentHash: 'f'.repeat(64), rawPath: join('mail', '2026', '11', 'missing.eml'), size: 10, envelopeFrom: email, envelopeTo: [to], receivedAt: new Date() })
@@ -63,7 +81,12 @@ describe('crash between acceptance and processing', () => {
     const row = portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'crash-1@client.test')).get()!;
     expect(row).toMatchObject({ status: 'processed', matchedBy: 'token', ticketId: ticket.id });
     const comments = portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)).all();
-    expect(comments).toMatchObject([{ body: 'It ran fine tonight.', inboundMessageId: row.id, internal: false }]);
+    const row2 = portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'crash-2@client.test')).get()!;
+    expect(row2).toMatchObject({ status: 'processed', matchedBy: 'token', ticketId: ticket.id });
+    expect(comments.sort((a, b) => a.inboundMessageId! - b.inboundMessageId!)).toMatchObject([
+      { body: 'It ran fine tonight.', inboundMessageId: row.id, internal: false },
+      { body: 'And the night after.', inboundMessageId: row2.id, internal: false },
+    ]);
     expect(portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'lost-1@client.test')).get()).toMatchObject({
       status: 'failed',
       error: 'The message could not be read.',

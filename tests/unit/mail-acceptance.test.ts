@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboundMessages } from '../../db/schema/inbound-mail';
+import type { ServiceContext } from '../../server/core/context';
+import { rawFilePath, readRawMessage } from '../../server/mail-intake/raw-files';
+import { createInboundStore, mailTempDir, type TReceivedMessage } from '../../server/mail-intake/store-inbound';
+import { freshContext } from '../helpers/fresh-context';
+
+/*
+ * Acceptance commits the raw bytes before the row: small messages accepted together share a
+ * spool file (one write, one sync), a large one keeps a file of its own, and each row reads
+ * back exactly the bytes that were received.
+ */
+
+let ctx: ServiceContext;
+let cleanup: () => void;
+let dataDir: string;
+beforeAll(() => {
+  const f = freshContext();
+  dataDir = mkdtempSync(join(tmpdir(), 'portico-mail-'));
+  ctx = { ...f.ctx, settings: { ...f.ctx.settings, DATA_DIR: dataDir } };
+  cleanup = f.cleanup;
+});
+afterAll(() => {
+  cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+let seq = 0;
+function message(body: string, messageId: string | null = `accept-${++seq}@client.test`): { raw: Buffer; msg: TReceivedMessage } {
+  const raw = Buffer.from([...(messageId ? [`Message-ID: <${messageId}>`] : []), 'From: sam@acme-dental.test', 'Subject: hello', '', body, ''].join('\r\n'));
+  const sha256 = createHash('sha256').update(raw).digest('hex');
+  return { raw, msg: { data: raw, sha256, size: raw.length, head: raw, envelopeFrom: 'sam@acme-dental.test', envelopeTo: [`support@${ctx.settings.MAIL_DOMAIN}`] } };
+}
+
+describe('accepting messages', () => {
+  it('messages accepted together share one spool file and each reads back exactly; a re-delivery is stored once', async () => {
+    const store = createInboundStore(ctx);
+    const sent = [message('First.'), message('Second, a little longer.'), message('Third.', null)];
+    const stored = await Promise.all(sent.map((s) => store.store(s.msg)));
+    expect(stored.map((s) => s.duplicate)).toEqual([false, false, false]);
+    const rows = stored.map((s) => s.row!);
+    expect(new Set(rows.map((r) => r.rawPath)).size).toBe(1);
+    expect(rows[0]!.rawPath).toMatch(/^mail\/\d{4}\/\d{2}\/\d{8}T\d{6}-[0-9a-f]{8}\.spool$/);
+    expect(rows.map((r) => r.rawOffset)).toEqual([0, sent[0]!.raw.length, sent[0]!.raw.length + sent[1]!.raw.length]);
+    expect(rows.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+    for (const [i, r] of rows.entries()) expect((await readRawMessage(ctx.settings, r)).equals(sent[i]!.raw)).toBe(true);
+
+    // Same Message-ID, or (without one) the same bytes: answered as accepted, stored once.
+    expect(await store.store(sent[0]!.msg)).toMatchObject({ duplicate: true });
+    expect(await store.store(message('First, resent.', rows[0]!.messageId).msg)).toMatchObject({ duplicate: true });
+    expect(await store.store(sent[2]!.msg)).toMatchObject({ duplicate: true });
+    expect(ctx.db.select().from(inboundMessages).all()).toHaveLength(3);
+    await store.close();
+  });
+
+  it('a large message (already in a temp file) keeps a file of its own; a new store never appends to an older spool file', async () => {
+    const store = createInboundStore(ctx);
+    const big = message('x'.repeat(5000));
+    mkdirSync(mailTempDir(ctx.settings), { recursive: true });
+    const tmpPath = join(mailTempDir(ctx.settings), 'big.eml.part');
+    writeFileSync(tmpPath, big.raw);
+    const small = message('Small.');
+    const [large, next] = await Promise.all([store.store({ ...big.msg, data: { tmpPath } }), store.store(small.msg)]);
+    expect(large.row).toMatchObject({ rawOffset: null, rawPath: expect.stringMatching(new RegExp(`${big.msg.sha256}\\.eml$`)) });
+    expect(existsSync(tmpPath)).toBe(false);
+    expect((await readRawMessage(ctx.settings, large.row!)).equals(big.raw)).toBe(true);
+    const earlier = ctx.db.select().from(inboundMessages).all()[0]!;
+    expect(next.row!.rawPath).not.toBe(earlier.rawPath);
+    expect(next.row!.rawOffset).toBe(0);
+    await store.close();
+    expect(readdirSync(mailTempDir(ctx.settings))).toEqual([]);
+    expect(existsSync(rawFilePath(ctx.settings, next.row!.rawPath))).toBe(true);
+  });
+
+  it('reading a message whose spool file ends early fails instead of returning part of it', async () => {
+    const row = ctx.db.select().from(inboundMessages).all()[0]!;
+    await expect(readRawMessage(ctx.settings, { ...row, size: row.size + 1_000_000 })).rejects.toThrow(/ends before the message/);
+  });
+});
