@@ -65,6 +65,8 @@ const senders = Array.from({ length: S }, (_, i) => {
   return { email, ticket, to: replyAddress(token, settings.MAIL_DOMAIN) };
 });
 portico.notifier.drain();
+// As on a running server (app.ts starts it outside tests): the parsing thread is up before the first message.
+if (!(await portico.intake.warmUp())) console.log('the parsing thread could not start; parsing on the main thread');
 
 function message(seq: number): TMailJob['messages'][number] {
   const s = senders[seq % S]!;

@@ -72,6 +72,8 @@ export async function startPortico(
 
   // Mail intake first processes what was accepted before the last stop, then follows the listener.
   const intake = startMailIntake(base);
+  // Tests start many short-lived servers; they let the parsing thread start with the first message.
+  if (settings.NODE_ENV !== 'test') void intake.warmUp();
   const smtp = createSmtpListener({ log, maxSize: Math.floor(settings.MAIL_MAX_MB * 1024 * 1024), tls: smtpTlsMode(settings, log), intake });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);
