@@ -18,6 +18,8 @@ export function createRateLimits() {
     pendingSignIns: new PendingSignIns(),
     /** Passkey sign-in ceremonies started per IP (each attempt needs one): 30 per 10 minutes. */
     passkeyPerIp: new RateLimiter(30, 10 * 60_000),
+    /** Hosted checkouts (Pay Now, Save Card) a user opens: each one is a call to the card gateway. */
+    checkoutsPerUser: new RateLimiter(30, 10 * 60_000),
     /** Live WebAuthn challenges (single use, 5 minutes). */
     webauthnChallenges: new WebAuthnChallenges(),
   };

@@ -19,6 +19,14 @@ import { ZPayOptionsInput, ZStartCardPaymentInput } from './schemas';
  */
 
 /** Our ids on the gateway's objects, so the webhook finds the checkout it is about. */
+/** Opening checkouts is throttled per user: each one costs a call to the gateway's API. */
+export function requireCheckoutAllowance(ctx: ServiceContext): void {
+  const userId = ctx.actor.kind === 'contact' || ctx.actor.kind === 'staff' ? ctx.actor.userId : 0;
+  if (!ctx.rateLimits.checkoutsPerUser.consume(String(userId), ctx.clock.now().getTime())) {
+    throw new AppError('RATE_LIMITED', 'Too many payment pages were opened. Wait a few minutes and try again.');
+  }
+}
+
 export const CHECKOUT_METADATA = { checkoutId: 'portico_checkout_id', invoiceId: 'portico_invoice_id', providerId: 'portico_provider_id' } as const;
 
 /** Gateways refuse tiny charges (Stripe: 0.50 in most currencies); a partial payment is at least this. */
@@ -56,6 +64,7 @@ export function payOptions(ctx: ServiceContext, input: unknown): { canPay: boole
 export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: string | null): Promise<{ url: string }> {
   const scope = requirePayingContact(ctx.actor);
   const data = ZStartCardPaymentInput.parse(input);
+  requireCheckoutAllowance(ctx);
   const inv = loadInvoice(ctx.db, scope, data.invoiceId);
   const gateway = gatewayFor(ctx, inv.providerId);
   if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Please pay by another method shown on the invoice.');

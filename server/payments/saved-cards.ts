@@ -12,6 +12,7 @@ import { emitFinance } from '../finance/topics';
 import { ZSavedCardId, ZSavedCardsFilter } from './autopay-schemas';
 import type { TPaymentGateway } from './gateway';
 import { gatewayFor } from './gateway-config';
+import { requireCheckoutAllowance } from './pay-now';
 
 /*
  * "Save Card" (seed 004 §16): the card is entered on the gateway's hosted checkout in setup
@@ -113,6 +114,7 @@ export async function startSaveCard(ctx: ServiceContext, resolve: TGatewayResolv
   const scope = requireBillingContact(ctx.actor);
   const gateway = resolve(ctx, scope.providerId);
   if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Ask your provider to turn them on.');
+  requireCheckoutAllowance(ctx);
   const customerId = await ensureGatewayCustomer(ctx, gateway, scope.providerId, scope.contact.companyId);
   const metadata = {
     purpose: 'save_card',

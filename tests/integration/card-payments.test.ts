@@ -291,6 +291,15 @@ describe('Pay Now', () => {
     expect(paymentsOf(id)).toHaveLength(1);
   });
 
+  it('throttles the payment pages one person opens: 30 per 10 minutes', async () => {
+    const primary = await contactClient('primary@acme-dental.test');
+    const id = newInvoice(5_000);
+    for (let i = 0; i < 30; i++) await primary.client.payments.payNow.mutate({ invoiceId: id });
+    await expectRefused(primary.client.payments.payNow.mutate({ invoiceId: id }), 'TOO_MANY_REQUESTS', /Too many payment pages/);
+    // Another person of the same company is not held back by it.
+    expect((await billing.client.payments.payNow.mutate({ invoiceId: id })).url).toContain('/pay/cs_');
+  });
+
   it('turned off: no Pay Now, but webhooks for payments already made still apply', async () => {
     const id = newInvoice();
     const ev = await payOnGateway(billing, id);
