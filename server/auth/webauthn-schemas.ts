@@ -17,12 +17,17 @@ const ZExtensionResults = z
   .object({ credProps: z.object({ rk: z.boolean().optional() }).optional() })
   .default({});
 
-export const ZRegistrationResponse = z.object({
+/** What every credential the browser returns carries around its `response`. */
+const credentialEnvelope = {
   id: ZCredentialId,
   rawId: ZCredentialId,
   type: z.literal('public-key'),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
   clientExtensionResults: ZExtensionResults,
+};
+
+export const ZRegistrationResponse = z.object({
+  ...credentialEnvelope,
   response: z.object({
     clientDataJSON: b64url(4096).min(1),
     attestationObject: b64url(32_768).min(1),
@@ -34,11 +39,7 @@ export const ZRegistrationResponse = z.object({
 });
 
 export const ZAuthenticationResponse = z.object({
-  id: ZCredentialId,
-  rawId: ZCredentialId,
-  type: z.literal('public-key'),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: ZExtensionResults,
+  ...credentialEnvelope,
   response: z.object({
     clientDataJSON: b64url(4096).min(1),
     authenticatorData: b64url(4096).min(1),

@@ -60,12 +60,17 @@ export function scheduleAutopay(tx: TTx, now: Date, inv: TInvoice): void {
   if (!isOpen(inv)) return;
   const gateway = tx.select({ enabled: paymentGateways.enabled }).from(paymentGateways).where(eq(paymentGateways.providerId, inv.providerId)).get();
   if (!gateway?.enabled) return;
+  scheduleAttempt(tx, inv, 1, now);
+}
+
+/** A pending attempt for the invoice's open balance, due now; (invoice, attempt no) is unique, so a repeat adds nothing. */
+function scheduleAttempt(tx: TTx, inv: TInvoice, attemptNo: number, now: Date): void {
   tx.insert(autopayAttempts)
     .values({
       providerId: inv.providerId,
       companyId: inv.companyId,
       invoiceId: inv.id,
-      attemptNo: 1,
+      attemptNo,
       amountMinor: inv.totalMinor - inv.paidMinor,
       status: 'pending',
       nextAttemptAt: now,
@@ -120,20 +125,7 @@ function startRetry(ctx: ServiceContext, failedId: number): void {
     tx.update(autopayAttempts).set({ nextAttemptAt: null }).where(eq(autopayAttempts.id, failed.id)).run();
     const inv = tx.select().from(invoices).where(eq(invoices.id, failed.invoiceId)).get()!;
     if (!isOpen(inv)) return; // paid (or voided) meanwhile: nothing more to charge
-    tx.insert(autopayAttempts)
-      .values({
-        providerId: failed.providerId,
-        companyId: failed.companyId,
-        invoiceId: failed.invoiceId,
-        attemptNo: failed.attemptNo + 1,
-        amountMinor: inv.totalMinor - inv.paidMinor,
-        status: 'pending',
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing()
-      .run();
+    scheduleAttempt(tx, inv, failed.attemptNo + 1, now);
   });
 }
 

@@ -56,6 +56,22 @@ export async function getAssertion(optionsJSON: TFromServer) {
   }
 }
 
+/**
+ * getAssertion for a sign-in step: null after handing the browser's refusal to `refused` (shown
+ * beside the button); the portal's own answers still throw to the page's alert.
+ */
+export async function assertionOrRefusal(optionsJSON: TFromServer, refused: (message: string) => void) {
+  try {
+    return await getAssertion(optionsJSON);
+  } catch (err) {
+    if (err instanceof BrowserRefusal) {
+      refused(err.message);
+      return null;
+    }
+    throw err;
+  }
+}
+
 /** The message for a failed passkey step: the browser's refusal, or the portal's answer. */
 export function passkeyErrorMessage(err: unknown): string {
   return err instanceof BrowserRefusal ? err.message : errorMessage(err);

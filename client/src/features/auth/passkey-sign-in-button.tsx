@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { trpc } from '../../lib/trpc';
-import { BrowserRefusal, getAssertion } from '../../lib/webauthn';
+import { assertionOrRefusal } from '../../lib/webauthn';
 import type { TSignInResult } from './two-factor-step';
 
 /**
@@ -13,13 +13,8 @@ export function PasskeySignInButton(props: { busy: boolean; run: (fn: () => Prom
     setRefused('');
     props.run(async () => {
       const options = await trpc.webauthn.passkeyOptions.mutate();
-      let response;
-      try {
-        response = await getAssertion(options);
-      } catch (err) {
-        if (err instanceof BrowserRefusal) return void setRefused(err.message);
-        throw err;
-      }
+      const response = await assertionOrRefusal(options, setRefused);
+      if (!response) return;
       await props.onResult(await trpc.webauthn.signInWithPasskey.mutate({ response }));
     });
   };

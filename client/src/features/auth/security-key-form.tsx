@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { trpc } from '../../lib/trpc';
-import { BrowserRefusal, getAssertion } from '../../lib/webauthn';
+import { assertionOrRefusal } from '../../lib/webauthn';
 import type { TFactorFormProps } from './two-factor-step';
 
 /**
@@ -13,14 +13,8 @@ export function SecurityKeyForm(props: TFactorFormProps) {
     setRefused('');
     props.run(async () => {
       const options = await trpc.webauthn.secondFactorOptions.mutate({ pendingToken: props.pendingToken });
-      let response;
-      try {
-        response = await getAssertion(options);
-      } catch (err) {
-        // The browser's refusal is shown here; the portal's answers go to the page's alert.
-        if (err instanceof BrowserRefusal) return void setRefused(err.message);
-        throw err;
-      }
+      const response = await assertionOrRefusal(options, setRefused);
+      if (!response) return;
       const res = await trpc.webauthn.completeSecondFactor.mutate({ pendingToken: props.pendingToken, response, rememberDevice: props.rememberDevice });
       await props.onResult(res);
     });

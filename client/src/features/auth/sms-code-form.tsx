@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { trpc } from '../../lib/trpc';
+import { codeSubmitter } from './code-submit';
 import type { TFactorFormProps } from './two-factor-step';
 
 /**
@@ -19,19 +20,7 @@ export default function SmsCodeForm(props: TFactorFormProps) {
       queueMicrotask(() => codeInput?.focus());
     });
 
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    props.run(async () => {
-      const res = await trpc.auth.completeTwoFactor.mutate({
-        pendingToken: props.pendingToken,
-        method: 'sms',
-        code: code(),
-        rememberDevice: props.rememberDevice,
-      });
-      setCode('');
-      await props.onResult(res);
-    });
-  };
+  const submit = codeSubmitter(props, 'sms', code, setCode);
 
   return (
     <form onSubmit={submit} aria-busy={props.busy}>

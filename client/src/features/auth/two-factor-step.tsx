@@ -1,5 +1,6 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { trpc } from '../../lib/trpc';
+import { codeSubmitter } from './code-submit';
 import { SecurityKeyForm } from './security-key-form';
 import SmsCodeForm from './sms-code-form';
 
@@ -25,19 +26,7 @@ const LABELS: Record<TMethod, string> = {
 /** A six-digit (or recovery) code checked by auth.completeTwoFactor. */
 function CodeForm(props: TFactorFormProps & { method: 'totp' | 'recovery' }) {
   const [code, setCode] = createSignal('');
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    props.run(async () => {
-      const res = await trpc.auth.completeTwoFactor.mutate({
-        pendingToken: props.pendingToken,
-        method: props.method,
-        code: code(),
-        rememberDevice: props.rememberDevice,
-      });
-      setCode('');
-      await props.onResult(res);
-    });
-  };
+  const submit = codeSubmitter(props, props.method, code, setCode);
   return (
     <form onSubmit={submit} aria-busy={props.busy}>
       <Show
