@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { TMailIntakePort } from '../server/mail-intake/intake-worker';
+import { SmtpConnectionLimits } from './connection-limits';
 import { receiveData } from './receive-data';
 import { smtpErrorFor } from './smtp-reply';
 
@@ -17,8 +18,15 @@ const reply = (code: number, text: string) => Object.assign(new Error(text), { r
  * every DATA stream drained, and every error caught so a reset connection cannot take the
  * process down.
  */
-export function createSmtpListener(opts: { log: Logger; maxSize: number; tls: TTlsMode; intake: TMailIntakePort }): SMTPServer {
+export function createSmtpListener(opts: {
+  log: Logger;
+  maxSize: number;
+  tls: TTlsMode;
+  intake: TMailIntakePort;
+  limits: { maxPerIp: number; phaseMs: number };
+}): SMTPServer {
   const { intake, log } = opts;
+  const limits = new SmtpConnectionLimits(opts.limits.maxPerIp, opts.limits.phaseMs);
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: opts.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
@@ -32,6 +40,8 @@ export function createSmtpListener(opts: { log: Logger; maxSize: number; tls: TT
     closeTimeout: 10_000,
     banner: 'Portico mail intake',
     logger: false,
+    onConnect: (session, callback) => limits.onConnect(session, callback),
+    onClose: (session) => limits.onClose(session),
     onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback) {
       const key = address.address ? address.address.toLowerCase() : `ip:${session.remoteAddress}`;
       if (intake.allowSender(key)) return callback();
@@ -51,6 +61,7 @@ export function createSmtpListener(opts: { log: Logger; maxSize: number; tls: TT
     onData(stream, session, callback) {
       receiveData(stream, { maxBytes: opts.maxSize, tmpDir: intake.tmpDir })
         .then(async (received) => {
+          limits.nextPhase(session);
           if (received.tooBig) return callback(reply(552, '5.3.4 Message too big'));
           const from = session.envelope.mailFrom;
           const { id, duplicate } = await intake.store({
@@ -70,5 +81,6 @@ export function createSmtpListener(opts: { log: Logger; maxSize: number; tls: TT
     },
   });
   server.on('error', (err) => log.warn({ err: err.message }, 'smtp error'));
+  limits.attach(server);
   return server;
 }

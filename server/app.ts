@@ -74,7 +74,13 @@ export async function startPortico(
   const intake = startMailIntake(base);
   // Tests start many short-lived servers; they let the parsing thread start with the first message.
   if (settings.NODE_ENV !== 'test') void intake.warmUp();
-  const smtp = createSmtpListener({ log, maxSize: Math.floor(settings.MAIL_MAX_MB * 1024 * 1024), tls: smtpTlsMode(settings, log), intake });
+  const smtp = createSmtpListener({
+    log,
+    maxSize: Math.floor(settings.MAIL_MAX_MB * 1024 * 1024),
+    tls: smtpTlsMode(settings, log),
+    intake,
+    limits: { maxPerIp: settings.SMTP_MAX_PER_IP, phaseMs: settings.SMTP_PHASE_SECONDS * 1000 },
+  });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);
     smtp.listen(settings.SMTP_PORT, settings.SMTP_HOST, () => resolve());

@@ -30,6 +30,10 @@ export const ZSettings = z.object({
   MAIL_MAX_MB: z.coerce.number().positive().max(1024).default(25),
   /** Messages one sender may send in 10 minutes before 451 (mail loops, floods). */
   MAIL_RATE_PER_SENDER: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** SMTP connections one source address may hold at once; the next gets 421. */
+  SMTP_MAX_PER_IP: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Seconds a client has from the greeting (or its last accepted message) to the end of its next DATA. */
+  SMTP_PHASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** A reply to a ticket closed this many days ago or less reopens it; later ones open a new, linked ticket. */
   REOPEN_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   /** 32+ characters; signs Message-IDs and device tokens, and encrypts secrets at rest. */
@@ -48,6 +52,14 @@ export const ZSettings = z.object({
   /** Where the card gateway's API is (tests point it at a local stand-in); unset: the gateway's own. */
   PAYMENT_GATEWAY_API_URL: z.url().refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://').optional(),
   WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Live subscriptions one WebSocket may hold; the next is refused with TOO_MANY_REQUESTS. */
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** WebSockets one signed-in session may hold open at once. */
+  WS_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Largest tRPC request body (queries and mutations), KB; larger ones get 413. Uploads have their own limits. */
+  HTTP_MAX_BODY_KB: z.coerce.number().int().min(16).max(64 * 1024).default(1024),
+  /** Calls one tRPC batch request may carry. */
+  HTTP_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(20),
   /** Which server side of the tRPC WebSocket: the lean adapter, or tRPC's own (same protocol). */
   WS_ADAPTER: z.enum(['lean', 'trpc']).default('lean'),
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(25),

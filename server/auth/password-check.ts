@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { users, type TUser } from '../../db/schema/people';
 import { recordAudit } from '../audit/record-audit';
 import type { ServiceContext } from '../core/context';
@@ -8,36 +8,59 @@ export type TPasswordCheck = { ok: true; user: TUser } | { ok: false; user: TUse
 
 /**
  * Checks a password for an email, costing one argon2 verify whether or not the account
- * exists. A wrong password counts towards the lockout (LOCKOUT_ATTEMPTS); a right one on a
- * locked account still fails. Rehashes when the parameters changed.
+ * exists. Each attempt on an unlocked account is counted in the database before the hash
+ * runs (an atomic increment), so however many arrive at once, no more than LOCKOUT_ATTEMPTS
+ * guesses are ever checked against the real hash; the attempt that brings the count to
+ * LOCKOUT_ATTEMPTS and proves wrong locks the account (seed 001: unlocked by "Forgot
+ * password?" or an administrator). A right password clears the count unless the account
+ * was locked meanwhile. Rehashes when the parameters changed.
  */
 export async function checkPassword(ctx: ServiceContext, email: string, password: string, ip: string, step: string): Promise<TPasswordCheck> {
   const user = ctx.db.select().from(users).where(eq(users.email, email)).get() ?? null;
-  const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
+  const limit = ctx.settings.LOCKOUT_ATTEMPTS;
+  const attempt = user?.passwordHash ? reserveAttempt(ctx, user.id) : null;
+  // Past the budget (or locked, or no account): the dummy hash keeps the answer's timing alike.
+  const realHash = attempt !== null && attempt <= limit ? user!.passwordHash : null;
+  const ok = await verifyPassword(realHash ?? (await getDummyHash()), password);
   const now = ctx.clock.now();
   if (!user || !user.passwordHash) {
     recordAudit(ctx.db, now, { kind: 'sign_in_failed', email, ip, detail: { step, reason: 'unknown_account' } });
     return { ok: false, user: null, locked: false };
   }
-  if (user.lockedAt) {
+  if (realHash === null) {
     recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });
     return { ok: false, user, locked: true };
   }
   if (!ok) {
-    const failed = user.failedAttempts + 1;
-    const lock = failed >= ctx.settings.LOCKOUT_ATTEMPTS;
+    const lock = attempt! >= limit;
     ctx.db.transaction((tx) => {
-      tx.update(users).set({ failedAttempts: failed, lockedAt: lock ? now : null }).where(eq(users.id, user.id)).run();
-      recordAudit(tx, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'wrong_password', failed } });
-      if (lock) recordAudit(tx, now, { kind: 'account_locked', userId: user.id, email, ip, detail: { failed } });
+      const locked = lock ? tx.update(users).set({ lockedAt: now }).where(and(eq(users.id, user.id), isNull(users.lockedAt))).run().changes > 0 : false;
+      recordAudit(tx, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'wrong_password', failed: attempt } });
+      if (locked) recordAudit(tx, now, { kind: 'account_locked', userId: user.id, email, ip, detail: { failed: attempt } });
     });
     return { ok: false, user, locked: lock };
   }
   const rehash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
-  ctx.db
+  const cleared = ctx.db
     .update(users)
     .set({ failedAttempts: 0, ...(rehash ? { passwordHash: rehash } : {}) })
-    .where(eq(users.id, user.id))
-    .run();
-  return { ok: true, user };
+    .where(and(eq(users.id, user.id), isNull(users.lockedAt)))
+    .run().changes;
+  if (!cleared) {
+    // Locked while this attempt was being checked: a right password does not unlock.
+    recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });
+    return { ok: false, user, locked: true };
+  }
+  return { ok: true, user: { ...user, failedAttempts: 0 } };
+}
+
+/** Counts one attempt on an unlocked account; its number, or null when the account is locked. */
+function reserveAttempt(ctx: ServiceContext, userId: number): number | null {
+  const row = ctx.db
+    .update(users)
+    .set({ failedAttempts: sql`${users.failedAttempts} + 1` })
+    .where(and(eq(users.id, userId), isNull(users.lockedAt)))
+    .returning({ failed: users.failedAttempts })
+    .get();
+  return row?.failed ?? null;
 }

@@ -7,6 +7,7 @@ import { openDownload } from '../attachments/attachment-access';
 import { attachmentLimits, commitFiles, discardFiles, formatMb, receiveFile, type TReceivedFile } from '../attachments/store';
 import { isAppError } from '../core/app-error';
 import { withActor, type ServiceContext } from '../core/context';
+import { refusesCrossSite } from './cross-site';
 
 /*
  * POST /attachments (multipart, `file` fields) and GET /attachments/<id>/<name>. Only an
@@ -24,8 +25,8 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
 export async function handleAttachments(base: ServiceContext, req: IncomingMessage, res: ServerResponse, originAllowed: (o: string | undefined) => boolean): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path === '/attachments' && req.method === 'POST') {
-    // The same rule as for tRPC mutations: browsers always send Origin on POST.
-    if (req.headers.origin !== undefined && !originAllowed(req.headers.origin)) return sendJson(res, 403, { error: 'Cross-origin request refused.' });
+    // Uploads are multipart, which a form on another site can send: Origin or Sec-Fetch-Site must vouch.
+    if (refusesCrossSite(req, originAllowed, { jsonOnly: false })) return sendJson(res, 403, { error: 'Cross-origin request refused.' });
     const actor = await requestActor(base, req);
     if ('status' in actor) return sendJson(res, actor.status, { error: actor.error });
     return upload(withActor(base, actor), req, res);

@@ -5,11 +5,14 @@ import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { ServiceContext } from '../core/context';
 import { createRpcContext } from '../trpc/context';
+import { logRpcError } from '../trpc/log-error';
 import { appRouter } from '../trpc/router';
 import { handleAttachments } from './attachment-routes';
 import { handleDocuments } from './document-routes';
 import { handleInboundMail } from './inbound-mail-routes';
 import { handleInvoicePdf } from './invoice-pdf-route';
+import { refusesCrossSite } from './cross-site';
+import { admitBody } from './request-limits';
 import { applySecurityHeaders, contentSecurityPolicy } from './security-headers';
 import { serveStatic } from './static-files';
 import { serveTrpcWebSocket } from './websocket';
@@ -38,13 +41,14 @@ export function createWebServer(opts: {
   dev?: { fallback: TFallback };
 }): TWebServer {
   const { base, log } = opts;
+  const maxBody = base.settings.HTTP_MAX_BODY_KB * 1024;
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    maxBodySize: maxBody,
+    maxBatchSize: base.settings.HTTP_MAX_BATCH,
     createContext: ({ req, res }) => createRpcContext(base, req, res),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'tRPC error');
-    },
+    onError: ({ error, path }) => logRpcError(log, 'tRPC', error, path),
   });
 
   const originAllowed = (origin: string | undefined) => !!origin && opts.allowedOrigins().includes(origin);
@@ -105,13 +109,12 @@ export function createWebServer(opts: {
       return;
     }
     if (path === '/trpc' || path.startsWith('/trpc/')) {
-      // Cross-site requests may not change anything: browsers always send Origin on POST.
-      if (req.method !== 'GET' && req.headers.origin !== undefined && !originAllowed(req.headers.origin)) {
+      if (refusesCrossSite(req, originAllowed, { jsonOnly: true })) {
         res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Cross-origin request refused');
         return;
       }
       res.setHeader('Cache-Control', 'no-store');
-      trpcHandler(req, res);
+      if (admitBody(req, res, maxBody)) trpcHandler(req, res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -9,6 +9,7 @@ import { withActor, type ServiceContext } from '../core/context';
 import { discardDocument, receiveDocument, type TReceivedDocument } from '../technical/document-store';
 import { createDocument, openDocument, requireDocumentUpload, viewKind } from '../technical/documents';
 import { contentDisposition } from './attachment-routes';
+import { refusesCrossSite } from './cross-site';
 
 /*
  * POST /documents (multipart: one `file`, and title, description, companyId,
@@ -28,8 +29,8 @@ const notFound = (res: ServerResponse) => sendJson(res, 404, { error: 'Not found
 export async function handleDocuments(base: ServiceContext, req: IncomingMessage, res: ServerResponse, originAllowed: (o: string | undefined) => boolean): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path === '/documents' && req.method === 'POST') {
-    // As for tRPC mutations: browsers always send Origin on POST, so a foreign one is cross-site.
-    if (req.headers.origin !== undefined && !originAllowed(req.headers.origin)) return sendJson(res, 403, { error: 'Cross-origin request refused.' });
+    // Uploads are multipart, which a form on another site can send: Origin or Sec-Fetch-Site must vouch.
+    if (refusesCrossSite(req, originAllowed, { jsonOnly: false })) return sendJson(res, 403, { error: 'Cross-origin request refused.' });
     const actor = await requestActor(base, req);
     if ('status' in actor) return refuseEarly(res, actor);
     const ctx = withActor(base, actor);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TRPCError } from '@trpc/server';
 import { applyWSSHandler, jsonEncoder } from '@trpc/server/adapters/ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type Server as WsServer } from 'ws';
@@ -7,7 +8,9 @@ import type { ServiceContext } from '../core/context';
 import { publishedPayloadJson } from '../core/events';
 import { createRpcContext } from '../trpc/context';
 import { appRouter } from '../trpc/router';
+import { logRpcError } from '../trpc/log-error';
 import { applyLeanWSSHandler } from '../trpc/ws/lean-adapter';
+import { SocketsPerSession } from './sockets-per-session';
 
 /*
  * tRPC subscriptions over the WebSocket at /trpc, served by one of two adapters speaking
@@ -31,9 +34,8 @@ export interface TTrpcWebSocket {
 export function serveTrpcWebSocket(opts: { base: ServiceContext; log: Logger; adapter: 'lean' | 'trpc' }): TTrpcWebSocket {
   const { base, log } = opts;
   const wss = new WebSocketServer({ noServer: true, maxPayload: base.settings.WS_MAX_PAYLOAD, WebSocket: PorticoSocket });
-  const onError = ({ error, path }: { error: { code: string; cause?: unknown }; path?: string }) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'tRPC ws error');
-  };
+  const onError = ({ error, path }: { error: TRPCError; path?: string }) => logRpcError(log, 'tRPC ws', error, path);
+  const perSession = new SocketsPerSession(base.settings.publicUrl, base.settings.WS_MAX_SOCKETS_PER_SESSION);
   function onClientError(err: Error) {
     log.debug({ err }, 'websocket client error');
   }
@@ -46,6 +48,7 @@ export function serveTrpcWebSocket(opts: { base: ServiceContext; log: Logger; ad
       router: appRouter,
       createContext: ({ req, res }) => createRpcContext(base, req, res),
       keepAlive: { enabled: true, pingMs: PING_MS, pongWaitMs: PONG_WAIT_MS },
+      maxSubscriptions: base.settings.WS_MAX_SUBSCRIPTIONS,
       onError,
     });
     return {
@@ -53,7 +56,7 @@ export function serveTrpcWebSocket(opts: { base: ServiceContext; log: Logger; ad
       accept: (req, socket, head) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
           ws.raw = socket;
-          wss.emit('connection', ws, req);
+          if (perSession.admit(req, ws)) wss.emit('connection', ws, req);
         }),
       broadcastReconnect: () => handler.broadcastReconnectNotification(),
       stop: () => handler.stop(),
@@ -74,7 +77,7 @@ export function serveTrpcWebSocket(opts: { base: ServiceContext; log: Logger; ad
     accept: (req, socket, head) =>
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.raw = socket;
-        wss.emit('connection', ws, keptRequest(req));
+        if (perSession.admit(req, ws)) wss.emit('connection', ws, keptRequest(req));
       }),
     broadcastReconnect: () => handler.broadcastReconnectNotification(),
     stop: stopKeepAlive,

@@ -16,8 +16,8 @@ export interface TRpcContext {
   transport: 'http' | 'ws';
   /** HTTP only: queue a Set-Cookie header on the response. */
   setCookie: (cookie: string) => void;
-  /** WebSocket only: close this connection (its session ended). */
-  closeConnection: () => void;
+  /** WebSocket only: close this connection (its session ended, or it has none). */
+  closeConnection: (reason: TCloseReason) => void;
 }
 
 export function clientIp(req: IncomingMessage): string {
@@ -42,12 +42,18 @@ export function createRpcContext(base: ServiceContext, req: IncomingMessage, res
 }
 
 const ignore = () => {};
+
+/** Close codes a client can tell apart: its session ended while open, or it was never (or no longer) signed in. */
+export type TCloseReason = 'session_ended' | 'signed_out';
+const CLOSE_CODES: Record<TCloseReason, [number, string]> = { session_ended: [4001, 'Session ended'], signed_out: [4401, 'Please sign in'] };
+
 /*
  * The closures are returned anonymous: a named one (`closeConnection: () => …`) gets
  * tsx's __name(), which gives the function its own property table (about 250 bytes each).
  */
-function closerOf(ws: WebSocket): () => void {
-  return () => void setTimeout(() => ws.close(4001, 'Session ended'), 250).unref();
+function closerOf(ws: WebSocket): (reason: TCloseReason) => void {
+  // After a short delay, so the message that explains why is sent first.
+  return (reason) => void setTimeout(() => ws.close(...CLOSE_CODES[reason]), 250).unref();
 }
 function cookieSetterOf(res: ServerResponse): (cookie: string) => void {
   return (cookie) => {

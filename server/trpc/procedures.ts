@@ -27,7 +27,11 @@ export const publicProcedure = t.procedure.use(mapErrors).use(({ ctx, next }) =>
 /** Signed in, with or without an account chosen yet (choose-account, sign out, me). */
 export const sessionProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = ctx.sessionId ? await validateSession(ctx.base, ctx.sessionId) : null;
-  if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  if (!session) {
+    // A socket whose session is gone (signed out elsewhere, expired) serves nobody: close it.
+    ctx.closeConnection('signed_out');
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  }
   const actor: TActor | null =
     session.accountKind && session.accountId
       ? actorForAccount(ctx.base.db, session.user, { kind: session.accountKind, id: session.accountId })

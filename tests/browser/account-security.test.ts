@@ -106,4 +106,18 @@ describe('account security', () => {
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).waitFor();
     await page.close();
   });
+  it('keeps to the strict Content-Security-Policy on the Account page (no inline styles)', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspSeen: string[] }).cspSeen = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.sample}`));
+    });
+    await signIn(page, origin, 'billing@northwind.test');
+    await page.goto(`${origin}/account`);
+    await page.getByRole('heading', { name: 'Email notifications' }).waitFor();
+    await page.getByRole('checkbox').first().waitFor();
+    expect(await page.evaluate(() => (window as unknown as { cspSeen: string[] }).cspSeen)).toEqual([]);
+    await page.close();
+  });
 });

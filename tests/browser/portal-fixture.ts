@@ -10,7 +10,7 @@ import { beginTotpSetup, confirmTotpSetup } from '../../server/auth/totp';
 import { DEMO_PASSWORD } from '../../db/seed';
 import { startPortico, type TPortico } from '../../server/app';
 import { loadSettings } from '../../server/settings';
-import { launchChromium } from './chromium';
+import { cspViolations, launchChromium } from './chromium';
 
 export interface TPortalFixture {
   portico: TPortico;
@@ -37,6 +37,8 @@ export async function startPortalFixture(extra: Record<string, string> = {}): Pr
       await browser.close();
       await portico.stop();
       rmSync(dir, { recursive: true, force: true });
+      // The strict CSP must hold on every page a test walked.
+      if (cspViolations.length) throw new Error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
     },
   };
 }

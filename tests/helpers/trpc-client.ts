@@ -19,7 +19,7 @@ export function createTestClient(origin: string) {
     }
     return res;
   };
-  const http = httpBatchLink({ url: `${origin}/trpc`, fetch: fetchWithJar });
+  const http = httpBatchLink({ url: `${origin}/trpc`, fetch: fetchWithJar, maxItems: 10 });
   const client = createTRPCClient<AppRouter>({ links: [http] });
   const sockets: ReturnType<typeof createWSClient>[] = [];
 

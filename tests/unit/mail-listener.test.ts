@@ -39,8 +39,14 @@ function fakeIntake(over: Partial<TMailIntakePort> = {}) {
   return { port, stored };
 }
 
-async function listen(port: TMailIntakePort, opts: { maxSize?: number; tls?: TTlsMode } = {}): Promise<number> {
-  server = createSmtpListener({ log: createLogger('silent'), maxSize: opts.maxSize ?? 1024 * 1024, tls: opts.tls ?? null, intake: port });
+async function listen(port: TMailIntakePort, opts: { maxSize?: number; tls?: TTlsMode; maxPerIp?: number; phaseMs?: number } = {}): Promise<number> {
+  server = createSmtpListener({
+    log: createLogger('silent'),
+    maxSize: opts.maxSize ?? 1024 * 1024,
+    tls: opts.tls ?? null,
+    intake: port,
+    limits: { maxPerIp: opts.maxPerIp ?? 10, phaseMs: opts.phaseMs ?? 300_000 },
+  });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
   return (server.server.address() as AddressInfo).port;
 }
@@ -147,6 +153,79 @@ describe('the SMTP listener', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await transport(p).sendMail(mail)).response).toMatch(/^250 /);
     expect(stored).toHaveLength(1);
+  });
+});
+
+/** A raw connection that keeps everything the server says; `until` waits for a pattern or the close. */
+const clients: Socket[] = [];
+function rawClient(port: number, localAddress = '127.0.0.1') {
+  const sock = connect({ port, host: '127.0.0.1', localAddress });
+  clients.push(sock);
+  let text = '';
+  let closed = false;
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  sock.on('data', (d) => ((text += d.toString()), wake()));
+  sock.on('close', () => ((closed = true), wake()));
+  sock.on('error', () => {});
+  return {
+    sock,
+    text: () => text,
+    closed: () => closed,
+    async until(re: RegExp): Promise<string> {
+      while (!re.test(text) && !closed) await new Promise<void>((r) => waiters.push(r));
+      return text;
+    },
+  };
+}
+afterEach(() => {
+  for (const c of clients.splice(0)) c.destroy();
+});
+
+describe('connection slots', () => {
+  it('caps connections per source address; other addresses and freed slots still get in', async () => {
+    const { port } = fakeIntake();
+    const p = await listen(port, { maxPerIp: 3 });
+    const held = [rawClient(p), rawClient(p), rawClient(p)];
+    for (const c of held) expect(await c.until(/^220 /m)).toMatch(/^220 /);
+    const fourth = rawClient(p);
+    expect(await fourth.until(/^421 /m)).toMatch(/^421 4\.7\.0 Too many connections from your address/);
+    await fourth.until(/$^/); // the server hangs up
+    expect(fourth.closed()).toBe(true);
+    const elsewhere = rawClient(p, '127.0.0.2');
+    expect(await elsewhere.until(/^220 /m)).toMatch(/^220 /);
+    held[0]!.sock.end('QUIT\r\n');
+    await held[0]!.until(/$^/);
+    const again = rawClient(p);
+    expect(await again.until(/^(220|421) /m)).toMatch(/^220 /);
+  });
+
+  it('disconnects a client that trickles bytes past the phase deadline, however often it sends', async () => {
+    const { port } = fakeIntake();
+    const p = await listen(port, { phaseMs: 1200 });
+    const slow = rawClient(p);
+    await slow.until(/^220 /m);
+    // One byte every 150 ms: each one restarts the idle timeout, never the deadline.
+    const trickle = setInterval(() => slow.sock.write('x'), 150);
+    try {
+      expect(await slow.until(/^421 /m)).toMatch(/^421 4\.4\.2 Took too long/m);
+      await slow.until(/$^/);
+      expect(slow.closed()).toBe(true);
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+
+  it('gives each message of a connection a fresh deadline', async () => {
+    const { port, stored } = fakeIntake();
+    const p = await listen(port, { phaseMs: 1500 });
+    const t = transport(p, { pool: true, maxConnections: 1, maxMessages: 10 });
+    for (let i = 0; i < 3; i++) {
+      expect((await t.sendMail({ ...mail, subject: `message ${i}` })).response).toMatch(/^250 /);
+      await new Promise((r) => setTimeout(r, 900)); // three messages take longer than one deadline
+    }
+    t.close();
+    expect(stored).toHaveLength(3);
   });
 });
 

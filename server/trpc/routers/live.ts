@@ -18,7 +18,7 @@ export const liveRouter = router({
         yield tracked(String(e.id), { kind: e.kind, payload: e.payload });
         if (e.kind === 'session.ended' && e.topic === sessionTopic(ctx.session.id)) {
           // The tab has been told; now drop the socket so nothing else flows to a dead session.
-          ctx.closeConnection();
+          ctx.closeConnection('session_ended');
           return;
         }
       }

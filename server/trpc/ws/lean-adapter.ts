@@ -56,9 +56,12 @@ export interface TLeanWSSHandler {
   stop(): void;
 }
 
+/** What tRPC's adapter takes, and a cap on live subscriptions per socket (tRPC's has none). */
+export type TLeanWSSHandlerOptions<TRouter extends AnyRouter> = WSSHandlerOptions<TRouter> & { maxSubscriptions?: number };
+
 /** Serves `opts.router` on `opts.wss`, as `applyWSSHandler` does. */
-export function applyLeanWSSHandler<TRouter extends AnyRouter>(opts: WSSHandlerOptions<TRouter>): TLeanWSSHandler {
-  const adapter = new LeanAdapter(opts as unknown as WSSHandlerOptions<AnyRouter>);
+export function applyLeanWSSHandler<TRouter extends AnyRouter>(opts: TLeanWSSHandlerOptions<TRouter>): TLeanWSSHandler {
+  const adapter = new LeanAdapter(opts as unknown as TLeanWSSHandlerOptions<AnyRouter>);
   opts.wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     if (opts.prefix && !req.url?.startsWith(opts.prefix)) return;
     adapter.connect(socket, req);
@@ -80,8 +83,11 @@ export class LeanAdapter {
   /** Shared frames for pushed events, when messages are plain JSON. */
   readonly frames: FrameCache | null;
 
-  constructor(readonly opts: WSSHandlerOptions<AnyRouter>) {
+  readonly maxSubscriptions: number;
+
+  constructor(readonly opts: TLeanWSSHandlerOptions<AnyRouter>) {
     this.router = opts.router;
+    this.maxSubscriptions = opts.maxSubscriptions ?? Infinity;
     this.encoder = opts.experimental_encoder ?? jsonEncoder;
     const plain = !opts.experimental_encoder && this.router._def._config.transformer === defaultTransformer;
     this.frames = plain ? new FrameCache() : null;
@@ -260,6 +266,13 @@ export class Connection {
     if (type === 'subscription') {
       if (this.find(id)) {
         this.respondWithError(new TRPCError({ code: 'BAD_REQUEST', message: `Duplicate id ${id}` }), id, jsonrpc, type, path, input);
+        return;
+      }
+      const max = this.adapter.maxSubscriptions;
+      if (this.subs && this.subs.length >= max) {
+        // The socket stays open and its other subscriptions keep flowing.
+        const message = `Too many live updates on one connection (at most ${max}). Close some pages and try again.`;
+        this.respondWithError(new TRPCError({ code: 'TOO_MANY_REQUESTS', message }), id, jsonrpc, type, path, input);
         return;
       }
       const sub = new Subscription(this, id, jsonrpc, path, input);

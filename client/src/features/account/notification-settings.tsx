@@ -26,7 +26,7 @@ export function NotificationSettings() {
         <h2 id="notifications-title">Email notifications</h2>
         <Show when={saved()}><p class="notice" role="status">{saved()}</p></Show>
         <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-        <fieldset style={{ border: '0', padding: '0', margin: '0' }}>
+        <fieldset class="plain">
           <legend class="muted">Email me when:</legend>
           <For each={settings()!}>
             {(s) => (
