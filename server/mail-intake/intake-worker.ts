@@ -9,6 +9,7 @@ import { createMailParser } from './mail-parser';
 import { recipientsOf } from './match-message';
 import { commitPrepared, type TPreparedInbound } from './commit-inbound';
 import { prepareInbound, type TQueuedInbound } from './process-message';
+import { recoverSpool } from './recover-spool';
 import { createInboundStore, mailTempDir, type TReceivedMessage } from './store-inbound';
 
 /** What the SMTP listener asks of intake. */
@@ -113,6 +114,7 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
   } catch {
     // no temp folder yet
   }
+  recoverSpool(base);
   const pending = base.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.status, 'pending')).orderBy(asc(inboundMessages.id)).all();
   if (pending.length) base.log.info({ count: pending.length }, 'processing mail accepted before the last stop');
   queue.push(...pending);

@@ -7,16 +7,18 @@ import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { intakeQueries } from './queries';
 import { rawFilePath, rawMonthDir } from './raw-files';
-import { RawSpool } from './raw-spool';
+import { RawSpool, syncDirectory } from './raw-spool';
 
 export { mailDir, mailTempDir, rawFilePath } from './raw-files';
 
 /*
- * Acceptance: the raw message is made durable first (a small one appended to a spool file
- * together with whatever else arrived meanwhile; a large one, already in a temp file,
+ * Acceptance: the raw message is made durable first (a large one, already in a temp file,
  * flushed and renamed to DATA_DIR/mail/<yyyy>/<mm>/<sha256>.eml, so a crash never leaves
- * half a message under its final name), then the pending rows of everything in the batch
- * are committed in one transaction; only then does the listener answer 250. A message seen
+ * half a message under its final name; then one append to a spool file of every message's
+ * record, with the bytes of the small ones, together with whatever else arrived meanwhile),
+ * then the pending rows of everything in the batch are committed in one transaction; only
+ * then does the listener answer 250. If a power cut undoes that commit, the next start
+ * indexes the messages again from the spool's records (./recover-spool.ts). A message seen
  * before (same Message-ID, or same bytes when it has none) is answered 250 again and stored
  * once. A batch is whatever arrived while the previous one was written: nothing waits for
  * a batch to fill.
@@ -128,22 +130,33 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
       w.resolve(DUPLICATE);
       return false;
     });
-    const placed: [TWaiting, TPlaced][] = [];
-    const small = fresh.filter((w) => Buffer.isBuffer(w.msg.data));
-    if (small.length) {
-      try {
-        const at = await spool.append(now, small.map((w) => w.msg.data as Buffer));
-        small.forEach((w, i) => placed.push([w, { rawPath: at[i]!.rawPath, rawOffset: at[i]!.offset, created: false }]));
-      } catch (err) {
-        for (const w of small) fail(w, err);
-      }
-    }
+    // Large messages first: their files must exist before the records that point at them.
+    const files = new Map<TWaiting, TPlaced>();
     for (const w of fresh) {
       if (Buffer.isBuffer(w.msg.data)) continue;
       try {
-        placed.push([w, await placeFile(ctx, now, w.msg.sha256, w.msg.data.tmpPath)]);
+        files.set(w, await placeFile(ctx, now, w.msg.sha256, w.msg.data.tmpPath));
       } catch (err) {
         fail(w, err);
+      }
+    }
+    // One append and one sync for the batch: each message's record (and its bytes when small).
+    const placed: [TWaiting, TPlaced][] = [];
+    const spooled = fresh.filter((w) => Buffer.isBuffer(w.msg.data) || files.has(w));
+    if (spooled.length) {
+      try {
+        const at = await spool.append(
+          now,
+          spooled.map((w) => {
+            const body = Buffer.isBuffer(w.msg.data) ? w.msg.data : null;
+            const file = files.get(w)?.rawPath;
+            const { sha256, envelopeFrom, envelopeTo } = w.msg;
+            return { record: { len: body?.length ?? 0, sha256, ...(file ? { file } : {}), receivedAt: now.toISOString(), envelopeFrom, envelopeTo }, body };
+          }),
+        );
+        spooled.forEach((w, i) => placed.push([w, files.get(w) ?? { rawPath: at[i]!.rawPath, rawOffset: at[i]!.offset, created: false }]));
+      } catch (err) {
+        for (const w of spooled) fail(w, err);
       }
     }
     if (!placed.length) return;
@@ -191,5 +204,6 @@ async function placeFile(ctx: ServiceContext, now: Date, sha256: string, tmpPath
   }
   mkdirSync(dirname(finalPath), { recursive: true });
   await rename(tmpPath, finalPath);
+  await syncDirectory(dirname(finalPath)); // the new name must survive a power cut, as the bytes do
   return { rawPath, rawOffset: null, created: true };
 }

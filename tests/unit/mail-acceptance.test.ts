@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessages } from '../../db/schema/inbound-mail';
 import type { ServiceContext } from '../../server/core/context';
 import { rawFilePath, readRawMessage } from '../../server/mail-intake/raw-files';
+import { SPOOL_MAGIC } from '../../server/mail-intake/raw-spool';
 import { createInboundStore, mailTempDir, type TReceivedMessage } from '../../server/mail-intake/store-inbound';
 import { freshContext } from '../helpers/fresh-context';
 
@@ -45,7 +46,17 @@ describe('accepting messages', () => {
     const rows = stored.map((s) => s.row!);
     expect(new Set(rows.map((r) => r.rawPath)).size).toBe(1);
     expect(rows[0]!.rawPath).toMatch(/^mail\/\d{4}\/\d{2}\/\d{8}T\d{6}-[0-9a-f]{8}\.spool$/);
-    expect(rows.map((r) => r.rawOffset)).toEqual([0, sent[0]!.raw.length, sent[0]!.raw.length + sent[1]!.raw.length]);
+    // The file: its marker, then per message a record line and the message's bytes.
+    const spool = readFileSync(rawFilePath(ctx.settings, rows[0]!.rawPath));
+    expect(spool.subarray(0, SPOOL_MAGIC.length).equals(SPOOL_MAGIC)).toBe(true);
+    let at = SPOOL_MAGIC.length;
+    for (const [i, r] of rows.entries()) {
+      const eol = spool.indexOf(0x0a, at);
+      expect(JSON.parse(spool.subarray(at + 1, eol).toString())).toMatchObject({ len: sent[i]!.raw.length, sha256: sent[i]!.msg.sha256, envelopeTo: sent[i]!.msg.envelopeTo });
+      expect(r.rawOffset).toBe(eol + 1);
+      at = eol + 1 + sent[i]!.raw.length;
+    }
+    expect(at).toBe(spool.length);
     expect(rows.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
     for (const [i, r] of rows.entries()) expect((await readRawMessage(ctx.settings, r)).equals(sent[i]!.raw)).toBe(true);
 
@@ -70,7 +81,12 @@ describe('accepting messages', () => {
     expect((await readRawMessage(ctx.settings, large.row!)).equals(big.raw)).toBe(true);
     const earlier = ctx.db.select().from(inboundMessages).all()[0]!;
     expect(next.row!.rawPath).not.toBe(earlier.rawPath);
-    expect(next.row!.rawOffset).toBe(0);
+    // The new spool file starts with the large message's record (it points at the .eml), then the small one's.
+    const spool = readFileSync(rawFilePath(ctx.settings, next.row!.rawPath)).toString();
+    const [magic, first, second] = spool.split('\n');
+    expect(`${magic}\n`).toBe(SPOOL_MAGIC.toString());
+    expect(JSON.parse(first!.slice(1))).toMatchObject({ len: 0, file: large.row!.rawPath, sha256: big.msg.sha256 });
+    expect(JSON.parse(second!.slice(1))).toMatchObject({ len: small.raw.length, sha256: small.msg.sha256 });
     await store.close();
     expect(readdirSync(mailTempDir(ctx.settings))).toEqual([]);
     expect(existsSync(rawFilePath(ctx.settings, next.row!.rawPath))).toBe(true);
