@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { users } from '../db/schema/people';
-import { DEMO_PASSWORD } from '../db/seed';
+import { DEMO_PASSWORD } from '../server/seed/demo-people';
 import { actorForAccount, listAccounts } from '../server/auth/accounts';
 import { startPortico } from '../server/app';
 import { withActor } from '../server/core/context';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PASSWORD } from '../db/seed';
+import { DEMO_PASSWORD } from './seed/demo-people';
 import { CLIENT_ROOT, startPortico } from './app';
 import { createLogger } from './core/logger';
 import { loadSettings, SettingsError } from './settings';

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../core/context';
 import { areasFor } from '../core/permissions';
 import { actorForAccount } from './accounts';
-import { accountsForSession } from '../sso/account-scope';
+import { accountsForSession } from './sso/account-scope';
 import { validateSession } from './session';
 import { mustSetUpTwoFactor } from './two-factor-requirement';
 import { mustAcceptPrivacy, privacyPolicyOf } from '../privacy/consent-requirement';

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../core/context';
 import { hasTotp, remainingRecoveryCodes } from './totp';
-import { hasWebauthn } from './webauthn-store';
-import { smsTargetFor } from '../sms/sms-target';
+import { hasWebauthn } from './webauthn/store';
+import { smsTargetFor } from './sms/sms-target';
 
 /**
  * The second factors a sign-in may use (seed 002's table). Each method module answers

@@ -11,12 +11,13 @@ import { summarizeSession, type TSessionSummary } from './active-sessions';
 import { endSession } from './end-session';
 import { sessionLimitFor, sessionsInBucket } from './session-limits';
 import { useRecoveryCode, verifyTotp } from './totp';
-import { verifySmsCode } from '../sms/sms-codes';
+import { verifySmsCode } from './sms/sms-codes';
 import { hasSecondFactor, secondFactorMethods, type TSecondFactorMethod } from './second-factors';
 import { createUserSession, setSessionAccount, type TSessionMeta } from './session';
 import { isTrustedDevice, trustDevice } from './trusted-devices';
-import { accountsForSession, accountsInScope, recordSsoSession } from '../sso/account-scope';
-import { passwordRefusedBySso, signInOptionsFor, type TSsoButton } from '../sso/sign-in-options';
+import { accountsForSession, accountsInScope, recordSsoSession } from './sso/account-scope';
+import { passwordRefusedBySso, signInOptionsFor, type TSsoButton } from './sso/sign-in-options';
+import { signInState } from './sign-in-state';
 
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
 
@@ -72,7 +73,7 @@ export async function afterFirstFactor(
   const methods = secondFactorMethods(ctx, userId);
   const has = methods.some((m) => m !== 'recovery');
   if (has && !opts.skipSecondFactor && !isTrustedDevice(ctx, userId, meta.deviceToken)) {
-    const pendingToken = ctx.rateLimits.pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), false);
+    const pendingToken = signInState(ctx).pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), false);
     return { kind: 'two-factor', pendingToken, methods };
   }
   return afterAllFactors(ctx, userId, meta, null, has);
@@ -97,10 +98,10 @@ async function afterAllFactors(
   const existing = sessionsInBucket(ctx, userId, meta.deviceClass);
   if (existing.length >= sessionLimitFor(ctx, meta.deviceClass)) {
     // Seed 001 "Too many active sessions": the user ends one to continue, or cancels.
-    const token = pendingToken ?? ctx.rateLimits.pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), true);
+    const token = pendingToken ?? signInState(ctx).pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), true);
     return { kind: 'session-limit', pendingToken: token, sessions: existing.map(summarizeSession) };
   }
-  if (pendingToken) ctx.rateLimits.pendingSignIns.consume(pendingToken);
+  if (pendingToken) signInState(ctx).pendingSignIns.consume(pendingToken);
   return openSession(ctx, userId, meta, twoFactorVerified);
 }
 
@@ -142,7 +143,7 @@ export async function passSecondFactor(
   rememberDevice: boolean,
   verify: (userId: number) => void | Promise<void>,
 ): Promise<TSignInResult> {
-  const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, ctx.clock.now().getTime());
+  const pending = signInState(ctx).pendingSignIns.get(pendingToken, ctx.clock.now().getTime());
   if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   let device: { token: string; expiresAt: Date } | undefined;
   if (!pending.secondFactorDone) {
@@ -164,7 +165,7 @@ export async function passSecondFactor(
 export async function continueAfterSessionLimit(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, sessionRef } = ZContinueAfterLimitInput.parse(input);
   const nowMs = ctx.clock.now().getTime();
-  const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, nowMs);
+  const pending = signInState(ctx).pendingSignIns.get(pendingToken, nowMs);
   if (!pending || !pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   const existing = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
   const target = existing.find((s) => summarizeSession(s).ref === sessionRef);

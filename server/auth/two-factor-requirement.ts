@@ -3,7 +3,7 @@ import { companies, providers } from '../../db/schema/people';
 import type { TActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
 import { hasSecondFactor } from './second-factors';
-import { ssoReplacesTwoFactor } from '../sso/sign-in-options';
+import { ssoReplacesTwoFactor } from './sso/sign-in-options';
 
 /**
  * Seeds 000/001: when the provider requires 2FA for staff (default on), or a company for

@@ -9,7 +9,7 @@ import { hasSecondFactor } from './second-factors';
 import { hasTotp, regenerateRecoveryCodes } from './totp';
 import { forgetAllTrustedDevices } from './trusted-devices';
 import { isTwoFactorRequired } from './two-factor-requirement';
-import { hasWebauthn } from './webauthn-store';
+import { hasWebauthn } from './webauthn/store';
 
 type TSessionRef = { userId: number; reauthenticatedAt: Date | null };
 

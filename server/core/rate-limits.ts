@@ -1,5 +1,3 @@
-import { PendingSignIns } from '../auth/pending-sign-ins';
-import { WebAuthnChallenges } from '../auth/webauthn-challenges';
 import { RateLimiter } from './rate-limiter';
 
 /** The process-wide throttles, created once at start (tests make their own). */
@@ -14,14 +12,10 @@ export function createRateLimits() {
     resetPerEmail: new RateLimiter(3, 15 * 60_000),
     /** "Request access" submissions per IP: 5 an hour. */
     accessRequestsPerIp: new RateLimiter(5, 60 * 60_000),
-    /** Sign-ins waiting on a step after the password (session limit, second factor). */
-    pendingSignIns: new PendingSignIns(),
     /** Passkey sign-in ceremonies started per IP (each attempt needs one): 30 per 10 minutes. */
     passkeyPerIp: new RateLimiter(30, 10 * 60_000),
     /** Hosted checkouts (Pay Now, Save Card) a user opens: each one is a call to the card gateway. */
     checkoutsPerUser: new RateLimiter(30, 10 * 60_000),
-    /** Live WebAuthn challenges (single use, 5 minutes). */
-    webauthnChallenges: new WebAuthnChallenges(),
   };
 }
 export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -1,10 +1,9 @@
 import { and, desc, eq, isNull, lt, lte } from 'drizzle-orm';
-import { invoices, recurringInvoices, type TRecurringInvoice } from '../../db/schema/finance';
+import { invoices, recurringInvoices, type TInvoice, type TRecurringInvoice } from '../../db/schema/finance';
 import { companies } from '../../db/schema/people';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { unitOfWork, type TTx } from '../core/unit-of-work';
-import { scheduleAutopay } from '../payments/autopay';
 import { emitInvoice, insertInvoice } from './invoice-edits';
 import { addDays, isoDay, nextBillDate } from './money';
 import { emitFinance } from './topics';
@@ -28,8 +27,15 @@ function previousPeriod(tx: TTx, recurringId: number, period: string): string | 
   );
 }
 
+/**
+ * Called inside the transaction that issues an invoice, for work that must be written with it
+ * (auto-pay's first attempt): the composition root passes payments' hook, so finance does not
+ * depend on payments.
+ */
+export type TInvoiceIssuedHook = (tx: TTx, now: Date, invoice: TInvoice, recurring: TRecurringInvoice) => void;
+
 /** Bills one due period of one subscription and moves its next bill date on. */
-function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string): 'issued' | 'already-issued' | 'not-due' {
+function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, onIssued?: TInvoiceIssuedHook): 'issued' | 'already-issued' | 'not-due' {
   return unitOfWork(ctx, (tx, emit) => {
     const r: TRecurringInvoice | undefined = tx.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurringId)).get();
     if (!r || !r.active || r.nextBillDate > today) return 'not-due';
@@ -53,8 +59,7 @@ function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string):
           lines: [{ description: `${r.scope} (${period} to ${addDays(next, -1)})`, quantityMilli: 1000, unitPriceMinor: r.amountMinor, taxRateBp: r.taxRateBp }],
         });
         emitInvoice(emit, inv);
-        // Auto-pay's first attempt is written with the invoice, so an issued invoice never lacks it.
-        if (r.autoPay) scheduleAutopay(sp, now, inv);
+        onIssued?.(sp, now, inv, r);
       });
     } catch (err) {
       if (!isUniqueViolation(err, 'recurring_period')) throw err;
@@ -71,7 +76,7 @@ function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string):
  * earlier (UTC calendar day of the service clock), one per period, and advances the date by
  * its frequency. Safe to run again at any time: a period is never billed twice.
  */
-export function issueDueRecurringInvoices(ctx: ServiceContext): { issued: number; alreadyIssued: number } {
+export function issueDueRecurringInvoices(ctx: ServiceContext, onIssued?: TInvoiceIssuedHook): { issued: number; alreadyIssued: number } {
   if (ctx.actor.kind !== 'system') throw new AppError('FORBIDDEN', 'Recurring invoices are issued by the scheduler.');
   const today = isoDay(ctx.clock.now());
   const due = ctx.db
@@ -83,7 +88,7 @@ export function issueDueRecurringInvoices(ctx: ServiceContext): { issued: number
   const result = { issued: 0, alreadyIssued: 0 };
   for (const { id } of due) {
     for (let i = 0; i < MAX_CATCH_UP; i++) {
-      const outcome = billOnePeriod(ctx, id, today);
+      const outcome = billOnePeriod(ctx, id, today, onIssued);
       if (outcome === 'not-due') break;
       if (outcome === 'issued') result.issued++;
       else result.alreadyIssued++;

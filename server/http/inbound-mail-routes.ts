@@ -1,11 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { actorForAccount } from '../auth/accounts';
-import { readSessionToken, sessionIdFromToken, validateSession } from '../auth/session';
-import { mustSetUpTwoFactor } from '../auth/two-factor-requirement';
 import { withActor, type ServiceContext } from '../core/context';
 import { inboundRawFile } from '../mail-intake/inbound-view';
-import { mustAcceptPrivacy } from '../privacy/consent-requirement';
+import { isRefusal, requestActor } from './request-actor';
 
 /*
  * GET /inbound-mail/<id>.eml: the original message as received, for staff of the provider
@@ -17,13 +14,10 @@ function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: 'Not found.' }));
 }
 
-/** A signed-in staff member who finished signing in (as staffProcedure requires), else null. */
+/** A signed-in staff member through the sign-in gate (as staffProcedure requires), else null. */
 async function staffContext(base: ServiceContext, req: IncomingMessage): Promise<ServiceContext | null> {
-  const token = readSessionToken(base.settings.publicUrl, req.headers.cookie);
-  const session = token ? await validateSession(base, sessionIdFromToken(token)) : null;
-  const actor = session?.accountKind === 'staff' && session.accountId ? actorForAccount(base.db, session.user, { kind: 'staff', id: session.accountId }) : null;
-  if (!actor || mustSetUpTwoFactor(base, actor) || mustAcceptPrivacy(base, actor)) return null;
-  return withActor(base, actor);
+  const actor = await requestActor(base, req);
+  return !isRefusal(actor) && actor.kind === 'staff' ? withActor(base, actor) : null;
 }
 
 export async function handleInboundMail(base: ServiceContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,9 +6,9 @@ import { generateToken } from '../auth/tokens';
 import { describeUserAgent } from '../auth/user-agent';
 import { isAppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
-import { createHandoff, type TSsoHandoff } from '../sso/handoffs';
-import { beginSsoLogin, enabledIdentityProvider, finishSsoLogin } from '../sso/login-flow';
-import { hiddenSignInTarget } from '../sso/sign-in-options';
+import { createHandoff, type TSsoHandoff } from '../auth/sso/handoffs';
+import { beginSsoLogin, enabledIdentityProvider, finishSsoLogin } from '../auth/sso/login-flow';
+import { hiddenSignInTarget } from '../auth/sso/sign-in-options';
 
 /*
  * Single sign-on's browser routes, adapters over server/sso:

@@ -13,6 +13,7 @@ import { billingRecipients, composeAutopayFailure } from './autopay-email';
 import type { TCardInfo, TChargeResult, TPaymentGateway } from './gateway';
 import { gatewayFor } from './gateway-config';
 import { defaultCard, type TGatewayResolver } from './saved-cards';
+import type { TInvoiceIssuedHook } from '../finance/recurring-scheduler';
 
 /*
  * Auto-pay: a recurring invoice issued with auto-pay on is charged off-session to the
@@ -50,6 +51,11 @@ export const autopayIdempotencyKey = (invoiceId: number, attemptNo: number) =>
 
 type TAttempt = typeof autopayAttempts.$inferSelect;
 const isOpen = (inv: TInvoice) => (inv.status === 'sent' || inv.status === 'partial') && inv.totalMinor > inv.paidMinor;
+
+/** The recurring scheduler's "invoice issued" hook: auto-pay's first attempt is written with the invoice. */
+export const scheduleAutopayOnIssue: TInvoiceIssuedHook = (tx, now, invoice, recurring) => {
+  if (recurring.autoPay) scheduleAutopay(tx, now, invoice);
+};
 
 /**
  * The scheduler's hook, inside the transaction that issues a recurring invoice with auto-pay

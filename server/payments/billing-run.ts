@@ -1,7 +1,7 @@
 import { system } from '../core/actor';
 import { withActor, type ServiceContext } from '../core/context';
 import { issueDueRecurringInvoices } from '../finance/recurring-scheduler';
-import { runDueAutopay, type TAutopayRun } from './autopay';
+import { runDueAutopay, scheduleAutopayOnIssue, type TAutopayRun } from './autopay';
 import type { TGatewayResolver } from './saved-cards';
 
 /**
@@ -14,7 +14,7 @@ export async function runRecurringBilling(
   resolve?: TGatewayResolver,
 ): Promise<{ issued: number; alreadyIssued: number; autopay: TAutopayRun }> {
   const ctx = withActor(base, system);
-  const issued = issueDueRecurringInvoices(ctx);
+  const issued = issueDueRecurringInvoices(ctx, scheduleAutopayOnIssue);
   const autopay = await runDueAutopay(ctx, resolve);
   return { ...issued, autopay };
 }

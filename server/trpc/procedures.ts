@@ -1,10 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import type { TActor } from '../core/actor';
 import { withActor, type ServiceContext } from '../core/context';
-import { actorForAccount } from '../auth/accounts';
-import { validateSession, type TValidSession } from '../auth/session';
-import { mustSetUpTwoFactor } from '../auth/two-factor-requirement';
-import { mustAcceptPrivacy } from '../privacy/consent-requirement';
+import type { TValidSession } from '../auth/session';
+import { GATE_REFUSALS, passSignInGate, type TGateRefusal } from '../auth/sign-in-gate';
 import { t, toTrpcError } from './init';
 
 /*
@@ -26,31 +24,27 @@ export const publicProcedure = t.procedure.use(mapErrors).use(({ ctx, next }) =>
 
 /** Signed in, with or without an account chosen yet (choose-account, sign out, me). */
 export const sessionProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = ctx.sessionId ? await validateSession(ctx.base, ctx.sessionId) : null;
-  if (!session) {
+  const gate = await passSignInGate(ctx.base, ctx.sessionId);
+  if (gate.kind === 'signed_out') {
     // A socket whose session is gone (signed out elsewhere, expired) serves nobody: close it.
     ctx.closeConnection('signed_out');
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+    throw refusal(gate.kind);
   }
-  const actor: TActor | null =
-    session.accountKind && session.accountId
-      ? actorForAccount(ctx.base.db, session.user, { kind: session.accountKind, id: session.accountId })
-      : null;
-  return next({ ctx: { session, actor, svc: actor ? withActor(ctx.base, actor) : ctx.base } });
+  const actor: TActor | null = gate.kind === 'choose_account' ? null : gate.actor;
+  return next({ ctx: { session: gate.session, actor, gate: gate.kind, svc: actor ? withActor(ctx.base, actor) : ctx.base } });
 });
 
 type TSignedInCtx = { session: TValidSession; svc: ServiceContext };
 
 export const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Choose an account to continue.' });
-  if (mustSetUpTwoFactor(ctx.base, ctx.actor)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-factor authentication to continue.' });
-  }
-  if (mustAcceptPrivacy(ctx.base, ctx.actor)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Accept the privacy policy to continue.' });
-  }
+  if (ctx.gate !== 'through' || !ctx.actor) throw refusal(ctx.gate === 'through' ? 'choose_account' : ctx.gate);
   return next({ ctx: { session: ctx.session, svc: ctx.svc, actor: ctx.actor } satisfies TSignedInCtx & { actor: TActor } });
 });
+
+function refusal(kind: TGateRefusal): TRPCError {
+  const { code, message } = GATE_REFUSALS[kind];
+  return new TRPCError({ code: code === 'UNAUTHENTICATED' ? 'UNAUTHORIZED' : 'FORBIDDEN', message });
+}
 
 export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.actor.kind !== 'staff') throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for staff only.' });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { sessions } from '../../db/schema/sessions';
 import { users } from '../../db/schema/people';
 import { enrollTotp, signIn, startPortalFixture, totpCode, type TPortalFixture } from './portal-fixture';

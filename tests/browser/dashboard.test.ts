@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFinance, type TSeededFinance } from '../../db/seed-finance';
-import { seedTechnical } from '../../db/seed-technical';
+import { seedFinance, type TSeededFinance } from '../../server/seed/demo-finance';
+import { seedTechnical } from '../../server/seed/demo-technical';
 import { recordPayment } from '../../server/finance/payments';
 import { asDemoUser } from '../helpers/demo-actors';
 import { signIn, startPortalFixture, type TPortalFixture } from './portal-fixture';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFinance, type TSeededFinance } from '../../db/seed-finance';
+import { seedFinance, type TSeededFinance } from '../../server/seed/demo-finance';
 import type { TPortico } from '../../server/app';
 import { createQuote, decideQuote, sendQuote } from '../../server/finance/quote-edits';
 import { staffFinanceTopic } from '../../server/finance/topics';

@@ -1,7 +1,7 @@
 import { desc } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { outbox } from '../../db/schema/outbox';
 import type { TPortico } from '../../server/app';
 import { signIn, startPortalFixture, type TPortalFixture } from './portal-fixture';

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { auditEvents } from '../../db/schema/audit';
 import { users } from '../../db/schema/people';
 import { webauthnCredentials } from '../../db/schema/webauthn';

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { users } from '../../db/schema/people';
 import { beginTotpSetup, confirmTotpSetup } from '../../server/auth/totp';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { startPortico, type TPortico } from '../../server/app';
 import { loadSettings } from '../../server/settings';
 import { cspViolations, launchChromium } from './chromium';

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { startFakeSmsGateway, type TFakeSmsGateway } from '../helpers/fake-sms-gateway';
 import { enrollTotp, signInWithTotp, startPortalFixture, type TPortalFixture } from './portal-fixture';
 

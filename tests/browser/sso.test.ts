@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { createContact } from '../../server/people/create-contact';
 import { asDemoUser } from '../helpers/demo-actors';
 import { startTestIdp, type TTestIdp } from '../helpers/oidc-idp';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedTechnical } from '../../db/seed-technical';
+import { seedTechnical } from '../../server/seed/demo-technical';
 import { companies } from '../../db/schema/people';
 import { documents } from '../../db/schema/technical';
 import type { TPortico } from '../../server/app';

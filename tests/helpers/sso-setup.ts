@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { companies } from '../../db/schema/people';
 import type { TPortico } from '../../server/app';
-import { saveIdentityProvider } from '../../server/sso/identity-providers';
-import type { TSaveIdentityProviderInput } from '../../server/sso/schemas';
+import { saveIdentityProvider } from '../../server/auth/sso/identity-providers';
+import type { TSaveIdentityProviderInput } from '../../server/auth/sso/schemas';
 import { asDemoUser } from './demo-actors';
 import type { TTestIdp } from './oidc-idp';
 

@@ -5,7 +5,7 @@ import { invoices, payments } from '../../db/schema/finance';
 import { outbox } from '../../db/schema/outbox';
 import { autopayAttempts, paymentGateways, savedCards } from '../../db/schema/payments';
 import { contacts, providers } from '../../db/schema/people';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { startPortico, type TPortico } from '../../server/app';
 import { FixedClock } from '../../server/core/clock';
 import { seal } from '../../server/core/secret-box';

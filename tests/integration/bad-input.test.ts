@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { appRouter } from '../../server/trpc/router';
 import { enrollTotp, totpCode } from '../browser/portal-fixture';
 import { startTestServer } from '../helpers/test-server';

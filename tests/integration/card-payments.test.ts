@@ -6,7 +6,7 @@ import { invoices, payments } from '../../db/schema/finance';
 import { outbox } from '../../db/schema/outbox';
 import { checkoutSessions, gatewayEvents, refunds } from '../../db/schema/payments';
 import { contacts } from '../../db/schema/people';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { createInvoice, issueInvoice } from '../../server/finance/invoice-edits';
 import { enrollTotp, totpCode } from '../browser/portal-fixture';
 import { asDemoUser } from '../helpers/demo-actors';

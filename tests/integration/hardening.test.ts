@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { auditEvents } from '../../db/schema/audit';
 import { users } from '../../db/schema/people';
 import { startPortico, type TPortico } from '../../server/app';

@@ -1,7 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import type { AppRouter } from '../../server/trpc/router';
 import { createTestClient } from '../helpers/trpc-client';
 import { startTestServer } from '../helpers/test-server';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { attachments } from '../../db/schema/attachments';
 import { emailBounces, inboundMessages } from '../../db/schema/inbound-mail';
 import { outbox } from '../../db/schema/outbox';

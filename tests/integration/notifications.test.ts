@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { outbox, type TOutboxRow } from '../../db/schema/outbox';
 import { users } from '../../db/schema/people';
 import { resolveReplyToken, replyTokenFromAddress } from '../../server/notifications/reply-tokens';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { contacts, users } from '../../db/schema/people';
 import { enrollTotp, totpCode } from '../browser/portal-fixture';
 import { startFakeSmsGateway, type TFakeSmsGateway } from '../helpers/fake-sms-gateway';

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { identityProviders, ssoLinks } from '../../db/schema/sso';
 import { users } from '../../db/schema/people';
 import { auditEvents } from '../../db/schema/audit';
 import { createCompany } from '../../server/people/create-company';
 import { createContact } from '../../server/people/create-contact';
-import { saveIdentityProvider } from '../../server/sso/identity-providers';
+import { saveIdentityProvider } from '../../server/auth/sso/identity-providers';
 import { enrollTotp, totpCode } from '../browser/portal-fixture';
 import { asDemoUser } from '../helpers/demo-actors';
 import { startTestIdp, type TTestIdp } from '../helpers/oidc-idp';
@@ -268,7 +268,7 @@ describe('single sign-on with a real identity provider', () => {
     const admin = asDemoUser(server.portico.base, 'admin@demo-msp.test');
     const row = server.portico.base.db.select().from(identityProviders).where(eq(identityProviders.id, sso.id)).get()!;
     expect(row.clientSecretSealed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const listed = JSON.stringify((await import('../../server/sso/identity-providers')).listIdentityProviders(admin));
+    const listed = JSON.stringify((await import('../../server/auth/sso/identity-providers')).listIdentityProviders(admin));
     expect(listed).not.toContain(row.clientSecretSealed);
     expect(listed).not.toMatch(/secret/i);
     // Every change is in the Security log, without the secret.

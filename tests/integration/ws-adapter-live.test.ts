@@ -3,7 +3,7 @@ import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeDatabase, openDatabase } from '../../db/client';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { startPortico } from '../../server/app';
 import { createServiceContext } from '../../server/core/create-service-context';
 import { createLogger } from '../../server/core/logger';

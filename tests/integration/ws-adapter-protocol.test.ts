@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { createTestClient } from '../helpers/trpc-client';
 import { RawTrpcSocket } from '../helpers/raw-trpc-socket';
 import { startTestServer } from '../helpers/test-server';

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { accessRequests } from '../../db/schema/access-requests';
 import { auditEvents } from '../../db/schema/audit';
 import type { TEventRow } from '../../db/schema/events';

@@ -2,7 +2,7 @@ import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo-people';
 import { auditEvents } from '../../db/schema/audit';
 import { outbox } from '../../db/schema/outbox';
 import { contacts, users } from '../../db/schema/people';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo-people';
 import { auditEvents } from '../../db/schema/audit';
 import type { TEventRow } from '../../db/schema/events';
 import { companies, users } from '../../db/schema/people';

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, type TAttachment } from '../../db/schema/attachments';
 import { ticketWatchers } from '../../db/schema/tickets';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { canDownloadAttachment } from '../../server/attachments/attachment-access';
 import { claimAttachments } from '../../server/attachments/claim-attachments';
 import { cleanupUnclaimedAttachments } from '../../server/attachments/cleanup-attachments';

@@ -1,6 +1,6 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { invoices, payments } from '../../db/schema/finance';
 import { outbox } from '../../db/schema/outbox';
 import { autopayAttempts, paymentGateways } from '../../db/schema/payments';
@@ -13,7 +13,7 @@ import { isoDay } from '../../server/finance/money';
 import { recordPayment } from '../../server/finance/payments';
 import { createRecurring } from '../../server/finance/recurring';
 import { issueDueRecurringInvoices } from '../../server/finance/recurring-scheduler';
-import { AUTOPAY_LEASE_MS, autopayIdempotencyKey, handleAutopayIntent, runDueAutopay } from '../../server/payments/autopay';
+import { AUTOPAY_LEASE_MS, autopayIdempotencyKey, handleAutopayIntent, runDueAutopay, scheduleAutopayOnIssue } from '../../server/payments/autopay';
 import { runRecurringBilling } from '../../server/payments/billing-run';
 import { paymentHistory } from '../../server/payments/payment-history';
 import { handleSetupCompleted, startSaveCard, type TGatewayResolver } from '../../server/payments/saved-cards';
@@ -99,7 +99,7 @@ describe('auto-pay on issue', () => {
       createRecurring(admin, { companyId: acme, scope, frequency: 'monthly', amountMinor: 5_000, nextBillDate: isoDay(clock.now()), autoPay: true });
     }
     // Issue only, then three runs at once: each attempt is claimed (and sent) by one of them.
-    expect(issueDueRecurringInvoices(sys).issued).toBe(3);
+    expect(issueDueRecurringInvoices(sys, scheduleAutopayOnIssue).issued).toBe(3);
     const runs = await Promise.all([runDueAutopay(sys, resolve), runDueAutopay(sys, resolve), runDueAutopay(sys, resolve)]);
     expect(runs.reduce((n, r) => n + r.charged, 0)).toBe(3);
     expect(mem.calls).toHaveLength(3);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo-people';
 import type { TEventRow } from '../../db/schema/events';
 import { companies, contacts, users } from '../../db/schema/people';
 import { validateSession } from '../../server/auth/session';

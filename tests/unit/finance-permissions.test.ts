@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFinance, type TSeededFinance } from '../../db/seed-finance';
-import { seedDemo } from '../../db/seed';
+import { seedFinance, type TSeededFinance } from '../../server/seed/demo-finance';
+import { seedDemo } from '../../server/seed/demo-people';
 import { system } from '../../server/core/actor';
 import { isAppError } from '../../server/core/app-error';
 import { withActor, type ServiceContext } from '../../server/core/context';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentGateways } from '../../db/schema/payments';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { isAppError } from '../../server/core/app-error';
 import type { FixedClock } from '../../server/core/clock';
 import type { ServiceContext } from '../../server/core/context';

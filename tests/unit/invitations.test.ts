@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo-people';
 import { outbox } from '../../db/schema/outbox';
 import { companies } from '../../db/schema/people';
 import { acceptInvitation, getInvitation, joinWithExistingAccount, sendInvitation } from '../../server/auth/invitations';

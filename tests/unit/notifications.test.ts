@@ -5,7 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { closeDatabase, openDatabase } from '../../db/client';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { events } from '../../db/schema/events';
 import { replyTokens, workerCursors } from '../../db/schema/notifications';
 import { outbox, type TOutboxRow } from '../../db/schema/outbox';

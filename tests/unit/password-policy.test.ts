@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo-people';
 import { passwordHistory } from '../../db/schema/password-history';
 import { providers, users } from '../../db/schema/people';
 import { sessions } from '../../db/schema/sessions';

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, DEMO_PASSWORD } from '../../db/seed';
+import { seedDemo, DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { outbox } from '../../db/schema/outbox';
 import { sessions } from '../../db/schema/sessions';
 import { users } from '../../db/schema/people';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { auditEvents } from '../../db/schema/audit';
 import { companies, users } from '../../db/schema/people';
 import { privacyConsents } from '../../db/schema/privacy';

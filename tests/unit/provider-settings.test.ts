@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { getProviderSettings, logoPath, setProviderLogo, updateProviderSettings } from '../../server/admin/provider-settings';
 import { system } from '../../server/core/actor';
 import { withActor, type ServiceContext } from '../../server/core/context';

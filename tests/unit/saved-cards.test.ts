@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { auditEvents } from '../../db/schema/audit';
 import { checkoutSessions, gatewayCustomers, paymentGateways, savedCards } from '../../db/schema/payments';
 import { companies } from '../../db/schema/people';

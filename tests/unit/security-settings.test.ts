@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { getSecuritySettings, setCompanyTwoFactor, updateSecuritySettings } from '../../server/admin/security-settings';
 import { mustSetUpTwoFactor } from '../../server/auth/two-factor-requirement';
 import { policyForProvider } from '../../server/auth/password-policy';

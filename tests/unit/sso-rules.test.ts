@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { companies, users } from '../../db/schema/people';
 import { totpCredentials } from '../../db/schema/two-factor';
 import { identityProviderCompanies, identityProviders, type TIdentityProvider, type TSsoMode } from '../../db/schema/sso';
@@ -13,11 +13,11 @@ import { createCompany } from '../../server/people/create-company';
 import { createContact } from '../../server/people/create-contact';
 import { createProvider } from '../../server/people/create-provider';
 import { createStaffMember } from '../../server/people/create-staff-member';
-import { accountsInScope } from '../../server/sso/account-scope';
-import { matchSsoAccount } from '../../server/sso/account-matching';
-import { consumeHandoff, createHandoff } from '../../server/sso/handoffs';
-import { ZSaveIdentityProviderInput } from '../../server/sso/schemas';
-import { passwordRefusedBySso, signInOptionsFor, ssoReplacesTwoFactor } from '../../server/sso/sign-in-options';
+import { accountsInScope } from '../../server/auth/sso/account-scope';
+import { matchSsoAccount } from '../../server/auth/sso/account-matching';
+import { consumeHandoff, createHandoff } from '../../server/auth/sso/handoffs';
+import { ZSaveIdentityProviderInput } from '../../server/auth/sso/schemas';
+import { passwordRefusedBySso, signInOptionsFor, ssoReplacesTwoFactor } from '../../server/auth/sso/sign-in-options';
 import { asDemoUser } from '../helpers/demo-actors';
 import { freshContext } from '../helpers/fresh-context';
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { contacts, staffMembers, users } from '../../db/schema/people';
 import { tickets } from '../../db/schema/tickets';
 import { actorForAccount } from '../../server/auth/accounts';

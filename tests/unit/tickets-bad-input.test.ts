@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { tickets } from '../../db/schema/tickets';
 import { anonymous } from '../../server/core/actor';
 import { AppError } from '../../server/core/app-error';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import type { FixedClock } from '../../server/core/clock';
 import type { ServiceContext } from '../../server/core/context';
 import { addReply } from '../../server/tickets/add-reply';

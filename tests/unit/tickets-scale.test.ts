@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import type { ServiceContext } from '../../server/core/context';
 import { feedConditions, ticketFeed } from '../../server/tickets/ticket-feed';
 import { listConditions, listTickets } from '../../server/tickets/list-tickets';

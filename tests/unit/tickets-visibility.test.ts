@@ -1,6 +1,6 @@
 import { eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { events, type TEventRow } from '../../db/schema/events';
 import { companies, contacts } from '../../db/schema/people';
 import { tickets } from '../../db/schema/tickets';

@@ -1,6 +1,6 @@
 import { eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/seed/demo-people';
 import { attachments } from '../../db/schema/attachments';
 import { events } from '../../db/schema/events';
 import { contacts, providers, staffMembers, users } from '../../db/schema/people';

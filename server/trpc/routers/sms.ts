@@ -1,6 +1,6 @@
-import { ZSendSmsCodeInput, ZSendTestSmsInput, ZSmsSettingsInput } from '../../sms/schemas';
-import { sendSmsCode } from '../../sms/sms-codes';
-import { getSmsSettings, removeSmsSettings, sendTestSms, updateSmsSettings } from '../../sms/sms-settings';
+import { ZSendSmsCodeInput, ZSendTestSmsInput, ZSmsSettingsInput } from '../../auth/sms/schemas';
+import { sendSmsCode } from '../../auth/sms/sms-codes';
+import { getSmsSettings, removeSmsSettings, sendTestSms, updateSmsSettings } from '../../auth/sms/sms-settings';
 import { publicProcedure, router, staffProcedure } from '../procedures';
 
 /** Codes by text message (seed 003): sending one at sign-in, and the provider's SMS gateway. */

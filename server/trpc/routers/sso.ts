@@ -1,7 +1,7 @@
-import { consumeHandoff } from '../../sso/handoffs';
-import { listIdentityProviders, removeIdentityProvider, saveIdentityProvider } from '../../sso/identity-providers';
-import { ZIdentityProviderIdInput, ZResumeSsoInput, ZSaveIdentityProviderInput } from '../../sso/schemas';
-import { hiddenSignInTarget } from '../../sso/sign-in-options';
+import { consumeHandoff } from '../../auth/sso/handoffs';
+import { listIdentityProviders, removeIdentityProvider, saveIdentityProvider } from '../../auth/sso/identity-providers';
+import { ZIdentityProviderIdInput, ZResumeSsoInput, ZSaveIdentityProviderInput } from '../../auth/sso/schemas';
+import { hiddenSignInTarget } from '../../auth/sso/sign-in-options';
 import { publicProcedure, router, staffProcedure } from '../procedures';
 
 /** Single sign-on: the staff admin's identity providers, and what the sign-in page needs. */

@@ -1,8 +1,8 @@
-import { passkeySignInOptions, signInWithPasskey } from '../../auth/passkey-sign-in';
-import { listWebauthnCredentials, removeWebauthnCredential, renameWebauthnCredential } from '../../auth/webauthn-credentials';
-import { beginWebauthnRegistration, finishWebauthnRegistration } from '../../auth/webauthn-registration';
-import { ZPasskeySignInInput, ZRegisterInput, ZRemoveInput, ZRenameInput, ZSecondFactorInput, ZSecondFactorOptionsInput } from '../../auth/webauthn-schemas';
-import { completeWebauthnSecondFactor, webauthnSecondFactorOptions } from '../../auth/webauthn-second-factor';
+import { passkeySignInOptions, signInWithPasskey } from '../../auth/webauthn/passkey-sign-in';
+import { listWebauthnCredentials, removeWebauthnCredential, renameWebauthnCredential } from '../../auth/webauthn/credentials';
+import { beginWebauthnRegistration, finishWebauthnRegistration } from '../../auth/webauthn/registration';
+import { ZPasskeySignInInput, ZRegisterInput, ZRemoveInput, ZRenameInput, ZSecondFactorInput, ZSecondFactorOptionsInput } from '../../auth/webauthn/schemas';
+import { completeWebauthnSecondFactor, webauthnSecondFactorOptions } from '../../auth/webauthn/second-factor';
 import { sessionMetaOf } from '../context';
 import { publicProcedure, router, sessionProcedure } from '../procedures';
 import { respond } from './auth';

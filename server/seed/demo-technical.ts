@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { actorForAccount } from '../server/auth/accounts';
-import { withActor, type ServiceContext } from '../server/core/context';
-import { createAsset } from '../server/technical/assets';
-import { createCertificate } from '../server/technical/certificates';
-import { storeDocument } from '../server/technical/documents';
-import { createDomain } from '../server/technical/domains';
-import { addDays, todayOf } from '../server/technical/expiry';
-import { assets } from './schema/technical';
-import { companies, contacts, staffMembers, users } from './schema/people';
+import { actorForAccount } from '../auth/accounts';
+import { withActor, type ServiceContext } from '../core/context';
+import { createAsset } from '../technical/assets';
+import { createCertificate } from '../technical/certificates';
+import { storeDocument } from '../technical/documents';
+import { createDomain } from '../technical/domains';
+import { addDays, todayOf } from '../technical/expiry';
+import { assets } from '../../db/schema/technical';
+import { companies, contacts, staffMembers, users } from '../../db/schema/people';
 
 const ADMIN_EMAIL = 'admin@demo-msp.test';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IDP_KINDS, SSO_MODES } from '../../db/schema/sso';
+import { IDP_KINDS, SSO_MODES } from '../../../db/schema/sso';
 
 const ZDomain = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'Enter domains like example.com, separated by commas.');
 

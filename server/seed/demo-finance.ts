@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { actorForAccount } from '../server/auth/accounts';
-import { withActor, type ServiceContext } from '../server/core/context';
-import { createInvoice, issueInvoice } from '../server/finance/invoice-edits';
-import { addDays, isoDay } from '../server/finance/money';
-import { recordPayment } from '../server/finance/payments';
-import { createQuote, sendQuote } from '../server/finance/quote-edits';
-import { createRecurring } from '../server/finance/recurring';
-import { companies, providers, staffMembers, users } from './schema/people';
+import { actorForAccount } from '../auth/accounts';
+import { withActor, type ServiceContext } from '../core/context';
+import { createInvoice, issueInvoice } from '../finance/invoice-edits';
+import { addDays, isoDay } from '../finance/money';
+import { recordPayment } from '../finance/payments';
+import { createQuote, sendQuote } from '../finance/quote-edits';
+import { createRecurring } from '../finance/recurring';
+import { companies, providers, staffMembers, users } from '../../db/schema/people';
 
 export interface TSeededFinance {
   companyId: number;

@@ -1,4 +1,4 @@
-import type { TSettings } from '../settings';
+import type { TSettings } from '../../settings';
 
 /** Seed 002's "Security key or passkey": at most this many per user. */
 export const MAX_CREDENTIALS_PER_USER = 10;

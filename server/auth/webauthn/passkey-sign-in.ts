@@ -1,15 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { users } from '../../db/schema/people';
-import { recordAudit } from '../audit/record-audit';
-import { AppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
-import type { TSessionMeta } from './session';
+import { users } from '../../../db/schema/people';
+import { recordAudit } from '../../audit/record-audit';
+import { AppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
+import type { TSessionMeta } from '../session';
 import { passwordRefusedBySso } from '../sso/sign-in-options';
-import { afterBothFactors, type TSignInResult } from './sign-in';
-import { AssertionRefused, verifyAssertion } from './webauthn-assertion';
-import { CEREMONY_TIMEOUT_MS, relyingParty } from './webauthn-relying-party';
-import { ZPasskeySignInInput } from './webauthn-schemas';
+import { afterBothFactors, type TSignInResult } from '../sign-in';
+import { AssertionRefused, verifyAssertion } from './assertion';
+import { CEREMONY_TIMEOUT_MS, relyingParty } from './relying-party';
+import { ZPasskeySignInInput } from './schemas';
+import { signInState } from '../sign-in-state';
 
 /** One answer for every refusal, so the button cannot be used to learn about accounts or keys. */
 const GENERIC_FAILURE = 'That passkey did not work. Try again, or continue with your email address.';
@@ -28,7 +29,7 @@ export async function passkeySignInOptions(ctx: ServiceContext, ip: string): Pro
     rpID: relyingParty(ctx.settings).id,
     userVerification: 'required',
     timeout: CEREMONY_TIMEOUT_MS,
-    challenge: ctx.rateLimits.webauthnChallenges.issue('passkey', '', nowMs),
+    challenge: signInState(ctx).webauthnChallenges.issue('passkey', '', nowMs),
   });
 }
 

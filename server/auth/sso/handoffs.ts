@@ -1,11 +1,11 @@
 import { eq, lt } from 'drizzle-orm';
-import { ssoHandoffs } from '../../db/schema/sso';
-import type { TAccountChoice } from '../auth/accounts';
-import type { TSessionSummary } from '../auth/active-sessions';
-import type { TSecondFactorMethod } from '../auth/second-factors';
-import { generateToken, hashToken } from '../auth/tokens';
-import type { ServiceContext } from '../core/context';
-import { open, seal } from '../core/secret-box';
+import { ssoHandoffs } from '../../../db/schema/sso';
+import type { TAccountChoice } from '../accounts';
+import type { TSessionSummary } from '../active-sessions';
+import type { TSecondFactorMethod } from '../second-factors';
+import { generateToken, hashToken } from '../tokens';
+import type { ServiceContext } from '../../core/context';
+import { open, seal } from '../../core/secret-box';
 import { ZResumeSsoInput } from './schemas';
 
 /*

@@ -1,6 +1,6 @@
 import { asc, count, eq } from 'drizzle-orm';
-import { webauthnCredentials, type TWebauthnCredential } from '../../db/schema/webauthn';
-import type { ServiceContext } from '../core/context';
+import { webauthnCredentials, type TWebauthnCredential } from '../../../db/schema/webauthn';
+import type { ServiceContext } from '../../core/context';
 
 /** Reads of the credential table the ceremonies and the second-factor registry share. */
 

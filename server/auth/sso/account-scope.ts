@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
-import { contacts } from '../../db/schema/people';
-import { identityProviderCompanies, identityProviders, ssoSessions } from '../../db/schema/sso';
-import { listAccounts, type TAccountChoice } from '../auth/accounts';
-import type { ServiceContext } from '../core/context';
+import { contacts } from '../../../db/schema/people';
+import { identityProviderCompanies, identityProviders, ssoSessions } from '../../../db/schema/sso';
+import { listAccounts, type TAccountChoice } from '../accounts';
+import type { ServiceContext } from '../../core/context';
 
 /*
  * An identity provider vouches only for the accounts its settings apply to: its MSP's staff

@@ -1,9 +1,9 @@
-import { createServiceContext } from '../server/core/create-service-context';
-import { loadSettings } from '../server/settings';
-import { closeDatabase, openDatabase } from './client';
-import { migrateDatabase } from './migrate';
-import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed';
-import { seedDemoAreas } from './seed-areas';
+import { createServiceContext } from '../core/create-service-context';
+import { loadSettings } from '../settings';
+import { closeDatabase, openDatabase } from '../../db/client';
+import { migrateDatabase } from '../../db/migrate';
+import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './demo-people';
+import { seedDemoAreas } from './demo-areas';
 
 const settings = loadSettings();
 const db = openDatabase(settings.DATABASE_PATH);

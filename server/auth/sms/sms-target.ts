@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
-import { companies, contacts } from '../../db/schema/people';
-import { smsGateways, type TSmsGateway } from '../../db/schema/sms';
-import type { ServiceContext } from '../core/context';
+import { companies, contacts } from '../../../db/schema/people';
+import { smsGateways, type TSmsGateway } from '../../../db/schema/sms';
+import type { ServiceContext } from '../../core/context';
 import { phoneEnding, toE164 } from './phone-number';
 
 export interface TSmsTarget {

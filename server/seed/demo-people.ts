@@ -1,20 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { system, type TActor } from '../server/core/actor';
-import { withActor, type ServiceContext } from '../server/core/context';
-import { setUserPassword } from '../server/auth/sign-in';
-import { actorForAccount } from '../server/auth/accounts';
-import { createCompany } from '../server/people/create-company';
-import { createContact } from '../server/people/create-contact';
-import { createProvider } from '../server/people/create-provider';
-import { createStaffMember } from '../server/people/create-staff-member';
-import { addReply } from '../server/tickets/add-reply';
-import { closeTicket, rateTicket } from '../server/tickets/contact-actions';
-import { createTicket } from '../server/tickets/create-ticket';
-import { logTime } from '../server/tickets/log-time';
-import { updateTicket } from '../server/tickets/update-ticket';
-import { addWatcher } from '../server/tickets/watchers';
-import { providers, users } from './schema/people';
-import type { TContactType } from './schema/people';
+import { system, type TActor } from '../core/actor';
+import { withActor, type ServiceContext } from '../core/context';
+import { setUserPassword } from '../auth/sign-in';
+import { actorForAccount } from '../auth/accounts';
+import { createCompany } from '../people/create-company';
+import { createContact } from '../people/create-contact';
+import { createProvider } from '../people/create-provider';
+import { createStaffMember } from '../people/create-staff-member';
+import { addReply } from '../tickets/add-reply';
+import { closeTicket, rateTicket } from '../tickets/contact-actions';
+import { createTicket } from '../tickets/create-ticket';
+import { logTime } from '../tickets/log-time';
+import { updateTicket } from '../tickets/update-ticket';
+import { addWatcher } from '../tickets/watchers';
+import { providers, users } from '../../db/schema/people';
+import type { TContactType } from '../../db/schema/people';
 
 export const DEMO_PASSWORD = 'portico-demo-2026';
 

@@ -1,8 +1,8 @@
 import * as oidc from 'openid-client';
-import { AppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
-import { open } from '../core/secret-box';
-import type { TIdentityProvider } from '../../db/schema/sso';
+import { AppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
+import { open } from '../../core/secret-box';
+import type { TIdentityProvider } from '../../../db/schema/sso';
 
 /*
  * One openid-client Configuration per identity provider, from its discovery document.

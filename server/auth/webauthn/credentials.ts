@@ -1,16 +1,16 @@
 import { and, eq } from 'drizzle-orm';
-import { recoveryCodes } from '../../db/schema/two-factor';
-import { webauthnCredentials } from '../../db/schema/webauthn';
-import { recordAudit } from '../audit/record-audit';
-import type { TActor } from '../core/actor';
-import { AppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
-import { requireRecentAuth } from './reauthenticate';
-import { secondFactorMethods } from './second-factors';
-import { forgetAllTrustedDevices } from './trusted-devices';
-import { isTwoFactorRequired } from './two-factor-requirement';
-import { ZRemoveInput, ZRenameInput } from './webauthn-schemas';
-import { countCredentials, credentialsOf } from './webauthn-store';
+import { recoveryCodes } from '../../../db/schema/two-factor';
+import { webauthnCredentials } from '../../../db/schema/webauthn';
+import { recordAudit } from '../../audit/record-audit';
+import type { TActor } from '../../core/actor';
+import { AppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
+import { requireRecentAuth } from '../reauthenticate';
+import { secondFactorMethods } from '../second-factors';
+import { forgetAllTrustedDevices } from '../trusted-devices';
+import { isTwoFactorRequired } from '../two-factor-requirement';
+import { ZRemoveInput, ZRenameInput } from './schemas';
+import { countCredentials, credentialsOf } from './store';
 
 type TSessionRef = { userId: number; reauthenticatedAt: Date | null };
 

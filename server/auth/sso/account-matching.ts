@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import { users } from '../../db/schema/people';
-import { ssoLinks, type TIdentityProvider } from '../../db/schema/sso';
-import { recordAudit } from '../audit/record-audit';
-import type { ServiceContext } from '../core/context';
+import { users } from '../../../db/schema/people';
+import { ssoLinks, type TIdentityProvider } from '../../../db/schema/sso';
+import { recordAudit } from '../../audit/record-audit';
+import type { ServiceContext } from '../../core/context';
 import { accountsInScope } from './account-scope';
 
 export type TIdTokenClaims = { sub: string; email?: unknown; email_verified?: unknown; xms_edov?: unknown };

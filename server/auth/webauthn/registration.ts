@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
-import { users } from '../../db/schema/people';
-import { webauthnCredentials } from '../../db/schema/webauthn';
-import { recordAudit } from '../audit/record-audit';
-import { AppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
-import { requireRecentAuth } from './reauthenticate';
-import { regenerateRecoveryCodes, remainingRecoveryCodes } from './totp';
-import { readClientChallenge } from './webauthn-assertion';
-import { CEREMONY_TIMEOUT_MS, MAX_CREDENTIALS_PER_USER, relyingParty } from './webauthn-relying-party';
-import { ZRegisterInput } from './webauthn-schemas';
-import { countCredentials, credentialsOf } from './webauthn-store';
+import { users } from '../../../db/schema/people';
+import { webauthnCredentials } from '../../../db/schema/webauthn';
+import { recordAudit } from '../../audit/record-audit';
+import { AppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
+import { requireRecentAuth } from '../reauthenticate';
+import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../totp';
+import { readClientChallenge } from './assertion';
+import { CEREMONY_TIMEOUT_MS, MAX_CREDENTIALS_PER_USER, relyingParty } from './relying-party';
+import { ZRegisterInput } from './schemas';
+import { countCredentials, credentialsOf } from './store';
+import { signInState } from '../sign-in-state';
 
 type TSessionRef = { id: string; userId: number; reauthenticatedAt: Date | null };
 
@@ -32,7 +33,7 @@ export async function beginWebauthnRegistration(ctx: ServiceContext, session: TS
   // One opaque handle per user (kept on each of their credentials), never the email or row id.
   const userHandle = existing[0]?.userHandle ?? randomBytes(32).toString('base64url');
   const rp = relyingParty(ctx.settings);
-  const challenge = ctx.rateLimits.webauthnChallenges.issue('register', session.id, ctx.clock.now().getTime(), userHandle);
+  const challenge = signInState(ctx).webauthnChallenges.issue('register', session.id, ctx.clock.now().getTime(), userHandle);
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -64,7 +65,7 @@ export async function finishWebauthnRegistration(
   const { name, response } = ZRegisterInput.parse(input);
   const nowMs = ctx.clock.now().getTime();
   const challenge = readClientChallenge(response.response.clientDataJSON);
-  const issued = challenge ? ctx.rateLimits.webauthnChallenges.consume(challenge, 'register', session.id, nowMs) : null;
+  const issued = challenge ? signInState(ctx).webauthnChallenges.consume(challenge, 'register', session.id, nowMs) : null;
   const refuse = (reason: string): never => {
     recordAudit(ctx.db, ctx.clock.now(), { kind: 'passkey_registration_failed', userId: session.userId, ip, detail: { reason } });
     throw new AppError('BAD_INPUT', reason === 'challenge' ? 'This request has expired. Try adding the key again.' : NOT_ADDED);

@@ -1,13 +1,13 @@
 import { count, eq, lt } from 'drizzle-orm';
 import * as oidc from 'openid-client';
-import { identityProviders, ssoLoginStates, type TIdentityProvider } from '../../db/schema/sso';
-import { recordAudit } from '../audit/record-audit';
-import type { TSessionMeta } from '../auth/session';
-import { afterFirstFactor, type TSignInResult } from '../auth/sign-in';
-import { constantTimeEqual, hashToken } from '../auth/tokens';
-import { AppError, isAppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
-import { open, seal } from '../core/secret-box';
+import { identityProviders, ssoLoginStates, type TIdentityProvider } from '../../../db/schema/sso';
+import { recordAudit } from '../../audit/record-audit';
+import type { TSessionMeta } from '../session';
+import { afterFirstFactor, type TSignInResult } from '../sign-in';
+import { constantTimeEqual, hashToken } from '../tokens';
+import { AppError, isAppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
+import { open, seal } from '../../core/secret-box';
 import { matchSsoAccount, type TIdTokenClaims } from './account-matching';
 import { providerConfig } from './discovery';
 

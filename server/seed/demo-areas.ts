@@ -1,6 +1,6 @@
-import type { ServiceContext } from '../server/core/context';
-import { seedFinance } from './seed-finance';
-import { seedTechnical } from './seed-technical';
+import type { ServiceContext } from '../core/context';
+import { seedFinance } from './demo-finance';
+import { seedTechnical } from './demo-technical';
 
 /**
  * The company areas' demo data (invoices, quotes, assets, domains, ...), after seedDemo.

@@ -1,16 +1,17 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { and, count, desc, eq, gt, isNull, lt } from 'drizzle-orm';
-import { providers } from '../../db/schema/people';
-import { smsCodes } from '../../db/schema/sms';
-import { recordAudit } from '../audit/record-audit';
-import { secondFactorMethods } from '../auth/second-factors';
-import { constantTimeEqual, hashToken } from '../auth/tokens';
-import { AppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
+import { providers } from '../../../db/schema/people';
+import { smsCodes } from '../../../db/schema/sms';
+import { recordAudit } from '../../audit/record-audit';
+import { secondFactorMethods } from '../second-factors';
+import { constantTimeEqual, hashToken } from '../tokens';
+import { AppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
 import { ZSendSmsCodeInput } from './schemas';
 import { sendSms, SmsSendError } from './sms-sender';
 import { gatewayConfig } from './sms-settings';
 import { smsTargetFor } from './sms-target';
+import { signInState } from '../sign-in-state';
 
 /** Seed 003's "Send SMS Code": six digits, valid 5 minutes, at most 3 sent per 15 minutes. */
 export const SMS_CODE_MINUTES = 5;
@@ -34,7 +35,7 @@ function codeHash(secretKey: string, pendingHash: string, code: string): string 
 export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<{ ending: string; validMinutes: number }> {
   const { pendingToken } = ZSendSmsCodeInput.parse(input);
   const now = ctx.clock.now();
-  const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, now.getTime());
+  const pending = signInState(ctx).pendingSignIns.get(pendingToken, now.getTime());
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   const { userId } = pending;
   const target = secondFactorMethods(ctx, userId).includes('sms') ? smsTargetFor(ctx, userId) : null;

@@ -1,10 +1,10 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { companies, contacts, staffMembers } from '../../db/schema/people';
-import { identityProviderCompanies, identityProviders, type TIdpKind } from '../../db/schema/sso';
-import { listAccounts } from '../auth/accounts';
-import { hasSecondFactor } from '../auth/second-factors';
-import type { TActor } from '../core/actor';
-import type { ServiceContext } from '../core/context';
+import { companies, contacts, staffMembers } from '../../../db/schema/people';
+import { identityProviderCompanies, identityProviders, type TIdpKind } from '../../../db/schema/sso';
+import { listAccounts } from '../accounts';
+import { hasSecondFactor } from '../second-factors';
+import type { TActor } from '../../core/actor';
+import type { ServiceContext } from '../../core/context';
 
 export type TSsoButton = { id: number; name: string; kind: TIdpKind; url: string };
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashToken } from './tokens';
+import { hashToken } from '../tokens';
 
 /** What a challenge was issued for; one kind of ceremony cannot answer another's challenge. */
 export type TChallengePurpose = 'register' | 'second-factor' | 'passkey';

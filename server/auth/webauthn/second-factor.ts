@@ -1,12 +1,13 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { AppError } from '../core/app-error';
-import type { ServiceContext } from '../core/context';
-import { passSecondFactor, type TSignInResult } from './sign-in';
-import { hashToken } from './tokens';
-import { AssertionRefused, verifyAssertion, type TAssertionFailure } from './webauthn-assertion';
-import { CEREMONY_TIMEOUT_MS, relyingParty } from './webauthn-relying-party';
-import { ZSecondFactorInput, ZSecondFactorOptionsInput } from './webauthn-schemas';
-import { credentialsOf } from './webauthn-store';
+import { AppError } from '../../core/app-error';
+import type { ServiceContext } from '../../core/context';
+import { passSecondFactor, type TSignInResult } from '../sign-in';
+import { hashToken } from '../tokens';
+import { AssertionRefused, verifyAssertion, type TAssertionFailure } from './assertion';
+import { CEREMONY_TIMEOUT_MS, relyingParty } from './relying-party';
+import { ZSecondFactorInput, ZSecondFactorOptionsInput } from './schemas';
+import { credentialsOf } from './store';
+import { signInState } from '../sign-in-state';
 
 const EXPIRED = 'This sign-in has expired. Please sign in again.';
 
@@ -27,7 +28,7 @@ const MESSAGES: Record<TAssertionFailure, string> = {
 export async function webauthnSecondFactorOptions(ctx: ServiceContext, input: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const { pendingToken } = ZSecondFactorOptionsInput.parse(input);
   const nowMs = ctx.clock.now().getTime();
-  const pending = ctx.rateLimits.pendingSignIns.get(pendingToken, nowMs);
+  const pending = signInState(ctx).pendingSignIns.get(pendingToken, nowMs);
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', EXPIRED);
   const credentials = credentialsOf(ctx, pending.userId);
   if (credentials.length === 0) throw new AppError('BAD_INPUT', 'You have no security key or passkey. Choose another way to verify.');
@@ -36,14 +37,14 @@ export async function webauthnSecondFactorOptions(ctx: ServiceContext, input: un
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
     userVerification: 'required',
     timeout: CEREMONY_TIMEOUT_MS,
-    challenge: ctx.rateLimits.webauthnChallenges.issue('second-factor', hashToken(pendingToken), nowMs),
+    challenge: signInState(ctx).webauthnChallenges.issue('second-factor', hashToken(pendingToken), nowMs),
   });
 }
 
 /** Checks the assertion as the second factor, through the one pass-a-factor path (audit, remember device, session limit). */
 export async function completeWebauthnSecondFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, response, rememberDevice } = ZSecondFactorInput.parse(input);
-  const ip = ctx.rateLimits.pendingSignIns.get(pendingToken, ctx.clock.now().getTime())?.meta.ip ?? null;
+  const ip = signInState(ctx).pendingSignIns.get(pendingToken, ctx.clock.now().getTime())?.meta.ip ?? null;
   return passSecondFactor(ctx, pendingToken, 'webauthn', rememberDevice, async (userId) => {
     try {
       await verifyAssertion(ctx, response, { purpose: 'second-factor', bind: hashToken(pendingToken), userId, ip });
