@@ -44,6 +44,7 @@ function decodeWith(bytes: Uint8Array, charset: string): string | null {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- NUL is one of the signs of a wrong decoding
 const clean = (text: string) => !/[\uFFFD\u0000\u0080-\u009F]/.test(text);
 
 type TFamily = 'gb' | 'big5' | 'jis' | 'kr';

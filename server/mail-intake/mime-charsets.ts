@@ -32,6 +32,7 @@ const UTF8ISH = /^(utf-?8|(us-)?ascii)$/i;
 /** Adjacent encoded words of one charset and encoding, decoded together: a character may be split between them. */
 const WORD_RUN = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bq])\?([^?\s]*)\?=(?:\s*=\?\1(?:\*[^?\s]*)?\?\2\?[^?\s]*\?=)*/gi;
 const ONE_WORD = /=\?[^?\s]+\?[bq]\?([^?\s]*)\?=/gi;
+// eslint-disable-next-line no-control-regex -- the complement of ASCII
 const NON_ASCII_RUN = /[^\x00-\x7f]+(?:[ \t]+[^\x00-\x7f]+)*/g;
 
 const utf8Word = (text: string) => `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
