@@ -16,6 +16,8 @@ import { decodeText, MailIconv, pickCharset, UNDECLARED } from './charset-decode
 export interface TCharsetOptions {
   /** The charset raw 8-bit header bytes are in (pickCharset over all of them), or null when there are none. */
   headerCharset: string | null;
+  /** Check the bytes of text parts that declare UTF-8, ASCII or nothing (mailparser reads them as UTF-8 unchecked). */
+  checkUndeclared: boolean;
 }
 
 type THeaderLine = { key: string; line: string };
@@ -103,13 +105,18 @@ function install(): void {
     if (!opts) return createNode.call(this, node);
     fixNode(this, node, opts.headerCharset);
     const made = createNode.call(this, node);
-    if (typeof made.contentType === 'string' && made.contentType.startsWith('text/') && (!made.charset || UTF8ISH.test(made.charset))) made.charset = UNDECLARED;
+    if (opts.checkUndeclared && typeof made.contentType === 'string' && made.contentType.startsWith('text/') && (!made.charset || UTF8ISH.test(made.charset))) made.charset = UNDECLARED;
     return made;
   };
 }
 
-/** simpleParser options that decode charsets as ./charset-decode.ts does. */
-export function charsetOptions(raw: Buffer): { Iconv: typeof MailIconv; porticoCharsets: TCharsetOptions } {
+/**
+ * simpleParser options that decode charsets as ./charset-decode.ts does. Text parts that
+ * declare UTF-8 (or nothing) are checked when the raw message is not valid UTF-8, or when
+ * asked (a second parse, after the first gave U+FFFD): clean UTF-8 mail pays nothing for it.
+ */
+export function charsetOptions(raw: Buffer, checkUndeclared = false): { Iconv: typeof MailIconv; porticoCharsets: TCharsetOptions } {
   install();
-  return { Iconv: MailIconv, porticoCharsets: { headerCharset: headerCharsetOf(raw) } };
+  const headerCharset = headerCharsetOf(raw);
+  return { Iconv: MailIconv, porticoCharsets: { headerCharset, checkUndeclared: checkUndeclared || !isUtf8(raw) } };
 }

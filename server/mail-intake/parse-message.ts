@@ -48,8 +48,12 @@ function bodyWithoutParts(raw: Buffer, m: ParsedMail): string | undefined {
 
 export async function parseMail(raw: Buffer): Promise<TMail> {
   // Our own conversions: keep cid: links (not data: URIs) and delivery reports as parts.
-  const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true, ...charsetOptions(raw) };
-  const m = await simpleParser(raw, options as SimpleParserOptions);
+  const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true };
+  let m = await simpleParser(raw, { ...options, ...charsetOptions(raw) } as SimpleParserOptions);
+  // A part labelled UTF-8 (or nothing) whose bytes are not: read again, checking each part.
+  if (m.text?.includes('\uFFFD') || (typeof m.html === 'string' && m.html.includes('\uFFFD'))) {
+    m = await simpleParser(raw, { ...options, ...charsetOptions(raw, true) } as SimpleParserOptions);
+  }
   const html = typeof m.html === 'string' ? m.html : null;
   return {
     from: firstAddress(m.from),
