@@ -54,11 +54,20 @@ function fixEncodedWords(line: string): string {
   });
 }
 
-/** A header line (binary string, as the splitter keeps it) with 8-bit text turned into UTF-8 encoded words. */
+/** Headers whose parameters (the file name) the splitter reads from raw bytes as Latin-1. */
+const PARAMETER_HEADER = /^content-(type|disposition)\s*:/i;
+
+/**
+ * A header line (binary string, as the splitter keeps it) with 8-bit text in another
+ * charset than UTF-8 turned into UTF-8 encoded words. Raw UTF-8 is left as it is (mailparser
+ * reads it as UTF-8), except in the parameters of Content-Type and Content-Disposition.
+ */
 export function fixHeaderLine(line: string, headerCharset: string | null): string {
   if (!EIGHT_BIT.test(line)) return fixEncodedWords(line);
   const bytes = Buffer.from(line, 'latin1');
-  const text = isUtf8(bytes) ? bytes.toString('utf8') : decodeText(bytes, headerCharset);
+  const utf8 = isUtf8(bytes);
+  if (utf8 && !PARAMETER_HEADER.test(line)) return line;
+  const text = utf8 ? bytes.toString('utf8') : decodeText(bytes, headerCharset);
   return fixEncodedWords(text).replace(NON_ASCII_RUN, utf8Word);
 }
 
