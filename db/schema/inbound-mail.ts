@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { timestamp } from './columns';
 import { providers } from './people';
 import { ticketComments, tickets } from './tickets';
@@ -16,7 +16,7 @@ export const inboundMessages = sqliteTable(
   'inbound_messages',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** The Message-ID header, or null; with it, a re-delivered message is recognised. */
+    /** The Message-ID header, or null; with it, a re-delivered message is recognised (inboundRecipients). */
     messageId: text('message_id'),
     /** SHA-256 of the raw message: the identity of a message without a Message-ID. */
     contentHash: text('content_hash').notNull(),
@@ -25,6 +25,7 @@ export const inboundMessages = sqliteTable(
     rawOffset: integer('raw_offset'),
     size: integer('size').notNull(),
     envelopeFrom: text('envelope_from'),
+    /** The recipients this row stands for: a re-delivery lists only those the message had not reached yet. */
     envelopeTo: text('envelope_to', { mode: 'json' }).$type<string[]>().notNull(),
     fromAddress: text('from_address'),
     fromName: text('from_name'),
@@ -41,11 +42,26 @@ export const inboundMessages = sqliteTable(
     receivedAt: timestamp('received_at').notNull(),
     processedAt: timestamp('processed_at'),
   },
-  (t) => [
-    uniqueIndex('inbound_messages_message_id').on(t.messageId),
-    uniqueIndex('inbound_messages_content_hash').on(t.contentHash),
-    index('inbound_messages_status').on(t.status, t.id),
-  ],
+  (t) => [index('inbound_messages_message_id').on(t.messageId), index('inbound_messages_content_hash').on(t.contentHash), index('inbound_messages_status').on(t.status, t.id)],
+);
+
+/**
+ * Which recipients each message has reached: a message is processed once per (message,
+ * recipient), so the same message sent to two of our addresses in two deliveries reaches
+ * both, and a re-delivery to the same address is stored once. The message is its
+ * Message-ID, or the SHA-256 of its bytes when it has none.
+ */
+export const inboundRecipients = sqliteTable(
+  'inbound_recipients',
+  {
+    /** `id:<Message-ID>` or `sha:<content hash>`. */
+    messageKey: text('message_key').notNull(),
+    recipient: text('recipient').notNull(),
+    inboundMessageId: integer('inbound_message_id')
+      .notNull()
+      .references(() => inboundMessages.id),
+  },
+  (t) => [primaryKey({ columns: [t.messageKey, t.recipient] })],
 );
 
 /** Addresses that bounced: staff see them flagged; notifications may skip them. */

@@ -17,6 +17,15 @@ const OUT_OF_OFFICE =
   /^\s*(auto(matic|matisch|matische|mated)?[- ]?(reply|response|antwort|antwoord|svar)|autoreply|out of (the )?office|abwesenheit|abwesenheitsnotiz|r[ée]ponse automatique|absence|absent|respuesta autom[áa]tica|fuera de la oficina|ausente|afwezig|niet aanwezig|risposta automatica|fuori (sede|ufficio)|resposta autom[áa]tica|fora do escrit[óo]rio|fr[åa]nvaro|frav[æe]r|poza biurem|odpowied[źz] automatyczna|автоответ)\b/i;
 const DAEMON = /^(mailer-daemon|postmaster|mail-daemon|mailer)@/i;
 
+/** What a spam filter on the way said of the message (X-Spam-Flag: YES, X-Spam-Status: Yes, …), or null. */
+export function spamVerdict(mail: TMail): string | null {
+  for (const name of ['x-spam-flag', 'x-spam-status']) {
+    const value = headerText(mail, name)?.trim();
+    if (value && /^yes\b/i.test(value)) return `${name === 'x-spam-flag' ? 'X-Spam-Flag' : 'X-Spam-Status'}: ${value.slice(0, 80)}`;
+  }
+  return null;
+}
+
 /** Why a message is automatic, or null when a person wrote it. */
 export function automaticReason(mail: TMail, envelopeFrom: string | null, settings: TSettings): string | null {
   const h = (name: string) => headerText(mail, name)?.trim().toLowerCase() ?? null;
@@ -69,5 +78,48 @@ export function bounceReport(mail: TMail): TBounceReport | null {
   return {
     failed: statusPart ? failedRecipients(statusPart.content.toString('utf8')) : [],
     originalMessageId: original ? peekMessageId(original.content) : null,
+  };
+}
+
+/**
+ * Subjects of delivery reports sent as plain text (no multipart/report): Postfix, Exim,
+ * qmail, sendmail, Exchange and its translations, Gmail, Yahoo, Lotus.
+ */
+const PLAIN_BOUNCE_SUBJECT =
+  /^\s*(undelivered mail returned to sender|undeliverable|undelivered( mail)?\b|delivery status notification \(failure\)|failure notice|mail delivery failed|delivery failure|returned mail\b|mail system error|message not delivered|delivery has failed|unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|onbestelbaar|non recapitabile|não (é possível )?entregue|olevererbart|kan ikke leveres|niedostarczalne)/i;
+/** Where a plain report's own text ends and its copy of the message begins. */
+const COPY_MARKER = /^(.*\b(copy of (the|your) message|original message|returned message|below this line|undelivered message|message headers)\b.*|(return-path|received|reporting-mta|message-id):.*)$/im;
+const ADDRESS = /<?([a-z0-9.!#$%&*+/=?^_`{|}~-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})>?/gi;
+const SMTP_CODE = /\b[45]\d\d\b|#?\b[45]\.\d{1,3}\.\d{1,3}\b/;
+
+/**
+ * A delivery report sent as plain text by a mail server: its subject says so and it came
+ * from a mail server (null sender, mailer-daemon, postmaster). The failed recipients are the
+ * addresses its own text names before the copy of the message (and Exim's
+ * X-Failed-Recipients), each with the line that gives the reason.
+ */
+export function plainBounceReport(mail: TMail, envelopeFrom: string | null, settings: TSettings): TBounceReport | null {
+  if (!PLAIN_BOUNCE_SUBJECT.test(mail.subject)) return null;
+  if (envelopeFrom && !DAEMON.test(envelopeFrom) && !(mail.from && DAEMON.test(mail.from.address))) return null;
+  const text = (mail.text ?? '').replace(/\r\n?/g, '\n');
+  const cut = COPY_MARKER.exec(text);
+  const own = cut ? text.slice(0, cut.index) : text;
+  const rest = cut ? text.slice(cut.index + cut[0].length).replace(/^\s+/, '') : '';
+  const skip = (email: string) => isOwnAddress(settings, email) || DAEMON.test(email) || email === mail.from?.address;
+  const failed = new Map<string, string>();
+  const listed = headerText(mail, 'x-failed-recipients') ?? '';
+  for (const m of listed.matchAll(ADDRESS)) if (!skip(m[1]!.toLowerCase())) failed.set(m[1]!.toLowerCase(), '');
+  const lines = own.split('\n');
+  lines.forEach((line, i) => {
+    for (const m of line.matchAll(ADDRESS)) {
+      const email = m[1]!.toLowerCase();
+      if (skip(email) || failed.get(email)) continue;
+      const why = lines.slice(i, i + 4).find((l) => SMTP_CODE.test(l));
+      failed.set(email, why?.trim().slice(0, 500) ?? '');
+    }
+  });
+  return {
+    failed: [...failed].slice(0, 20).map(([email, reason]) => ({ email, reason: reason || 'delivery failed (plain-text report)' })),
+    originalMessageId: rest ? peekMessageId(Buffer.from(rest)) : null,
   };
 }

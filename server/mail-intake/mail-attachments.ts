@@ -47,8 +47,13 @@ async function tnefFile(ctx: ServiceContext, content: Buffer): Promise<TReceived
   return { tmpPath, sha256: createHash('sha256').update(content).digest('hex'), size: content.length, mimeType: TNEF, filename: 'winmail.dat' };
 }
 
-/** Checks and writes the message's files to temp files; inline images only when the kept reply shows them. */
-export async function receiveMailFiles(ctx: ServiceContext, parts: readonly Attachment[], keepCids: ReadonlySet<string>): Promise<TMailFiles> {
+/**
+ * Checks and writes the message's files to temp files. Only an inline part that the HTML
+ * shows (its cid) but the kept reply no longer does (a quoted message's image, a cut
+ * signature's logo) is left out; every other part is a file, whatever its disposition or
+ * the multipart/related it sits in (Apple Mail puts attachments there).
+ */
+export async function receiveMailFiles(ctx: ServiceContext, parts: readonly Attachment[], keepCids: ReadonlySet<string>, shownCids: ReadonlySet<string>): Promise<TMailFiles> {
   const { maxFileBytes, maxMessageBytes } = attachmentLimits(ctx.settings);
   const out: TMailFiles = { files: [], refused: [] };
   let total = 0;
@@ -56,7 +61,7 @@ export async function receiveMailFiles(ctx: ServiceContext, parts: readonly Atta
   for (const part of parts) {
     if (REPORT_PARTS.test(part.contentType)) continue;
     const inline = part.related || part.contentDisposition === 'inline';
-    if (inline && part.cid && !keepCids.has(part.cid)) continue; // a logo or the quoted message's image
+    if (part.cid && shownCids.has(part.cid) && !keepCids.has(part.cid) && part.contentDisposition !== 'attachment') continue;
     n++;
     const name = sanitizeFilename(part.filename || `${inline ? 'image' : 'attachment'}-${n}.${EXT[part.contentType.toLowerCase()] ?? 'bin'}`);
     if (part.size > maxFileBytes) {

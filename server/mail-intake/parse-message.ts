@@ -1,6 +1,11 @@
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail, type SimpleParserOptions } from 'mailparser';
+import { decodeText } from './charset-decode';
+import { charsetOptions } from './mime-charsets';
 
-/** The facts of a message that intake decides on; charsets and encodings are decoded by mailparser. */
+/**
+ * The facts of a message that intake decides on; encodings are decoded by mailparser,
+ * charsets as ./charset-decode.ts says (./mime-charsets.ts hooks it in).
+ */
 export interface TMail {
   from: { address: string; name: string } | null;
   subject: string;
@@ -13,6 +18,8 @@ export interface TMail {
   headerNames: Set<string>;
   text: string | null;
   html: string | null;
+  /** Content-IDs the whole HTML body shows (<img src="cid:…">), quoted part included. */
+  htmlCids: string[];
   attachments: Attachment[];
 }
 
@@ -24,9 +31,30 @@ function firstAddress(a: AddressObject | AddressObject[] | undefined): TMail['fr
 
 const idsOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter(Boolean);
 
+const CID_SRC = /\bsrc\s*=\s*["']?\s*cid:([^"'\s>]+)/gi;
+
+/**
+ * A multipart message whose body has no boundary line has no parts at all: its body is
+ * the text (the original keeps the rest).
+ */
+function bodyWithoutParts(raw: Buffer, m: ParsedMail): string | undefined {
+  const ct = m.headers.get('content-type') as { value?: string } | undefined;
+  if (!/^multipart\//i.test(ct?.value ?? '') || m.text !== undefined || typeof m.html === 'string' || m.attachments.length) return undefined;
+  const head = raw.indexOf('\r\n\r\n');
+  const headLf = raw.indexOf('\n\n');
+  const start = head !== -1 && (headLf === -1 || head < headLf) ? head + 4 : headLf !== -1 ? headLf + 2 : raw.length;
+  return decodeText(raw.subarray(start)).replace(/\r\n?/g, '\n');
+}
+
 export async function parseMail(raw: Buffer): Promise<TMail> {
   // Our own conversions: keep cid: links (not data: URIs) and delivery reports as parts.
-  const m = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true });
+  const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true };
+  let m = await simpleParser(raw, { ...options, ...charsetOptions(raw) } as SimpleParserOptions);
+  // A part labelled UTF-8 (or nothing) whose bytes are not: read again, checking each part.
+  if (m.text?.includes('\uFFFD') || (typeof m.html === 'string' && m.html.includes('\uFFFD'))) {
+    m = await simpleParser(raw, { ...options, ...charsetOptions(raw, true) } as SimpleParserOptions);
+  }
+  const html = typeof m.html === 'string' ? m.html : null;
   return {
     from: firstAddress(m.from),
     subject: (m.subject ?? '').replace(/[\r\n\t]+/g, ' ').trim(),
@@ -35,8 +63,9 @@ export async function parseMail(raw: Buffer): Promise<TMail> {
     parents: [...idsOf(m.inReplyTo), ...idsOf(m.references).reverse()],
     headers: m.headers,
     headerNames: new Set(m.headerLines.map((h) => h.key.toLowerCase())),
-    text: m.text ?? null,
-    html: typeof m.html === 'string' ? m.html : null,
+    text: m.text ?? bodyWithoutParts(raw, m) ?? null,
+    html,
+    htmlCids: html ? [...html.matchAll(CID_SRC)].map((c) => c[1]!.replace(/^<|>$/g, '')) : [],
     attachments: m.attachments,
   };
 }

@@ -1,7 +1,7 @@
 import type { TInboundMessage } from '../../db/schema/inbound-mail';
 import { withActor, type ServiceContext } from '../core/context';
 import { bounceTicket, recordBounce } from './bounces';
-import { automaticReason, bounceReport } from './classify';
+import { automaticReason, bounceReport, plainBounceReport, spamVerdict } from './classify';
 import type { TRecipient } from './addresses';
 import { failed, type TOutcome, type TPreparedInbound } from './commit-inbound';
 import { receiveMailFiles, type TMailFiles } from './mail-attachments';
@@ -53,7 +53,7 @@ export async function prepareInbound(base: ServiceContext, parser: TMailParser, 
 }
 
 async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: TMail, contents: TReplyContents, recipients: TRecipient[]): Promise<TPreparedInbound> {
-  const report = bounceReport(mail);
+  const report = bounceReport(mail) ?? plainBounceReport(mail, row.envelopeFrom, base.settings);
   const verp = recipients.find((r) => r.kind === 'bounce');
   const outboxId = verp?.kind === 'bounce' ? verp.outboxId : null;
   if (report || (verp && recipients.every((r) => r.kind === 'bounce'))) {
@@ -62,9 +62,15 @@ async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: T
 
   const automatic = automaticReason(mail, row.envelopeFrom, base.settings);
   const match = matchMessage(base, recipients, mail);
+  const spam = spamVerdict(mail);
+  if (spam) {
+    // Kept for staff to look at; no ticket, no comment, no mail.
+    const providerId = match.kind === 'ticket' ? match.ticket.providerId : match.providerId;
+    return { row, mail, files: [], work: () => ({ status: 'unmatched', providerId, flags: ['spam'], error: `Marked as spam on the way (${spam}).` }) };
+  }
   const content = contents[match.kind === 'new_ticket' ? 'new' : 'reply'];
   const wantsFiles = match.kind === 'ticket' || (match.kind === 'new_ticket' && !automatic);
-  const files = wantsFiles ? await receiveMailFiles(base, mail.attachments, new Set(content.cids)) : NO_FILES;
+  const files = wantsFiles ? await receiveMailFiles(base, mail.attachments, new Set(content.cids), new Set(mail.htmlCids)) : NO_FILES;
   const refused = files.refused.length ? `\n\n[Not attached: ${files.refused.join('; ')}. The original email keeps every file.]` : '';
   const body = `${content.body}${refused}`.trim() || '(This email had no text.)';
   const fileFlags = files.refused.length ? ['attachment_refused'] : [];

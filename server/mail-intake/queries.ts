@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
-import { inboundMessages } from '../../db/schema/inbound-mail';
+import { inboundMessages, inboundRecipients } from '../../db/schema/inbound-mail';
 import { contacts, staffMembers, users } from '../../db/schema/people';
 import { ticketComments, tickets } from '../../db/schema/tickets';
 
@@ -25,12 +25,15 @@ function build(db: TDb) {
         envelopeTo: p('envelopeTo'),
         receivedAt: p('receivedAt'),
       })
-      .onConflictDoNothing()
       .returning()
       .prepare(),
-    /** A message stored before: the same Message-ID, or (one without) the same bytes. */
-    byMessageId: db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.messageId, p('messageId'))).prepare(),
-    byContentHash: db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.contentHash, p('contentHash'))).prepare(),
+    /** The recipients a message (its Message-ID, or its bytes when it has none) has reached. */
+    reachedRecipients: db.select({ recipient: inboundRecipients.recipient }).from(inboundRecipients).where(eq(inboundRecipients.messageKey, p('messageKey'))).prepare(),
+    insertRecipient: db
+      .insert(inboundRecipients)
+      .values({ messageKey: p('messageKey'), recipient: p('recipient'), inboundMessageId: p('inboundMessageId') })
+      .onConflictDoNothing()
+      .prepare(),
     inboundById: db.select().from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
     inboundStatus: db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
     finishInbound: db

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../core/context';
 import { intakeQueries } from './queries';
 import { mailDir, rawFilePath } from './raw-files';
 import { SPOOL_MAGIC, type TSpoolRecord } from './raw-spool';
-import { peekMessageId } from './store-inbound';
+import { deliveryKey, peekMessageId } from './store-inbound';
 
 /** A spool written this long before the newest row may still hold a message whose row was lost. */
 const MARGIN_MS = 60 * 60_000;
@@ -103,23 +103,33 @@ function isIndexed(ctx: ServiceContext, rawPath: string): boolean {
   return !!ctx.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.rawPath, rawPath)).get();
 }
 
-/** A pending row for the message, if its bytes are whole; false when they are not, or it is known by its Message-ID or hash. */
+/** A pending row for the message, if its bytes are whole; false when they are not, or every recipient has had it already. */
 function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: string, rawOffset: number | null, bytes: Buffer | null): boolean {
   if (!bytes || createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
     ctx.log.error({ rawPath, rawOffset }, 'spooled message does not match its record; not indexed');
     return false;
   }
-  const row = intakeQueries(ctx.db).insertInbound.get({
-    messageId: peekMessageId(bytes.subarray(0, HEAD_BYTES)),
-    contentHash: record.sha256,
-    rawPath,
-    rawOffset,
-    size: bytes.length,
-    envelopeFrom: record.envelopeFrom,
-    envelopeTo: record.envelopeTo,
-    receivedAt: new Date(record.receivedAt),
+  const q = intakeQueries(ctx.db);
+  const messageId = peekMessageId(bytes.subarray(0, HEAD_BYTES));
+  const key = deliveryKey(messageId, record.sha256);
+  const reached = new Set(q.reachedRecipients.all({ messageKey: key }).map((r) => r.recipient));
+  const recipients = record.envelopeTo.filter((r) => !reached.has(r));
+  if (!recipients.length) return false;
+  return ctx.db.transaction(() => {
+    const row = q.insertInbound.get({
+      messageId,
+      contentHash: record.sha256,
+      rawPath,
+      rawOffset,
+      size: bytes.length,
+      envelopeFrom: record.envelopeFrom,
+      envelopeTo: recipients,
+      receivedAt: new Date(record.receivedAt),
+    });
+    if (!row) return false;
+    for (const recipient of recipients) q.insertRecipient.run({ messageKey: key, recipient, inboundMessageId: row.id });
+    return true;
   });
-  return !!row;
 }
 
 function readWhole(ctx: ServiceContext, rawPath: string): Buffer | null {

@@ -44,18 +44,22 @@ export function replyContents(mail: Pick<TMail, 'text' | 'html' | 'subject'>): T
 
 type TReading = { fromHtml: ReturnType<typeof htmlReplyText> | null; fullText: string; forwarded: boolean };
 
+/** The text part, unless it is empty or blank (HTML-only mail often carries an empty one): then the HTML speaks. */
+const plainOf = (mail: Pick<TMail, 'text'>) => (mail.text?.trim() ? mail.text : null);
+
 function reading(mail: Pick<TMail, 'text' | 'html' | 'subject'>): TReading {
   const fromHtml = mail.html ? htmlReplyText(mail.html) : null;
-  const fullText = (mail.text ?? (mail.html ? htmlToText(mail.html) : '')).trim();
+  const fullText = (plainOf(mail) ?? (mail.html ? htmlToText(mail.html) : '')).trim();
   return { fromHtml, fullText, forwarded: FORWARD_SUBJECT.test(mail.subject) || FORWARD_MARKER.test(fullText) };
 }
 
 function assemble(mail: Pick<TMail, 'text'>, { fromHtml, fullText }: TReading, forwarded: boolean): TReplyContent {
   let body = '';
+  const plain = plainOf(mail);
   if (!forwarded) {
     const html = fromHtml ? trimReply(fromHtml.text) : '';
-    const text = mail.text ? trimReply(mail.text) : '';
-    body = html && (!mail.text || squash(mail.text).includes(squash(html))) ? html : text || html;
+    const text = plain ? trimReply(plain) : '';
+    body = html && (!plain || squash(plain).includes(squash(html))) ? html : text || html;
   }
   const trimmed = body !== '';
   if (!body) body = fullText.replace(/\r\n?/g, '\n');

@@ -57,7 +57,7 @@ export async function attachInboundToTicket(ctx: ServiceContext, input: unknown)
   if (!ticket) throw new AppError('NOT_FOUND', `There is no ticket #${data.ticketNumber}.`, { field: 'ticketNumber' });
   const mail = await readMail(ctx, row);
   const content = replyContent(mail, 'reply');
-  const files = await receiveMailFiles(ctx, mail.attachments, new Set(content.cids));
+  const files = await receiveMailFiles(ctx, mail.attachments, new Set(content.cids), new Set(mail.htmlCids));
   try {
     const o = commitInbound(ctx, row, mail, (c): TOutcome => {
       stillOpen(c, row.id);
@@ -92,7 +92,7 @@ export async function ticketFromInbound(ctx: ServiceContext, input: unknown): Pr
   const row = openRow(ctx, data.inboundMessageId);
   const mail = await readMail(ctx, row);
   const content = replyContent(mail, 'new');
-  const files = await receiveMailFiles(ctx, mail.attachments, new Set(content.cids));
+  const files = await receiveMailFiles(ctx, mail.attachments, new Set(content.cids), new Set(mail.htmlCids));
   try {
     let created = { id: 0, number: 0 };
     commitInbound(ctx, row, mail, (c): TOutcome => {

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
-import { inboundMessages, type TInboundMessage } from '../../db/schema/inbound-mail';
+import type { TInboundMessage } from '../../db/schema/inbound-mail';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { intakeQueries } from './queries';
@@ -18,10 +17,11 @@ export { mailDir, mailTempDir, rawFilePath } from './raw-files';
  * record, with the bytes of the small ones, together with whatever else arrived meanwhile),
  * then the pending rows of everything in the batch are committed in one transaction; only
  * then does the listener answer 250. If a power cut undoes that commit, the next start
- * indexes the messages again from the spool's records (./recover-spool.ts). A message seen
- * before (same Message-ID, or same bytes when it has none) is answered 250 again and stored
- * once. A batch is whatever arrived while the previous one was written: nothing waits for
- * a batch to fill.
+ * indexes the messages again from the spool's records (./recover-spool.ts). A message is
+ * stored once per recipient: a delivery whose recipients the same message (same Message-ID,
+ * or same bytes when it has none) has all reached before is answered 250 again and not
+ * stored; one that names new recipients too is stored for those. A batch is whatever
+ * arrived while the previous one was written: nothing waits for a batch to fill.
  */
 
 export interface TReceivedMessage {
@@ -59,6 +59,8 @@ export function peekMessageId(head: Buffer): string | null {
 interface TWaiting {
   msg: TReceivedMessage;
   messageId: string | null;
+  /** The recipients of this delivery the message has not reached before. */
+  recipients: string[];
   settled: boolean;
   resolve: (stored: TStoredMessage) => void;
   reject: (err: unknown) => void;
@@ -67,8 +69,6 @@ interface TWaiting {
 interface TPlaced {
   rawPath: string;
   rawOffset: number | null;
-  /** A file of its own that this delivery created. */
-  created: boolean;
 }
 
 const DUPLICATE: TStoredMessage = { id: 0, duplicate: true, row: null };
@@ -97,6 +97,7 @@ export function createInboundStore(ctx: ServiceContext): TInboundStore {
         const w: TWaiting = {
           msg,
           messageId: peekMessageId(msg.head),
+          recipients: [],
           settled: false,
           resolve: (stored) => ((w.settled = true), resolve(stored)),
           reject: (err) => ((w.settled = true), reject(err)),
@@ -111,6 +112,10 @@ export function createInboundStore(ctx: ServiceContext): TInboundStore {
   };
 }
 
+/** What identifies a message across deliveries: its Message-ID, or its bytes when it has none. */
+export const deliveryKey = (messageId: string | null, sha256: string) => (messageId ? `id:${messageId}` : `sha:${sha256}`);
+const messageKey = (w: TWaiting) => deliveryKey(w.messageId, w.msg.sha256);
+
 const dropTemp = (msg: TReceivedMessage) => (Buffer.isBuffer(msg.data) ? undefined : void rm(msg.data.tmpPath, { force: true }).catch(() => {}));
 
 /** Settles every message of the batch; never throws. */
@@ -123,9 +128,16 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
   const q = intakeQueries(ctx.db);
   const now = ctx.clock.now();
   try {
+    const claimed = new Map<string, Set<string>>(); // recipients taken by earlier deliveries of this batch
     const fresh = batch.filter((w) => {
-      const seen = w.messageId ? q.byMessageId.get({ messageId: w.messageId }) : q.byContentHash.get({ contentHash: w.msg.sha256 });
-      if (!seen) return true;
+      const key = messageKey(w);
+      const taken = claimed.get(key) ?? new Set(q.reachedRecipients.all({ messageKey: key }).map((r) => r.recipient));
+      claimed.set(key, taken);
+      w.recipients = [...new Set(w.msg.envelopeTo)].filter((r) => !taken.has(r));
+      if (w.recipients.length) {
+        for (const r of w.recipients) taken.add(r);
+        return true;
+      }
       dropTemp(w.msg);
       w.resolve(DUPLICATE);
       return false;
@@ -150,11 +162,12 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
           spooled.map((w) => {
             const body = Buffer.isBuffer(w.msg.data) ? w.msg.data : null;
             const file = files.get(w)?.rawPath;
-            const { sha256, envelopeFrom, envelopeTo } = w.msg;
-            return { record: { len: body?.length ?? 0, sha256, ...(file ? { file } : {}), receivedAt: now.toISOString(), envelopeFrom, envelopeTo }, body };
+            const { sha256, envelopeFrom } = w.msg;
+            // The recipients this delivery is stored for (the others were reached before).
+            return { record: { len: body?.length ?? 0, sha256, ...(file ? { file } : {}), receivedAt: now.toISOString(), envelopeFrom, envelopeTo: w.recipients }, body };
           }),
         );
-        spooled.forEach((w, i) => placed.push([w, files.get(w) ?? { rawPath: at[i]!.rawPath, rawOffset: at[i]!.offset, created: false }]));
+        spooled.forEach((w, i) => placed.push([w, files.get(w) ?? { rawPath: at[i]!.rawPath, rawOffset: at[i]!.offset }]));
       } catch (err) {
         for (const w of spooled) fail(w, err);
       }
@@ -162,26 +175,13 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
     if (!placed.length) return;
     const rows = ctx.db.transaction(() =>
       placed.map(([w, at]) => {
-        const { sha256, size, envelopeFrom, envelopeTo } = w.msg;
-        return q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo, receivedAt: now });
+        const { sha256, size, envelopeFrom } = w.msg;
+        const row = q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo: w.recipients, receivedAt: now });
+        for (const recipient of w.recipients) q.insertRecipient.run({ messageKey: messageKey(w), recipient, inboundMessageId: row!.id });
+        return row;
       }),
     );
-    for (const [i, [w, at]] of placed.entries()) {
-      const row = rows[i];
-      if (row) w.resolve({ id: row.id, duplicate: false, row });
-      else {
-        // Stored meanwhile (same Message-ID): keep the first copy only, unless these very
-        // bytes are what a row holds (two identical deliveries at once share one file).
-        const holder = () =>
-          ctx.db
-            .select({ id: inboundMessages.id })
-            .from(inboundMessages)
-            .where(and(eq(inboundMessages.contentHash, w.msg.sha256), eq(inboundMessages.rawPath, at.rawPath)))
-            .get();
-        if (at.created && !holder()) await rm(rawFilePath(ctx.settings, at.rawPath), { force: true }).catch(() => {});
-        w.resolve(DUPLICATE);
-      }
-    }
+    for (const [i, [w]] of placed.entries()) w.resolve({ id: rows[i]!.id, duplicate: false, row: rows[i]! });
   } catch (err) {
     // A file left under its final name is harmless: a retry of the same bytes reuses it.
     for (const w of batch) if (!w.settled) fail(w, err);
@@ -200,10 +200,10 @@ async function placeFile(ctx: ServiceContext, now: Date, sha256: string, tmpPath
   }
   if (existsSync(finalPath)) {
     await rm(tmpPath, { force: true });
-    return { rawPath, rawOffset: null, created: false };
+    return { rawPath, rawOffset: null };
   }
   mkdirSync(dirname(finalPath), { recursive: true });
   await rename(tmpPath, finalPath);
   await syncDirectory(dirname(finalPath)); // the new name must survive a power cut, as the bytes do
-  return { rawPath, rawOffset: null, created: true };
+  return { rawPath, rawOffset: null };
 }

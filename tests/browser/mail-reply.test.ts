@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { users } from '../../db/schema/people';
 import { issueReplyToken, replyAddress } from '../../server/notifications/reply-tokens';
 import { createTicket } from '../../server/tickets/create-ticket';
 import { asDemoUser } from '../helpers/demo-actors';
+import type { Page } from 'playwright-core';
 import { enrollTotp, signIn, signInWithTotp, startPortalFixture, type TPortalFixture } from './portal-fixture';
 
 let fx: TPortalFixture;
@@ -14,6 +16,15 @@ beforeAll(async () => {
 afterAll(() => fx?.stop());
 
 const SAM = 'standard@acme-dental.test';
+let admin: Page | undefined;
+/** One signed-in administrator for the tests here: an authenticator code signs in once. */
+async function adminPage(): Promise<Page> {
+  if (!admin) {
+    admin = await fx.browser.newPage();
+    await signInWithTotp(admin, fx.origin, 'admin@demo-msp.test', await enrollTotp(fx.portico, 'admin@demo-msp.test'));
+  }
+  return admin;
+}
 
 async function mail(message: nodemailer.SendMailOptions): Promise<void> {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: fx.portico.smtpPort, secure: false, ignoreTLS: true });
@@ -61,9 +72,7 @@ describe('email into the open portal', () => {
 
   it('staff see an unmatched message on the Unmatched mail page and raise a ticket from it', async () => {
     await mail({ from: 'Olga Outsider <olga@elsewhere.test>', to: `support@${fx.portico.base.settings.MAIL_DOMAIN}`, subject: 'Quote for 5 laptops?', html: '<p>Could you send a quote?</p><script>alert(1)</script>' });
-    const key = await enrollTotp(fx.portico, 'admin@demo-msp.test');
-    const page = await fx.browser.newPage();
-    await signInWithTotp(page, fx.origin, 'admin@demo-msp.test', key);
+    const page = await adminPage();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Unmatched mail' }).click();
     await page.getByRole('button', { name: 'Quote for 5 laptops?' }).click();
     const original = page.getByRole('region', { name: 'Original email' });
@@ -72,6 +81,20 @@ describe('email into the open portal', () => {
     await page.getByLabel('New ticket for').selectOption({ label: 'Acme Dental' });
     await page.getByRole('button', { name: 'Create ticket' }).click();
     await page.getByRole('status').getByText(/Ticket #\d+ was raised from the message\./).waitFor();
+    await page.getByText('No unmatched mail.').waitFor();
+  });
+
+  it('mail a spam filter marked (Discourse fixture) waits on the Unmatched mail page flagged Spam', async () => {
+    const raw = readFileSync(new URL('../fixtures/mail/discourse/spam_x_spam_flag.eml', import.meta.url), 'latin1').replace(/^To:.*$/m, `To: support@${fx.portico.base.settings.MAIL_DOMAIN}`);
+    await mail({ envelope: { from: 'existing@bar.com', to: `support@${fx.portico.base.settings.MAIL_DOMAIN}` }, raw });
+    const page = await adminPage();
+    await page.goto(`${fx.origin}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Unmatched mail' }).click();
+    const row = page.getByRole('listitem').filter({ hasText: 'This is a topic from an existing user' });
+    await row.locator('.badge', { hasText: /^Spam$/ }).waitFor();
+    await row.getByText(/Marked as spam on the way \(X-Spam-Flag: YES\)/).waitFor();
+    await row.getByRole('button', { name: 'This is a topic from an existing user' }).click();
+    await row.getByRole('button', { name: 'Discard' }).click();
     await page.getByText('No unmatched mail.').waitFor();
     await page.close();
   });

@@ -60,7 +60,7 @@ describe('accepting messages', () => {
     expect(rows.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
     for (const [i, r] of rows.entries()) expect((await readRawMessage(ctx.settings, r)).equals(sent[i]!.raw)).toBe(true);
 
-    // Same Message-ID, or (without one) the same bytes: answered as accepted, stored once.
+    // Same Message-ID, or (without one) the same bytes, to the same recipient: answered as accepted, stored once.
     expect(await store.store(sent[0]!.msg)).toMatchObject({ duplicate: true });
     expect(await store.store(message('First, resent.', rows[0]!.messageId).msg)).toMatchObject({ duplicate: true });
     expect(await store.store(sent[2]!.msg)).toMatchObject({ duplicate: true });
@@ -90,6 +90,25 @@ describe('accepting messages', () => {
     await store.close();
     expect(readdirSync(mailTempDir(ctx.settings))).toEqual([]);
     expect(existsSync(rawFilePath(ctx.settings, next.row!.rawPath))).toBe(true);
+  });
+
+  it('a message is stored once per recipient: a delivery to new recipients is stored for those, one to recipients it reached is not', async () => {
+    const store = createInboundStore(ctx);
+    const [a, b, c] = ['reply+aaaa', 'reply+bbbb', 'support'].map((l) => `${l}@${ctx.settings.MAIL_DOMAIN}`) as [string, string, string];
+    for (const messageId of [null, `per-recipient-${++seq}@client.test`]) {
+      const m = message('The same message to several of our addresses.', messageId);
+      const to = (...envelopeTo: string[]) => store.store({ ...m.msg, envelopeTo });
+      const first = await to(a);
+      const second = await to(b);
+      expect([first.duplicate, second.duplicate]).toEqual([false, false]);
+      expect(second.row!.envelopeTo).toEqual([b]);
+      // Two deliveries at once, in one batch: each recipient once.
+      const [third, fourth] = await Promise.all([to(a, b, c), to(c)]);
+      expect(third.row!.envelopeTo).toEqual([c]);
+      expect(fourth).toMatchObject({ duplicate: true });
+      expect(await to(b, a)).toMatchObject({ duplicate: true });
+    }
+    await store.close();
   });
 
   it('reading a message whose spool file ends early fails instead of returning part of it', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { bounceAddress, classifyRecipient } from '../../server/mail-intake/addresses';
-import { automaticReason, bounceReport } from '../../server/mail-intake/classify';
+import { automaticReason, bounceReport, plainBounceReport, spamVerdict } from '../../server/mail-intake/classify';
 import { parseMail } from '../../server/mail-intake/parse-message';
 import { sanitizeMailHtml } from '../../server/mail-intake/sanitize-mail-html';
 import { peekMessageId } from '../../server/mail-intake/store-inbound';
@@ -44,6 +44,43 @@ describe('automatic mail', () => {
     }
     expect(automaticReason(await mail(`${FROM}\nAuto-Submitted: no`), 'sam@acme.test', ctx.settings)).toBeNull();
     expect(automaticReason(await mail(FROM.replace('Re: printer', 'Re: Office chair is out of stock')), 'sam@acme.test', ctx.settings)).toBeNull();
+  });
+});
+
+describe('spam verdicts of filters on the way', () => {
+  it('X-Spam-Flag: YES and X-Spam-Status: Yes are spam; No is not', async () => {
+    expect(spamVerdict(await mail(`${FROM}\nX-Spam-Flag: YES`))).toBe('X-Spam-Flag: YES');
+    expect(spamVerdict(await mail(`${FROM}\nX-Spam-Status: Yes, score=12.3 required=4.5`))).toBe('X-Spam-Status: Yes, score=12.3 required=4.5');
+    expect(spamVerdict(await mail(`${FROM}\nX-Spam-Status: No, score=-0.1 required=5.0`))).toBeNull();
+    expect(spamVerdict(await mail(`${FROM}\nX-Spam-Flag: NO`))).toBeNull();
+    expect(spamVerdict(await mail(FROM))).toBeNull();
+  });
+});
+
+describe('plain-text delivery reports', () => {
+  const DAEMON_FROM = 'From: Mail Delivery System <MAILER-DAEMON@mx.acme.test>\nTo: support@portico.localhost';
+  const BODY = 'I was not able to deliver your message to the following addresses.\n\n<nora@northwind.test>:\n550 5.1.1 User unknown\n\n--- Below this line is a copy of the message.\n\nMessage-ID: <orig-1@portico.localhost>\nFrom: support@portico.localhost\nTo: other@acme.test\n\nHello';
+
+  it.each([
+    'Undelivered Mail Returned to Sender',
+    'Delivery Status Notification (Failure)',
+    'failure notice',
+    'Mail delivery failed: returning message to sender',
+    'Unzustellbar: Ihr Ticket',
+    'Non remis : votre ticket',
+    'Undeliverable: your ticket',
+    'Returned mail: see transcript for details',
+    'No se puede entregar: su ticket',
+    'Onbestelbaar: uw ticket',
+  ])('"%s" from a mail server names the failed recipient from the body', async (subject) => {
+    const report = plainBounceReport(await mail(`${DAEMON_FROM}\nSubject: ${subject}`, BODY), '', ctx.settings);
+    expect(report).toEqual({ failed: [{ email: 'nora@northwind.test', reason: '550 5.1.1 User unknown' }], originalMessageId: 'orig-1@portico.localhost' });
+  });
+
+  it('is no report from a person, nor with another subject, nor a delay notice', async () => {
+    expect(plainBounceReport(await mail(`${FROM.replace('Re: printer', 'Undelivered Mail Returned to Sender')}`, BODY), 'sam@acme.test', ctx.settings)).toBeNull();
+    expect(plainBounceReport(await mail(`${DAEMON_FROM}\nSubject: Re: printer`, BODY), '', ctx.settings)).toBeNull();
+    expect(plainBounceReport(await mail(`${DAEMON_FROM}\nSubject: Delivery Status Notification (Delay)`, BODY), '', ctx.settings)).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { For } from 'solid-js';
 const LABELS: Record<string, { text: string; warn?: boolean }> = {
   automatic: { text: 'Automatic', warn: true },
   bounce: { text: 'Bounce', warn: true },
+  spam: { text: 'Spam', warn: true },
   sender_mismatch: { text: 'Sender mismatch', warn: true },
   attachment_refused: { text: 'Attachment refused', warn: true },
   contact_created: { text: 'New contact' },
