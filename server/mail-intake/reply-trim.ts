@@ -55,7 +55,8 @@ function markHeadersAndCut(lines: readonly string[], marks: TMark[]): number {
   const kindAt = (j: number) => (kinds[j] === undefined ? (kinds[j] = headerKind(lines[j]!) ?? null) : kinds[j]) ?? undefined;
   for (let i = 0; i < n; i++) {
     const line = lines[i]!;
-    if (line.length <= 400 && (REPLY_ABOVE_MARKER.test(line) || (line.includes('>>>') && GROUPWISE.test(line) && hasDate(line)))) return i;
+    if (line.length <= 400 && (((line.includes('bove') || line.includes('BOVE')) && REPLY_ABOVE_MARKER.test(line)) || (line.includes('>>>') && GROUPWISE.test(line) && hasDate(line))))
+      return i;
     if (marks[i] !== 't') continue;
     if (separatorAt(lines, i) || headerBlockAt(lines, i, kindAt) || isDeviceLine(line)) return i;
     const a = attributionEndingAt(lines, i, usable);

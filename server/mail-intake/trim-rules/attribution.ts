@@ -1,4 +1,4 @@
-import { hasBracketedAddress, hasDate, MAX_HEADER_LINE, startsWithDateTime, unbalanced } from './lines';
+import { endsWithColon, hasBracketedAddress, hasDate, MAX_HEADER_LINE, startsWithDateTime, unbalanced } from './lines';
 
 /*
  * The line a mail client writes above the quoted message: "On <date>, <name> <address> wrote:"
@@ -13,6 +13,8 @@ const VERBS = [
   'wrote', 'writes', 'schrieb', 'schreibt', 'a écrit', 'écrit', 'escribió', 'escribio', 'schreef', 'ha scritto', 'scrisse', 'escreveu',
   'skrev', 'skriver', 'napisał\\(a\\)', 'napisała', 'napisał', 'pisze', 'napsal\\(a\\)', 'napsala', 'napsal', 'написал\\(а\\)', 'написала',
   'написал', 'пишет', 'написав', 'пише', 'kirjoitti', 'írta', 'yazdı', 'menulis', 'đã viết', 'a scris', 'έγραψε', 'כתב', 'كتب', 'เขียน',
+  'geschreven', 'geschrieben', 'napisana', 'napisao', 'napisal', 'napísal\\(a\\)', 'napísal', 'написао', 'написа', 'escriure', 'rašė',
+  'rakstīja', 'kirjutas', 'skrifaði',
 ].join('|');
 /** The same in scripts without spaces between words. */
 const CJK_VERBS = '写道|寫道|のメール|書きました|님이\\s?작성|작성';
@@ -22,7 +24,6 @@ const VERB_END = new RegExp(`${BEFORE}(?:${VERBS})\\s?[:：]?$|(?:${CJK_VERBS})\
 const VERB_MID = new RegExp(`${BEFORE}(?:${VERBS})\\s.{1,160}[:：]$`, 'iu');
 const HAS_VERB = new RegExp(`${BEFORE}(?:${VERBS})(?=\\s)|${CJK_VERBS}`, 'iu');
 const VERB_ONLY = new RegExp(`^(?:${VERBS}|${CJK_VERBS}|ha|a)?\\s?(?:${VERBS}|${CJK_VERBS})\\s?[:：]?$`, 'iu');
-const ENDS_WITH_COLON = /[:：]$/;
 
 /** Words attributions start with ("On", "Am", "Le", "El", "Op", "Il", "Em", "Den", "W dniu", ...), or a date. */
 const ANCHOR = /^(?:on|am|le|el|op|il|il giorno|in data|em|no dia|den|dne|w dniu|dnia|pada|vào|στις|в|ve)\s|^\d|^\p{L}{2,4}[.,]{0,2}\s\d{1,2}[.,\s]/iu;
@@ -39,12 +40,12 @@ export interface TAttribution {
 /** Whether a (joined) line is an attribution, and how sure that is. */
 export function classify(c: string): TAttributionKind | null {
   if (c.length > MAX_HEADER_LINE * 2) return null;
-  const colon = ENDS_WITH_COLON.test(c);
+  const colon = endsWithColon(c);
   const evidence = hasDate(c) || c.includes('@');
   // "On Thursday, Jane wrote:" is one even without a date or address.
-  if (colon && (VERB_END.test(c) || VERB_MID.test(c))) return evidence || anchored(c) ? 'strict' : 'loose';
+  if (colon && (endsWithVerb(c) || VERB_MID.test(c))) return evidence || anchored(c) ? 'strict' : 'loose';
   // "On Wed, 14 Nov 2018 08:14:43 -0200 John Doe <john@doe.com> wrote", no colon.
-  if (!colon && evidence && anchored(c) && VERB_END.test(c)) return 'strict';
+  if (!colon && evidence && anchored(c) && endsWithVerb(c)) return 'strict';
   // Dated headers with no verb: "30.09.2017, 18.30, "John Doe" <x@y>:", "2026年3月3日(火) 17:21 Name <x@y>:".
   if (colon && hasBracketedAddress(c) && hasDate(c)) return 'strict';
   if (colon && evidence && c.length <= 200) return 'loose';
@@ -53,7 +54,9 @@ export function classify(c: string): TAttributionKind | null {
   return null;
 }
 
-const mayEnd = (line: string): boolean => ENDS_WITH_COLON.test(line) || VERB_END.test(line) || startsWithDateTime(line);
+/** A verb at the end: only the tail can hold one (the longest form, with its colon, is under 16 characters). */
+const endsWithVerb = (c: string): boolean => VERB_END.test(c.length > 20 ? c.slice(-20) : c);
+const mayEnd = (line: string): boolean => endsWithColon(line) || endsWithVerb(line) || startsWithDateTime(line);
 
 /** A part that cannot stand alone: the tail of a wrapped line, or the verb by itself. */
 const broken = (c: string): boolean => /^[>)\]]/.test(c) || unbalanced(c) || VERB_ONLY.test(c);

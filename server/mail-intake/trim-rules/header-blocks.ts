@@ -1,5 +1,5 @@
 import { classify } from './attribution';
-import { decorated, isBlank } from './lines';
+import { decorated, isBlank, isDecoration } from './lines';
 
 /*
  * Where a quoted or forwarded message starts in clients that do not quote with ">": Outlook's
@@ -14,21 +14,25 @@ const HEADER_KEYS: Record<'from' | 'sent' | 'to' | 'subject' | 'cc', string[]> =
   from: [
     'from', 'von', 'de', 'van', 'da', 'fra', 'från', 'od', 'от', 'від', 'lähettäjä', 'feladó', 'kimden', 'de la', 'dari', 'από', 'afzender',
     'absender', 'expéditeur', 'remitente', 'mittente', 'remetente', 'avsändare', 'nadawca', 'odesílatel', 'gönderen', '差出人', '发件人',
-    '寄件者', '寄件人', '보낸 사람', '보낸사람', 'sender',
+    '寄件者', '寄件人', '보낸 사람', '보낸사람', 'sender', 'šalje', 'од', 'saatja', 'no', 'nuo', 'frá', 'từ', 'จาก', 'من', 'מאת', 'प्रेषक',
+    'daripada',
   ],
   sent: [
     'sent', 'date', 'gesendet', 'datum', 'envoyé', 'envoyé le', 'enviado', 'enviado el', 'enviado em', 'enviada', 'enviada em', 'fecha', 'verzonden',
     'verstuurd', 'inviato', 'data', 'skickat', 'sendt', 'dato', 'wysłano', 'wysłane', 'отправлено', 'дата', 'надіслано', 'lähetetty',
     'päivämäärä', 'elküldve', 'dátum', 'gönderildi', 'tarih', 'trimis', 'dikirim', 'tanggal', 'odesláno', 'στάλθηκε', 'ημερομηνία',
-    'message du', '送信日時', '日付', '发送时间', '日期', '寄件日期', '時間', '보낸 날짜', '날짜', 'sent at',
+    'message du', '送信日時', '日付', '发送时间', '日期', '寄件日期', '時間', '보낸 날짜', '날짜', 'sent at', 'odoslané', 'poslano', 'изпратено',
+    'послато', 'saadetud', 'nosūtīts', 'išsiųsta', 'enviat', 'enviat el', 'đã gửi', 'ส่ง', 'تم الإرسال', 'נשלח', 'भेजा गया', 'dihantar',
   ],
   to: [
     'to', 'an', 'à', 'a', 'para', 'aan', 'til', 'till', 'do', 'кому', 'vastaanottaja', 'címzett', 'kime', 'către', 'kepada', 'komu', 'προς',
-    'destinataire', 'destinatario', 'empfänger', '宛先', '收件人', '收件者', '받는 사람', '받는사람',
+    'destinataire', 'destinatario', 'empfänger', '宛先', '收件人', '收件者', '받는 사람', '받는사람', 'prima', 'za', 'до', 'adressaat', 'kam',
+    'per a', 'đến', 'ถึง', 'إلى', 'אל', 'प्रति',
   ],
   subject: [
     'subject', 'betreff', 'objet', 'sujet', 'asunto', 'onderwerp', 'oggetto', 'assunto', 'ämne', 'emne', 'temat', 'тема', 'aihe', 'tárgy',
-    'konu', 'subiect', 'perihal', 'předmět', 'θέμα', '件名', '主题', '主旨', '제목',
+    'konu', 'subiect', 'perihal', 'předmět', 'θέμα', '件名', '主题', '主旨', '제목', 'predmet', 'zadeva', 'относно', 'teema', 'tēma', 'tema',
+    'efni', 'chủ đề', 'เรื่อง', 'الموضوع', 'נושא', 'विषय', 'subjek',
   ],
   cc: ['cc', 'bcc', 'kopie', 'copie', 'copie à', 'cópia', 'копия', 'kopio', 'másolat', 'bilgi', 'kopia', 'κοιν', '抄送', '副本', '참조'],
 };
@@ -41,7 +45,9 @@ const HEADER_LINE = /^\s*\*{0,2}([^\s:：*>][^:：*]{0,24}?)\s*\*{0,2}\s*[:：]/
 
 /** The kind of header a line starts with, if it is one. */
 export function headerKind(line: string): TKind | undefined {
-  const m = HEADER_LINE.exec(line);
+  const head = line.slice(0, 40);
+  if (!head.includes(':') && !head.includes('：')) return undefined;
+  const m = HEADER_LINE.exec(head);
   return m ? KIND.get(m[1]!.toLowerCase().replace(/\s+/g, ' ')) : undefined;
 }
 
@@ -80,7 +86,7 @@ export function separatorAt(lines: readonly string[], i: number): boolean {
   const line = lines[i]!;
   if (line.length > 200) return false;
   const t = line.trim();
-  if (BEGIN_FORWARD.test(t)) return true;
+  if (!isDecoration(t[0])) return t.length <= 60 && BEGIN_FORWARD.test(t);
   const { left, middle, right } = decorated(t);
   if (left < 2 || right < 2 || middle === '' || middle.length > 160) return false;
   if (BANNER_WORDS.test(middle) || classify(middle) !== null) return true;

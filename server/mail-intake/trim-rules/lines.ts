@@ -7,20 +7,21 @@
 /** Longer lines are text, never a header, attribution or device line. */
 export const MAX_HEADER_LINE = 300;
 
-/** Lines of a body with line ends, no-break and zero-width spaces, and tracking glyphs normalised. */
+const SPECIAL = /\r\n?|[\u00a0\u2007\u202f\u3000]|[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const SPACES = new Set(['\u00a0', '\u2007', '\u202f', '\u3000']);
+const special = (m: string): string => (m[0] === '\r' ? '\n' : SPACES.has(m) ? ' ' : '');
+
+/** Lines of a body with line ends, no-break and zero-width spaces, bidi marks and tracking glyphs normalised. */
 export function bodyLines(text: string): string[] {
-  return (
-    text
-      .replace(/\r\n?/g, '\n')
-      .replace(/[\u00a0\u2007\u202f\u3000]/g, ' ')
-      .replace(/[\u200b-\u200f\u2060\ufeff]/g, '')
-      // Mail add-ons (read receipts, trackers) append a lone U+1427 "ᐧ" to the text part.
-      .replace(/(^|[ \t\n])\u1427+(?=[ \t]*(\n|$))/g, '$1')
-      .split('\n')
-  );
+  let t = text.replace(SPECIAL, special);
+  // Mail add-ons (read receipts, trackers) append a lone U+1427 "ᐧ" to the text part.
+  if (t.includes('\u1427')) t = t.replace(/(^|[ \t\n])\u1427+(?=[ \t]*(\n|$))/g, '$1');
+  return t.split('\n');
 }
 
 export const isBlank = (line: string): boolean => line.trim() === '';
+/** Ends with a colon, or a full-width one. */
+export const endsWithColon = (s: string): boolean => s.endsWith(':') || s.endsWith('：');
 export const isQuoted = (line: string): boolean => line.trimStart().startsWith('>');
 
 /** The text of a quoted line without its quote marks. */
@@ -47,6 +48,8 @@ export const hasBracketedAddress = (s: string): boolean => /[<([][^<>()[\]\s]{0,
 
 /** Decoration characters of rules and banners ("-----", "_____", "=====", "*****", "———"). */
 const DECORATION = new Set(['-', '_', '=', '~', '*', '#', '—', '–', '━', '─', '+']);
+
+export const isDecoration = (ch: string | undefined): boolean => ch !== undefined && DECORATION.has(ch);
 
 /** A line's leading and trailing runs of decoration and the text between them. */
 export function decorated(line: string): { left: number; middle: string; right: number } {

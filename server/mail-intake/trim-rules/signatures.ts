@@ -55,14 +55,28 @@ const DEVICE = [
 const LINK = /<(?:https?:|mailto:)[^<>]*>/gi;
 const TRAILING_LINK = /\s*[<([]?(?:https?:\/\/|www\.)[^\s<>()[\]]*[>)\]]?$/i;
 
-/** Words every device line above has one of: most lines fail this one test. */
-const DEVICE_WORDS =
-  /sent|gesendet|envoy|enviad|inviato|verzonden|verstuurd|skicka|sendt|lähetetty|wysłan|odeslán|отправлено|надіслано|trimis|στάλθηκε|εστάλη|dikirim|gönderildi|küldve|送信|보냄|发自|發自|我的|outlook|k-?9|excuse|pardon|forgive|get|download/i;
+/** The first words of the device lines above (most lines fail this one look-up), and the ends of the others. */
+const FIRST_WORDS = new Set(
+  ('sent get download obtenir obtener descargar descarga holen scarica ottieni baixe baixar obter hämta hent få pobierz получить скачать ' +
+    '获取 取得 outlook ios android von gesendet envoyé envoye enviado enviada inviato verzonden verstuurd skickat skickades sendt sendte ' +
+    'lähetetty wysłane wysłano wysłana wysłany odesláno odeslána отправлено надіслано trimis trimisă στάλθηκε εστάλη dikirim diese please ' +
+    'excuse pardon forgive').split(' '),
+);
+const mayBeDevice = (t: string): boolean => {
+  const space = t.indexOf(' ');
+  return (
+    FIRST_WORDS.has((space === -1 ? t : t.slice(0, space)).toLowerCase()) ||
+    /(?:gönderildi|küldve)\.?$|から送信$|에서 보냄$/u.test(t.slice(-12)) ||
+    /^(?:发自|發自|从我的|從我的|来自我的|來自我的)/u.test(t)
+  );
+};
 
 /** A line a phone or mail app adds under what the person wrote. */
 export function isDeviceLine(line: string): boolean {
-  if (line.length > 160 || !DEVICE_WORDS.test(line)) return false;
-  const t = line.trim().replace(LINK, '').replace(TRAILING_LINK, '');
+  if (line.length > 160) return false;
+  const trimmed = line.trim();
+  if (!mayBeDevice(trimmed)) return false;
+  const t = trimmed.replace(LINK, '').replace(TRAILING_LINK, '');
   return t.length > 0 && DEVICE.some((re) => re.test(t));
 }
 
