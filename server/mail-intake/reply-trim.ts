@@ -34,8 +34,8 @@ function initialMarks(lines: readonly string[]): TMark[] {
     // ">:" closing an address a wrapped attribution left open ("... <x@y" / ">:") is no quote.
     if (marks[i] === 'q' && marks[i - 1] === 't' && line.length <= 80 && /[:：]\s*$/.test(line) && opensBracket(lines[i - 1]!)) marks[i] = 't';
     // A quoted line the sender's client wrapped again without a ">": a short lower-case tail
-    // right under a long quoted line that is no question.
-    else if (marks[i] === 't' && marks[i - 1] === 'q' && (i + 1 === lines.length || marks[i + 1] !== 't') && wrappedTail(lines[i - 1]!, line)) marks[i] = 'q';
+    // between a long quoted line that is no question and the next quoted line.
+    else if (marks[i] === 't' && marks[i - 1] === 'q' && isQuoted(lines[i + 1] ?? '') && wrappedTail(lines[i - 1]!, line)) marks[i] = 'q';
   }
   return marks;
 }
