@@ -17,6 +17,11 @@ const REPLY_ABOVE_MARKER = /(?:type|write|reply|respond)\b.{0,30}\babove this li
 /** GroupWise's attribution (">>> Name <x@y> 03/03/2026 17:21 >>>"), with the original unquoted under it. */
 const GROUPWISE = /^>>>\s.{0,200}\s>>>\s*$/;
 
+/** A line everything from which is the earlier message, quoted or not. Substring checks first: they are cheaper than the patterns. */
+const endsReply = (line: string): boolean =>
+  line.length <= 400 &&
+  (((line.includes('bove') || line.includes('BOVE')) && REPLY_ABOVE_MARKER.test(line)) || (line.includes('>>>') && GROUPWISE.test(line) && hasDate(line)));
+
 /** e: blank, q: quoted, t: text, h: attribution above a quote, s: signature. */
 type TMark = 'e' | 'q' | 't' | 'h' | 's';
 
@@ -51,12 +56,14 @@ function markHeadersAndCut(lines: readonly string[], marks: TMark[]): number {
   for (let i = n - 1; i >= 0; i--) next[i] = marks[i] === 'e' ? next[i + 1]! : i;
   const usable = (i: number) => marks[i] === 't';
   // Header blocks look a few lines ahead: each line's header kind is found once.
-  const kinds: (THeaderKind | null | undefined)[] = new Array(n);
-  const kindAt = (j: number) => (kinds[j] === undefined ? (kinds[j] = headerKind(lines[j]!) ?? null) : kinds[j]) ?? undefined;
+  const kinds: (THeaderKind | 'none' | undefined)[] = new Array(n);
+  const kindAt = (j: number): THeaderKind | undefined => {
+    kinds[j] ??= headerKind(lines[j]!) ?? 'none';
+    return kinds[j] === 'none' ? undefined : kinds[j];
+  };
   for (let i = 0; i < n; i++) {
     const line = lines[i]!;
-    if (line.length <= 400 && (((line.includes('bove') || line.includes('BOVE')) && REPLY_ABOVE_MARKER.test(line)) || (line.includes('>>>') && GROUPWISE.test(line) && hasDate(line))))
-      return i;
+    if (endsReply(line)) return i;
     if (marks[i] !== 't') continue;
     if (separatorAt(lines, i) || headerBlockAt(lines, i, kindAt) || isDeviceLine(line)) return i;
     const a = attributionEndingAt(lines, i, usable);
