@@ -42,8 +42,10 @@ export function classify(c: string): TAttributionKind | null {
   if (c.length > MAX_HEADER_LINE * 2) return null;
   const colon = endsWithColon(c);
   const evidence = hasDate(c) || c.includes('@');
-  // "On Thursday, Jane wrote:" is one even without a date or address.
-  if (colon && (endsWithVerb(c) || VERB_MID.test(c))) return evidence || anchored(c) ? 'strict' : 'loose';
+  // "On Thursday, Jane wrote:" is one even without a date or address; "Am Montag schrieb ich
+  // Ihnen:" (the verb before more words) may be prose, so it needs a date or address for that.
+  if (colon && endsWithVerb(c)) return evidence || anchored(c) ? 'strict' : 'loose';
+  if (colon && VERB_MID.test(c)) return evidence ? 'strict' : 'loose';
   // "On Wed, 14 Nov 2018 08:14:43 -0200 John Doe <john@doe.com> wrote", no colon.
   if (!colon && evidence && anchored(c) && endsWithVerb(c)) return 'strict';
   // Dated headers with no verb: "30.09.2017, 18.30, "John Doe" <x@y>:", "2026年3月3日(火) 17:21 Name <x@y>:".
