@@ -1,10 +1,11 @@
-import { trimReply } from '../server/mail-intake/reply-trim';
+import { plainReply } from '../server/mail-intake/reply-trim';
 
 /*
  * npm run --silent trim < body.txt
- * Prints what the reply trimmer keeps of a plain-text mail body (quotes, signatures and our
- * "reply above this line" marker cut), exactly as mail intake keeps it for a comment.
+ * Prints what mail intake keeps of a plain-text mail body for a comment: the reply without
+ * quotes, signatures and our "reply above this line" marker, or the whole text when that
+ * leaves nothing (a message that only quotes or forwards).
  */
 const chunks: Buffer[] = [];
 for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-process.stdout.write(`${trimReply(Buffer.concat(chunks).toString('utf8'))}\n`);
+process.stdout.write(`${plainReply(Buffer.concat(chunks).toString('utf8')).body}\n`);

@@ -1,6 +1,6 @@
 import { htmlReplyText, htmlToText } from './html-reply';
 import type { TMail } from './parse-message';
-import { trimReply } from './reply-trim';
+import { orWholeText, trimReply } from './reply-trim';
 
 /** The tickets service takes 50,000 characters. */
 const MAX_BODY = 48_000; // room for intake's own lines
@@ -61,8 +61,8 @@ function assemble(mail: Pick<TMail, 'text'>, { fromHtml, fullText }: TReading, f
     const text = plain ? trimReply(plain) : '';
     body = html && (!plain || squash(plain).includes(squash(html))) ? html : text || html;
   }
-  const trimmed = body !== '';
-  if (!body) body = fullText.replace(/\r\n?/g, '\n');
+  const kept = orWholeText(body, fullText);
+  body = kept.body;
   if (body.length > MAX_BODY) body = `${body.slice(0, MAX_BODY - 120)}\n\n[Cut here: the full message is kept with the original email.]`;
-  return { body, cids: fromHtml?.cids ?? [], trimmed };
+  return { body, cids: fromHtml?.cids ?? [], trimmed: kept.trimmed };
 }

@@ -1,179 +1,165 @@
+import { attributionEndingAt } from './trim-rules/attribution';
+import { headerBlockAt, headerKind, separatorAt, type THeaderKind } from './trim-rules/header-blocks';
+import { bodyLines, hasDate, isBlank, isQuoted, isRule, unquoted } from './trim-rules/lines';
+import { DISCLAIMER, isDeviceLine, isSignatureDelimiter, isUnderscoreRule } from './trim-rules/signatures';
+
 /*
- * Keeps what the person wrote in a plain-text reply: cuts the quoted earlier message,
- * signatures and our own "reply above this line" marker, and keeps inline answers with the
- * quotes they answer. Line based, with anchored per-line patterns only, so a hostile body
- * costs linear time. HTML bodies come here after ./html-reply.ts turned them into text
- * (blockquotes as "> " lines).
+ * Keeps what the person wrote in a plain-text reply: cuts the quoted earlier message (after
+ * an attribution, an Outlook header block, an "Original Message" or forward banner, or a
+ * device line such as "Sent from my iPhone"), signatures and our own "reply above this line"
+ * marker, and keeps inline answers with the quotes they answer. Line based, with anchored or
+ * bounded per-line patterns and a bounded look-around, so a hostile body costs linear time.
+ * HTML bodies come here after ../html-reply.ts turned them into text (blockquotes as "> ").
  */
 
-/** Longer lines are text, never a header: also bounds the work per pattern. */
-const MAX_HEADER_LINE = 400;
+/** Ours ("##- Please type your reply above this line -##") and other help desks' markers. */
+const REPLY_ABOVE_MARKER = /(?:type|write|reply|respond)\b.{0,30}\babove this line/i;
+/** GroupWise's attribution (">>> Name <x@y> 03/03/2026 17:21 >>>"), with the original unquoted under it. */
+const GROUPWISE = /^>>>\s.{0,200}\s>>>\s*$/;
 
-const OUR_MARKER = /type your reply above this line/i;
+/** A line everything from which is the earlier message, quoted or not. Substring checks first: they are cheaper than the patterns. */
+const endsReply = (line: string): boolean =>
+  line.length <= 400 &&
+  (((line.includes('bove') || line.includes('BOVE')) && REPLY_ABOVE_MARKER.test(line)) || (line.includes('>>>') && GROUPWISE.test(line) && hasDate(line)));
 
-/** "On <date>, <name> wrote:" and its translations (de, fr, es, nl, it, pt, and a few more). */
-const ATTRIBUTION = [
-  /^On\s.{4,}\swrote:?$/i,
-  /^Am\s.{4,}\sschrieb\s.*:$/i,
-  /^Le\s.{4,}\s(a\s)?écrit\s?:$/i,
-  /^El\s.{4,}\sescribió\s?:?$/i,
-  /^Op\s.{4,}\sschreef\s.*:$/i,
-  /^Il\s.{4,}\sha\sscritto\s?:?$/i,
-  /^(Em|No dia)\s.{4,}\sescreveu\s?:?$/i,
-  /^Den\s.{4,}\sskrev\s.*:$/i,
-  /^(W dniu|Dnia)\s.{4,}\s(pisze|napisał\(a\)|napisał|napisała)\s?:$/i,
-];
-/** "Name wrote:" in any of those languages; a header only when quoted lines follow. */
-const LOOSE_ATTRIBUTION = /\s(wrote|schrieb|a écrit|écrit|escribió|schreef|ha scritto|scrisse|escreveu|skrev|napisał|написал|написала|kirjoitti|írta|yazdı)\s?:$/i;
-/** Date- or address-bearing line ending in ":" right above quoted lines (clients in other languages). */
-const LOOSE_HEADER = /(@|\d{1,2}[:./-]\d{1,2}).*:$/;
+/** e: blank, q: quoted, t: text, h: attribution above a quote, s: signature. */
+type TMark = 'e' | 'q' | 't' | 'h' | 's';
 
-/** Outlook-style header blocks ("From:/Sent:/To:/Subject:") and their translations. */
-const HEADER_KEYS: Record<'from' | 'sent' | 'to' | 'subject' | 'cc', string[]> = {
-  from: ['from', 'von', 'de', 'van', 'da', 'fra', 'från', 'od', 'от', 'lähettäjä', 'feladó'],
-  sent: ['sent', 'date', 'gesendet', 'datum', 'envoyé', 'enviado', 'enviado el', 'fecha', 'verzonden', 'verstuurd', 'inviato', 'data', 'enviada', 'enviada em', 'skickat', 'sendt', 'wysłano', 'отправлено', 'дата'],
-  to: ['to', 'an', 'à', 'a', 'para', 'aan', 'til', 'till', 'do', 'кому'],
-  subject: ['subject', 'betreff', 'objet', 'asunto', 'onderwerp', 'oggetto', 'assunto', 'ämne', 'emne', 'temat', 'тема'],
-  cc: ['cc', 'kopie', 'copie', 'cópia', 'копия'],
-};
-const HEADER_LINE = /^\s*\*?([\p{L} ]{1,12}?)\s?\*?\s?:(\s|$)/u;
-const headerKind = new Map(Object.entries(HEADER_KEYS).flatMap(([kind, words]) => words.map((w) => [w, kind] as const)));
+const opensBracket = (line: string): boolean => line.lastIndexOf('<') > line.lastIndexOf('>');
 
-const ORIGINAL_MESSAGE =
-  /^\s*[-_=]{2,}\s*(original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|oorspronkelijk bericht|origineel bericht|messaggio originale|mensagem original|originalmeddelande|oprindelig meddelelse|opprinnelig melding|исходное сообщение)\s*[-_=]{2,}\s*$/i;
-const SEPARATOR = /^[\s\-_=*]*$/;
-const FORWARD_LINE = /^\s*-{2,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada)\s*-{2,}\s*$/i;
-const SIGNATURE_DASHES = /^--\s?$/;
-const MOBILE_SIGNATURE =
-  /^(sent from my [\w .'-]{1,40}|sent from (mail|outlook|yahoo mail|gmail|aol|samsung)\b.{0,40}|sent with \w+( \(.{1,80}\))?|get outlook for .{1,40}|von meinem .{1,40} gesendet|gesendet von .{1,60}|envoyé de mon .{1,40}|envoyé depuis .{1,60}|enviado desde .{1,60}|enviado do meu .{1,40}|enviado a partir do .{1,40}|verzonden (vanaf|met) .{1,60}|verstuurd vanaf .{1,60}|inviato da(l mio)? .{1,40})$/i;
-
-const isQuoted = (line: string) => /^\s*>/.test(line);
-const isBlank = (line: string) => line.trim() === '';
-
-function isAttribution(line: string): boolean {
-  const l = line.trim();
-  return l.length <= MAX_HEADER_LINE && ATTRIBUTION.some((re) => re.test(l));
+function wrappedTail(quotedAbove: string, line: string): boolean {
+  const above = unquoted(quotedAbove).trimEnd();
+  return above.length >= 60 && !/[?:]$/.test(above) && line.trim().length <= 60 && /^\p{Ll}/u.test(line.trimStart());
 }
 
-function headerOf(line: string): string | undefined {
-  if (line.length > MAX_HEADER_LINE) return undefined;
-  const m = HEADER_LINE.exec(line);
-  return m ? headerKind.get(m[1]!.trim().toLowerCase()) : undefined;
-}
-
-/** Start of an Outlook-style block: a From line among at least three header kinds within a few lines. */
-function isHeaderBlock(lines: readonly string[], i: number): boolean {
-  if (!headerOf(lines[i]!)) return false;
-  const kinds = new Set<string>();
-  for (let j = i; j < Math.min(lines.length, i + 8); j++) {
-    const kind = headerOf(lines[j]!);
-    if (kind) kinds.add(kind);
-    else if (!isBlank(lines[j]!) && kinds.size >= 1 && j > i + 1) break;
-  }
-  return kinds.has('from') && kinds.size >= 3;
-}
-
-/** Where the text stops being the reply for good: our marker, "Original Message", a header block. */
-function hardCut(lines: readonly string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (OUR_MARKER.test(line)) return i;
-    if (isQuoted(line)) continue;
-    if (ORIGINAL_MESSAGE.test(line) || isHeaderBlock(lines, i)) return i;
-  }
-  return lines.length;
-}
-
-type TMark = 'e' | 'q' | 'h' | 't' | 's';
-
-function nextNonBlank(lines: readonly string[], i: number): number {
-  let j = i;
-  while (j < lines.length && isBlank(lines[j]!)) j++;
-  return j;
-}
-
-function markLines(lines: string[]): TMark[] {
+function initialMarks(lines: readonly string[]): TMark[] {
   const marks: TMark[] = lines.map((l) => (isBlank(l) ? 'e' : isQuoted(l) ? 'q' : 't'));
-  for (let i = 0; i < lines.length; i++) {
-    if (marks[i] !== 't') continue;
-    const line = lines[i]!.trim();
-    const quoteFollows = marks[nextNonBlank(lines, i + 1)] === 'q';
-    if (isAttribution(line) || (quoteFollows && line.length <= MAX_HEADER_LINE && (LOOSE_ATTRIBUTION.test(line) || LOOSE_HEADER.test(line)))) {
-      marks[i] = 'h';
-      // The first half of a wrapped one: "... <" / "...," then "address> wrote:".
-      if (i > 0 && marks[i - 1] === 't' && /[<,]$/.test(lines[i - 1]!.trimEnd())) marks[i - 1] = 'h';
-      continue;
-    }
-    // Clients wrap a long attribution over two lines.
-    const next = lines[i + 1];
-    if (next !== undefined && marks[i + 1] === 't' && isAttribution(`${line} ${next.trim()}`)) {
-      marks[i] = marks[i + 1] = 'h';
-      i++;
-    }
-  }
-  // A "-- " line starts the signature, which runs to the next quote.
   for (let i = 1; i < lines.length; i++) {
-    if (marks[i] !== 't' || !SIGNATURE_DASHES.test(lines[i]!.trimEnd())) continue;
-    for (let j = i; j < lines.length && (marks[j] === 't' || marks[j] === 'e'); j++) marks[j] = 's';
+    const line = lines[i]!;
+    // ">:" closing an address a wrapped attribution left open ("... <x@y" / ">:") is no quote.
+    if (marks[i] === 'q' && marks[i - 1] === 't' && line.length <= 80 && /[:：]\s*$/.test(line) && opensBracket(lines[i - 1]!)) marks[i] = 't';
+    // A quoted line the sender's client wrapped again without a ">": a short lower-case tail
+    // between a long quoted line that is no question and the next quoted line.
+    else if (marks[i] === 't' && marks[i - 1] === 'q' && isQuoted(lines[i + 1] ?? '') && wrappedTail(lines[i - 1]!, line)) marks[i] = 'q';
   }
   return marks;
 }
 
+/**
+ * Marks attributions above quotes, and finds where the text stops being the reply for good:
+ * our marker, a banner, a header block, a device line, or an attribution with the earlier
+ * message unquoted below it.
+ */
+function markHeadersAndCut(lines: readonly string[], marks: TMark[]): number {
+  const n = lines.length;
+  const next = new Int32Array(n + 1).fill(n);
+  for (let i = n - 1; i >= 0; i--) next[i] = marks[i] === 'e' ? next[i + 1]! : i;
+  const usable = (i: number) => marks[i] === 't';
+  // Header blocks look a few lines ahead: each line's header kind is found once.
+  const kinds: (THeaderKind | 'none' | undefined)[] = new Array(n);
+  const kindAt = (j: number): THeaderKind | undefined => {
+    kinds[j] ??= headerKind(lines[j]!) ?? 'none';
+    return kinds[j] === 'none' ? undefined : kinds[j];
+  };
+  for (let i = 0; i < n; i++) {
+    const line = lines[i]!;
+    if (endsReply(line)) return i;
+    if (marks[i] !== 't') continue;
+    if (separatorAt(lines, i) || headerBlockAt(lines, i, kindAt) || isDeviceLine(line)) return i;
+    const a = attributionEndingAt(lines, i, usable);
+    if (!a) continue;
+    if (marks[next[i + 1]!] === 'q') for (let j = a.start; j <= i; j++) marks[j] = 'h';
+    else if (a.kind === 'strict') return a.start;
+  }
+  return n;
+}
+
+/** A "-- " line (or a rule of underscores) starts a signature, which runs to the next quote. */
+function markSignatures(lines: readonly string[], marks: TMark[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    if (marks[i] !== 't' || !(isSignatureDelimiter(lines[i]!) || isUnderscoreRule(lines[i]!))) continue;
+    for (; i < lines.length && (marks[i] === 't' || marks[i] === 'e'); i++) marks[i] = 's';
+    i--;
+  }
+}
+
 interface TSegment {
   kind: 'text' | 'quote' | 'signature';
-  lines: string[];
+  from: number;
+  to: number;
   hasText: boolean;
 }
 
-function segments(lines: string[], marks: TMark[]): TSegment[] {
+function segments(marks: readonly TMark[]): TSegment[] {
   const out: TSegment[] = [];
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < marks.length; i++) {
     const m = marks[i]!;
     const last = out.at(-1);
-    // Blank lines join whatever they are in; a header starts a new quote.
+    // Blank lines join whatever they are in.
     const kind = m === 'q' || m === 'h' ? 'quote' : m === 's' ? 'signature' : m === 'e' ? (last?.kind ?? 'text') : 'text';
-    // An attribution starts a quote of its own (the second line of a wrapped one does not).
-    if (last && last.kind === kind && !(m === 'h' && marks[i - 1] !== 'h')) {
-      last.lines.push(lines[i]!);
+    if (last && last.kind === kind) {
+      last.to = i;
       last.hasText ||= m === 't';
-    } else out.push({ kind, lines: [lines[i]!], hasText: m === 't' });
+    } else out.push({ kind, from: i, to: i, hasText: m === 't' });
   }
   return out;
 }
 
+/** Trailing spaces, leading and trailing blank lines and runs of blank lines go. */
 function tidy(lines: string[]): string {
   const out: string[] = [];
+  let blank = true;
   for (const line of lines) {
-    if (isBlank(line) && (out.length === 0 || isBlank(out.at(-1)!))) continue;
-    out.push(line.trimEnd());
+    const t = line.trimEnd();
+    if (t === '' && blank) continue;
+    blank = t === '';
+    out.push(t);
   }
-  while (out.length && isBlank(out.at(-1)!)) out.pop();
+  if (blank) out.pop();
   return out.join('\n');
 }
 
 /** What the person wrote in a plain-text reply; '' when nothing of their own is left. */
 export function trimReply(text: string): string {
-  const normalised = text.replace(/\r\n?/g, '\n').replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\u200e\u200f\ufeff]/g, '');
-  let lines = normalised.split('\n');
-  const cut = hardCut(lines);
-  if (cut < lines.length) {
-    lines = lines.slice(0, cut);
-    // What led up to the cut: separator lines, and the attribution and quote of what we cut.
-    const lead = (l: string) => SEPARATOR.test(l) || FORWARD_LINE.test(l) || isAttribution(l) || isQuoted(l);
-    while (lines.length && lead(lines.at(-1)!)) lines.pop();
-  }
+  const lines = bodyLines(text);
+  const marks = initialMarks(lines);
+  let cut = markHeadersAndCut(lines, marks);
+  // What led up to the cut: rules, and the attribution and quote of what is cut.
+  while (cut > 0 && (marks[cut - 1] !== 't' || isRule(lines[cut - 1]!))) cut--;
+  lines.length = cut;
+  marks.length = cut;
+  markSignatures(lines, marks);
 
-  const marks = markLines(lines);
-  const segs = segments(lines, marks);
+  const segs = segments(marks);
   const textAt = segs.flatMap((s, i) => (s.kind === 'text' && s.hasText ? [i] : []));
+  // A server's disclaimer under the whole message, quote included, is no answer.
+  const firstQuote = segs.findIndex((s) => s.kind === 'quote');
+  while (textAt.length > 1 && firstQuote !== -1 && textAt.at(-1)! > firstQuote) {
+    const s = segs[textAt.at(-1)!]!;
+    if (!DISCLAIMER.test(lines.slice(s.from, s.to + 1).join(' '))) break;
+    s.kind = 'signature';
+    textAt.pop();
+  }
   if (!textAt.length) return '';
   const first = textAt[0]!;
   const last = textAt.at(-1)!;
   // Quotes between answers are the questions of an inline reply: keep them, and the quote
-  // that leads into the first answer. Otherwise (top or bottom posting) quotes go.
+  // that leads into the first answer, without the attribution above them. Otherwise (top
+  // or bottom posting) quotes go.
   const inline = segs.some((s, i) => s.kind === 'quote' && i > first && i < last);
-  const kept = segs.filter((s, i) => s.kind === 'text' || (inline && s.kind === 'quote' && i < last));
-  const out = kept.flatMap((s) => s.lines);
-  while (out.length && (isBlank(out.at(-1)!) || MOBILE_SIGNATURE.test(out.at(-1)!.trim()))) out.pop();
+  const out: string[] = [];
+  segs.forEach((s, i) => {
+    if (s.kind === 'text' || (inline && s.kind === 'quote' && i < last)) {
+      for (let j = s.from; j <= s.to; j++) if (marks[j] !== 'h') out.push(lines[j]!);
+    }
+  });
   return tidy(out);
 }
+
+/** A comment is never empty: the trimmed reply, or the whole text when trimming leaves nothing (a quote, a forward). */
+export function orWholeText(trimmed: string, whole: string): { body: string; trimmed: boolean } {
+  return trimmed ? { body: trimmed, trimmed: true } : { body: whole.replace(/\r\n?/g, '\n').trim(), trimmed: false };
+}
+
+/** What intake keeps of a plain-text body. */
+export const plainReply = (text: string): { body: string; trimmed: boolean } => orWholeText(trimReply(text), text);
