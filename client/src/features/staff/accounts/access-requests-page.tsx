@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import { liveSync, type TLiveEvent } from '../../lib/live';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { liveSync, type TLiveEvent } from '../../../lib/live';
+import { errorMessage, trpc } from '../../../lib/trpc';
 
 type TList = Awaited<ReturnType<typeof trpc.accessRequests.list.query>>;
 type TRequest = TList['items'][number];
