@@ -2,30 +2,22 @@ import { Route, Router } from '@solidjs/router';
 import { lazy } from 'solid-js';
 import { Layout } from './ui/layout';
 
+// Signing in, before the signed-in frame.
 const SignIn = lazy(() => import('./features/auth/sign-in-page'));
 const Invitation = lazy(() => import('./features/auth/invitation-page'));
 const ForgotPassword = lazy(() => import('./features/auth/forgot-password-page'));
 const RequestAccess = lazy(() => import('./features/auth/request-access-page'));
 const ResetPassword = lazy(() => import('./features/auth/reset-password-page'));
 const ConfirmEmail = lazy(() => import('./features/auth/confirm-email-page'));
+
+// What contacts (and staff) see.
 const Home = lazy(() => import('./features/home/home-page'));
 const Tickets = lazy(() => import('./features/tickets/tickets-page'));
 const Ticket = lazy(() => import('./features/tickets/ticket-page'));
 const NewTicket = lazy(() => import('./features/tickets/new-ticket-page'));
-const TicketFeed = lazy(() => import('./features/staff-tickets/ticket-feed-page'));
-const OutgoingMail = lazy(() => import('./features/staff/outgoing-mail-page'));
-const UnmatchedMail = lazy(() => import('./features/staff-mail/unmatched-mail-page'));
-const AccessRequests = lazy(() => import('./features/staff/access-requests-page'));
-const Users = lazy(() => import('./features/staff/users-page'));
-const SecurityLog = lazy(() => import('./features/staff/security-log-page'));
-const PrivacySettings = lazy(() => import('./features/privacy/privacy-settings-page'));
-const PrivacyHistory = lazy(() => import('./features/privacy/privacy-history-page'));
 const Finance = lazy(() => import('./features/finance/finance-page'));
 const FinanceInvoice = lazy(() => import('./features/finance/invoice-page'));
 const FinanceQuote = lazy(() => import('./features/finance/quote-page'));
-const StaffFinance = lazy(() => import('./features/staff-finance/staff-finance-page'));
-const StaffInvoice = lazy(() => import('./features/staff-finance/staff-invoice-page'));
-const StaffQuote = lazy(() => import('./features/staff-finance/staff-quote-page'));
 const TechAssets = lazy(() => import('./features/technical/assets-page'));
 const TechAsset = lazy(() => import('./features/technical/asset-page'));
 const MyAssets = lazy(() => import('./features/technical/my-assets-page'));
@@ -33,21 +25,33 @@ const TechDocuments = lazy(() => import('./features/technical/documents-page'));
 const TechDocument = lazy(() => import('./features/technical/document-page'));
 const TechDomains = lazy(() => import('./features/technical/domains-page'));
 const TechCertificates = lazy(() => import('./features/technical/certificates-page'));
-const StaffTechnical = lazy(() => import('./features/staff-technical/staff-technical-page'));
+const Contacts = lazy(() => import('./features/people/contacts-page'));
 const Account = lazy(() => import('./features/account/account-page'));
 const NotFound = lazy(() => import('./features/placeholder/not-found-page'));
 
-const Admin = lazy(() => import('./features/staff/admin-page'));
-const SecuritySettings = lazy(() => import('./features/staff/security-settings-page'));
-const CardPayments = lazy(() => import('./features/staff/card-payments-page'));
-const Sso = lazy(() => import('./features/staff/sso-page'));
-const SmsSettings = lazy(() => import('./features/staff/sms-settings-page'));
-
-const Contacts = lazy(() => import('./features/people/contacts-page'));
+// The staff console's versions of the same areas.
+const TicketFeed = lazy(() => import('./features/staff-tickets/ticket-feed-page'));
+const StaffFinance = lazy(() => import('./features/staff-finance/staff-finance-page'));
+const StaffInvoice = lazy(() => import('./features/staff-finance/staff-invoice-page'));
+const StaffQuote = lazy(() => import('./features/staff-finance/staff-quote-page'));
+const StaffTechnical = lazy(() => import('./features/staff-technical/staff-technical-page'));
 const Companies = lazy(() => import('./features/people/companies-page'));
 const Company = lazy(() => import('./features/people/company-page'));
+const UnmatchedMail = lazy(() => import('./features/staff-mail/unmatched-mail-page'));
+const OutgoingMail = lazy(() => import('./features/staff/outbox/outgoing-mail-page'));
 
-const ProviderSettings = lazy(() => import('./features/staff/provider-settings-page'));
+// Administration (features/staff/, grouped by what each page administers).
+const Admin = lazy(() => import('./features/staff/admin-page'));
+const ProviderSettings = lazy(() => import('./features/staff/provider/provider-settings-page'));
+const AccessRequests = lazy(() => import('./features/staff/accounts/access-requests-page'));
+const Users = lazy(() => import('./features/staff/accounts/users-page'));
+const SecuritySettings = lazy(() => import('./features/staff/security/security-settings-page'));
+const SecurityLog = lazy(() => import('./features/staff/security/security-log-page'));
+const Sso = lazy(() => import('./features/staff/integrations/sso-page'));
+const SmsSettings = lazy(() => import('./features/staff/integrations/sms-settings-page'));
+const CardPayments = lazy(() => import('./features/staff/integrations/card-payments-page'));
+const PrivacySettings = lazy(() => import('./features/privacy/privacy-settings-page'));
+const PrivacyHistory = lazy(() => import('./features/privacy/privacy-history-page'));
 
 export function AppRoutes() {
   return (

@@ -1,5 +1,6 @@
 import { A, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, Show } from 'solid-js';
+import { liveSync, type TLiveEvent } from '../lib/live';
 import { me, refetchMe } from '../lib/session';
 import { trpc } from '../lib/trpc';
 import { LiveIndicator } from './live-indicator';
@@ -26,12 +27,13 @@ export function Layout(props: RouteSectionProps) {
     if (me.state === 'ready' && (!me() || !me()!.account)) navigate('/sign-in', { replace: true });
   });
 
-  // Every tab of this session hears at once when the session is ended anywhere.
+  // Every tab of this session hears at once when the session is ended anywhere. There is no
+  // state to load: the stream's first event is an untracked "ready", and "session.ended" leaves.
   createEffect(() => {
     if (!me()?.account) return;
-    const sub = trpc.live.session.subscribe(undefined, {
-      onData: (e) => {
-        const ev = 'data' in e ? e.data : e;
+    liveSync<TLiveEvent>({
+      subscribe: (lastEventId, handlers) => trpc.live.session.subscribe({ lastEventId }, handlers),
+      apply: (ev) => {
         if (ev.kind === 'session.ended' && !signingOut) {
           const reason = String((ev.payload as { reason?: string }).reason ?? 'expired');
           sessionStorage.setItem('portico.notice', ENDED[reason] ?? ENDED.expired!);
@@ -39,7 +41,6 @@ export function Layout(props: RouteSectionProps) {
         }
       },
     });
-    onCleanup(() => sub.unsubscribe());
   });
 
   const signOut = async () => {

@@ -1,6 +1,7 @@
-import { createEffect, onCleanup, Show, type JSX } from 'solid-js';
+import { Show, type JSX } from 'solid-js';
 import { formatMoney, formatQuantity, formatTaxRate } from '../../../../server/finance/money';
 import { INVOICE_STATUS_LABELS, QUOTE_STATUS_LABELS } from '../../../../server/finance/labels';
+import { liveRefetch } from '../../lib/live';
 import { errorMessage, trpc } from '../../lib/trpc';
 import './finance.css';
 
@@ -31,23 +32,8 @@ export function QuoteBadge(props: { status: string }) {
 
 /** Calls `refresh` on every finance change this user may know of, while the page is open. */
 export function onFinanceChange(refresh: () => void): void {
-  createEffect(() => {
-    // A burst (payment + invoice status) arrives together: refetch once.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const sub = trpc.finance.onChange.subscribe(
-      { lastEventId: null },
-      {
-        onData: () => {
-          clearTimeout(timer);
-          timer = setTimeout(refresh, 100);
-        },
-      },
-    );
-    onCleanup(() => {
-      clearTimeout(timer);
-      sub.unsubscribe();
-    });
-  });
+  // A burst (payment + invoice status) arrives together: refetch once.
+  liveRefetch((lastEventId, handlers) => trpc.finance.onChange.subscribe({ lastEventId }, handlers), refresh, { burstMs: 100 });
 }
 
 /** What a refused or failed load shows instead of the page (the service's own words). */

@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { liveRefetch } from '../../lib/live';
 import { trpc } from '../../lib/trpc';
 import { StatusBadge } from '../tickets/status-badge';
 
@@ -12,22 +13,16 @@ const money = (minor: number, currency: string) => new Intl.NumberFormat(undefin
 export function DashboardCards() {
   const [data, { refetch }] = createResource(() => trpc.dashboard.get.query());
   const [flash, setFlash] = createSignal(false);
-  let timer: ReturnType<typeof setTimeout> | undefined;
   // Several events often arrive together (a ticket and its list row): refetch once for them.
-  const sub = trpc.dashboard.onChange.subscribe(undefined, {
-    onData: () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        void refetch();
-        setFlash(true);
-        setTimeout(() => setFlash(false), 1500);
-      }, 150);
+  liveRefetch(
+    (lastEventId, handlers) => trpc.dashboard.onChange.subscribe({ lastEventId }, handlers),
+    () => {
+      void refetch();
+      setFlash(true);
+      setTimeout(() => setFlash(false), 1500);
     },
-  });
-  onCleanup(() => {
-    sub.unsubscribe();
-    clearTimeout(timer);
-  });
+    { burstMs: 150 },
+  );
 
   return (
     <Show when={data()} fallback={<p>Loading…</p>}>

@@ -1,4 +1,5 @@
-import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { liveRefetch } from '../../lib/live';
 import { errorMessage, trpc } from '../../lib/trpc';
 import { MailFlags } from './mail-flags';
 import { MailView } from './mail-view';
@@ -16,10 +17,7 @@ export default function UnmatchedMailPage() {
   const [open, setOpen] = createSignal<number | null>(null);
   const [notice, setNotice] = createSignal('');
 
-  createEffect(() => {
-    const sub = trpc.inboundMail.onChange.subscribe({}, { onData: () => void refetch() });
-    onCleanup(() => sub.unsubscribe());
-  });
+  liveRefetch((lastEventId, handlers) => trpc.inboundMail.onChange.subscribe({ lastEventId }, handlers), () => void refetch());
 
   const sorted = (message: string) => {
     setNotice(message);

@@ -2,7 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createResource, createSignal, on, Show } from 'solid-js';
 import type { TTicketPriority } from '../../../../db/schema/tickets';
 import { errorMessage, trpc } from '../../lib/trpc';
-import { liveSync, type TLiveEvent } from '../tickets/live-sync';
+import { liveSync, type TLiveEvent } from '../../lib/live';
 import { createNow, slaLines } from '../tickets/sla';
 import { myStaffId } from '../tickets/who';
 import type { TStatusFilter } from '../tickets/ticket-filters';

@@ -1,4 +1,5 @@
-import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createSignal, Show, type JSX } from 'solid-js';
+import { liveRefetch } from '../../lib/live';
 import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
 
 /* Pieces the client and staff technical pages share. */
@@ -17,22 +18,7 @@ export const documentUrl = (d: { id: number; filename: string }) => `/documents/
 
 /** Refetches whenever a record the caller may see changes (a few changes at once cause one refetch). */
 export function onTechnicalChange(refetch: () => void) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  onMount(() => {
-    const sub = trpc.technical.onChange.subscribe(
-      { lastEventId: null },
-      {
-        onData: () => {
-          clearTimeout(timer);
-          timer = setTimeout(refetch, 150);
-        },
-      },
-    );
-    onCleanup(() => {
-      clearTimeout(timer);
-      sub.unsubscribe();
-    });
-  });
+  liveRefetch((lastEventId, handlers) => trpc.technical.onChange.subscribe({ lastEventId }, handlers), refetch, { burstMs: 150 });
 }
 
 /** An upload refused by POST /documents, in the same shape as a refused tRPC call. */

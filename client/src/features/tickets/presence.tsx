@@ -1,5 +1,6 @@
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 import type { TPresenceEntry } from '../../../../server/tickets/presence';
+import { liveSync } from '../../lib/live';
 import { trpc } from '../../lib/trpc';
 import { myStaffId } from './who';
 
@@ -26,7 +27,8 @@ export function createPresence(ticketId: number) {
 
   send('viewing');
   const heartbeat = setInterval(() => send(state), HEARTBEAT_MS);
-  const sub = trpc.tickets.onPresence.subscribe({ ticketId }, { onData: shown });
+  // Each event is the whole list (it starts with the current one): nothing to load or resume.
+  liveSync<TPresenceEntry[]>({ subscribe: (_, handlers) => trpc.tickets.onPresence.subscribe({ ticketId }, handlers), apply: shown });
 
   const typed = (hasText: boolean) => {
     if (closed) return;
@@ -43,7 +45,6 @@ export function createPresence(ticketId: number) {
     closed = true;
     clearInterval(heartbeat);
     clearTimeout(typingTimer);
-    sub.unsubscribe();
     send('left');
   });
   return { others, typed };

@@ -3,7 +3,7 @@ import { createSignal, lazy, onCleanup, Show } from 'solid-js';
 import { me } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
 import { Conversation } from './conversation';
-import { liveSync, type TLiveEvent } from './live-sync';
+import { liveSync, type TLiveEvent } from '../../lib/live';
 import { createPresence, PresenceBar } from './presence';
 import { ReplyForm } from './reply-form';
 import { createNow } from './sla';

@@ -1,7 +1,7 @@
 import { onCleanup } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import type { TTicketEvent, TTicketSummary } from '../../../../server/tickets/events';
-import type { TLiveEvent } from './live-sync';
+import type { TLiveEvent } from '../../lib/live';
 
 /*
  * A live ticket list (the contact's Tickets page, the staff Ticket feed): rows keyed by

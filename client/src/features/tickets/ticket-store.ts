@@ -2,7 +2,7 @@ import { onCleanup } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import type { TTicketChanges, TTicketEvent, TTicketSummary } from '../../../../server/tickets/events';
 import type { trpc } from '../../lib/trpc';
-import type { TLiveEvent } from './live-sync';
+import type { TLiveEvent } from '../../lib/live';
 
 /*
  * One ticket, live: the view from `tickets.get`, with thread events applied in place.

@@ -2,7 +2,7 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, on, Show } from 'solid-js';
 import { me } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
-import { liveSync, type TLiveEvent } from './live-sync';
+import { liveSync, type TLiveEvent } from '../../lib/live';
 import { createNow } from './sla';
 import { TicketFilters, type TListFilters } from './ticket-filters';
 import { createTicketRows, type TMatch } from './ticket-rows';

@@ -1,6 +1,6 @@
 import { createResource, Show } from 'solid-js';
-import { createFormState } from '../../lib/form-state';
-import { trpc } from '../../lib/trpc';
+import { createFormState } from '../../../lib/form-state';
+import { trpc } from '../../../lib/trpc';
 
 /**
  * Staff admins: the SMS gateway that texts sign-in codes (seed 003, "Send SMS Code"). Any HTTP

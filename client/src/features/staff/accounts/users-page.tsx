@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { errorMessage, trpc } from '../../../lib/trpc';
 
 type TUserRow = Awaited<ReturnType<typeof trpc.admin.users.query>>['items'][number];
 

@@ -1,6 +1,7 @@
-import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { createStore, produce } from 'solid-js/store';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { createSignal, For, Show } from 'solid-js';
+import { createStore, produce, reconcile } from 'solid-js/store';
+import { liveSync, type TLiveEvent } from '../../../lib/live';
+import { errorMessage, trpc } from '../../../lib/trpc';
 
 type TList = Awaited<ReturnType<typeof trpc.accessRequests.list.query>>;
 type TRequest = TList['items'][number];
@@ -8,35 +9,10 @@ type TCompany = TList['companies'][number];
 
 /** Pending "Request access" submissions, live: new ones appear and decided ones leave without reload. */
 export default function AccessRequestsPage() {
-  const [data] = createResource(() => trpc.accessRequests.list.query());
   const [state, setState] = createStore<{ items: TRequest[]; companies: TCompany[] }>({ items: [], companies: [] });
+  const [loaded, setLoaded] = createSignal(false);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
   const [done, setDone] = createSignal('');
-
-  createEffect(() => {
-    const d = data();
-    if (!d) return;
-    setState({ items: d.items, companies: d.companies });
-    // From the id the list was read at, so a request arriving in between is not missed.
-    const sub = trpc.accessRequests.onChange.subscribe(
-      { lastEventId: d.lastEventId },
-      {
-        onData: ({ data: ev }) => {
-          if (ev.kind === 'access_request.created') {
-            const r = (ev.payload as { request: TRequest }).request;
-            setState(
-              produce((s) => {
-                if (!s.items.some((x) => x.id === r.id)) s.items.push(r);
-              }),
-            );
-          } else if (ev.kind === 'access_request.decided') {
-            const p = ev.payload as { requestId: number; company: TCompany | null };
-            settle(p.requestId, p.company);
-          }
-        },
-      },
-    );
-    onCleanup(() => sub.unsubscribe());
-  });
 
   /** Drops a decided request; a company made by an approval becomes a choice for the rest. */
   const settle = (requestId: number, company: TCompany | null) =>
@@ -50,11 +26,41 @@ export default function AccessRequestsPage() {
       }),
     );
 
+  liveSync<TLiveEvent>({
+    subscribe: (lastEventId, handlers) => trpc.accessRequests.onChange.subscribe({ lastEventId }, handlers),
+    load: async () => {
+      try {
+        const d = await trpc.accessRequests.list.query();
+        // A re-read (after a reconnect) keeps the rows it still has, and what is typed in them.
+        setState('items', reconcile(d.items, { key: 'id' }));
+        setState('companies', reconcile(d.companies, { key: 'id' }));
+        setLoadError(null);
+        setLoaded(true);
+      } catch (err) {
+        setLoadError(err);
+        throw err;
+      }
+    },
+    apply: (ev) => {
+      if (ev.kind === 'access_request.created') {
+        const r = (ev.payload as { request: TRequest }).request;
+        setState(
+          produce((s) => {
+            if (!s.items.some((x) => x.id === r.id)) s.items.push(r);
+          }),
+        );
+      } else if (ev.kind === 'access_request.decided') {
+        const p = ev.payload as { requestId: number; company: TCompany | null };
+        settle(p.requestId, p.company);
+      }
+    },
+  });
+
   return (
     <>
       <h1>Access requests</h1>
       <p role="status">{done()}</p>
-      <Show when={data()} fallback={<p>{data.error ? errorMessage(data.error) : 'Loading…'}</p>}>
+      <Show when={loaded()} fallback={<p>{loadError() ? errorMessage(loadError()) : 'Loading…'}</p>}>
         <Show when={state.items.length} fallback={<p class="muted">No pending requests.</p>}>
           <ul class="rows" aria-live="polite">
             <For each={state.items}>

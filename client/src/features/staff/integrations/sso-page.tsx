@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { errorMessage, trpc } from '../../../lib/trpc';
 import { IDP_PRESETS } from './sso-presets';
 import { SsoProviderForm, type TIdp } from './sso-provider-form';
 

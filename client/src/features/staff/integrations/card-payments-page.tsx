@@ -1,7 +1,7 @@
 import { createResource, Show } from 'solid-js';
-import { createFormState } from '../../lib/form-state';
-import { ReauthDialog, withReauth } from '../../lib/reauth';
-import { trpc } from '../../lib/trpc';
+import { createFormState } from '../../../lib/form-state';
+import { ReauthDialog, withReauth } from '../../../lib/reauth';
+import { trpc } from '../../../lib/trpc';
 
 /**
  * Staff admins: card payments through Stripe (seed 004 §14). The keys come from the Stripe

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { errorMessage, trpc } from '../../../lib/trpc';
 
 const PRIORITY = { high: 'High', medium: 'Medium', low: 'Low' } as const;
 

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { errorMessage, trpc } from '../../../lib/trpc';
 
 /** The ticket category list: add, rename, and deactivate (kept on old tickets). */
 export function CategoriesSection() {

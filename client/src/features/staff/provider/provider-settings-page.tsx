@@ -1,7 +1,7 @@
 import { createResource, Show } from 'solid-js';
-import { refetchMe } from '../../lib/session';
-import { createFormState, fileToBase64 } from '../../lib/form-state';
-import { trpc } from '../../lib/trpc';
+import { refetchMe } from '../../../lib/session';
+import { createFormState, fileToBase64 } from '../../../lib/form-state';
+import { trpc } from '../../../lib/trpc';
 import { CategoriesSection } from './categories-section';
 import { SlaSection } from './sla-section';
 

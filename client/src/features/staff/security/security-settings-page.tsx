@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { refetchMe } from '../../lib/session';
-import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
+import { refetchMe } from '../../../lib/session';
+import { errorMessage, fieldErrors, trpc } from '../../../lib/trpc';
 
 /** Staff admins: the password policy, and who must use two-factor authentication. */
 export default function SecuritySettingsPage() {

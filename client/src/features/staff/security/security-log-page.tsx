@@ -1,6 +1,6 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
-import type { TAuditKind } from '../../../../server/audit/record-audit';
-import { errorMessage, trpc } from '../../lib/trpc';
+import type { TAuditKind } from '../../../../../server/audit/record-audit';
+import { errorMessage, trpc } from '../../../lib/trpc';
 
 type TEntry = Awaited<ReturnType<typeof trpc.admin.securityLog.query>>[number];
 

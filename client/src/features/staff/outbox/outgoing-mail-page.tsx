@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { trpc } from '../../lib/trpc';
+import { trpc } from '../../../lib/trpc';
 
 /** Every email the portal sent or still holds; with no relay configured, mail waits here. */
 export default function OutgoingMailPage() {

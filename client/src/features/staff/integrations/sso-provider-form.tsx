@@ -1,6 +1,6 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
-import { createFormState } from '../../lib/form-state';
-import { trpc } from '../../lib/trpc';
+import { createFormState } from '../../../lib/form-state';
+import { trpc } from '../../../lib/trpc';
 import { GOOGLE_ISSUER, IDP_PRESETS, microsoftIssuer, microsoftTenantOf, SIGN_IN_CHOICES, type TIdpKind, type TSignInChoice } from './sso-presets';
 
 const modeOf = (c: TSignInChoice): 'both' | 'sso' | null => (c === 'password' ? null : c);
