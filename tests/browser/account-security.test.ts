@@ -25,7 +25,7 @@ async function passwordStep(page: Page, email: string, password = DEMO_PASSWORD)
 async function signOut(page: Page, name: string) {
   await page.getByRole('button', { name }).click();
   await page.getByRole('menuitem', { name: 'Sign Out' }).click();
-  await page.waitForURL(/\/sign-in$/);
+  await page.waitForURL(/\/sign-in(\?signed_out=1)?$/);
   await page.getByLabel('Email address').waitFor();
 }
 

@@ -104,11 +104,13 @@ describe('Technical area', () => {
     expect(await page.getByRole('table').count()).toBe(0);
     expect((await page.request.get(`${origin}/documents/${docId('Network overview')}/network-overview.md`)).status()).toBe(404);
     const file = { name: 'x.txt', mimeType: 'text/plain', buffer: Buffer.from('x') };
-    const refused = await page.request.post(`${origin}/documents`, { multipart: { file } });
+    // As the page's own upload sends it: with the portal's Origin.
+    const refused = await page.request.post(`${origin}/documents`, { multipart: { file }, headers: { Origin: origin } });
     expect([refused.status(), (await refused.json()).error]).toEqual([403, 'Technical records are for Technical and Primary contacts.']);
     // Cross-site and signed-out uploads are refused before anything is read.
     expect((await fetch(`${origin}/documents`, { method: 'POST', headers: { Origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await fetch(`${origin}/documents`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${origin}/documents`, { method: 'POST', headers: { Origin: origin } })).status).toBe(401);
+    expect((await fetch(`${origin}/documents`, { method: 'POST' })).status).toBe(403); // neither Origin nor Sec-Fetch-Site
     await page.close();
   });
 
