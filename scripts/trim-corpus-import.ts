@@ -16,7 +16,7 @@ import { simpleParser } from 'mailparser';
  * Where an upstream test checks only part of the result (a fragment count, one regex), or no
  * test reads the file, the expectation is the visible reply read by hand and marked "read"
  * below. Where an expectation contradicts the portal's own rules, the file keeps the
- * upstream expectation and tests/unit/mail-trim-corpus.test.ts lists it with the reason.
+ * upstream expectation and tests/unit/mail-intake/trim-corpus.test.ts lists it with the reason.
  */
 
 const SHARED = process.argv[2] ?? fileURLToPath(new URL('../../shared/mail-corpus/', import.meta.url));

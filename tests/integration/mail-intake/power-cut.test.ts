@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../../db/client';
+import { inboundMessages } from '../../../db/schema/inbound-mail';
+import { users } from '../../../db/schema/people';
+import { ticketComments } from '../../../db/schema/tickets';
+import { startPortico, type TPortico } from '../../../server/app';
+import { issueReplyToken, replyAddress } from '../../../server/notifications/reply-tokens';
+import { loadSettings } from '../../../server/settings';
+import { createTicket } from '../../../server/tickets/create-ticket';
+import { asDemoUser } from '../../helpers/demo-actors';
+import { spawnPortico, type TPorticoProcess } from '../../helpers/portico-process';
+
+/*
+ * A power cut right after a 250: the message's bytes were synced, but the commit of its row
+ * (SQLite, synchronous=NORMAL) had not reached the disk. Simulated exactly: the server runs
+ * in its own process, its WAL is folded into the database before the mail arrives, the
+ * process is killed with SIGKILL after the 250s, and the WAL (all that was written since)
+ * is cut off, with its index. The next start must still turn both messages into comments.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-power-'));
+const env = {
+  NODE_ENV: 'test',
+  PORT: '0',
+  SMTP_PORT: '0',
+  SMTP_HOST: '127.0.0.1',
+  DATABASE_PATH: join(dir, 'portico.db'),
+  DATA_DIR: join(dir, 'files'),
+  LOG_LEVEL: 'silent',
+};
+const settings = loadSettings(env, '/nonexistent.env');
+let portico: TPortico | null = null;
+let child: TPorticoProcess | null = null;
+afterAll(async () => {
+  await child?.kill();
+  await portico?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('power cut after 250', () => {
+  it('indexes again, at the next start, the messages whose rows the cut undid', async () => {
+    portico = await startPortico(settings);
+    const email = 'standard@acme-dental.test';
+    const ticket = createTicket(asDemoUser(portico.base, email), { subject: 'Scanner offline', description: 'It stopped this morning.' });
+    const user = portico.base.db.select().from(users).where(eq(users.email, email)).get()!;
+    const token = portico.base.db.transaction((tx) => issueReplyToken(tx, portico!.base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
+    await portico.stop();
+    portico = null;
+
+    child = await spawnPortico(env);
+    await child.checkpoint();
+    const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: child.smtpPort, secure: false, ignoreTLS: true });
+    const to = replyAddress(token, settings.MAIL_DOMAIN);
+    const small = await mailer.sendMail({ from: email, to, subject: 'Re: Scanner offline', messageId: '<cut-1@client.test>', text: 'It works again after a restart.' });
+    // Over 1 MB: kept in a file of its own, which the spool's record points at.
+    const large = await mailer.sendMail({
+      from: email,
+      to,
+      subject: 'Re: Scanner offline',
+      messageId: '<cut-2@client.test>',
+      text: 'Here is the scanner log.',
+      attachments: [{ filename: 'scanner.log', content: Buffer.alloc(1536 * 1024, 'log line\n') }],
+    });
+    expect(small.response).toMatch(/^250 /);
+    expect(large.response).toMatch(/^250 /);
+    mailer.close();
+    await child.kill();
+    truncateSync(`${env.DATABASE_PATH}-wal`, 0);
+    rmSync(`${env.DATABASE_PATH}-shm`, { force: true });
+
+    const db = openDatabase(env.DATABASE_PATH);
+    expect(db.select().from(inboundMessages).all()).toEqual([]); // the cut undid both rows
+    closeDatabase(db);
+
+    portico = await startPortico(settings);
+    await portico.intake.idle();
+    const rows = portico.base.db.select().from(inboundMessages).all();
+    expect(rows.map((r) => [r.messageId, r.status, r.ticketId]).sort()).toEqual([
+      ['cut-1@client.test', 'processed', ticket.id],
+      ['cut-2@client.test', 'processed', ticket.id],
+    ]);
+    const bodies = portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)).all().map((c) => c.body);
+    expect(bodies).toEqual(expect.arrayContaining(['It works again after a restart.', 'Here is the scanner log.']));
+
+    // A second start finds nothing more to index.
+    await portico.stop();
+    portico = await startPortico(settings);
+    await portico.intake.idle();
+    expect(portico.base.db.select().from(inboundMessages).all()).toHaveLength(2);
+  });
+});

@@ -1,0 +1,166 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../../server/seed/demo-people';
+import { accessRequests } from '../../../db/schema/access-requests';
+import { auditEvents } from '../../../db/schema/audit';
+import type { TEventRow } from '../../../db/schema/events';
+import { outbox } from '../../../db/schema/outbox';
+import { companies, contacts } from '../../../db/schema/people';
+import { approveAccessRequest, declineAccessRequest } from '../../../server/access-requests/decide-access-request';
+import { listAccessRequests } from '../../../server/access-requests/list-access-requests';
+import { identifierNeeded, requestAccess } from '../../../server/access-requests/request-access';
+import { ACCESS_REQUESTED, UNKNOWN_PROVIDER } from '../../../server/access-requests/schemas';
+import { accessRequestsTopic } from '../../../server/access-requests/topics';
+import { system } from '../../../server/core/actor';
+import type { FixedClock } from '../../../server/core/clock';
+import { withActor, type ServiceContext } from '../../../server/core/context';
+import { createProvider } from '../../../server/people/create-provider';
+import { createStaffMember } from '../../../server/people/create-staff-member';
+import { asDemoUser } from '../../helpers/demo-actors';
+import { freshContext } from '../../helpers/fresh-context';
+
+let base: ServiceContext;
+let clock: FixedClock;
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ ctx: base, clock, cleanup } = freshContext());
+  await seedDemo(base);
+});
+afterAll(() => cleanup());
+
+const admin = () => asDemoUser(base, 'admin@demo-msp.test');
+const form = (email: string, extra: Record<string, unknown> = {}) => ({ name: 'Rita Requester', email, companyName: 'Rita Bakery', ...extra });
+const latest = () => base.db.select().from(accessRequests).orderBy(desc(accessRequests.id)).get()!;
+const mailCount = () => base.db.select().from(outbox).all().length;
+
+describe('access requests', () => {
+  it('answers the same for a known and an unknown email, and sends no mail', () => {
+    expect(identifierNeeded(base)).toEqual({ needsIdentifier: false });
+    const before = mailCount();
+    const known = requestAccess(base, form('standard@acme-dental.test'), '10.1.0.1');
+    const knownRow = latest();
+    const unknown = requestAccess(base, form('nobody@nowhere.test'), '10.1.0.1');
+    expect(known).toEqual(unknown);
+    expect(known.message).toBe(ACCESS_REQUESTED);
+    expect(latest().id).toBe(knownRow.id + 1);
+    expect(knownRow).toMatchObject({ status: 'pending', email: 'standard@acme-dental.test', ip: '10.1.0.1' });
+    expect(mailCount()).toBe(before);
+  });
+
+  it('refuses bad input with clear messages', () => {
+    expect(() => requestAccess(base, form('ok@x.test', { name: '  ' }), '10.2.0.1')).toThrow('Enter your name.');
+    expect(() => requestAccess(base, form('not-an-email'), '10.2.0.1')).toThrow('Enter a valid email address.');
+    expect(() => requestAccess(base, form('ok@x.test', { companyName: '' }), '10.2.0.1')).toThrow('Enter your company name.');
+  });
+
+  it('throttles per IP: 5 an hour', () => {
+    for (let i = 0; i < 5; i++) requestAccess(base, form(`t${i}@x.test`), '10.3.0.1');
+    expect(() => requestAccess(base, form('t5@x.test'), '10.3.0.1')).toThrow('Too many requests');
+    expect(requestAccess(base, form('t6@x.test'), '10.3.0.2').message).toBe(ACCESS_REQUESTED);
+    clock.advance(60 * 60_000 + 1);
+    expect(requestAccess(base, form('t7@x.test'), '10.3.0.1').message).toBe(ACCESS_REQUESTED);
+  });
+
+  it('lets only staff of the provider list and decide', () => {
+    requestAccess(base, form('contactcheck@x.test'), '10.4.0.1');
+    const id = latest().id;
+    const contact = asDemoUser(base, 'primary@acme-dental.test');
+    expect(() => listAccessRequests(contact)).toThrow('This is for staff only.');
+    expect(() => approveAccessRequest(contact, { requestId: id, company: { kind: 'new', name: 'X' } })).toThrow('This is for staff only.');
+    expect(() => declineAccessRequest(withActor(base, system), { requestId: id })).toThrow();
+    expect(listAccessRequests(admin()).items.map((r) => r.id)).toContain(id);
+  });
+
+  it('approves into a new company: contact, invitation in the outbox, audit, live event', () => {
+    requestAccess(base, { name: 'Nora New', email: 'Nora@NewCo.test', companyName: 'NewCo' }, '10.5.0.1');
+    const req = latest();
+    const seen: TEventRow[] = [];
+    const off = base.bus.on(accessRequestsTopic(req.providerId), (e) => seen.push(e));
+    const res = approveAccessRequest(admin(), { requestId: req.id, company: { kind: 'new', name: 'NewCo Ltd' } });
+    off();
+    const company = base.db.select().from(companies).where(eq(companies.name, 'NewCo Ltd')).get()!;
+    expect(res).toEqual({ email: 'nora@newco.test', company: { id: company.id, name: 'NewCo Ltd' }, resent: false });
+    const contact = base.db.select().from(contacts).where(eq(contacts.companyId, company.id)).get()!;
+    expect(contact).toMatchObject({ name: 'Nora New', email: 'nora@newco.test', types: ['standard'] });
+    const mail = base.db.select().from(outbox).orderBy(desc(outbox.id)).get()!;
+    expect(mail.toAddress).toBe('nora@newco.test');
+    expect(mail.textBody).toMatch(/\/invitation\?token=[a-z2-7]{32}/);
+    expect(latest()).toMatchObject({ status: 'approved', companyId: company.id });
+    expect(seen.map((e) => e.kind)).toEqual(['access_request.decided']);
+    expect(seen[0]!.payload).toMatchObject({ requestId: req.id, status: 'approved' });
+    const audit = base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'access_approved')).all();
+    expect(audit.at(-1)).toMatchObject({ email: 'nora@newco.test', providerId: req.providerId });
+    expect(listAccessRequests(admin()).items.some((r) => r.id === req.id)).toBe(false);
+  });
+
+  it('emits an event when a request arrives', () => {
+    const provider = base.db.select().from(accessRequests).get()!.providerId;
+    const seen: TEventRow[] = [];
+    const off = base.bus.on(accessRequestsTopic(provider), (e) => seen.push(e));
+    requestAccess(base, form('live@x.test'), '10.6.0.1');
+    off();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ kind: 'access_request.created', payload: { request: { email: 'live@x.test', name: 'Rita Requester' } } });
+  });
+
+  it('declines, and refuses to decide a request twice', () => {
+    requestAccess(base, form('decline@x.test'), '10.7.0.1');
+    const id = latest().id;
+    declineAccessRequest(admin(), { requestId: id });
+    expect(latest().status).toBe('declined');
+    expect(() => declineAccessRequest(admin(), { requestId: id })).toThrow('This request was already declined.');
+    const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
+    expect(() => approveAccessRequest(admin(), { requestId: id, company: { kind: 'existing', companyId: acme.id } })).toThrow('already declined');
+  });
+
+  it('resends the invitation of an existing contact, but not to someone with an account', () => {
+    const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
+    const pending = { name: 'Paula Pending', email: 'paula@acme-dental.test', companyName: 'Acme' };
+    requestAccess(base, pending, '10.8.0.1');
+    approveAccessRequest(admin(), { requestId: latest().id, company: { kind: 'existing', companyId: acme.id } });
+    requestAccess(base, pending, '10.8.0.1');
+    const again = approveAccessRequest(admin(), { requestId: latest().id, company: { kind: 'existing', companyId: acme.id } });
+    expect(again.resent).toBe(true);
+    const paula = base.db.select().from(contacts).where(and(eq(contacts.companyId, acme.id), eq(contacts.email, 'paula@acme-dental.test'))).all();
+    expect(paula).toHaveLength(1);
+
+    requestAccess(base, form('standard@acme-dental.test'), '10.8.0.1');
+    const id = latest().id;
+    const mails = mailCount();
+    expect(() => approveAccessRequest(admin(), { requestId: id, company: { kind: 'existing', companyId: acme.id } })).toThrow(
+      'This person already has an account for Acme Dental.',
+    );
+    // Nothing of the refused approval stays behind.
+    expect(latest()).toMatchObject({ id, status: 'pending' });
+    expect(mailCount()).toBe(mails);
+  });
+
+  it('keeps providers apart and asks for the identifier once there are several', () => {
+    const other = createProvider(withActor(base, system), { name: 'Other MSP', identifier: 'other-msp' });
+    createStaffMember(withActor(base, system), other.id, { name: 'Olga Other', email: 'olga@other-msp.test', role: 'admin' });
+    const olga = asDemoUser(base, 'olga@other-msp.test');
+    expect(identifierNeeded(base)).toEqual({ needsIdentifier: true });
+    expect(() => requestAccess(base, form('who@x.test'), '10.9.0.1')).toThrow('Enter your service provider identifier.');
+    const refusal = (() => {
+      try {
+        requestAccess(base, form('who@x.test', { identifier: 'nope' }), '10.9.0.1');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(refusal).toMatchObject({ code: 'BAD_INPUT', message: UNKNOWN_PROVIDER, details: { field: 'identifier' } });
+
+    requestAccess(base, form('demo@x.test', { identifier: 'demo-msp' }), '10.9.0.2');
+    const demoReq = latest();
+    requestAccess(base, form('other@x.test', { identifier: ' Other-MSP ' }), '10.9.0.2');
+    const otherReq = latest();
+    expect(otherReq.providerId).toBe(other.id);
+    expect(listAccessRequests(olga).items.map((r) => r.id)).toEqual([otherReq.id]);
+    expect(listAccessRequests(admin()).items.map((r) => r.id)).not.toContain(otherReq.id);
+    expect(() => declineAccessRequest(olga, { requestId: demoReq.id })).toThrow('Access request not found.');
+    expect(() => approveAccessRequest(admin(), { requestId: otherReq.id, company: { kind: 'new', name: 'Z' } })).toThrow('Access request not found.');
+    const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
+    expect(() => approveAccessRequest(olga, { requestId: otherReq.id, company: { kind: 'existing', companyId: acme.id } })).toThrow('Company not found.');
+    expect(base.db.select().from(accessRequests).where(eq(accessRequests.id, otherReq.id)).get()!.status).toBe('pending');
+  });
+});

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../../server/seed/demo-people';
+import { getProviderSettings, logoPath, setProviderLogo, updateProviderSettings } from '../../../server/admin/provider-settings';
+import { system } from '../../../server/core/actor';
+import { withActor, type ServiceContext } from '../../../server/core/context';
+import { createProvider } from '../../../server/people/create-provider';
+import { asDemoUser } from '../../helpers/demo-actors';
+import { freshContext } from '../../helpers/fresh-context';
+
+let base: ServiceContext;
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ ctx: base, cleanup } = freshContext());
+  await seedDemo(base);
+  createProvider(withActor(base, system), { name: 'Other MSP', identifier: 'other-msp' });
+});
+afterAll(() => cleanup());
+
+describe('provider settings', () => {
+  it('lets an admin rename, change identifier and currency, and refuses a taken identifier', () => {
+    const admin = asDemoUser(base, 'admin@demo-msp.test');
+    updateProviderSettings(admin, { name: 'Demo IT', identifier: 'Demo-IT', currency: 'eur', showTimeSpent: false }, '10.9.0.1');
+    expect(getProviderSettings(admin)).toMatchObject({ name: 'Demo IT', identifier: 'demo-it', currency: 'EUR', showTimeSpent: false });
+    expect(() => updateProviderSettings(admin, { name: 'Demo IT', identifier: 'other-msp', currency: 'EUR', showTimeSpent: true }, 'x')).toThrow('taken');
+    expect(() => updateProviderSettings(admin, { name: 'Demo IT', identifier: 'demo-it', currency: 'EURO', showTimeSpent: true }, 'x')).toThrow('three-letter');
+    expect(() => updateProviderSettings(asDemoUser(base, 'tech@demo-msp.test'), { name: 'x', identifier: 'xx', currency: 'USD', showTimeSpent: true }, 'x')).toThrow('staff administrator');
+    expect(() => getProviderSettings(asDemoUser(base, 'primary@acme-dental.test'))).toThrow('staff only');
+  });
+
+  it('stores the logo re-encoded as a PNG of at most 480×160', async () => {
+    const admin = asDemoUser(base, 'admin@demo-msp.test');
+    const jpeg = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#114477' } }).jpeg().toBuffer();
+    const { logoDataUrl } = await setProviderLogo(admin, { dataBase64: jpeg.toString('base64') });
+    const png = Buffer.from(logoDataUrl.split(',')[1]!, 'base64');
+    expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 320, height: 160 });
+    expect(getProviderSettings(admin).logoDataUrl).toBe(logoDataUrl);
+    const sha = (await import('node:crypto')).createHash('sha256').update(png).digest('hex');
+    expect(existsSync(logoPath(base.settings.DATA_DIR, sha))).toBe(true);
+    await expect(setProviderLogo(admin, { dataBase64: Buffer.from('%PDF-1.4 not an image').toString('base64') })).rejects.toThrow('JPEG, PNG');
+  });
+});

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../../server/seed/demo-people';
+import type { FixedClock } from '../../../server/core/clock';
+import type { ServiceContext } from '../../../server/core/context';
+import { addReply } from '../../../server/tickets/add-reply';
+import { createTicket } from '../../../server/tickets/create-ticket';
+import { listTickets } from '../../../server/tickets/list-tickets';
+import { toFtsQuery } from '../../../server/tickets/search-query';
+import { ticketFeed } from '../../../server/tickets/ticket-feed';
+import { encodeTicketCursor } from '../../../server/tickets/ticket-cursor';
+import type { TTicketPage } from '../../../server/tickets/ticket-page';
+import { asDemoUser } from '../../helpers/demo-actors';
+import { freshContext } from '../../helpers/fresh-context';
+
+let base: ServiceContext;
+let clock: FixedClock;
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ ctx: base, clock, cleanup } = freshContext());
+  await seedDemo(base);
+});
+afterAll(() => cleanup());
+
+const as = (email: string) => asDemoUser(base, email);
+
+/** Pages through a list, running `between` after every page; returns the ids in order. */
+function pageAll(fetch: (cursor: string | undefined) => TTicketPage, between: (page: number) => void = () => {}) {
+  const ids: number[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; ; n++) {
+    const page = fetch(cursor);
+    ids.push(...page.items.map((t) => t.id));
+    if (!page.nextCursor) return ids;
+    cursor = page.nextCursor;
+    between(n);
+  }
+}
+
+describe('keyset paging', () => {
+  it('returns every ticket exactly once, newest update first, while new tickets arrive', () => {
+    const contact = as('primary@northwind.test');
+    // Several tickets share one updatedAt, so the id must break ties.
+    for (let i = 0; i < 9; i++) {
+      createTicket(contact, { subject: `Paging ${i}`, description: 'Body.' });
+      if (i % 3 === 2) clock.advance(1000);
+    }
+    const staff = as('tech@demo-msp.test');
+    const expectedFeed = pageAll((cursor) => ticketFeed(staff, { status: 'all', limit: 100, cursor }));
+    let arrivals = 0;
+    const arrive = () => {
+      createTicket(contact, { subject: `Arrival ${arrivals++}`, description: 'New while paging.' });
+      if (arrivals % 2) clock.advance(500);
+    };
+    const feed = pageAll((cursor) => ticketFeed(staff, { status: 'all', limit: 4, cursor }), arrive);
+    const expectedList = pageAll((cursor) => listTickets(contact, { scope: 'company', status: 'all', limit: 100, cursor }));
+    const list = pageAll((cursor) => listTickets(contact, { scope: 'company', status: 'all', limit: 3, cursor }), arrive);
+    expect(arrivals).toBeGreaterThan(4);
+    expect(feed).toEqual(expectedFeed);
+    expect(list).toEqual(expectedList);
+    expect(new Set(feed).size).toBe(feed.length);
+
+    const page = ticketFeed(staff, { status: 'all', limit: 100 }).items;
+    for (let i = 1; i < page.length; i++) {
+      const [a, b] = [page[i - 1]!, page[i]!];
+      expect(a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.id > b.id)).toBe(true);
+    }
+  });
+
+  it('moves a ticket with a new reply to the top', () => {
+    const contact = as('primary@northwind.test');
+    const oldest = listTickets(contact, { scope: 'company', status: 'all', limit: 100 }).items.at(-1)!;
+    clock.advance(1000);
+    addReply(contact, { ticketId: oldest.id, body: 'Any news?' });
+    expect(listTickets(contact, { scope: 'company', status: 'all', limit: 1 }).items[0]!.id).toBe(oldest.id);
+  });
+
+  it('filters by status', () => {
+    const contact = as('primary@acme-dental.test');
+    const closed = listTickets(contact, { scope: 'company', status: 'closed' }).items;
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((t) => t.status === 'closed')).toBe(true);
+    expect(listTickets(contact, { scope: 'company' }).items.every((t) => t.status !== 'closed')).toBe(true);
+    expect(ticketFeed(as('tech@demo-msp.test'), { status: 'waiting_on_client' }).items.every((t) => t.status === 'waiting_on_client')).toBe(true);
+  });
+
+  it('filters the feed by assignee, priority and company', () => {
+    const tech = as('tech@demo-msp.test');
+    const staffId = (tech.actor as { staffId: number }).staffId;
+    const mine = ticketFeed(tech, { assignee: 'mine', status: 'all' }).items;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((t) => t.assigneeStaffId === staffId)).toBe(true);
+    expect(ticketFeed(tech, { assignee: 'unassigned', status: 'all' }).items.every((t) => t.assigneeStaffId === null)).toBe(true);
+    expect(ticketFeed(tech, { priority: 'high', status: 'all' }).items.every((t) => t.priority === 'high')).toBe(true);
+    const acme = (as('primary@acme-dental.test').actor as { companyId: number }).companyId;
+    const forAcme = ticketFeed(tech, { companyId: acme, status: 'all', limit: 100 }).items;
+    expect(forAcme.length).toBeGreaterThan(0);
+    expect(forAcme.every((t) => t.companyId === acme)).toBe(true);
+  });
+
+  it('refuses a forged or broken cursor with a clear message', () => {
+    const staff = as('tech@demo-msp.test');
+    expect(() => ticketFeed(staff, { cursor: 'not-a-cursor' })).toThrow('That page link is not valid.');
+    expect(() => listTickets(staff, { cursor: Buffer.from('1; drop table tickets').toString('base64url') })).toThrow('That page link is not valid.');
+    expect(ticketFeed(staff, { status: 'all', cursor: encodeTicketCursor({ updatedAt: 0, id: 0 }) }).items).toEqual([]);
+  });
+});
+
+describe('full-text search', () => {
+  it('turns user text into quoted terms with a prefix on the last', () => {
+    expect(toFtsQuery('printer off')).toBe('"printer" "off"*');
+    expect(toFtsQuery('  "printer  ')).toBe('"printer"*');
+    expect(toFtsQuery('a OR b')).toBe('"a" "OR" "b"*');
+    expect(toFtsQuery('( * - " ^')).toBeNull();
+    expect(toFtsQuery('')).toBeNull();
+    expect(toFtsQuery('NEAR(x y) col:z')).toBe('"NEAR(x" "y)" "col:z"*');
+    expect(toFtsQuery('pr\u0000in\u001fter')).toBe('"printer"*');
+  });
+
+  it('finds by prefix, across subject, description and replies', () => {
+    const contact = as('primary@acme-dental.test');
+    const ids = (search: string) => listTickets(contact, { scope: 'company', status: 'all', search }).items.map((t) => t.subject);
+    expect(ids('prin')).toContain('Printer on 2nd floor is offline');
+    expect(ids('printer offl')).toEqual(['Printer on 2nd floor is offline']);
+    expect(ids('asset tag PR')).toEqual(['Printer on 2nd floor is offline']); // a client's reply
+    expect(ids('spooler')).toEqual([]); // only in an internal note
+    expect(ticketFeed(as('tech@demo-msp.test'), { status: 'all', search: 'spooler' }).items.map((t) => t.subject)).toEqual([
+      'Printer on 2nd floor is offline',
+      'Printer on 2nd floor is offline',
+    ]);
+  });
+
+  it('never throws on FTS5 syntax in user input', () => {
+    const contact = as('primary@acme-dental.test');
+    const staff = as('tech@demo-msp.test');
+    const nasty = ['"', '"printer', 'printer"', '*', 'print*', '(', ')', 'printer OR', 'OR', 'AND NOT', 'NEAR(a b)', 'text:printer', '-printer', '^printer', "'; drop table tickets; --", '{a b}', 'prin\u0000ter', 'ü é ß'];
+    for (const search of nasty) {
+      expect(() => listTickets(contact, { scope: 'company', status: 'all', search })).not.toThrow();
+      expect(() => ticketFeed(staff, { status: 'all', search })).not.toThrow();
+    }
+    expect(listTickets(contact, { scope: 'company', status: 'all', search: '"printer' }).items.length).toBeGreaterThan(0);
+    expect(listTickets(contact, { scope: 'company', status: 'all', search: 'printer OR' }).items).toEqual([]); // OR is a word here, not an operator
+  });
+});
