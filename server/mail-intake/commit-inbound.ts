@@ -14,7 +14,7 @@ import { inboundTopic } from './topics';
  * update in one transaction, events published after it.
  */
 
-export type TOutcome = Partial<Pick<TInboundMessage, 'providerId' | 'ticketId' | 'commentId' | 'matchedBy' | 'error'>> & {
+export type TOutcome = Partial<Pick<TInboundMessage, 'providerId' | 'ticketId' | 'commentId' | 'matchedBy' | 'error' | 'senderAuth'>> & {
   status: 'processed' | 'unmatched' | 'failed' | 'discarded';
   flags: string[];
 };
@@ -28,6 +28,8 @@ export interface TPreparedInbound {
   files: readonly TReceivedFile[];
   /** Where a failure is listed (default: the row's provider). */
   failedProviderId?: number | null;
+  /** Runs once the commit is done (whether its work succeeded or not). */
+  afterCommit?: () => void;
 }
 
 /** The outcome of a message whose processing failed: listed for staff. */
@@ -53,6 +55,7 @@ function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | n
     matchedBy: o.matchedBy ?? null,
     flags: o.flags,
     error: o.error ?? null,
+    senderAuth: o.senderAuth ?? row.senderAuth ?? null,
     fromAddress: mail ? (mail.from?.address ?? null) : row.fromAddress,
     fromName: mail ? mail.from?.name || null : row.fromName,
     subject: mail ? mail.subject.slice(0, 500) : row.subject,
@@ -104,6 +107,7 @@ export function commitPrepared(base: ServiceContext, list: readonly TPreparedInb
     }
   });
   for (const bus of kept) bus.flushTo(base.bus);
+  for (const p of list) p.afterCommit?.();
   if (discard.length) void discardMailFiles(discard).catch(() => {});
 }
 

@@ -10,6 +10,8 @@ import { recipientsOf } from './match-message';
 import { commitPrepared, type TPreparedInbound } from './commit-inbound';
 import { prepareInbound, type TQueuedInbound } from './process-message';
 import { createInboundStore, mailTempDir, type TReceivedMessage } from './store-inbound';
+import { createMailResolver, type TDnsResolver } from './mail-dns';
+import { createSenderAuthenticator } from './sender-auth';
 
 /** What the SMTP listener asks of intake. */
 export interface TMailIntakePort {
@@ -48,10 +50,12 @@ const ACCEPTED_RECIPIENTS = 1000;
  * several; a lone message is committed at once. At start it first processes whatever was
  * accepted but not processed before a crash or stop, and clears half-received temp files.
  */
-export function startMailIntake(base: ServiceContext): TMailIntake {
+export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver } = {}): TMailIntake {
   const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
   const inbound = createInboundStore(base);
   const parser = createMailParser(base.log);
+  // DNS for SPF, DKIM and DMARC: MAIL_DNS's, or the records a test serves.
+  const auth = createSenderAuthenticator(base.settings, base.log, createMailResolver(base.settings, base.log, opts.resolver));
   const accepted = new Map<string, TRecipient>();
   const queue: TQueuedInbound[] = [];
   const ready: TPreparedInbound[] = [];
@@ -85,7 +89,7 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
     while (!stopped && preparing < CONCURRENCY && queue.length) {
       const next = queue.shift()!;
       preparing++;
-      prepareInbound(base, parser, next)
+      prepareInbound(base, parser, next, auth)
         .then(
           (prepared) => prepared && ready.push(prepared),
           (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),

@@ -31,6 +31,9 @@ export interface TReceivedMessage {
   head: Buffer;
   envelopeFrom: string | null;
   envelopeTo: string[];
+  /** The connecting client (SPF checks it against the envelope sender's domain). */
+  clientIp?: string | null;
+  clientHelo?: string | null;
 }
 
 /** A committed message (its pending row), or a duplicate of one stored before. */
@@ -149,8 +152,8 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
     if (!placed.length) return;
     const rows = ctx.db.transaction(() =>
       placed.map(([w, at]) => {
-        const { sha256, size, envelopeFrom, envelopeTo } = w.msg;
-        return q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo, receivedAt: now });
+        const { sha256, size, envelopeFrom, envelopeTo, clientIp = null, clientHelo = null } = w.msg;
+        return q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo, clientIp, clientHelo, receivedAt: now });
       }),
     );
     for (const [i, [w, at]] of placed.entries()) {
