@@ -34,12 +34,13 @@ export const ZSettings = z.object({
   /**
    * Where sender authentication (SPF, DKIM, DMARC) looks up DNS: `system` (the machine's
    * resolvers), `off` (nothing is looked up: mail matched only by its From is held), or a
-   * comma-separated list of resolver addresses. Tests run with `off` unless they give records.
+   * comma-separated list of resolver addresses (`192.0.2.53`, `192.0.2.53:5353`, `[2001:db8::53]:53`).
+   * Tests run with `off` unless they give records.
    */
   MAIL_DNS: z
     .string()
     .trim()
-    .refine((v) => v === 'system' || v === 'off' || v.split(',').every((a) => isIP(a.trim().replace(/^\[|\]$/g, '')) !== 0), 'must be system, off, or resolver IP addresses separated by commas')
+    .refine((v) => v === 'system' || v === 'off' || v.split(',').every((a) => isResolverAddress(a.trim())), 'must be system, off, or resolver IP addresses separated by commas')
     .optional(),
   /** One DNS lookup of sender authentication gives up after this long (a message's whole check after 4×). */
   MAIL_DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
@@ -47,7 +48,7 @@ export const ZSettings = z.object({
   MAIL_TRUSTED_RELAYS: z
     .string()
     .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
-    .pipe(z.array(z.string().refine(isAddressOrRange, 'must be IP addresses or CIDR ranges (192.0.2.10, 10.0.0.0/8, 2001:db8::/32) separated by commas')))
+    .refine((list) => list.every(isAddressOrRange), 'must be IP addresses or CIDR ranges (192.0.2.10, 10.0.0.0/8, 2001:db8::/32) separated by commas')
     .default([]),
   /** The authserv-id those relays write in their Authentication-Results header (e.g. their host name). */
   MAIL_TRUSTED_AUTHSERV_ID: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]+$/, 'must be a host name or similar token').optional(),
@@ -82,6 +83,13 @@ export const ZSettings = z.object({
     .default([...ATTACHMENT_KINDS]),
 });
 export type TSettings = Omit<z.infer<typeof ZSettings>, 'MAIL_DNS'> & { MAIL_DNS: string; publicUrl: string; secretKey: string };
+
+/** "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353". */
+function isResolverAddress(v: string): boolean {
+  const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(v) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(v);
+  const ip = m ? m[1]! : v;
+  return isIP(ip) !== 0 && (!m?.[2] || Number(m[2]) <= 65535);
+}
 
 /** "192.0.2.10", "2001:db8::1", "10.0.0.0/8" or "2001:db8::/32". */
 function isAddressOrRange(v: string): boolean {

@@ -28,8 +28,8 @@ export interface TPreparedInbound {
   files: readonly TReceivedFile[];
   /** Where a failure is listed (default: the row's provider). */
   failedProviderId?: number | null;
-  /** Runs once the commit is done (whether its work succeeded or not). */
-  afterCommit?: () => void;
+  /** Runs once the commit is done (whether its work succeeded or not); may leave a write for later. */
+  afterCommit?: () => Promise<void> | void;
 }
 
 /** The outcome of a message whose processing failed: listed for staff. */

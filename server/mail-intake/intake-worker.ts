@@ -62,6 +62,16 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
   let preparing = 0;
   let committing: NodeJS.Immediate | null = null;
   let idleWaiters: (() => void)[] = [];
+  /** Verdicts of messages already committed, still to be written (a reply by token does not wait for DNS). */
+  const lateWrites = new Set<Promise<void>>();
+  const track = (write: Promise<void> | void) => {
+    if (!write) return;
+    lateWrites.add(write);
+    void write.finally(() => {
+      lateWrites.delete(write);
+      pump();
+    });
+  };
   let roomWaiters: (() => void)[] = [];
   const backlog = () => queue.length + preparing + ready.length;
   let stopped = false;
@@ -91,7 +101,12 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
       preparing++;
       prepareInbound(base, parser, next, auth)
         .then(
-          (prepared) => prepared && ready.push(prepared),
+          (prepared) => {
+            if (!prepared) return;
+            const after = prepared.afterCommit;
+            if (after) prepared.afterCommit = () => track(after());
+            ready.push(prepared);
+          },
           (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),
         )
         .finally(() => {
@@ -104,7 +119,7 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
       for (const w of roomWaiters) w();
       roomWaiters = [];
     }
-    if (!backlog() && !committing) {
+    if (!backlog() && !committing && !lateWrites.size) {
       for (const w of idleWaiters) w();
       idleWaiters = [];
     }
@@ -151,13 +166,14 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
       return { id: stored.id, duplicate: stored.duplicate };
     },
     warmUp: () => parser.ready(),
-    idle: () => (backlog() || committing ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
+    idle: () => (backlog() || committing || lateWrites.size ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
     async stop() {
       stopped = true;
       for (const w of roomWaiters) w();
       roomWaiters = [];
       await parser.close(); // what it was parsing is parsed here instead
       while (!settled()) await new Promise((r) => setImmediate(r));
+      await Promise.allSettled([...lateWrites]);
       await inbound.close();
     },
   };

@@ -57,7 +57,7 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
 /** The machine's resolvers (or the listed ones), one try per lookup, skipped for a while when down. */
 function systemResolver(settings: TSettings, log: Logger): TDnsResolver {
   const resolver = new dns.Resolver({ timeout: settings.MAIL_DNS_TIMEOUT_MS, tries: 1 });
-  if (settings.MAIL_DNS !== 'system') resolver.setServers(settings.MAIL_DNS.split(',').map((a) => a.trim().replace(/^\[|\]$/g, '')));
+  if (settings.MAIL_DNS !== 'system') resolver.setServers(settings.MAIL_DNS.split(',').map((a) => a.trim()));
   let misses = 0;
   let downUntil = 0;
   return async (name, type) => {

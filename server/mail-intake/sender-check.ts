@@ -18,8 +18,8 @@ export interface TSenderCheckRun {
   verdict: Promise<TSenderAuth | null>;
   /** Inside the commit: the outcome with the verdict, when it is in by then. */
   record(outcome: TOutcome): TOutcome;
-  /** After the commit: stores a verdict that came later than the commit. */
-  afterCommit(): void;
+  /** After the commit: stores a verdict that came later than the commit (resolves once written). */
+  afterCommit(): Promise<void> | undefined;
 }
 
 export function checkSender(base: ServiceContext, auth: TSenderAuthenticator | undefined, row: TInboundMessage, raw: Buffer): TSenderCheckRun {
@@ -37,8 +37,8 @@ export function checkSender(base: ServiceContext, auth: TSenderAuthenticator | u
       return value ? { ...outcome, senderAuth: value } : outcome;
     },
     afterCommit() {
-      if (stored) return;
-      void verdict.then((v) => {
+      if (stored) return undefined;
+      return verdict.then((v) => {
         try {
           if (v) intakeQueries(base.db).setSenderAuth.run({ id: row.id, senderAuth: v });
         } catch (err) {

@@ -30,9 +30,10 @@ export function HeldReply(props: { commentId: number; author: string; part: TMai
   return (
     <div class="held-reply" role="group" aria-label="Held reply from an unverified sender">
       <p>
-        <strong>Unverified sender.</strong> This emailed reply claims to be from {props.author}, but the sender could not be authenticated
-        {props.part.senderSummary ? ` (${props.part.senderSummary})` : ''}. It is held here, not shown to the client.
+        <strong>Unverified sender.</strong> This emailed reply claims to be from {props.author}, but the sender could not be authenticated, so it is
+        held here and not shown to the client.
       </p>
+      <Show when={props.part.senderSummary}><p class="muted">Sender authentication: {props.part.senderSummary}</p></Show>
       <Show
         when={confirming()}
         fallback={

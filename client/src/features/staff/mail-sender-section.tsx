@@ -47,7 +47,14 @@ export function MailSenderSection() {
               </label>
             </fieldset>
             <label for="mail-trusted-domains">Sender domains trusted without authentication</label>
-            <textarea id="mail-trusted-domains" name="trustedDomains" rows={3} aria-describedby="mail-trusted-domains-risk" value={s().trustedDomains.join('\n')} />
+            <textarea
+              id="mail-trusted-domains"
+              name="trustedDomains"
+              rows={3}
+              placeholder="One domain per line; empty by default"
+              aria-describedby="mail-trusted-domains-risk"
+              value={s().trustedDomains.join('\n')}
+            />
             <p id="mail-trusted-domains-risk" class="error">
               Risk: anyone can forge mail from these domains. Their mail is accepted as its From address says, with no check at all, so a stranger
               could post on a client's ticket in their name. Leave this empty unless you accept that.
