@@ -241,7 +241,9 @@ describe('staff release a held reply', () => {
         {
           onData: (e) => {
             const ev = e.data as { kind: string; payload: { comment?: { body: string; internal: boolean; authorName: string } } };
-            if (ev.kind === 'comment.added') (sub.unsubscribe(), resolve(ev.payload.comment!));
+            if (ev.kind !== 'comment.added') return;
+            sub.unsubscribe();
+            resolve(ev.payload.comment!);
           },
         },
       );
