@@ -28,8 +28,8 @@ export interface TPreparedInbound {
   files: readonly TReceivedFile[];
   /** Where a failure is listed (default: the row's provider). */
   failedProviderId?: number | null;
-  /** Runs once the commit is done (whether its work succeeded or not); may leave a write for later. */
-  afterCommit?: () => Promise<void> | void;
+  /** Runs once the commit is done; `worked`: its work was kept (not rolled back as failed). May leave a write for later. */
+  afterCommit?: (worked: boolean) => Promise<void> | void;
 }
 
 /** The outcome of a message whose processing failed: listed for staff. */
@@ -86,12 +86,14 @@ export function commitInbound(base: ServiceContext, row: TInboundMessage, mail: 
 export function commitPrepared(base: ServiceContext, list: readonly TPreparedInbound[]): void {
   const kept: DeferredBus[] = [];
   const discard: TReceivedFile[] = [];
+  const worked = new Set<TPreparedInbound>();
   base.db.transaction(() => {
     for (const p of list) {
       const bus = new DeferredBus();
       try {
         base.db.transaction(() => applyOutcome({ ...base, bus }, p.row, p.mail, p.work));
         kept.push(bus);
+        worked.add(p);
         continue;
       } catch (err) {
         // SQLite itself ended the transaction (disk full, I/O): the whole batch fails.
@@ -107,7 +109,7 @@ export function commitPrepared(base: ServiceContext, list: readonly TPreparedInb
     }
   });
   for (const bus of kept) bus.flushTo(base.bus);
-  for (const p of list) p.afterCommit?.();
+  for (const p of list) p.afterCommit?.(worked.has(p));
   if (discard.length) void discardMailFiles(discard).catch(() => {});
 }
 

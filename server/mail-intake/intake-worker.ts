@@ -104,7 +104,7 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
           (prepared) => {
             if (!prepared) return;
             const after = prepared.afterCommit;
-            if (after) prepared.afterCommit = () => track(after());
+            if (after) prepared.afterCommit = (worked) => track(after(worked));
             ready.push(prepared);
           },
           (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),

@@ -18,8 +18,8 @@ export interface TSenderCheckRun {
   verdict: Promise<TSenderAuth | null>;
   /** Inside the commit: the outcome with the verdict, when it is in by then. */
   record(outcome: TOutcome): TOutcome;
-  /** After the commit: stores a verdict that came later than the commit (resolves once written). */
-  afterCommit(): Promise<void> | undefined;
+  /** After the commit: stores a verdict the commit did not (it came later, or the work was undone). Resolves once written. */
+  afterCommit(worked: boolean): Promise<void> | undefined;
 }
 
 export function checkSender(base: ServiceContext, auth: TSenderAuthenticator | undefined, row: TInboundMessage, raw: Buffer): TSenderCheckRun {
@@ -36,8 +36,8 @@ export function checkSender(base: ServiceContext, auth: TSenderAuthenticator | u
       stored = value !== null;
       return value ? { ...outcome, senderAuth: value } : outcome;
     },
-    afterCommit() {
-      if (stored) return undefined;
+    afterCommit(worked) {
+      if (stored && worked) return undefined;
       return verdict.then((v) => {
         try {
           if (v) intakeQueries(base.db).setSenderAuth.run({ id: row.id, senderAuth: v });

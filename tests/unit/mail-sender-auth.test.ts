@@ -1,7 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { eq } from 'drizzle-orm';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TSenderAuth } from '../../db/schema/inbound-mail';
+import { inboundMessages, type TSenderAuth } from '../../db/schema/inbound-mail';
+import { commitPrepared } from '../../server/mail-intake/commit-inbound';
+import { checkSender } from '../../server/mail-intake/sender-check';
+import { freshContext } from '../helpers/fresh-context';
 import { createLogger } from '../../server/core/logger';
 import { headerFields, parseAuthResults, relayAuthResults } from '../../server/mail-intake/auth-results';
 import { createMailResolver } from '../../server/mail-intake/mail-dns';
@@ -154,5 +158,59 @@ describe('DNS that does not answer', () => {
     const verdict = await createSenderAuthenticator(s, log, hanging).check({ raw: Buffer.from('From: a@acme.test\r\nSubject: x\r\n\r\nhi\r\n'), clientIp: '192.0.2.1', clientHelo: 'mx.acme.test', envelopeFrom: 'a@acme.test' });
     expect(verdict).toMatchObject({ source: 'checked', alignedDomain: null, error: expect.stringContaining('took longer than 400 ms') });
     expect(judgeSender(verdict, { noDmarc: 'spf', trustedDomains: [] }, 'a@acme.test').verified).toBe(false);
+  });
+});
+
+describe('the verdict is stored with the message', () => {
+  it('in the commit when it is in by then, after it when it came later or the work was undone', async () => {
+    const { ctx, cleanup } = freshContext();
+    try {
+      let n = 0;
+      const row = () =>
+        ctx.db
+          .insert(inboundMessages)
+          .values({ messageId: `v-${++n}@t.test`, contentHash: String(n).padStart(64, '0'), rawPath: 'x', rawOffset: 0, size: 1, envelopeFrom: null, envelopeTo: [], receivedAt: ctx.clock.now() })
+          .returning()
+          .get();
+      const verdict = finish({ source: 'checked', by: 'p', fromDomain: 'acme.test', spf: null, dkim: [], dmarc: { result: 'pass', policy: 'none' }, arc: null, error: null });
+      let release = () => {};
+      const slow = { check: () => new Promise<TSenderAuth>((r) => (release = () => r(verdict))) };
+      const fast = { check: async () => verdict };
+      const stored = (id: number) => ctx.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get()!.senderAuth;
+
+      const cases = [
+        { auth: fast, fail: false },
+        { auth: slow, fail: false },
+        { auth: fast, fail: true },
+      ];
+      for (const c of cases) {
+        const r = row();
+        const run = checkSender(ctx, c.auth, r, Buffer.from('From: a@acme.test\r\n\r\nx'));
+        if (c.auth === fast) await run.verdict;
+        let late: Promise<void> | undefined;
+        commitPrepared(ctx, [
+          {
+            row: r,
+            mail: null,
+            files: [],
+            work: () => {
+              const o = run.record({ status: 'processed', flags: [] });
+              if (c.fail) throw new Error('boom');
+              return o;
+            },
+            afterCommit: (worked) => void (late = run.afterCommit(worked)),
+          },
+        ]);
+        expect(!!late, JSON.stringify(c)).toBe(c.auth === slow || c.fail);
+        if (c.auth === slow) {
+          expect(stored(r.id)).toBeNull();
+          release();
+        }
+        await late;
+        expect(stored(r.id)).toEqual(verdict);
+      }
+    } finally {
+      cleanup();
+    }
   });
 });
