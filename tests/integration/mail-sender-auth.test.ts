@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -7,11 +8,17 @@ import { inboundMessages } from '../../db/schema/inbound-mail';
 import { outbox } from '../../db/schema/outbox';
 import { users } from '../../db/schema/people';
 import { ticketComments, tickets } from '../../db/schema/tickets';
-import { DEMO_PASSWORD } from '../../db/seed';
+import { closeDatabase, openDatabase } from '../../db/client';
+import { migrateDatabase } from '../../db/migrate';
+import { DEMO_PASSWORD, seedDemo } from '../../db/seed';
+import { seedHeldMail } from '../../db/seed-mail';
 import { updateMailSenderSettings } from '../../server/admin/mail-sender-settings';
 import { actorForAccount } from '../../server/auth/accounts';
 import { system } from '../../server/core/actor';
 import { withActor } from '../../server/core/context';
+import { createServiceContext } from '../../server/core/create-service-context';
+import { createLogger } from '../../server/core/logger';
+import { startMailIntake } from '../../server/mail-intake/intake-worker';
 import { ticketMessageId } from '../../server/notifications/message-id';
 import { issueReplyToken, replyAddress } from '../../server/notifications/reply-tokens';
 import { createProvider } from '../../server/people/create-provider';
@@ -23,7 +30,7 @@ import { releaseMailNote } from '../../server/tickets/release-mail-note';
 import { enrollTotp, totpCode } from '../browser/portal-fixture';
 import { asDemoUser } from '../helpers/demo-actors';
 import { dkimKey, dnsZone } from '../helpers/mail-dns-zone';
-import { startTestServer } from '../helpers/test-server';
+import { startTestServer, testSettings } from '../helpers/test-server';
 import { createTestClient } from '../helpers/trpc-client';
 
 /*
@@ -392,6 +399,31 @@ describe('behind a trusted relay (MAIL_TRUSTED_RELAYS)', () => {
       expect(o.row(messageId).senderAuth).toMatchObject({ source: 'unchecked' });
     } finally {
       await o.s.stop();
+    }
+  });
+});
+
+describe('the demo data', () => {
+  it('holds its forged reply on Sam Standard\'s first ticket once intake runs, without DNS', async () => {
+    const { settings, dir } = testSettings();
+    const db2 = openDatabase(settings.DATABASE_PATH);
+    try {
+      migrateDatabase(db2);
+      const base = createServiceContext({ db: db2, settings, log: createLogger('silent') });
+      await seedDemo(base);
+      await seedHeldMail(base);
+      const intake = startMailIntake(base);
+      await intake.idle();
+      await intake.stop();
+      const held = db2.select().from(ticketComments).all().filter((c) => c.flags.includes('unverified_sender'));
+      expect(held).toHaveLength(1);
+      const ticket = db2.select().from(tickets).where(eq(tickets.id, held[0]!.ticketId)).get()!;
+      expect(ticket.number).toBe(1001);
+      expect(held[0]).toMatchObject({ internal: true, authorName: `Sam Standard <${SAM}>` });
+      expect(db2.select().from(inboundMessages).get()).toMatchObject({ envelopeFrom: ATTACKER, clientIp: '203.0.113.66', senderAuth: { source: 'unchecked' } });
+    } finally {
+      closeDatabase(db2);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
