@@ -69,13 +69,13 @@ function fromRelay(results: TAuthResult[] | null, by: string, fromDomain: string
   const spf = first('spf');
   const spfDomain = spf ? domainOf(spf.props['smtp.mailfrom'] ?? spf.props['smtp.helo']) : null;
   const dmarc = first('dmarc');
-  // A DMARC result about another domain than the From says nothing about this message.
-  const dmarcOwn = dmarc && domainOf(dmarc.props['header.from']) === fromDomain ? dmarc : null;
+  // The relay read another From than we do: its results say nothing about this message's sender.
+  const sameFrom = !dmarc || domainOf(dmarc.props['header.from']) === fromDomain;
   const arc = first('arc');
   return finish({
     source: 'relay',
     by,
-    fromDomain,
+    fromDomain: sameFrom ? fromDomain : null,
     spf: spf ? { result: spf.result, domain: spfDomain, aligned: aligned(fromDomain, spfDomain) } : null,
     dkim: results
       .filter((r) => r.method === 'dkim')
@@ -83,9 +83,9 @@ function fromRelay(results: TAuthResult[] | null, by: string, fromDomain: string
         const domain = domainOf(r.props['header.d'] ?? r.props['header.i'] ?? '') ?? '';
         return { result: r.result, domain, aligned: aligned(fromDomain, domain) };
       }),
-    dmarc: dmarcOwn ? { result: dmarcOwn.result, policy: dmarcOwn.props['policy.dmarc'] ?? null } : null,
+    dmarc: dmarc && sameFrom ? { result: dmarc.result, policy: dmarc.props['policy.dmarc'] ?? null } : null,
     arc: arc ? { result: arc.result } : null,
-    error: dmarc && !dmarcOwn ? `The relay's DMARC result is about ${dmarc.props['header.from'] ?? 'another domain'}.` : null,
+    error: sameFrom ? null : `The relay's DMARC result is about ${dmarc?.props['header.from'] ?? 'no domain'}, not ${fromDomain ?? 'the From'}.`,
   });
 }
 

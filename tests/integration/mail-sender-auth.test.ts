@@ -377,11 +377,24 @@ describe('behind a trusted relay (MAIL_TRUSTED_RELAYS)', () => {
           { key: 'Authentication-Results', value: pass },
         ],
       });
+      // The relay judged another From than the portal reads: its results do not count for this one.
+      const elsewhere = mid();
+      await o.send({
+        envelope: { from: ATTACKER, to: o.to },
+        from: SAM,
+        to: o.to,
+        subject: `Re: [#${t.number}] VPN`,
+        messageId: elsewhere,
+        text: 'Another From.',
+        headers: { 'Authentication-Results': `${RELAY}; dkim=pass header.d=${ACME}; dmarc=pass header.from=evil.example` },
+      });
       expect(o.comments(t.id).map((c) => [c.body, c.internal])).toEqual([
         ['Checked by the relay.', false],
         ['Forged result.', true],
         ['Forged lower down.', true],
+        ['Another From.', true],
       ]);
+      expect(o.row(elsewhere).senderAuth).toMatchObject({ fromDomain: null, error: expect.stringContaining('about evil.example') });
       expect(o.row(other).senderAuth).toMatchObject({ source: 'relay', error: expect.stringContaining('no Authentication-Results') });
       expect(o.row(below).senderAuth).toMatchObject({ dmarc: { result: 'fail' } });
     } finally {
