@@ -71,6 +71,9 @@ export function createSmtpListener(opts: {
             head: received.head,
             envelopeFrom: from ? from.address || null : null,
             envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            // For SPF: who connected, and the name it gave in EHLO/HELO.
+            clientIp: session.remoteAddress || null,
+            clientHelo: session.hostNameAppearsAs || null,
           });
           callback(null, duplicate ? '2.0.0 Already received' : `2.0.0 Queued as ${id}`);
         })

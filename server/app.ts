@@ -20,6 +20,7 @@ import { cleanupUnclaimedAttachments } from './attachments/cleanup-attachments';
 import { bounceAddress } from './mail-intake/addresses';
 import { LOOP_HEADER } from './mail-intake/classify';
 import { startMailIntake, type TMailIntake } from './mail-intake/intake-worker';
+import type { TDnsResolver } from './mail-intake/mail-dns';
 import type { TSettings } from './settings';
 
 export const CLIENT_ROOT = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -42,7 +43,7 @@ export interface TPortico {
  */
 export async function startPortico(
   settings: TSettings,
-  opts: { clock?: Clock; log?: Logger; dev?: Parameters<typeof createWebServer>[0]['dev'] } = {},
+  opts: { clock?: Clock; log?: Logger; dev?: Parameters<typeof createWebServer>[0]['dev']; dnsResolver?: TDnsResolver } = {},
 ): Promise<TPortico> {
   const log = opts.log ?? createLogger(settings.LOG_LEVEL);
   const db = openDatabase(settings.DATABASE_PATH);
@@ -71,7 +72,7 @@ export async function startPortico(
   }
 
   // Mail intake first processes what was accepted before the last stop, then follows the listener.
-  const intake = startMailIntake(base);
+  const intake = startMailIntake(base, { resolver: opts.dnsResolver });
   // Tests start many short-lived servers; they let the parsing thread start with the first message.
   if (settings.NODE_ENV !== 'test') void intake.warmUp();
   const smtp = createSmtpListener({

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -34,6 +35,27 @@ export const ZSettings = z.object({
   SMTP_MAX_PER_IP: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Seconds a client has from the greeting (or its last accepted message) to the end of its next DATA. */
   SMTP_PHASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /**
+   * Where sender authentication (SPF, DKIM, DMARC) looks up DNS: `system` (the machine's
+   * resolvers), `off` (nothing is looked up: mail matched only by its From is held), or a
+   * comma-separated list of resolver addresses (`192.0.2.53`, `192.0.2.53:5353`, `[2001:db8::53]:53`).
+   * Tests run with `off` unless they give records.
+   */
+  MAIL_DNS: z
+    .string()
+    .trim()
+    .refine((v) => v === 'system' || v === 'off' || v.split(',').every((a) => isResolverAddress(a.trim())), 'must be system, off, or resolver IP addresses separated by commas')
+    .optional(),
+  /** One DNS lookup of sender authentication gives up after this long (a message's whole check after 4×). */
+  MAIL_DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+  /** IP addresses or CIDR ranges of MTAs in front of the listener whose Authentication-Results are read instead of checking. */
+  MAIL_TRUSTED_RELAYS: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrRange), 'must be IP addresses or CIDR ranges (192.0.2.10, 10.0.0.0/8, 2001:db8::/32) separated by commas')
+    .default([]),
+  /** The authserv-id those relays write in their Authentication-Results header (e.g. their host name). */
+  MAIL_TRUSTED_AUTHSERV_ID: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]+$/, 'must be a host name or similar token').optional(),
   /** A reply to a ticket closed this many days ago or less reopens it; later ones open a new, linked ticket. */
   REOPEN_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   /** 32+ characters; signs Message-IDs and device tokens, and encrypts secrets at rest. */
@@ -72,7 +94,23 @@ export const ZSettings = z.object({
     .pipe(z.array(z.enum(ATTACHMENT_KINDS)).min(1))
     .default([...ATTACHMENT_KINDS]),
 });
-export type TSettings = z.infer<typeof ZSettings> & { publicUrl: string; secretKey: string };
+export type TSettings = Omit<z.infer<typeof ZSettings>, 'MAIL_DNS'> & { MAIL_DNS: string; publicUrl: string; secretKey: string };
+
+/** "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353". */
+function isResolverAddress(v: string): boolean {
+  const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(v) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(v);
+  const ip = m ? m[1]! : v;
+  return isIP(ip) !== 0 && (!m?.[2] || Number(m[2]) <= 65535);
+}
+
+/** "192.0.2.10", "2001:db8::1", "10.0.0.0/8" or "2001:db8::/32". */
+function isAddressOrRange(v: string): boolean {
+  const [ip, bits, ...rest] = v.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 export class SettingsError extends Error {}
 
@@ -97,8 +135,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, envFile = '.e
   for (const name of ['SMTP_TLS_CERT', 'SMTP_TLS_KEY'] as const) {
     if (s[name] && !existsSync(s[name])) throw new SettingsError(`Invalid settings:\n  ${name}: no such file: ${s[name]}`);
   }
+  if (s.MAIL_TRUSTED_RELAYS.length && !s.MAIL_TRUSTED_AUTHSERV_ID) {
+    throw new SettingsError('Invalid settings:\n  MAIL_TRUSTED_AUTHSERV_ID: required with MAIL_TRUSTED_RELAYS (the authserv-id their Authentication-Results header carries)');
+  }
+  // Tests never send lookups to the network; they hand the server the records they need.
+  const MAIL_DNS = s.MAIL_DNS ?? (s.NODE_ENV === 'test' ? 'off' : 'system');
   const publicUrl = (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/$/, '');
   // Development falls back to a key derived from the database path so restarts keep tokens valid.
   const secretKey = s.SECRET_KEY ?? `dev-only-secret-${s.DATABASE_PATH}`.padEnd(32, '.');
-  return { ...s, publicUrl, secretKey };
+  return { ...s, MAIL_DNS, publicUrl, secretKey };
 }

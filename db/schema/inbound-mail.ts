@@ -3,6 +3,30 @@ import { timestamp } from './columns';
 import { providers } from './people';
 import { ticketComments, tickets } from './tickets';
 
+/**
+ * Sender authentication of one message, as stored: each method's result in RFC 8601 words
+ * (pass, fail, none, neutral, softfail, temperror, permerror), the domain it was about and
+ * whether that domain is aligned with the header From's (same organisational domain).
+ */
+export interface TSenderAuth {
+  /** checked: by the portal; relay: read from a trusted relay's Authentication-Results; unchecked: no DNS here. */
+  source: 'checked' | 'relay' | 'unchecked';
+  /** Who checked: the portal's mail domain or the relay's authserv-id. */
+  by: string;
+  /** The header From's domain (null: no From, or several addresses). */
+  fromDomain: string | null;
+  spf: { result: string; domain: string | null; aligned: boolean } | null;
+  dkim: { result: string; domain: string; aligned: boolean }[];
+  dmarc: { result: string; policy: string | null } | null;
+  arc: { result: string } | null;
+  /** The domain of a pass aligned with the From (DKIM first), if any. */
+  alignedDomain: string | null;
+  /** One line for staff, e.g. "SPF none (evil.example), DKIM none, DMARC none (acme-dental.test)". */
+  summary: string;
+  /** Why the checks did not (fully) run: no DNS, a timeout, no header from the relay. */
+  error: string | null;
+}
+
 export const INBOUND_STATUSES = ['pending', 'processed', 'unmatched', 'discarded', 'failed'] as const;
 export type TInboundStatus = (typeof INBOUND_STATUSES)[number];
 
@@ -27,6 +51,11 @@ export const inboundMessages = sqliteTable(
     envelopeFrom: text('envelope_from'),
     /** The recipients this row stands for: a re-delivery lists only those the message had not reached yet. */
     envelopeTo: text('envelope_to', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The connecting client's address and HELO name, kept for SPF (processing may follow a restart). */
+    clientIp: text('client_ip'),
+    clientHelo: text('client_helo'),
+    /** Sender authentication (SPF, DKIM, DMARC, ARC) as intake found it; null before it ran. */
+    senderAuth: text('sender_auth', { mode: 'json' }).$type<TSenderAuth>(),
     fromAddress: text('from_address'),
     fromName: text('from_name'),
     subject: text('subject'),

@@ -28,6 +28,13 @@ export const providers = sqliteTable('providers', {
   logoSha256: text('logo_sha256'),
   /** Mail from an unknown sender whose domain belongs to exactly one company: add them as a contact. */
   autoCreateContacts: flag('auto_create_contacts').notNull().default(false),
+  /**
+   * Mail matched only by its From, from a domain that publishes no DMARC policy: `hold` it for
+   * staff, or `spf` (trust a pass of SPF for an envelope domain aligned with the From).
+   */
+  mailNoDmarc: text('mail_no_dmarc', { enum: ['hold', 'spf'] }).notNull().default('hold'),
+  /** Sender domains whose mail is trusted without authentication (anyone can forge them). */
+  mailTrustedDomains: text('mail_trusted_domains', { mode: 'json' }).$type<string[]>().notNull().default([]),
   createdAt: timestamp('created_at').notNull(),
 });
 

@@ -47,6 +47,8 @@ export const AUDIT_KINDS = [
   'autopay_changed',
   'autopay_charged',
   'autopay_failed',
+  'mail_reply_released',
+  'mail_sender_settings_changed',
 ] as const;
 export type TAuditKind = (typeof AUDIT_KINDS)[number];
 

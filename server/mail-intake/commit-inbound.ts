@@ -14,7 +14,7 @@ import { inboundTopic } from './topics';
  * update in one transaction, events published after it.
  */
 
-export type TOutcome = Partial<Pick<TInboundMessage, 'providerId' | 'ticketId' | 'commentId' | 'matchedBy' | 'error'>> & {
+export type TOutcome = Partial<Pick<TInboundMessage, 'providerId' | 'ticketId' | 'commentId' | 'matchedBy' | 'error' | 'senderAuth'>> & {
   status: 'processed' | 'unmatched' | 'failed' | 'discarded';
   flags: string[];
 };
@@ -28,6 +28,8 @@ export interface TPreparedInbound {
   files: readonly TReceivedFile[];
   /** Where a failure is listed (default: the row's provider). */
   failedProviderId?: number | null;
+  /** Runs once the commit is done; `worked`: its work was kept (not rolled back as failed). May leave a write for later. */
+  afterCommit?: (worked: boolean) => Promise<void> | void;
 }
 
 /** The outcome of a message whose processing failed: listed for staff. */
@@ -53,6 +55,7 @@ function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | n
     matchedBy: o.matchedBy ?? null,
     flags: o.flags,
     error: o.error ?? null,
+    senderAuth: o.senderAuth ?? row.senderAuth ?? null,
     fromAddress: mail ? (mail.from?.address ?? null) : row.fromAddress,
     fromName: mail ? mail.from?.name || null : row.fromName,
     subject: mail ? mail.subject.slice(0, 500) : row.subject,
@@ -83,12 +86,14 @@ export function commitInbound(base: ServiceContext, row: TInboundMessage, mail: 
 export function commitPrepared(base: ServiceContext, list: readonly TPreparedInbound[]): void {
   const kept: DeferredBus[] = [];
   const discard: TReceivedFile[] = [];
+  const worked = new Set<TPreparedInbound>();
   base.db.transaction(() => {
     for (const p of list) {
       const bus = new DeferredBus();
       try {
         base.db.transaction(() => applyOutcome({ ...base, bus }, p.row, p.mail, p.work));
         kept.push(bus);
+        worked.add(p);
         continue;
       } catch (err) {
         // SQLite itself ended the transaction (disk full, I/O): the whole batch fails.
@@ -104,6 +109,7 @@ export function commitPrepared(base: ServiceContext, list: readonly TPreparedInb
     }
   });
   for (const bus of kept) bus.flushTo(base.bus);
+  for (const p of list) p.afterCommit?.(worked.has(p));
   if (discard.length) void discardMailFiles(discard).catch(() => {});
 }
 

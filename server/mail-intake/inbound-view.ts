@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
 import { attachments } from '../../db/schema/attachments';
-import { inboundMessages, type TInboundMessage, type TInboundStatus } from '../../db/schema/inbound-mail';
+import { inboundMessages, type TInboundMessage, type TInboundStatus, type TSenderAuth } from '../../db/schema/inbound-mail';
 import { ticketComments, tickets } from '../../db/schema/tickets';
 import { AppError } from '../core/app-error';
 import type { TStaffActor } from '../core/actor';
@@ -10,6 +10,7 @@ import { requireStaff } from '../core/permissions';
 import { headerText, parseMail } from './parse-message';
 import { replyContent } from './reply-content';
 import { sanitizeMailHtml } from './sanitize-mail-html';
+import { senderVerdict } from './sender-view';
 import { ZInboundIdInput, ZListInboundInput, ZTicketIdInput } from './schemas';
 import { rawRange, readRawMessage } from './raw-files';
 
@@ -103,6 +104,8 @@ export async function viewInboundMail(ctx: ServiceContext, input: unknown) {
     html: mail?.html ? sanitizeMailHtml(mail.html, cidUrls) : null,
     attachments: (mail?.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, inline: !!a.related })),
     emlUrl: `/inbound-mail/${row.id}.eml`,
+    /** SPF, DKIM, DMARC and ARC as found, and whether they vouch for the From. */
+    sender: senderVerdict(ctx.db, { ...row, fromAddress: row.fromAddress ?? mail?.from?.address ?? null }),
   };
 }
 export type TInboundView = Awaited<ReturnType<typeof viewInboundMail>>;
@@ -114,19 +117,22 @@ export function ticketMailOrigins(ctx: ServiceContext, input: unknown) {
   const ticket = ctx.db.select({ providerId: tickets.providerId }).from(tickets).where(eq(tickets.id, ticketId)).get();
   if (!ticket || ticket.providerId !== actor.providerId) throw new AppError('NOT_FOUND', 'Ticket not found.');
   const comments = ctx.db
-    .select({ commentId: ticketComments.id, inboundMessageId: ticketComments.inboundMessageId, flags: ticketComments.flags })
+    .select({ commentId: ticketComments.id, inboundMessageId: ticketComments.inboundMessageId, flags: ticketComments.flags, sender: inboundMessages.senderAuth })
     .from(ticketComments)
+    .leftJoin(inboundMessages, eq(inboundMessages.id, ticketComments.inboundMessageId))
     .where(and(eq(ticketComments.ticketId, ticketId), isNotNull(ticketComments.inboundMessageId)))
     .orderBy(asc(ticketComments.id))
     .all();
   const description = ctx.db
-    .select({ inboundMessageId: inboundMessages.id, flags: inboundMessages.flags })
+    .select({ inboundMessageId: inboundMessages.id, flags: inboundMessages.flags, sender: inboundMessages.senderAuth })
     .from(inboundMessages)
     .where(and(eq(inboundMessages.ticketId, ticketId), isNull(inboundMessages.commentId), eq(inboundMessages.status, 'processed'), ne(inboundMessages.matchedBy, 'bounce')))
     .orderBy(asc(inboundMessages.id))
     .limit(1)
     .get();
-  return [...(description ? [{ commentId: null, ...description }] : []), ...comments.map((c) => ({ ...c, inboundMessageId: c.inboundMessageId! }))];
+  // The verdict in one line beside each part (the whole of it is in the original's view).
+  const part = ({ sender, ...p }: { sender: TSenderAuth | null; inboundMessageId: number | null; flags: string[] }) => ({ ...p, inboundMessageId: p.inboundMessageId!, senderSummary: sender?.summary ?? null });
+  return [...(description ? [{ commentId: null, ...part(description) }] : []), ...comments.map((c) => ({ commentId: c.commentId, ...part(c) }))];
 }
 
 /** Where the bytes of a message the staff member may see are (the .eml download). */

@@ -11,6 +11,8 @@ import { commitPrepared, type TPreparedInbound } from './commit-inbound';
 import { prepareInbound, type TQueuedInbound } from './process-message';
 import { recoverSpool } from './recover-spool';
 import { createInboundStore, mailTempDir, type TReceivedMessage } from './store-inbound';
+import { createMailResolver, type TDnsResolver } from './mail-dns';
+import { createSenderAuthenticator } from './sender-auth';
 
 /** What the SMTP listener asks of intake. */
 export interface TMailIntakePort {
@@ -49,16 +51,28 @@ const ACCEPTED_RECIPIENTS = 1000;
  * several; a lone message is committed at once. At start it first processes whatever was
  * accepted but not processed before a crash or stop, and clears half-received temp files.
  */
-export function startMailIntake(base: ServiceContext): TMailIntake {
+export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver } = {}): TMailIntake {
   const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
   const inbound = createInboundStore(base);
   const parser = createMailParser(base.log);
+  // DNS for SPF, DKIM and DMARC: MAIL_DNS's, or the records a test serves.
+  const auth = createSenderAuthenticator(base.settings, base.log, createMailResolver(base.settings, base.log, opts.resolver));
   const accepted = new Map<string, TRecipient>();
   const queue: TQueuedInbound[] = [];
   const ready: TPreparedInbound[] = [];
   let preparing = 0;
   let committing: NodeJS.Immediate | null = null;
   let idleWaiters: (() => void)[] = [];
+  /** Verdicts of messages already committed, still to be written (a reply by token does not wait for DNS). */
+  const lateWrites = new Set<Promise<void>>();
+  const track = (write: Promise<void> | void) => {
+    if (!write) return;
+    lateWrites.add(write);
+    void write.finally(() => {
+      lateWrites.delete(write);
+      pump();
+    });
+  };
   let roomWaiters: (() => void)[] = [];
   const backlog = () => queue.length + preparing + ready.length;
   let stopped = false;
@@ -86,9 +100,14 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
     while (!stopped && preparing < CONCURRENCY && queue.length) {
       const next = queue.shift()!;
       preparing++;
-      prepareInbound(base, parser, next)
+      prepareInbound(base, parser, next, auth)
         .then(
-          (prepared) => prepared && ready.push(prepared),
+          (prepared) => {
+            if (!prepared) return;
+            const after = prepared.afterCommit;
+            if (after) prepared.afterCommit = (worked) => track(after(worked));
+            ready.push(prepared);
+          },
           (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),
         )
         .finally(() => {
@@ -101,7 +120,7 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
       for (const w of roomWaiters) w();
       roomWaiters = [];
     }
-    if (!backlog() && !committing) {
+    if (!backlog() && !committing && !lateWrites.size) {
       for (const w of idleWaiters) w();
       idleWaiters = [];
     }
@@ -149,13 +168,14 @@ export function startMailIntake(base: ServiceContext): TMailIntake {
       return { id: stored.id, duplicate: stored.duplicate };
     },
     warmUp: () => parser.ready(),
-    idle: () => (backlog() || committing ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
+    idle: () => (backlog() || committing || lateWrites.size ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
     async stop() {
       stopped = true;
       for (const w of roomWaiters) w();
       roomWaiters = [];
       await parser.close(); // what it was parsing is parsed here instead
       while (!settled()) await new Promise((r) => setImmediate(r));
+      await Promise.allSettled([...lateWrites]);
       await inbound.close();
     },
   };

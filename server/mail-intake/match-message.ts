@@ -10,7 +10,14 @@ import { companyForDomain, contactsByEmail, isParticipant, ticketById } from './
 export type TMatchedBy = 'token' | 'message_id' | 'subject' | 'support_address';
 
 export type TMatch =
-  | { kind: 'ticket'; ticket: TTicket; by: Exclude<TMatchedBy, 'support_address'>; senderOk: boolean }
+  | {
+      kind: 'ticket';
+      ticket: TTicket;
+      by: Exclude<TMatchedBy, 'support_address'>;
+      senderOk: boolean;
+      /** Sent by the holder of the reply token it came to: the token, a secret, speaks for them. */
+      bearer?: boolean;
+    }
   | { kind: 'new_ticket'; companyId: number; providerId: number; contactId: number | null }
   | { kind: 'unmatched'; providerId: number | null; reason: string };
 
@@ -55,7 +62,8 @@ export function matchMessage(ctx: ServiceContext, recipients: readonly TRecipien
   for (const r of recipients) {
     if (r.kind !== 'reply') continue;
     const ticket = ticketById(ctx.db, r.target.ticketId);
-    if (ticket) return { kind: 'ticket', ticket, by: 'token', senderOk: from === r.target.email.toLowerCase() || onTicket(ticket) };
+    const bearer = from === r.target.email.toLowerCase();
+    if (ticket) return { kind: 'ticket', ticket, by: 'token', senderOk: bearer || onTicket(ticket), bearer };
   }
   for (const id of mail.parents) {
     const ticketId = verifyTicketMessageId(ctx.settings.secretKey, id);

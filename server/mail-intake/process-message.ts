@@ -14,6 +14,10 @@ import type { TReplyContents } from './reply-content';
 import { addMailNote } from './staff-note';
 import { intakeQueries } from './queries';
 import { readRawMessage } from './raw-files';
+import { UNVERIFIED_SENDER } from '../tickets/release-mail-note';
+import { checkSender, needsSenderTrust, unverifiedReason, type TSenderCheckRun } from './sender-check';
+import type { TSenderAuthenticator } from './sender-auth';
+import { judgeSender, senderPolicy, type TSenderCheck } from './sender-trust';
 
 const NO_FILES: TMailFiles = { files: [], refused: [] };
 
@@ -31,28 +35,37 @@ export interface TQueuedInbound {
 /**
  * Turns one accepted message into what it will mean once committed: a reply, a new ticket,
  * a flagged note, a recorded bounce, or an entry in the staff's unmatched list. Null when
- * it is no longer pending.
+ * it is no longer pending. `auth` authenticates the sender (without it: no DNS, nothing checked).
  */
-export async function prepareInbound(base: ServiceContext, parser: TMailParser, queued: TQueuedInbound): Promise<TPreparedInbound | null> {
+export async function prepareInbound(base: ServiceContext, parser: TMailParser, queued: TQueuedInbound, auth?: TSenderAuthenticator): Promise<TPreparedInbound | null> {
   const row = queued.row ?? intakeQueries(base.db).inboundById.get({ id: queued.id });
   if (!row || row.status !== 'pending') return null;
   let parsed: TParsedMail;
+  let raw: Buffer;
   try {
-    parsed = await parser.parse(queued.raw ?? (await readRawMessage(base.settings, row)));
+    raw = queued.raw ?? (await readRawMessage(base.settings, row));
+    parsed = await parser.parse(raw);
   } catch (err) {
     base.log.error({ err, inboundId: row.id }, 'inbound message could not be read');
     return { row, mail: null, files: [], work: () => ({ status: 'failed', error: 'The message could not be read.', flags: [] }) };
   }
   const { mail, contents } = parsed;
   try {
-    return await prepareParsed(base, row, mail, contents, queued.recipients ?? recipientsOf(base, row.envelopeTo));
+    return await prepareParsed(base, row, mail, contents, queued.recipients ?? recipientsOf(base, row.envelopeTo), () => checkSender(base, auth, row, raw));
   } catch (err) {
     base.log.error({ err, inboundId: row.id }, 'inbound message could not be processed');
     return { row, mail, files: [], work: () => failed(err) };
   }
 }
 
-async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: TMail, contents: TReplyContents, recipients: TRecipient[]): Promise<TPreparedInbound> {
+async function prepareParsed(
+  base: ServiceContext,
+  row: TInboundMessage,
+  mail: TMail,
+  contents: TReplyContents,
+  recipients: TRecipient[],
+  startSenderCheck: () => TSenderCheckRun,
+): Promise<TPreparedInbound> {
   const report = bounceReport(mail) ?? plainBounceReport(mail, row.envelopeFrom, base.settings);
   const verp = recipients.find((r) => r.kind === 'bounce');
   const outboxId = verp?.kind === 'bounce' ? verp.outboxId : null;
@@ -68,6 +81,11 @@ async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: T
     const providerId = match.kind === 'ticket' ? match.ticket.providerId : match.providerId;
     return { row, mail, files: [], work: () => ({ status: 'unmatched', providerId, flags: ['spam'], error: `Marked as spam on the way (${spam}).` }) };
   }
+  // Mail matched only by its From waits for the verdict; a reply by token does not.
+  const senderCheck = startSenderCheck();
+  const trust = needsSenderTrust(match, automatic)
+    ? judgeSender(await senderCheck.verdict, senderPolicy(base.db, match.kind === 'ticket' ? match.ticket.providerId : match.providerId), mail.from?.address ?? null)
+    : null;
   const content = contents[match.kind === 'new_ticket' ? 'new' : 'reply'];
   const wantsFiles = match.kind === 'ticket' || (match.kind === 'new_ticket' && !automatic);
   const files = wantsFiles ? await receiveMailFiles(base, mail.attachments, new Set(content.cids), new Set(mail.htmlCids)) : NO_FILES;
@@ -79,7 +97,8 @@ async function prepareParsed(base: ServiceContext, row: TInboundMessage, mail: T
     mail,
     files: files.files,
     failedProviderId: match.kind === 'ticket' ? match.ticket.providerId : match.providerId,
-    work: (ctx) => outcomeFor(ctx, row, mail, match, automatic, body, files, fileFlags),
+    work: (ctx) => senderCheck.record(outcomeFor(ctx, row, mail, match, automatic, body, files, fileFlags, trust)),
+    afterCommit: senderCheck.afterCommit,
   };
 }
 
@@ -106,6 +125,7 @@ function outcomeFor(
   body: string,
   files: TMailFiles,
   fileFlags: string[],
+  trust: TSenderCheck | null,
 ): TOutcome {
   if (match.kind === 'unmatched' || (match.kind === 'new_ticket' && automatic)) {
     // Automatic mail never starts a ticket: two auto-responders would talk forever.
@@ -113,17 +133,19 @@ function outcomeFor(
     return { status: 'unmatched', providerId: match.providerId, flags: automatic ? ['automatic'] : [], error };
   }
   if (match.kind === 'new_ticket') {
+    // Never a ticket in a contact's name on the word of a From header alone: staff decide.
+    if (trust && !trust.verified) return { status: 'unmatched', providerId: match.providerId, flags: [UNVERIFIED_SENDER], error: unverifiedReason(trust) };
     const started = startTicketAsSender(ctx, match, mail, body, files.files);
     return { status: 'processed', providerId: match.providerId, ticketId: started.ticketId, matchedBy: 'support_address', flags: [...started.flags, ...fileFlags] };
   }
   const { ticket } = match;
   const from = mail.from?.address ?? null;
-  const note = (flags: string[], lead: string, bump: boolean): TOutcome => {
+  const note = (flags: string[], lead: string | null, bump: boolean): TOutcome => {
     const authorUserId = from ? (intakeQueries(ctx.db).userByEmail.get({ email: from })?.id ?? null) : null;
     const c = addMailNote(ctx, {
       ticketId: ticket.id,
       providerId: ticket.providerId,
-      body: `[${lead}]\n\n${body}`,
+      body: lead ? `[${lead}]\n\n${body}` : body,
       authorName: senderLabel(mail.from),
       authorUserId,
       flags: [...flags, ...fileFlags],
@@ -134,6 +156,8 @@ function outcomeFor(
     return { status: 'processed', providerId: ticket.providerId, matchedBy: match.by, ticketId: ticket.id, commentId: c.id, flags: [...flags, ...fileFlags] };
   };
   if (automatic) return note(['automatic'], `Automatic message (${automatic}): not shown to the client, ticket not reopened`, false);
+  // Held as it came (no lead), so that releasing it makes it exactly the reply it would have been.
+  if (trust && !trust.verified && match.senderOk) return note([UNVERIFIED_SENDER], null, true);
   const actor = match.senderOk && from ? senderActor(ctx.db, ticket, from) : null;
   const posted = actor && postAsSender(withActor(ctx, actor), ticket.id, body, files.files, row.id, fileFlags);
   if (!posted) {

@@ -23,6 +23,8 @@ function build(db: TDb) {
         size: p('size'),
         envelopeFrom: p('envelopeFrom'),
         envelopeTo: p('envelopeTo'),
+        clientIp: p('clientIp'),
+        clientHelo: p('clientHelo'),
         receivedAt: p('receivedAt'),
       })
       .returning()
@@ -46,11 +48,17 @@ function build(db: TDb) {
         matchedBy: p('matchedBy') as never,
         flags: p('flags') as never,
         error: p('error') as never,
+        senderAuth: p('senderAuth') as never,
         fromAddress: p('fromAddress') as never,
         fromName: p('fromName') as never,
         subject: p('subject') as never,
         processedAt: p('processedAt') as never,
       })
+      .where(eq(inboundMessages.id, p('id')))
+      .prepare(),
+    setSenderAuth: db
+      .update(inboundMessages)
+      .set({ senderAuth: p('senderAuth') as never })
       .where(eq(inboundMessages.id, p('id')))
       .prepare(),
     ticketById: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare(),

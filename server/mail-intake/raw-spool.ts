@@ -37,6 +37,9 @@ export interface TSpoolRecord {
   receivedAt: string;
   envelopeFrom: string | null;
   envelopeTo: string[];
+  /** The SMTP client's address and HELO name, for sender authentication. */
+  clientIp?: string | null;
+  clientHelo?: string | null;
 }
 
 /**

@@ -124,6 +124,8 @@ function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: string, raw
       size: bytes.length,
       envelopeFrom: record.envelopeFrom,
       envelopeTo: recipients,
+      clientIp: record.clientIp ?? null,
+      clientHelo: record.clientHelo ?? null,
       receivedAt: new Date(record.receivedAt),
     });
     if (!row) return false;

@@ -33,6 +33,9 @@ export interface TReceivedMessage {
   head: Buffer;
   envelopeFrom: string | null;
   envelopeTo: string[];
+  /** The connecting client (SPF checks it against the envelope sender's domain). */
+  clientIp?: string | null;
+  clientHelo?: string | null;
 }
 
 /** A committed message (its pending row), or a duplicate of one stored before. */
@@ -162,9 +165,10 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
           spooled.map((w) => {
             const body = Buffer.isBuffer(w.msg.data) ? w.msg.data : null;
             const file = files.get(w)?.rawPath;
-            const { sha256, envelopeFrom } = w.msg;
+            const { sha256, envelopeFrom, clientIp = null, clientHelo = null } = w.msg;
             // The recipients this delivery is stored for (the others were reached before).
-            return { record: { len: body?.length ?? 0, sha256, ...(file ? { file } : {}), receivedAt: now.toISOString(), envelopeFrom, envelopeTo: w.recipients }, body };
+            const envelopeTo = w.recipients;
+            return { record: { len: body?.length ?? 0, sha256, ...(file ? { file } : {}), receivedAt: now.toISOString(), envelopeFrom, envelopeTo, clientIp, clientHelo }, body };
           }),
         );
         spooled.forEach((w, i) => placed.push([w, files.get(w) ?? { rawPath: at[i]!.rawPath, rawOffset: at[i]!.offset }]));
@@ -175,8 +179,8 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
     if (!placed.length) return;
     const rows = ctx.db.transaction(() =>
       placed.map(([w, at]) => {
-        const { sha256, size, envelopeFrom } = w.msg;
-        const row = q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo: w.recipients, receivedAt: now });
+        const { sha256, size, envelopeFrom, clientIp = null, clientHelo = null } = w.msg;
+        const row = q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo: w.recipients, clientIp, clientHelo, receivedAt: now });
         for (const recipient of w.recipients) q.insertRecipient.run({ messageKey: messageKey(w), recipient, inboundMessageId: row!.id });
         return row;
       }),

@@ -120,3 +120,7 @@ export const ZUpdateSlaInput = z
     message: 'The resolution target cannot be shorter than the first response target.',
     path: ['resolutionMinutes'],
   });
+
+/** Staff: a reply held as an internal note (unverified sender) to release as the public reply it would have been. */
+export const ZReleaseMailNoteInput = z.object({ commentId: positiveId('a held reply') });
+export type TReleaseMailNoteInput = z.infer<typeof ZReleaseMailNoteInput>;

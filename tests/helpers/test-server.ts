@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortico, type TPortico } from '../../server/app';
+import type { TDnsResolver } from '../../server/mail-intake/mail-dns';
 import { loadSettings, type TSettings } from '../../server/settings';
 
 /** Settings for a test: port 0, a fresh SQLite file in a temp dir, silent logs. */
@@ -23,15 +24,15 @@ export function testSettings(extra: Record<string, string> = {}): { settings: TS
   return { settings, dir };
 }
 
-/** The real server (demo data unless SEED_DEMO=false) on port 0. */
-export async function startTestServer(extra: Record<string, string> = {}): Promise<{
+/** The real server (demo data unless SEED_DEMO=false) on port 0; `dnsResolver` serves sender authentication's DNS. */
+export async function startTestServer(extra: Record<string, string> = {}, opts: { dnsResolver?: TDnsResolver } = {}): Promise<{
   portico: TPortico;
   /** The portal's own origin, which the WebSocket and mutations accept. */
   origin: string;
   stop(): Promise<void>;
 }> {
   const { settings, dir } = testSettings(extra);
-  const portico = await startPortico(settings);
+  const portico = await startPortico(settings, { dnsResolver: opts.dnsResolver });
   return {
     portico,
     origin: settings.publicUrl,

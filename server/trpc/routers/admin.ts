@@ -1,5 +1,6 @@
 import { endUserSessions } from '../../admin/end-user-sessions';
 import { listUsers } from '../../admin/list-users';
+import { getMailSenderSettings, updateMailSenderSettings, ZMailSenderSettingsInput } from '../../admin/mail-sender-settings';
 import { ZListUsersInput, ZUserIdInput } from '../../admin/schemas';
 import { unlockUser } from '../../admin/unlock-user';
 import { getProviderSettings, setProviderLogo, updateProviderSettings, ZLogoInput, ZProviderSettingsInput } from '../../admin/provider-settings';
@@ -26,6 +27,12 @@ export const adminRouter = router({
   providerSettings: staffProcedure.query(({ ctx }) => getProviderSettings(ctx.svc)),
   updateProviderSettings: staffProcedure.input(ZProviderSettingsInput).mutation(({ ctx, input }) => {
     updateProviderSettings(ctx.svc, input, ctx.ip);
+    return { ok: true as const };
+  }),
+  /** Mail intake: senders whose domain publishes no DMARC policy, and domains trusted without authentication. */
+  mailSenderSettings: staffProcedure.query(({ ctx }) => getMailSenderSettings(ctx.svc)),
+  updateMailSenderSettings: staffProcedure.input(ZMailSenderSettingsInput).mutation(({ ctx, input }) => {
+    updateMailSenderSettings(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
   setLogo: staffProcedure.input(ZLogoInput).mutation(({ ctx, input }) => setProviderLogo(ctx.svc, input)),

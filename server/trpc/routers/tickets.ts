@@ -9,6 +9,7 @@ import { createTicket } from '../../tickets/create-ticket';
 import { getTicket } from '../../tickets/get-ticket';
 import { listTickets } from '../../tickets/list-tickets';
 import { logTime } from '../../tickets/log-time';
+import { releaseMailNote } from '../../tickets/release-mail-note';
 import { followPresence, setPresence } from '../../tickets/presence';
 import {
   ZAddReplyInput,
@@ -18,6 +19,7 @@ import {
   ZLogTimeInput,
   ZPresenceInput,
   ZRateTicketInput,
+  ZReleaseMailNoteInput,
   ZRequestReopenInput,
   ZTicketFeedInput,
   ZTicketIdInput,
@@ -53,6 +55,8 @@ export const ticketsRouter = router({
   addWatcher: staffProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => addWatcher(ctx.svc, input)),
   removeWatcher: staffProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => removeWatcher(ctx.svc, input)),
   logTime: staffProcedure.input(ZLogTimeInput).mutation(({ ctx, input }) => logTime(ctx.svc, input)),
+  /** An emailed reply held for its unverified sender becomes the public reply it would have been. */
+  releaseMailNote: staffProcedure.input(ZReleaseMailNoteInput).mutation(({ ctx, input }) => releaseMailNote(ctx.svc, input, ctx.ip)),
   assignableStaff: staffProcedure.query(({ ctx }) => assignableStaff(ctx.svc)),
   watcherCandidates: staffProcedure.input(ZTicketIdInput).query(({ ctx, input }) => watcherCandidates(ctx.svc, input)),
   /** Heartbeat (~every 10 s) or change of a staff member's presence on a ticket. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments } from '../../../db/schema/attachments';
 import { emailBounces, inboundMessages } from '../../../db/schema/inbound-mail';
 import { outbox } from '../../../db/schema/outbox';
-import { users } from '../../../db/schema/people';
+import { providers, users } from '../../../db/schema/people';
 import { ticketComments, tickets } from '../../../db/schema/tickets';
 import { bounceAddress } from '../../../server/mail-intake/addresses';
 import { issueReplyToken, replyAddress } from '../../../server/notifications/reply-tokens';
@@ -33,6 +33,9 @@ const FFFD = '\uFFFD';
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
   srv = await startTestServer({ MAIL_RATE_PER_SENDER: '1000' });
+  // What is stored of a message is tested here, not who may post: the demo domains are trusted
+  // without authentication (no DNS in tests; see sender-auth.test.ts for that).
+  db().update(providers).set({ mailTrustedDomains: ['acme-dental.test', 'northwind.test'] }).run();
 });
 afterAll(() => srv?.stop());
 

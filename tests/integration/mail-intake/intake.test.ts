@@ -32,6 +32,9 @@ let srv: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
   // A generous sender limit here: the limit itself has its own server below.
   srv = await startTestServer({ MAIL_MAX_MB: '1', MAIL_RATE_PER_SENDER: '1000' });
+  // Matching itself is tested here: the demo domains are trusted without authentication (no
+  // DNS in tests). How unauthenticated mail is held: sender-auth.test.ts.
+  db().update(providers).set({ mailTrustedDomains: ['acme-dental.test', 'northwind.test'] }).run();
 });
 afterAll(() => srv?.stop());
 
@@ -100,7 +103,7 @@ describe('replies to a ticket', () => {
       text: 'Still broken after the restart.',
     });
     expect(rowFor(messageId)).toMatchObject({ status: 'processed', matchedBy: 'message_id', ticketId: t.id });
-    expect(commentsOf(t.id).map((c) => c.body)).toEqual(['Still broken after the restart.']);
+    expect(commentsOf(t.id).map((c) => [c.body, c.internal])).toEqual([['Still broken after the restart.', false]]);
   });
 
   it('a forged Message-ID matches nothing', async () => {
@@ -117,7 +120,7 @@ describe('replies to a ticket', () => {
     const messageId = mid();
     await deliver({ from: SAM, to: support(), subject: `Re: [#${t.number}] ${t.subject}`, messageId, text: 'Adding a screenshot later.' });
     expect(rowFor(messageId)).toMatchObject({ status: 'processed', matchedBy: 'subject', ticketId: t.id });
-    expect(commentsOf(t.id).map((c) => c.body)).toEqual(['Adding a screenshot later.']);
+    expect(commentsOf(t.id).map((c) => [c.body, c.internal])).toEqual([['Adding a screenshot later.', false]]);
   });
 
   it('but "[#N]" from someone not on the ticket writes nothing into it (a contact elsewhere gets their own ticket)', async () => {
@@ -394,7 +397,7 @@ describe('staff sort the Unmatched mail', () => {
     const made = await staff.client.inboundMail.createTicket.mutate({ inboundMessageId: b!, companyId: acme });
     expect(db().select().from(tickets).where(eq(tickets.id, made.ticketId)).get()).toMatchObject({ subject: 'Question 1', description: 'Question number 1.', source: 'email' });
     const origins = await staff.client.inboundMail.forTicket.query({ ticketId: made.ticketId });
-    expect(origins).toEqual([{ commentId: null, inboundMessageId: b, flags: ['created_by_staff'] }]);
+    expect(origins).toEqual([{ commentId: null, inboundMessageId: b, flags: ['created_by_staff'], senderSummary: expect.stringMatching(/^Not checked: /) }]);
 
     await staff.client.inboundMail.discard.mutate({ inboundMessageId: c! });
     const open = await staff.client.inboundMail.list.query({ status: 'open' });

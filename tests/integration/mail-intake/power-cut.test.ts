@@ -84,6 +84,9 @@ describe('power cut after 250', () => {
       ['cut-1@client.test', 'processed', ticket.id],
       ['cut-2@client.test', 'processed', ticket.id],
     ]);
+    // What sender authentication needs survives too: the client's address and HELO.
+    expect(rows.map((r) => r.clientIp)).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(rows.every((r) => !!r.clientHelo)).toBe(true);
     const bodies = portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)).all().map((c) => c.body);
     expect(bodies).toEqual(expect.arrayContaining(['It works again after a restart.', 'Here is the scanner log.']));
 

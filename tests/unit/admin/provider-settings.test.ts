@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../server/seed/demo-people';
+import { eq } from 'drizzle-orm';
+import { auditEvents } from '../../../db/schema/audit';
+import { getMailSenderSettings, updateMailSenderSettings } from '../../../server/admin/mail-sender-settings';
 import { getProviderSettings, logoPath, setProviderLogo, updateProviderSettings } from '../../../server/admin/provider-settings';
 import { system } from '../../../server/core/actor';
 import { withActor, type ServiceContext } from '../../../server/core/context';
@@ -39,5 +42,18 @@ describe('provider settings', () => {
     const sha = (await import('node:crypto')).createHash('sha256').update(png).digest('hex');
     expect(existsSync(logoPath(base.settings.DATA_DIR, sha))).toBe(true);
     await expect(setProviderLogo(admin, { dataBase64: Buffer.from('%PDF-1.4 not an image').toString('base64') })).rejects.toThrow('JPEG, PNG');
+  });
+
+  it('incoming mail senders: hold and no trusted domains by default; admins change them, audited; domains checked', () => {
+    const admin = asDemoUser(base, 'admin@demo-msp.test');
+    expect(getMailSenderSettings(admin)).toEqual({ noDmarc: 'hold', trustedDomains: [] });
+    updateMailSenderSettings(admin, { noDmarc: 'spf', trustedDomains: ['Legacy-Mail.example.com', 'legacy-mail.example.com'] }, '10.9.0.2');
+    expect(getMailSenderSettings(asDemoUser(base, 'tech@demo-msp.test'))).toEqual({ noDmarc: 'spf', trustedDomains: ['legacy-mail.example.com'] });
+    const audit = base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'mail_sender_settings_changed')).all();
+    expect(audit).toMatchObject([{ ip: '10.9.0.2', detail: { noDmarc: 'spf', trustedDomains: ['legacy-mail.example.com'] } }]);
+    expect(() => updateMailSenderSettings(admin, { noDmarc: 'hold', trustedDomains: ['not a domain'] })).toThrow('domain names');
+    expect(() => updateMailSenderSettings(admin, { noDmarc: 'trust', trustedDomains: [] })).toThrow('hold or trust SPF');
+    expect(() => updateMailSenderSettings(asDemoUser(base, 'tech@demo-msp.test'), { noDmarc: 'hold', trustedDomains: [] })).toThrow('staff administrator');
+    expect(() => getMailSenderSettings(asDemoUser(base, 'primary@acme-dental.test'))).toThrow('staff only');
   });
 });

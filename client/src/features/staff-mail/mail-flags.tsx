@@ -6,6 +6,8 @@ const LABELS: Record<string, { text: string; warn?: boolean }> = {
   bounce: { text: 'Bounce', warn: true },
   spam: { text: 'Spam', warn: true },
   sender_mismatch: { text: 'Sender mismatch', warn: true },
+  unverified_sender: { text: 'Unverified sender', warn: true },
+  released: { text: 'Released by staff' },
   attachment_refused: { text: 'Attachment refused', warn: true },
   contact_created: { text: 'New contact' },
   reopened: { text: 'Reopened the ticket' },

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { trpc } from '../../lib/trpc';
 import { formatSize } from '../../ui/attachment-list';
 import { MailFlags } from './mail-flags';
+import { SenderAuthView } from './sender-auth-view';
 import './staff-mail.css';
 
 export type TInboundView = Awaited<ReturnType<typeof trpc.inboundMail.get.query>>;
@@ -26,6 +27,7 @@ export function MailView(props: { mail: TInboundView }) {
         <div><dt>Received</dt><dd>{when(m().receivedAt)}</dd></div>
       </dl>
       <Show when={m().flags.length}><p><MailFlags flags={m().flags} /></p></Show>
+      <SenderAuthView sender={m().sender} />
       <Show when={m().readable} fallback={<p class="error">The stored message cannot be read. Download the .eml to open it.</p>}>
         <Show when={m().html} fallback={<pre class="mail-body">{m().text ?? ''}</pre>}>
           {/* Sanitised on the server (server/mail-intake/sanitize-mail-html.ts). */}

@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { AttachmentList, type TAttachmentView } from '../../ui/attachment-list';
 import { formatDateTime, isoTime } from './format';
 import type { TComment, TTicketView } from './ticket-store';
@@ -39,8 +39,11 @@ function Message(props: {
   );
 }
 
-/** The whole conversation, oldest first: the description, then both sides' replies (and, for staff, internal notes). */
-export function Conversation(props: { view: TTicketView; fresh: Record<number, boolean> }) {
+/**
+ * The whole conversation, oldest first: the description, then both sides' replies (and, for
+ * staff, internal notes). `below` adds staff tools under a comment (a held email's Release).
+ */
+export function Conversation(props: { view: TTicketView; fresh: Record<number, boolean>; below?: (c: TComment) => JSX.Element }) {
   return (
     <section class="thread" aria-labelledby="conversation-title">
       <h2 id="conversation-title">Conversation</h2>
@@ -67,6 +70,7 @@ export function Conversation(props: { view: TTicketView; fresh: Record<number, b
                 fresh={!!props.fresh[c.id]}
                 via={c.source}
               />
+              {props.below?.(c)}
             </li>
           )}
         </For>

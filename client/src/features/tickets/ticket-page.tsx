@@ -1,5 +1,5 @@
 import { A, useParams } from '@solidjs/router';
-import { createSignal, lazy, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, lazy, onCleanup, Show } from 'solid-js';
 import { me } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
 import { Conversation } from './conversation';
@@ -15,6 +15,7 @@ import { myContactId } from './who';
 // Staff tools load only for staff.
 const StaffPanel = lazy(() => import('../staff-tickets/staff-panel'));
 const EmailedParts = lazy(() => import('../staff-mail/emailed-comments'));
+const HeldReply = lazy(() => import('../staff-mail/held-reply'));
 
 /** /tickets/:id — keyed by the id, so moving to another ticket starts a fresh live view. */
 export default function TicketPage() {
@@ -60,6 +61,16 @@ function TicketView(props: { ticketId: number }) {
 
   const presence = staff ? createPresence(ticketId) : null;
 
+  // Staff: what came by email (flags, verdicts, originals), read again when an emailed part arrives or is released.
+  const emailKey = () => {
+    const v = store.state.view;
+    if (!staff || !v) return null;
+    const mailed = v.comments.filter((c) => c.source === 'email');
+    return `${v.ticket.source === 'email' ? 1 : 0}:${mailed.length}:${mailed.filter((c) => c.internal).length}`;
+  };
+  const [mailParts] = createResource(emailKey, () => trpc.inboundMail.forTicket.query({ ticketId }));
+  const heldPart = (commentId: number) => mailParts()?.find((p) => p.commentId === commentId && p.flags.includes('unverified_sender'));
+
   const sent = (commentId: number) => {
     store.markOwn(commentId);
     // Normally the event has already arrived; without a live connection, read it.
@@ -79,7 +90,15 @@ function TicketView(props: { ticketId: number }) {
           <div class="ticket-layout" classList={{ 'with-side': staff }}>
             <div class="ticket-main">
               <TicketFacts view={view()} changed={store.state.changed} now={now()} staff={staff} />
-              <Conversation view={view()} fresh={store.state.fresh} />
+              <Conversation
+                view={view()}
+                fresh={store.state.fresh}
+                below={(c) => (
+                  <Show when={staff && c.internal && heldPart(c.id)}>
+                    {(part) => <HeldReply commentId={c.id} author={c.authorName} part={part()} onReleased={() => void sync.resync()} />}
+                  </Show>
+                )}
+              />
               <Show when={view().ticket.satisfaction}>
                 {(r) => <RatingShown rating={r()} comment={view().ticket.satisfactionComment} mine={view().ticket.requesterContactId === contactId} />}
               </Show>
@@ -102,7 +121,7 @@ function TicketView(props: { ticketId: number }) {
             <Show when={staff}>
               <aside class="ticket-side" aria-label="Staff tools">
                 <StaffPanel store={store} onChanged={soon} />
-                <EmailedParts ticketId={ticketId} emailCount={view().comments.filter((c) => c.source === 'email').length + (view().ticket.source === 'email' ? 1 : 0)} />
+                <EmailedParts parts={mailParts()} />
               </aside>
             </Show>
           </div>

@@ -32,7 +32,13 @@ export function createTicketStore() {
   const hasComment = (id: number) => !!state.view?.comments.some((c) => c.id === id);
 
   const addComment = (c: TComment) => {
-    if (!state.view || hasComment(c.id)) return;
+    if (!state.view) return;
+    // A held internal note released by staff arrives again, now public: it replaces the note.
+    const at = state.view.comments.findIndex((x) => x.id === c.id);
+    if (at !== -1) {
+      if (state.view.comments[at]!.internal && !c.internal) set('view', 'comments', at, reconcile(c));
+      return;
+    }
     set(
       produce((s) => {
         const v = s.view!;

@@ -3,9 +3,10 @@ import { refetchMe } from '../../../lib/session';
 import { createFormState, fileToBase64 } from '../../../lib/form-state';
 import { trpc } from '../../../lib/trpc';
 import { CategoriesSection } from './categories-section';
+import { MailSenderSection } from './mail-sender-section';
 import { SlaSection } from './sla-section';
 
-/** Staff admins: the provider's name, identifier, logo and currency, SLA targets and ticket categories. */
+/** Staff admins: the provider's name, identifier, logo and currency, SLA targets, ticket categories and incoming mail senders. */
 export default function ProviderSettingsPage() {
   const [settings, { refetch, mutate }] = createResource(() => trpc.admin.providerSettings.query());
   const { errors, error, saved, busy, run } = createFormState();
@@ -74,6 +75,7 @@ export default function ProviderSettingsPage() {
       </Show>
       <SlaSection />
       <CategoriesSection />
+      <MailSenderSection />
     </>
   );
 }

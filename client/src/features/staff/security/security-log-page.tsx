@@ -49,6 +49,8 @@ const EVENT_LABELS: Record<TAuditKind, string> = {
   autopay_changed: 'Auto Pay turned on or off',
   autopay_charged: 'Auto-pay charge succeeded',
   autopay_failed: 'Auto-pay charge failed',
+  mail_reply_released: 'Held email reply released',
+  mail_sender_settings_changed: 'Mail sender authentication settings changed',
 };
 const PAGE = 50;
 
