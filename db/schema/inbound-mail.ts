@@ -28,6 +28,27 @@ export interface TSenderAuth {
 }
 
 export const INBOUND_STATUSES = ['pending', 'processed', 'unmatched', 'discarded', 'failed'] as const;
+/**
+ * What intake noted of a message, on its row and on the comment it made (server/mail-intake/
+ * outcomes.ts names them for staff): automatic mail, a delivery report, a spam filter's mark,
+ * a sender not on the ticket or not authenticated, a released note, a refused file, and what
+ * the message did (reopened, linked ticket, new contact) or staff did with it.
+ */
+export const MAIL_FLAGS = [
+  'automatic',
+  'bounce',
+  'spam',
+  'sender_mismatch',
+  'unverified_sender',
+  'released',
+  'attachment_refused',
+  'contact_created',
+  'reopened',
+  'related_ticket',
+  'attached_by_staff',
+  'created_by_staff',
+] as const;
+export type TMailFlag = (typeof MAIL_FLAGS)[number];
 export type TInboundStatus = (typeof INBOUND_STATUSES)[number];
 
 /**
@@ -66,7 +87,7 @@ export const inboundMessages = sqliteTable(
     /** How it was matched: token, message_id, subject, support_address, staff. */
     matchedBy: text('matched_by'),
     /** automatic, bounce, sender_mismatch, ... */
-    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    flags: text('flags', { mode: 'json' }).$type<TMailFlag[]>().notNull().default([]),
     error: text('error'),
     receivedAt: timestamp('received_at').notNull(),
     processedAt: timestamp('processed_at'),

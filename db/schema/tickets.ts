@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { flag, timestamp } from './columns';
+import type { TMailFlag } from './inbound-mail';
 import { companies, contacts, providers, staffMembers, users } from './people';
 
 export const TICKET_PRIORITIES = ['low', 'medium', 'high'] as const;
@@ -112,7 +113,7 @@ export const ticketComments = sqliteTable(
     source: text('source', { enum: TICKET_SOURCES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
     /** Mail intake: automatic replies and sender mismatches are kept, flagged, as internal notes. */
-    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    flags: text('flags', { mode: 'json' }).$type<TMailFlag[]>().notNull().default([]),
     /** The inbound message a comment came from, so staff can expand the original and download the .eml. */
     inboundMessageId: integer('inbound_message_id'),
   },

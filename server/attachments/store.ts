@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TDb } from '../../db/client';
 import { attachments, type TAttachment } from '../../db/schema/attachments';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requireSignedIn } from '../core/permissions';
+import type { TTx } from '../core/unit-of-work';
 import type { TSettings } from '../settings';
 import { detectFileType } from './file-types';
 import { receiveToTemp } from './receive-to-temp';
@@ -50,31 +52,41 @@ export async function receiveFile(ctx: ServiceContext, source: AsyncIterable<Buf
 }
 
 /**
- * Moves received files to their content-addressed place and records them as the actor's
- * unclaimed uploads. Synchronous from the existence check to the insert, so the hourly
- * cleanup (also synchronous) cannot delete a file between its dedupe and its new row.
+ * Moves received files to their content-addressed place and records them, inside the
+ * caller's transaction: unclaimed uploads of `owner`, or (with `target`) attached at once.
+ * Synchronous from the existence check to the insert, so the hourly cleanup (also
+ * synchronous) cannot delete a file between its dedupe and its new row.
  */
-export function commitFiles(ctx: ServiceContext, files: readonly TReceivedFile[]): TAttachment[] {
-  const actor = requireSignedIn(ctx.actor);
+export function recordReceivedFiles(
+  tx: TDb | TTx,
+  ctx: ServiceContext,
+  files: readonly TReceivedFile[],
+  owner: { providerId: number; uploaderUserId: number | null },
+  target: { ticketId: number; commentId: number | null } | null,
+): TAttachment[] {
   const now = ctx.clock.now();
   for (const f of files) {
-    const target = attachmentPath(ctx.settings, f.sha256);
-    if (existsSync(target)) {
-      unlinkSync(f.tmpPath); // the same content is already stored once
-    } else {
-      mkdirSync(join(target, '..'), { recursive: true });
-      renameSync(f.tmpPath, target);
+    const path = attachmentPath(ctx.settings, f.sha256);
+    if (!existsSync(f.tmpPath)) continue; // placed by an earlier attempt of the same transaction
+    if (existsSync(path)) unlinkSync(f.tmpPath); // the same content is already stored once
+    else {
+      mkdirSync(join(path, '..'), { recursive: true });
+      renameSync(f.tmpPath, path);
     }
   }
-  return ctx.db.transaction((tx) =>
-    files.map((f) =>
-      tx
-        .insert(attachments)
-        .values({ providerId: actor.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: actor.userId, ticketId: null, commentId: null, createdAt: now })
-        .returning()
-        .get(),
-    ),
+  return files.map((f) =>
+    tx
+      .insert(attachments)
+      .values({ providerId: owner.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: owner.uploaderUserId, ticketId: target?.ticketId ?? null, commentId: target?.commentId ?? null, createdAt: now })
+      .returning()
+      .get(),
   );
+}
+
+/** Received files as the signed-in actor's unclaimed uploads. */
+export function commitFiles(ctx: ServiceContext, files: readonly TReceivedFile[]): TAttachment[] {
+  const actor = requireSignedIn(ctx.actor);
+  return ctx.db.transaction((tx) => recordReceivedFiles(tx, ctx, files, { providerId: actor.providerId, uploaderUserId: actor.userId }, null));
 }
 
 export async function discardFiles(files: readonly TReceivedFile[]): Promise<void> {

@@ -7,6 +7,7 @@ import { DeferredBus } from './deferred-bus';
 import { discardMailFiles } from './mail-attachments';
 import type { TMail } from './parse-message';
 import { intakeQueries } from './queries';
+import { outcomeError, type TOutcome } from './outcomes';
 import { inboundTopic } from './topics';
 
 /*
@@ -14,10 +15,7 @@ import { inboundTopic } from './topics';
  * update in one transaction, events published after it.
  */
 
-export type TOutcome = Partial<Pick<TInboundMessage, 'providerId' | 'ticketId' | 'commentId' | 'matchedBy' | 'error' | 'senderAuth'>> & {
-  status: 'processed' | 'unmatched' | 'failed' | 'discarded';
-  flags: string[];
-};
+export type { TOutcome } from './outcomes';
 
 /** A message read and understood, to be committed: `work` calls the services inside the commit. */
 export interface TPreparedInbound {
@@ -33,7 +31,8 @@ export interface TPreparedInbound {
 }
 
 /** The outcome of a message whose processing failed: listed for staff. */
-export const failed = (err: unknown, providerId?: number | null): TOutcome => ({ status: 'failed', error: isAppError(err) ? err.message : 'Processing failed.', flags: [], providerId });
+export const failed = (err: unknown, providerId?: number | null): TOutcome =>
+  isAppError(err) ? { status: 'failed', problem: 'refused', detail: err.message, flags: [], providerId } : { status: 'failed', problem: 'processing_failed', flags: [], providerId };
 
 /**
  * Inside a transaction: `work` (service calls) and the message row's update. The staff list
@@ -54,7 +53,7 @@ function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | n
     commentId: o.commentId ?? null,
     matchedBy: o.matchedBy ?? null,
     flags: o.flags,
-    error: o.error ?? null,
+    error: outcomeError(o),
     senderAuth: o.senderAuth ?? row.senderAuth ?? null,
     fromAddress: mail ? (mail.from?.address ?? null) : row.fromAddress,
     fromName: mail ? mail.from?.name || null : row.fromName,

@@ -13,6 +13,7 @@ import { sanitizeMailHtml } from './sanitize-mail-html';
 import { senderVerdict } from './sender-view';
 import { ZInboundIdInput, ZListInboundInput, ZTicketIdInput } from './schemas';
 import { rawRange, readRawMessage } from './raw-files';
+import type { TMailFlag } from './outcomes';
 
 /*
  * What staff read of inbound mail: the Unmatched mail list, one message in full (sanitised
@@ -131,7 +132,7 @@ export function ticketMailOrigins(ctx: ServiceContext, input: unknown) {
     .limit(1)
     .get();
   // The verdict in one line beside each part (the whole of it is in the original's view).
-  const part = ({ sender, ...p }: { sender: TSenderAuth | null; inboundMessageId: number | null; flags: string[] }) => ({ ...p, inboundMessageId: p.inboundMessageId!, senderSummary: sender?.summary ?? null });
+  const part = ({ sender, ...p }: { sender: TSenderAuth | null; inboundMessageId: number | null; flags: TMailFlag[] }) => ({ ...p, inboundMessageId: p.inboundMessageId!, senderSummary: sender?.summary ?? null });
   return [...(description ? [{ commentId: null, ...part(description) }] : []), ...comments.map((c) => ({ commentId: c.commentId, ...part(c) }))];
 }
 

@@ -1,16 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Attachment } from 'mailparser';
-import { attachments } from '../../db/schema/attachments';
 import { sanitizeFilename } from '../attachments/filename';
-import { attachmentLimits, attachmentPath, formatMb, receiveFile, tempDir, type TReceivedFile } from '../attachments/store';
+import { attachmentLimits, formatMb, receiveFile, tempDir, type TReceivedFile } from '../attachments/store';
 import { isAppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
-import type { TTx } from '../core/unit-of-work';
-import type { TDb } from '../../db/client';
 
 /*
  * Mail attachments, and inline images the kept reply shows (cid:), become ticket
@@ -82,36 +79,6 @@ export async function receiveMailFiles(ctx: ServiceContext, parts: readonly Atta
     }
   }
   return out;
-}
-
-/**
- * Moves received files to their content-addressed place and records them inside the
- * caller's transaction: unclaimed uploads of `uploaderUserId` (to be claimed by a service),
- * or, with `target`, attached at once (intake's own notes).
- */
-export function saveMailFiles(
-  tx: TDb | TTx,
-  ctx: ServiceContext,
-  files: readonly TReceivedFile[],
-  owner: { providerId: number; uploaderUserId: number | null },
-  target: { ticketId: number; commentId: number | null } | null,
-): number[] {
-  const now = ctx.clock.now();
-  return files.map((f) => {
-    const path = attachmentPath(ctx.settings, f.sha256);
-    if (existsSync(f.tmpPath)) {
-      if (existsSync(path)) unlinkSync(f.tmpPath);
-      else {
-        mkdirSync(join(path, '..'), { recursive: true });
-        renameSync(f.tmpPath, path);
-      }
-    }
-    return tx
-      .insert(attachments)
-      .values({ providerId: owner.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: owner.uploaderUserId, ticketId: target?.ticketId ?? null, commentId: target?.commentId ?? null, createdAt: now })
-      .returning({ id: attachments.id })
-      .get().id;
-  });
 }
 
 export async function discardMailFiles(files: readonly TReceivedFile[]): Promise<void> {

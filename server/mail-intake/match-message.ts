@@ -6,6 +6,7 @@ import { verifyTicketMessageId } from '../notifications/message-id';
 import { classifyRecipient, type TRecipient } from './addresses';
 import type { TMail } from './parse-message';
 import { companyForDomain, contactsByEmail, isParticipant, ticketById } from './participants';
+import type { TMailProblem } from './outcomes';
 
 export type TMatchedBy = 'token' | 'message_id' | 'subject' | 'support_address';
 
@@ -19,7 +20,7 @@ export type TMatch =
       bearer?: boolean;
     }
   | { kind: 'new_ticket'; companyId: number; providerId: number; contactId: number | null }
-  | { kind: 'unmatched'; providerId: number | null; reason: string };
+  | { kind: 'unmatched'; providerId: number | null; reason: Extract<TMailProblem, 'no_ticket' | 'unknown_sender' | 'several_companies'> };
 
 const SUBJECT_NUMBER = /\[#(\d{1,9})\]/;
 
@@ -78,10 +79,10 @@ export function matchMessage(ctx: ServiceContext, recipients: readonly TRecipien
   if (recipients.some((r) => r.kind === 'support') && from) {
     const known = contactsByEmail(ctx.db, from);
     if (known.length === 1) return { kind: 'new_ticket', companyId: known[0]!.companyId, providerId: known[0]!.providerId, contactId: known[0]!.contactId };
-    if (known.length > 1) return { kind: 'unmatched', providerId: likelyProvider(ctx, from), reason: 'The sender is a contact of several companies.' };
+    if (known.length > 1) return { kind: 'unmatched', providerId: likelyProvider(ctx, from), reason: 'several_companies' };
     const company = companyForDomain(ctx.db, from);
     if (company?.autoCreateContacts) return { kind: 'new_ticket', companyId: company.companyId, providerId: company.providerId, contactId: null };
-    return { kind: 'unmatched', providerId: company?.providerId ?? likelyProvider(ctx, from), reason: 'The sender is not a known contact.' };
+    return { kind: 'unmatched', providerId: company?.providerId ?? likelyProvider(ctx, from), reason: 'unknown_sender' };
   }
-  return { kind: 'unmatched', providerId: likelyProvider(ctx, from), reason: 'No ticket matches this message.' };
+  return { kind: 'unmatched', providerId: likelyProvider(ctx, from), reason: 'no_ticket' };
 }

@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { contacts, users } from '../../db/schema/people';
-import { tickets } from '../../db/schema/tickets';
 import { claimAttachments } from '../attachments/claim-attachments';
-import type { TReceivedFile } from '../attachments/store';
+import { recordReceivedFiles, type TReceivedFile } from '../attachments/store';
 import { actorForAccount } from '../auth/accounts';
 import { AppError, isAppError } from '../core/app-error';
 import { withActor, type ServiceContext } from '../core/context';
@@ -13,10 +12,9 @@ import { addReply } from '../tickets/add-reply';
 import { createTicket } from '../tickets/create-ticket';
 import { updateTicket } from '../tickets/update-ticket';
 import { intakeActor } from './intake-actor';
-import { saveMailFiles } from './mail-attachments';
 import type { TMail } from './parse-message';
 import { ticketById } from './participants';
-import { intakeQueries } from './queries';
+import type { TMailFlag } from './outcomes';
 
 /** The services take at most this many files per call; intake claims the rest itself. */
 const PER_CALL = 10;
@@ -26,7 +24,7 @@ const cleanSubject = (s: string) => s.replace(/^\s*((re|aw|sv|antw|rif|r)\s*:\s*
 
 function saveFiles(tx: TTx, ctx: ServiceContext, files: readonly TReceivedFile[], providerId: number): number[] {
   const actor = requireSignedIn(ctx.actor);
-  return saveMailFiles(tx, ctx, files, { providerId, uploaderUserId: actor.userId }, null);
+  return recordReceivedFiles(tx, ctx, files, { providerId, uploaderUserId: actor.userId }, null).map((a) => a.id);
 }
 
 function claimRest(tx: TTx, ctx: ServiceContext, ids: number[], providerId: number, target: { ticketId: number; commentId: number | null }): void {
@@ -47,8 +45,8 @@ export function postAsSender(
   body: string,
   files: readonly TReceivedFile[],
   inboundMessageId: number,
-  flags: string[],
-): { ticketId: number; commentId: number | null; flags: string[] } | null {
+  flags: TMailFlag[],
+): { ticketId: number; commentId: number | null; flags: TMailFlag[] } | null {
   const actor = requireSignedIn(ctx.actor);
   try {
     // A savepoint: when the service refuses, the files recorded for it go too.
@@ -56,21 +54,19 @@ export function postAsSender(
       const ticket = ticketById(ctx.db, ticketId)!;
       const ids = saveFiles(tx, ctx, files, ticket.providerId);
       const now = ctx.clock.now().getTime();
-      const outcome: string[] = [];
+      const outcome: TMailFlag[] = [];
       if (ticket.status === 'closed' && actor.kind === 'contact') {
         const recent = ticket.closedAt && now - ticket.closedAt.getTime() <= ctx.settings.REOPEN_DAYS * DAY_MS;
         if (!recent) {
-          const created = createTicket(ctx, { subject: ticket.subject, description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+          const created = createTicket(ctx, { subject: ticket.subject, description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email', { relatedTicketId: ticket.id });
           claimRest(tx, ctx, ids, ticket.providerId, { ticketId: created.id, commentId: null });
-          tx.update(tickets).set({ relatedTicketId: ticket.id }).where(eq(tickets.id, created.id)).run();
           return { ticketId: created.id, commentId: null, flags: ['related_ticket'] };
         }
         updateTicket(withActor(ctx, intakeActor(ticket.providerId, { userId: actor.userId, name: `${actor.name} (by email)` })), { ticketId, status: 'open' });
         outcome.push('reopened');
       }
-      const comment = addReply(ctx, { ticketId, body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+      const comment = addReply(ctx, { ticketId, body, attachmentIds: ids.slice(0, PER_CALL) }, 'email', { inboundMessageId, flags: [...outcome, ...flags] });
       claimRest(tx, ctx, ids, ticket.providerId, { ticketId, commentId: comment.id });
-      intakeQueries(ctx.db).setCommentOrigin.run({ id: comment.id, flags: [...outcome, ...flags], inboundMessageId });
       return { ticketId, commentId: comment.id, flags: outcome };
     });
   } catch (err) {
@@ -89,8 +85,8 @@ export function startTicketAsSender(
   mail: TMail,
   body: string,
   files: readonly TReceivedFile[],
-): { ticketId: number; flags: string[] } {
-  const flags: string[] = [];
+): { ticketId: number; flags: TMailFlag[] } {
+  const flags: TMailFlag[] = [];
   let contactId = match.contactId;
   if (!contactId) {
     const from = mail.from!;

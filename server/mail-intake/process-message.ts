@@ -11,13 +11,14 @@ import type { TMail } from './parse-message';
 import { senderActor } from './participants';
 import { postAsSender, startTicketAsSender } from './post-reply';
 import type { TReplyContents } from './reply-content';
-import { addMailNote } from './staff-note';
+import { addMailNote } from '../tickets/add-mail-note';
 import { intakeQueries } from './queries';
 import { readRawMessage } from './raw-files';
 import { UNVERIFIED_SENDER } from '../tickets/release-mail-note';
 import { checkSender, needsSenderTrust, unverifiedReason, type TSenderCheckRun } from './sender-check';
 import type { TSenderAuthenticator } from './sender-auth';
 import { judgeSender, senderPolicy, type TSenderCheck } from './sender-trust';
+import type { TMailFlag } from './outcomes';
 
 const NO_FILES: TMailFiles = { files: [], refused: [] };
 
@@ -47,7 +48,7 @@ export async function prepareInbound(base: ServiceContext, parser: TMailParser, 
     parsed = await parser.parse(raw);
   } catch (err) {
     base.log.error({ err, inboundId: row.id }, 'inbound message could not be read');
-    return { row, mail: null, files: [], work: () => ({ status: 'failed', error: 'The message could not be read.', flags: [] }) };
+    return { row, mail: null, files: [], work: () => ({ status: 'failed', problem: 'unreadable', flags: [] }) };
   }
   const { mail, contents } = parsed;
   try {
@@ -79,7 +80,7 @@ async function prepareParsed(
   if (spam) {
     // Kept for staff to look at; no ticket, no comment, no mail.
     const providerId = match.kind === 'ticket' ? match.ticket.providerId : match.providerId;
-    return { row, mail, files: [], work: () => ({ status: 'unmatched', providerId, flags: ['spam'], error: `Marked as spam on the way (${spam}).` }) };
+    return { row, mail, files: [], work: () => ({ status: 'unmatched', providerId, flags: ['spam'], problem: 'spam', detail: spam }) };
   }
   // Mail matched only by its From waits for the verdict; a reply by token does not.
   const senderCheck = startSenderCheck();
@@ -91,7 +92,7 @@ async function prepareParsed(
   const files = wantsFiles ? await receiveMailFiles(base, mail.attachments, new Set(content.cids), new Set(mail.htmlCids)) : NO_FILES;
   const refused = files.refused.length ? `\n\n[Not attached: ${files.refused.join('; ')}. The original email keeps every file.]` : '';
   const body = `${content.body}${refused}`.trim() || '(This email had no text.)';
-  const fileFlags = files.refused.length ? ['attachment_refused'] : [];
+  const fileFlags: TMailFlag[] = files.refused.length ? ['attachment_refused'] : [];
   return {
     row,
     mail,
@@ -124,23 +125,23 @@ function outcomeFor(
   automatic: string | null,
   body: string,
   files: TMailFiles,
-  fileFlags: string[],
+  fileFlags: TMailFlag[],
   trust: TSenderCheck | null,
 ): TOutcome {
   if (match.kind === 'unmatched' || (match.kind === 'new_ticket' && automatic)) {
     // Automatic mail never starts a ticket: two auto-responders would talk forever.
-    const error = automatic ? `Automatic message (${automatic}).` : match.kind === 'unmatched' ? match.reason : null;
-    return { status: 'unmatched', providerId: match.providerId, flags: automatic ? ['automatic'] : [], error };
+    if (automatic) return { status: 'unmatched', providerId: match.providerId, flags: ['automatic'], problem: 'automatic', detail: automatic };
+    return { status: 'unmatched', providerId: match.providerId, flags: [], problem: match.kind === 'unmatched' ? match.reason : 'no_ticket' };
   }
   if (match.kind === 'new_ticket') {
     // Never a ticket in a contact's name on the word of a From header alone: staff decide.
-    if (trust && !trust.verified) return { status: 'unmatched', providerId: match.providerId, flags: [UNVERIFIED_SENDER], error: unverifiedReason(trust) };
+    if (trust && !trust.verified) return { status: 'unmatched', providerId: match.providerId, flags: [UNVERIFIED_SENDER], problem: 'unverified_sender', detail: unverifiedReason(trust) };
     const started = startTicketAsSender(ctx, match, mail, body, files.files);
     return { status: 'processed', providerId: match.providerId, ticketId: started.ticketId, matchedBy: 'support_address', flags: [...started.flags, ...fileFlags] };
   }
   const { ticket } = match;
   const from = mail.from?.address ?? null;
-  const note = (flags: string[], lead: string | null, bump: boolean): TOutcome => {
+  const note = (flags: TMailFlag[], lead: string | null, bump: boolean): TOutcome => {
     const authorUserId = from ? (intakeQueries(ctx.db).userByEmail.get({ email: from })?.id ?? null) : null;
     const c = addMailNote(ctx, {
       ticketId: ticket.id,

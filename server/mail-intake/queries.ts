@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
 import { inboundMessages, inboundRecipients } from '../../db/schema/inbound-mail';
 import { contacts, staffMembers, users } from '../../db/schema/people';
-import { ticketComments, tickets } from '../../db/schema/tickets';
+import { tickets } from '../../db/schema/tickets';
 
 /*
  * Intake's per-message queries, prepared once per database: building and preparing a
@@ -72,11 +72,6 @@ function build(db: TDb) {
       .select({ id: contacts.id })
       .from(contacts)
       .where(and(eq(contacts.userId, p('userId')), eq(contacts.companyId, p('companyId'))))
-      .prepare(),
-    setCommentOrigin: db
-      .update(ticketComments)
-      .set({ flags: p('flags') as never, inboundMessageId: p('inboundMessageId') as never })
-      .where(eq(ticketComments.id, p('id')))
       .prepare(),
   };
 }

@@ -2,12 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import { inboundMessages, type TInboundMessage } from '../../db/schema/inbound-mail';
 import { tickets } from '../../db/schema/tickets';
 import { claimAttachments } from '../attachments/claim-attachments';
+import { recordReceivedFiles } from '../attachments/store';
 import { AppError } from '../core/app-error';
 import { withActor, type ServiceContext } from '../core/context';
 import { requireStaff } from '../core/permissions';
 import { createTicket } from '../tickets/create-ticket';
 import { loadInboundForStaff } from './inbound-view';
-import { discardMailFiles, receiveMailFiles, saveMailFiles } from './mail-attachments';
+import { discardMailFiles, receiveMailFiles } from './mail-attachments';
 import { parseMail, type TMail } from './parse-message';
 import { senderActor } from './participants';
 import { postAsSender } from './post-reply';
@@ -15,7 +16,7 @@ import { commitInbound, type TOutcome } from './commit-inbound';
 import { senderLabel } from './process-message';
 import { replyContent } from './reply-content';
 import { ZAttachInboundInput, ZInboundIdInput, ZTicketFromInboundInput } from './schemas';
-import { addMailNote } from './staff-note';
+import { addMailNote } from '../tickets/add-mail-note';
 import { readRawMessage } from './raw-files';
 
 /*
@@ -62,7 +63,7 @@ export async function attachInboundToTicket(ctx: ServiceContext, input: unknown)
     const o = commitInbound(ctx, row, mail, (c): TOutcome => {
       stillOpen(c, row.id);
       const sender = mail.from ? senderActor(c.db, ticket, mail.from.address) : null;
-      const base = { status: 'processed' as const, providerId: ticket.providerId, matchedBy: 'staff', error: null };
+      const base = { status: 'processed' as const, providerId: ticket.providerId, matchedBy: 'staff' };
       const posted = sender?.kind === 'contact' ? postAsSender(withActor(c, sender), ticket.id, content.body, files.files, row.id, ['attached_by_staff']) : null;
       if (posted) return { ...base, ticketId: posted.ticketId, commentId: posted.commentId, flags: ['attached_by_staff', ...posted.flags] };
       const note = addMailNote(c, {
@@ -97,12 +98,12 @@ export async function ticketFromInbound(ctx: ServiceContext, input: unknown): Pr
     let created = { id: 0, number: 0 };
     commitInbound(ctx, row, mail, (c): TOutcome => {
       stillOpen(c, row.id);
-      const ids = c.db.transaction((tx) => saveMailFiles(tx, c, files.files, { providerId: staff.providerId, uploaderUserId: staff.userId }, null));
+      const ids = c.db.transaction((tx) => recordReceivedFiles(tx, c, files.files, { providerId: staff.providerId, uploaderUserId: staff.userId }, null).map((a) => a.id));
       const subject = mail.subject.replace(/^\s*((re|aw|sv)\s*:\s*)+/i, '').trim().slice(0, 200) || '(no subject)';
       const t = createTicket(c, { subject, description: content.body, companyId: data.companyId, requesterContactId: data.requesterContactId, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
       if (ids.length > PER_CALL) c.db.transaction((tx) => claimAttachments(tx, ids.slice(PER_CALL), { uploaderUserId: staff.userId, providerId: staff.providerId }, { ticketId: t.id, commentId: null }));
       created = { id: t.id, number: t.number };
-      return { status: 'processed', providerId: t.providerId, ticketId: t.id, commentId: null, matchedBy: 'staff', flags: ['created_by_staff'], error: null };
+      return { status: 'processed', providerId: t.providerId, ticketId: t.id, commentId: null, matchedBy: 'staff', flags: ['created_by_staff'] };
     });
     return { ticketId: created.id, number: created.number };
   } catch (err) {

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { TMailFlag } from '../../db/schema/inbound-mail';
 import { ticketComments, tickets, type TTicketComment } from '../../db/schema/tickets';
 import { claimAttachments } from '../attachments/claim-attachments';
 import { AppError } from '../core/app-error';
@@ -24,6 +25,8 @@ const queries = preparedQueries((db) => ({
       internal: p('internal'),
       source: p('source'),
       createdAt: p('createdAt'),
+      flags: p('flags'),
+      inboundMessageId: p('inboundMessageId'),
     })
     .returning()
     .prepare(),
@@ -35,7 +38,10 @@ const queries = preparedQueries((db) => ({
  * Contacts cannot reply on a closed ticket (they request reopening). The first public
  * staff reply sets firstRespondedAt. Internal notes reach only staff topics.
  */
-export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'portal' | 'email' | 'staff' = 'portal'): TTicketComment {
+/** Where an emailed reply came from: the accepted message, and what intake noted of it (reopened, …). */
+export type TMailOrigin = { inboundMessageId: number; flags: TMailFlag[] };
+
+export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'portal' | 'email' | 'staff' = 'portal', mail?: TMailOrigin): TTicketComment {
   const actor = requireSignedIn(ctx.actor);
   const data = ZAddReplyInput.parse(input);
   if (data.internal && actor.kind !== 'staff') throw new AppError('FORBIDDEN', 'Only staff can add internal notes.');
@@ -52,6 +58,8 @@ export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'po
       internal: data.internal,
       source: source === 'email' ? 'email' : actor.kind === 'staff' ? 'staff' : 'portal',
       createdAt: now,
+      flags: mail?.flags ?? [],
+      inboundMessageId: mail?.inboundMessageId ?? null,
     })!;
     claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: ticket.providerId }, { ticketId: ticket.id, commentId: comment.id });
     const firstResponse = actor.kind === 'staff' && !comment.internal && !ticket.firstRespondedAt;

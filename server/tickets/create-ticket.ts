@@ -33,7 +33,13 @@ function staffTarget(tx: TTx, providerId: number, companyId: number | undefined,
  * themselves; staff for a company (source "staff"); mail intake passes source "email".
  * The web, mail intake and seed all call this.
  */
-export function createTicket(ctx: ServiceContext, input: TCreateTicketInput, source: 'portal' | 'email' | 'staff' = 'portal'): TTicket {
+export function createTicket(
+  ctx: ServiceContext,
+  input: TCreateTicketInput,
+  source: 'portal' | 'email' | 'staff' = 'portal',
+  /** A reply by email to a long-closed ticket opens a new one linked to it. */
+  link?: { relatedTicketId: number },
+): TTicket {
   const actor = requireSignedIn(ctx.actor);
   const data = ZCreateTicketInput.parse(input);
   return unitOfWork(ctx, (tx, emit) => {
@@ -63,6 +69,7 @@ export function createTicket(ctx: ServiceContext, input: TCreateTicketInput, sou
         createdAt: now,
         updatedAt: now,
         ...slaDueTimes(tx, actor.providerId, data.priority, now),
+        relatedTicketId: link?.relatedTicketId ?? null,
       })
       .returning()
       .get();

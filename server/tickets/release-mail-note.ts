@@ -13,11 +13,12 @@ import { ZReleaseMailNoteInput } from './schemas';
 import { loadVisibleTicket, requireTicketAction } from './ticket-access';
 import { emitTicketEvent, emitTicketUpdated } from './ticket-summary';
 import { ticketTopic } from './topics';
+import type { TMailFlag } from '../../db/schema/inbound-mail';
 
 /** The flag of an emailed reply held because its sender could not be authenticated. */
-export const UNVERIFIED_SENDER = 'unverified_sender';
+export const UNVERIFIED_SENDER: TMailFlag = 'unverified_sender';
 /** The flag it carries once staff released it. */
-export const RELEASED = 'released';
+export const RELEASED: TMailFlag = 'released';
 
 /**
  * Staff of the ticket's provider: an emailed reply held as an internal note because its

@@ -1,7 +1,8 @@
 import { For } from 'solid-js';
+import type { TMailFlag } from '../../../../db/schema/inbound-mail';
 
-/** What intake noticed about a message, in words staff understand. */
-const LABELS: Record<string, { text: string; warn?: boolean }> = {
+/** What intake noticed about a message, in words staff understand: one for every flag intake can set. */
+const LABELS: Record<TMailFlag, { text: string; warn?: boolean }> = {
   automatic: { text: 'Automatic', warn: true },
   bounce: { text: 'Bounce', warn: true },
   spam: { text: 'Spam', warn: true },
@@ -19,7 +20,7 @@ const LABELS: Record<string, { text: string; warn?: boolean }> = {
 export function MailFlags(props: { flags: readonly string[] }) {
   return (
     <span class="mail-flags">
-      <For each={props.flags}>{(f) => <span class={`badge${LABELS[f]?.warn ? ' warn' : ''}`}>{LABELS[f]?.text ?? f}</span>}</For>
+      <For each={props.flags}>{(f) => <span class={`badge${LABELS[f as TMailFlag]?.warn ? ' warn' : ''}`}>{LABELS[f as TMailFlag]?.text ?? f}</span>}</For>
     </span>
   );
 }

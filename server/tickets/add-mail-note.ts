@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
+import type { TMailFlag } from '../../db/schema/inbound-mail';
 import { ticketComments, tickets, type TTicketComment } from '../../db/schema/tickets';
-import type { TReceivedFile } from '../attachments/store';
+import { recordReceivedFiles, type TReceivedFile } from '../attachments/store';
 import type { ServiceContext } from '../core/context';
 import { unitOfWork } from '../core/unit-of-work';
-import { toCommentViews } from '../tickets/comment-view';
-import { emitTicketEvent, emitTicketUpdated } from '../tickets/ticket-summary';
-import { ticketStaffTopic } from '../tickets/topics';
-import { saveMailFiles } from './mail-attachments';
+import { toCommentViews } from './comment-view';
+import { emitTicketEvent, emitTicketUpdated } from './ticket-summary';
+import { ticketStaffTopic } from './topics';
 
 export interface TMailNote {
   ticketId: number;
@@ -15,7 +15,7 @@ export interface TMailNote {
   /** Who the mail says it is from ("Name <address>"), and their user when known. */
   authorName: string;
   authorUserId: number | null;
-  flags: string[];
+  flags: TMailFlag[];
   inboundMessageId: number;
   files: readonly TReceivedFile[];
   /** A person wrote it (a sender mismatch): move the ticket up the staff feed. Automatic mail does not. */
@@ -26,7 +26,7 @@ export interface TMailNote {
  * Mail that may not become a public reply (a sender who is not on the ticket, automatic
  * replies, bounces) is kept on the ticket as a flagged internal note: staff see it live,
  * clients never do, and internal notes are never mailed. addReply only lets staff write
- * internal notes, and this note is not by staff, so intake writes it here, with the same
+ * internal notes, and this note is not by staff, so intake calls this, with the same
  * comment view and events.
  */
 export function addMailNote(ctx: ServiceContext, note: TMailNote): TTicketComment {
@@ -48,7 +48,7 @@ export function addMailNote(ctx: ServiceContext, note: TMailNote): TTicketCommen
       })
       .returning()
       .get();
-    saveMailFiles(tx, ctx, note.files, { providerId: note.providerId, uploaderUserId: null }, { ticketId: note.ticketId, commentId: comment.id });
+    recordReceivedFiles(tx, ctx, note.files, { providerId: note.providerId, uploaderUserId: null }, { ticketId: note.ticketId, commentId: comment.id });
     const [view] = toCommentViews(tx, [comment]);
     emitTicketEvent(emit, ticketStaffTopic(note.ticketId), 'comment.added', { ticketId: note.ticketId, comment: view! });
     if (note.bump) {
