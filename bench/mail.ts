@@ -15,6 +15,7 @@ import { createContact } from '../server/people/create-contact';
 import { createTicket } from '../server/tickets/create-ticket';
 import { loadSettings } from '../server/settings';
 import type { TMailJob, TMailWorkerReport } from './mail-worker';
+import { mapInOrder } from '../server/core/in-order';
 
 /*
  * npm run bench:mail -- --messages N [--connections C] [--senders S] [--dns system]
@@ -61,21 +62,21 @@ const origin = settings.publicUrl;
 
 // ---- data: S contacts with a ticket and a reply address each --------------------------------
 
-const admin = base.db.select().from(users).where(eq(users.email, 'admin@demo-msp.test')).get()!;
-const asAdmin = withActor(base, actorForAccount(base.db, admin, listAccounts(base.db, admin.id)[0]!)!);
-const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
-const senders = Array.from({ length: S }, (_, i) => {
+const admin = (await base.db.select().from(users).where(eq(users.email, 'admin@demo-msp.test')))[0]!;
+const asAdmin = withActor(base, (await actorForAccount(base.db, admin, (await listAccounts(base.db, admin.id))[0]!))!);
+const acme = (await base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')))[0]!;
+const senders = await mapInOrder(Array.from({ length: S }, (_, i) => i), async (i) => {
   const email = `bench.sender${i}@acme-dental.test`;
-  const contact = createContact(asAdmin, { companyId: acme.id, name: `Bench Sender ${i}`, email, types: ['standard'] });
-  const user = base.db.select().from(users).where(eq(users.id, contact.userId!)).get()!;
-  const ticket = createTicket(withActor(base, actorForAccount(base.db, user, { kind: 'contact', id: contact.id })!), {
+  const contact = await createContact(asAdmin, { companyId: acme.id, name: `Bench Sender ${i}`, email, types: ['standard'] });
+  const user = (await base.db.select().from(users).where(eq(users.id, contact.userId!)))[0]!;
+  const ticket = await createTicket(withActor(base, (await actorForAccount(base.db, user, { kind: 'contact', id: contact.id }))!), {
     subject: `Workstation ${i} cannot reach the file server`,
     description: 'Mapped drive S: times out since the switch was replaced.',
   });
-  const token = base.db.transaction((tx) => issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
+  const token = await base.db.transaction(async (tx) => await issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
   return { email, ticket, to: replyAddress(token, settings.MAIL_DOMAIN) };
 });
-portico.notifier.drain();
+await portico.notifier.drain();
 // As on a running server (app.ts starts it outside tests): the parsing thread is up before the first message.
 if (!(await portico.intake.warmUp())) console.log('the parsing thread could not start; parsing on the main thread');
 
@@ -165,7 +166,7 @@ const done = new Promise<Extract<TMailWorkerReport, { type: 'done' }>>((resolve,
 worker.send(job);
 const r = await done;
 await portico.intake.idle();
-portico.notifier.drain();
+await portico.notifier.drain();
 const cpu = process.cpuUsage(cpuBefore);
 const mainAfter = mainThreadCpuMs();
 const perMessage = (ms: number) => Math.round((ms / N) * 100) / 100;

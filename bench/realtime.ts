@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
+import { events } from '../db/schema/events';
 import { users } from '../db/schema/people';
 import { DEMO_PASSWORD } from '../server/seed/demo-people';
 import { actorForAccount, listAccounts } from '../server/auth/accounts';
@@ -192,9 +193,9 @@ for (let i = 0; i < Number(arg.sessions); i++) {
   cookies.push(cookie);
 }
 const { base } = portico;
-const user = base.db.select().from(users).where(eq(users.email, EMAIL)).get()!;
-const svc = withActor(base, actorForAccount(base.db, user, listAccounts(base.db, user.id)[0]!)!);
-const ticket = createTicket(svc, { subject: 'Front-desk printer queue stalls', description: 'The day sheet will not print.' });
+const user = (await base.db.select().from(users).where(eq(users.email, EMAIL)))[0]!;
+const svc = withActor(base, (await actorForAccount(base.db, user, (await listAccounts(base.db, user.id))[0]!))!);
+const ticket = await createTicket(svc, { subject: 'Front-desk printer queue stalls', description: 'The day sheet will not print.' });
 const input = { ticketId: ticket.id, lastEventId: null };
 const body = (seq: number, t0: number | 'T0') => `[bench ${seq} ${t0}] ${FILLER}`;
 
@@ -205,14 +206,14 @@ base.bus.on(ticketTopic(ticket.id), () => stampDelay.set(posted.seq, nowMs() - p
 const postPortal = async (seq: number) => {
   const t0 = nowMs();
   posted = { seq, t0 };
-  addReply(svc, { ticketId: ticket.id, body: body(seq, t0) });
+  await addReply(svc, { ticketId: ticket.id, body: body(seq, t0) });
   // Every send happens in the promise jobs the commit's publish starts; setImmediate runs after them.
   await new Promise((r) => setImmediate(r));
   return nowMs() - t0;
 };
-const latestReply = (): TSample => {
-  const row = base.db.$client.prepare('select kind, payload from events where topic = ? order by id desc limit 1').get(ticketTopic(ticket.id)) as { kind: string; payload: string };
-  return { kind: row.kind, payload: JSON.parse(row.payload) as TSample['payload'] };
+const latestReply = async (): Promise<TSample> => {
+  const row = (await base.db.select({ kind: events.kind, payload: events.payload }).from(events).where(eq(events.topic, ticketTopic(ticket.id))).orderBy(desc(events.id)).limit(1))[0]!;
+  return { kind: row.kind, payload: row.payload as TSample['payload'] };
 };
 
 // ---- run ---------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ await openGroup('portal', wsUrl, origin, cookies, input, warm);
 for (const g of others) await openGroup(g, refs[g]!.url, refs[g]!.origin, [''], {}, warm);
 for (let seq = -13; seq < -10; seq++) {
   await round('portal', seq, postPortal);
-  for (const g of others) await round(g, seq, (posts[g] = refs[g]!.post(latestReply())));
+  for (const g of others) await round(g, seq, (posts[g] = refs[g]!.post(await latestReply())));
 }
 await closeAll(stampDelay);
 await sleep(500);

@@ -1,50 +1,187 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { BetterSQLiteTransaction, drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { ENGINE, isPostgresUrl, type TEngine } from './engine';
 import * as schema from './schema/index';
 
-export type TDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
 /**
- * Opens the SQLite file with WAL, foreign keys on and synchronous=NORMAL: in WAL mode
- * NORMAL never corrupts the database, and a power loss can only drop the last commits,
- * which is the usual trade for a single-node web app (FULL costs an fsync per commit).
- * Temporary files (statement journals of nested transactions, sorts) stay in memory: on disk
- * they cost a file per statement that writes inside a savepoint.
+ * The database, typed as drizzle's PostgreSQL database for both engines (see
+ * db/schema/dialect.ts): queries are awaited, transactions are `db.transaction(async (tx) =>
+ * …)`, and nested ones are savepoints. Outside a transaction, reads see committed data only.
  */
-export function openDatabase(path: string): TDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('temp_store = MEMORY');
-  cacheStatements(sqlite);
-  const db = drizzle(sqlite, { schema }) as TDb;
-  reuseTransactionObjects(db);
+export type TDb = NodePgDatabase<typeof schema>;
+/** A transaction: the same API, and its own writes visible to its reads. */
+export type TTx = TDb;
+
+/** Where the database is: a PostgreSQL URL, else the SQLite file. */
+export interface TDatabaseSettings {
+  DATABASE_PATH: string;
+  DATABASE_URL?: string | undefined;
+  /** PostgreSQL connections this process may hold (the pool's size). */
+  DATABASE_POOL_MAX?: number | undefined;
+}
+
+interface TSqliteParts {
+  engine: 'sqlite';
+  /** The connection every write and transaction goes through, one at a time. */
+  write: Database.Database;
+  read: Database.Database;
+  writeDb: unknown;
+  lock: WriteLock;
+}
+interface TPgParts {
+  engine: 'pg';
+  pool: import('pg').Pool;
+}
+type TParts = TSqliteParts | TPgParts;
+
+const PARTS = Symbol('portico.db');
+const IN_TX = Symbol('portico.tx');
+const partsOf = (db: TDb): TParts => (db as unknown as { [PARTS]: TParts })[PARTS];
+
+/** The engine behind a database or transaction (one per process: db/engine.ts). */
+export const engineOf = (_db?: TDb): TEngine => ENGINE;
+
+export async function openDatabase(settings: TDatabaseSettings): Promise<TDb> {
+  const pg = isPostgresUrl(settings.DATABASE_URL);
+  if (pg !== (ENGINE === 'pg')) {
+    throw new Error('DATABASE_URL selects the engine when the process starts: set it in the environment (or .env), not only in the settings passed here.');
+  }
+  return pg ? openPostgres(settings.DATABASE_URL!, settings.DATABASE_POOL_MAX ?? 10) : openSqlite(settings.DATABASE_PATH);
+}
+
+// ---- PostgreSQL ----------------------------------------------------------------------------
+
+async function openPostgres(url: string, max: number): Promise<TDb> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const pool = new pg.Pool({ connectionString: url, max });
+  // A dropped idle connection must not take the process down; the pool makes a new one.
+  pool.on('error', () => {});
+  const client = await pool.connect(); // fail at start, not at the first request
+  client.release();
+  const db = drizzle(pool, { schema });
+  Object.defineProperty(db, PARTS, { value: { engine: 'pg', pool } satisfies TPgParts });
   return db;
 }
 
-interface TSessionInternals {
-  dialect: unknown;
-  schema: unknown;
-  transaction: (work: (tx: unknown) => unknown, config?: { behavior?: 'deferred' | 'immediate' | 'exclusive' }) => unknown;
+// ---- SQLite --------------------------------------------------------------------------------
+
+/**
+ * Two connections to the file. Reads outside a transaction use one (query_only), so they
+ * see committed data, as a PostgreSQL pool's connections do; every write and transaction
+ * uses the other, one at a time (WriteLock): a transaction that awaits keeps the connection,
+ * and nothing else's statements may run inside it. WAL, foreign keys on, synchronous=NORMAL:
+ * in WAL mode NORMAL never corrupts the database, and a power loss can only drop the last
+ * commits (accepted mail is re-indexed from its spool then: server/mail-intake/recover-spool.ts).
+ * Temporary files (statement journals of savepoints, sorts) stay in memory.
+ */
+async function openSqlite(path: string): Promise<TDb> {
+  const { drizzle } = await import('drizzle-orm/better-sqlite3');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const connect = () => {
+    const c = new Database(path);
+    c.pragma('journal_mode = WAL');
+    c.pragma('synchronous = NORMAL');
+    c.pragma('foreign_keys = ON');
+    c.pragma('busy_timeout = 5000');
+    c.pragma('temp_store = MEMORY');
+    cacheStatements(c);
+    return c;
+  };
+  const write = connect();
+  const read = connect();
+  read.pragma('query_only = ON');
+  const writeDb = drizzle(write, { schema }) as unknown as Record<string | symbol, unknown>;
+  const readDb = drizzle(read, { schema }) as unknown as Record<string | symbol, unknown>;
+  const lock = new WriteLock();
+  const parts: TSqliteParts = { engine: 'sqlite', write, read, writeDb, lock };
+  Object.defineProperty(readDb, PARTS, { value: parts });
+  Object.defineProperty(writeDb, PARTS, { value: parts });
+  Object.defineProperty(writeDb, IN_TX, { value: true });
+
+  readDb.transaction = <T>(work: (tx: unknown) => Promise<T>) =>
+    lock.run(async () => {
+      write.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(writeDb);
+        write.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (write.inTransaction) write.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  let savepoints = 0;
+  writeDb.transaction = async <T>(work: (tx: unknown) => Promise<T>) => {
+    const name = `sp${++savepoints}`;
+    write.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(writeDb);
+      write.exec(`RELEASE ${name}`);
+      return result;
+    } catch (err) {
+      if (write.inTransaction) {
+        write.exec(`ROLLBACK TO ${name}`);
+        write.exec(`RELEASE ${name}`);
+      }
+      throw err;
+    }
+  };
+  // A write outside a transaction runs on the write connection when no transaction holds it.
+  for (const verb of ['insert', 'update', 'delete'] as const) {
+    const make = (writeDb[verb] as (...a: unknown[]) => object).bind(writeDb);
+    readDb[verb] = (...args: unknown[]) => underLock(make(...args), lock);
+  }
+  return readDb as unknown as TDb;
+}
+
+/** A write query whose execution waits for the write connection. */
+function underLock<T extends object>(builder: T, lock: WriteLock): T {
+  const proxy: T = new Proxy(builder, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === 'execute') return (...a: unknown[]) => lock.run(() => (value as (...x: unknown[]) => Promise<unknown>).apply(target, a));
+      if (typeof value !== 'function' || prop === 'then') return value;
+      // Builder methods return the builder: keep handing out the proxy.
+      return (...a: unknown[]) => {
+        const out = (value as (...x: unknown[]) => unknown).apply(target, a);
+        return out === target ? proxy : out;
+      };
+    },
+  });
+  return proxy;
 }
 
 /**
- * For every transaction drizzle builds a transaction object (a query builder per table) and
- * better-sqlite3 four wrapper functions; together they cost more than a short transaction's
- * statements. A top-level transaction object holds no state of its own (nested ones are made
- * by its `transaction`), so one per connection is reused, with one wrapper. Same behaviour:
- * BEGIN DEFERRED (or the asked behaviour), a savepoint when already in a transaction.
+ * One holder at a time of the SQLite write connection, in arrival order. A transaction that
+ * asks for it again while holding it (a service given the outer context instead of the
+ * transaction) would wait for ever; in tests that is reported after a few seconds.
  */
-function reuseTransactionObjects(db: TDb): void {
-  const session = (db as unknown as { session: TSessionInternals }).session;
-  const tx = new BetterSQLiteTransaction('sync', session.dialect as never, session as never, session.schema as never);
-  const run = db.$client.transaction((work: (tx: unknown) => unknown) => work(tx));
-  session.transaction = (work, config = {}) => run[config.behavior ?? 'deferred'](work);
+export class WriteLock {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly reportAfterMs = process.env.NODE_ENV === 'test' ? 5000 : 0;
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const wait = this.reportAfterMs ? this.watch() : null;
+    const result = this.tail.then(() => {
+      wait?.();
+      return work();
+    });
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private watch(): () => void {
+    const asked = new Error('Waited too long for the SQLite write connection: is a transaction waiting on itself (a service given ctx instead of the transaction)?');
+    const timer = setTimeout(() => console.error(asked), this.reportAfterMs);
+    timer.unref();
+    return () => clearTimeout(timer);
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -72,11 +209,77 @@ function cacheStatements(sqlite: Database.Database): void {
   }) as typeof sqlite.prepare;
 }
 
-export function closeDatabase(db: TDb): void {
-  if (!db.$client.open) return;
-  try {
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.$client.close();
-  }
+// ---- both ----------------------------------------------------------------------------------
+
+/** Whether `db` is a transaction (or a savepoint in one) rather than the database. */
+export function isTransaction(db: TDb): boolean {
+  if (ENGINE === 'sqlite') return (db as unknown as Record<symbol, unknown>)[IN_TX] === true;
+  return (db as unknown as { constructor: { name: string } }).constructor.name === 'NodePgTransaction';
+}
+
+/** A cheap round trip, for /healthz. */
+export async function pingDatabase(db: TDb): Promise<void> {
+  const parts = partsOf(db);
+  if (parts.engine === 'sqlite') parts.read.prepare('select 1').get();
+  else await parts.pool.query('select 1');
+}
+
+/**
+ * Whether the transaction `tx` is still open after a failed statement in a savepoint:
+ * SQLite ends it itself on some errors (disk full, I/O); PostgreSQL keeps it once the
+ * savepoint is rolled back.
+ */
+export function isTransactionAlive(tx: TTx): boolean {
+  const parts = partsOf(tx);
+  return parts.engine === 'sqlite' ? parts.write.inTransaction : true;
+}
+
+/** The write connection's drizzle instance (SQLite; migrations) or the database (PostgreSQL). */
+export function writerOf(db: TDb): unknown {
+  const parts = partsOf(db);
+  return parts.engine === 'sqlite' ? parts.writeDb : db;
+}
+
+export async function closeDatabase(db: TDb): Promise<void> {
+  const parts = partsOf(db);
+  if (parts.engine === 'pg') return parts.pool.end();
+  await parts.lock.run(async () => {
+    if (!parts.write.open) return;
+    parts.read.close();
+    try {
+      parts.write.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      parts.write.close();
+    }
+  });
+}
+
+/**
+ * Raw SQL for tests and tools (query plans, counts): `?` placeholders on SQLite, `$1…` on
+ * PostgreSQL. Read-only on SQLite.
+ */
+export async function rawRows<T>(db: TDb, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  const parts = partsOf(db);
+  if (parts.engine === 'sqlite') return parts.read.prepare(text).all(...params) as T[];
+  return (await parts.pool.query(text, params as unknown[])).rows as T[];
+}
+
+/** Raw SQL that changes things, run where writes run (tests and tools). */
+export async function rawExecOnWriter(db: TDb, text: string): Promise<void> {
+  const parts = partsOf(db);
+  if (parts.engine === 'sqlite') await parts.lock.run(async () => void parts.write.exec(text));
+  else await parts.pool.query(text);
+}
+
+/** Refreshes the planner's statistics (after a bulk load). */
+export async function analyzeDatabase(db: TDb): Promise<void> {
+  const parts = partsOf(db);
+  if (parts.engine === 'sqlite') await parts.lock.run(async () => void parts.write.exec('analyze'));
+  else await parts.pool.query('analyze');
+}
+
+/** SQLite only: fold the WAL into the database file (tests that simulate a crash). */
+export function checkpointSqlite(db: TDb): void {
+  const parts = partsOf(db);
+  if (parts.engine === 'sqlite') parts.write.pragma('wal_checkpoint(TRUNCATE)');
 }

@@ -3,7 +3,7 @@ import { closeDatabase, openDatabase } from './client';
 import { migrateDatabase } from './migrate';
 
 const settings = loadSettings();
-const db = openDatabase(settings.DATABASE_PATH);
-migrateDatabase(db);
-closeDatabase(db);
-console.log(`Migrated ${settings.DATABASE_PATH}`);
+const db = await openDatabase(settings);
+await migrateDatabase(db);
+await closeDatabase(db);
+console.log(`Migrated ${settings.DATABASE_URL ? 'the PostgreSQL database' : settings.DATABASE_PATH}`);

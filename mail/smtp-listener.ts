@@ -49,14 +49,13 @@ export function createSmtpListener(opts: {
     },
     onRcptTo(address: SMTPServerAddress, session, callback) {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(reply(452, '4.5.3 Too many recipients'));
-      let ok = false;
-      try {
-        ok = intake.acceptRecipient(address.address);
-      } catch (err) {
-        log.error({ err }, 'recipient check failed');
-        return callback(smtpErrorFor(err));
-      }
-      callback(ok ? undefined : reply(550, '5.1.1 No such recipient here'));
+      intake.acceptRecipient(address.address).then(
+        (ok) => callback(ok ? undefined : reply(550, '5.1.1 No such recipient here')),
+        (err: unknown) => {
+          log.error({ err }, 'recipient check failed');
+          callback(smtpErrorFor(err));
+        },
+      );
     },
     onData(stream, session, callback) {
       receiveData(stream, { maxBytes: opts.maxSize, tmpDir: intake.tmpDir })

@@ -46,12 +46,12 @@ export async function startPortico(
   opts: { clock?: Clock; log?: Logger; dev?: Parameters<typeof createWebServer>[0]['dev']; dnsResolver?: TDnsResolver } = {},
 ): Promise<TPortico> {
   const log = opts.log ?? createLogger(settings.LOG_LEVEL);
-  const db = openDatabase(settings.DATABASE_PATH);
-  migrateDatabase(db);
+  const db = await openDatabase(settings);
+  await migrateDatabase(db);
   const base = createServiceContext({ db, settings, clock: opts.clock, log });
 
   let demoSignIns: TDemoSignIn[] | null = null;
-  if (settings.SEED_DEMO && isDatabaseEmpty(base)) {
+  if (settings.SEED_DEMO && await isDatabaseEmpty(base)) {
     demoSignIns = await seedDemo(base);
     // Tests seed the company areas they need themselves, so their data stays predictable.
     if (settings.NODE_ENV !== 'test') await seedDemoAreas(base);
@@ -72,7 +72,7 @@ export async function startPortico(
   }
 
   // Mail intake first processes what was accepted before the last stop, then follows the listener.
-  const intake = startMailIntake(base, { resolver: opts.dnsResolver });
+  const intake = await startMailIntake(base, { resolver: opts.dnsResolver });
   // Tests start many short-lived servers; they let the parsing thread start with the first message.
   if (settings.NODE_ENV !== 'test') void intake.warmUp();
   const smtp = createSmtpListener({
@@ -97,23 +97,23 @@ export async function startPortico(
     bounceAddress: (id) => bounceAddress(settings, id),
     loopHeader: { name: LOOP_HEADER, value: settings.MAIL_DOMAIN },
   });
-  const notifier = startTicketNotifier(base);
-  const sweeper = setInterval(() => {
+  const notifier = await startTicketNotifier(base);
+  const sweeper = setInterval(async () => {
     try {
-      expireSessions(base);
+      await expireSessions(base);
     } catch (err) {
       log.error({ err }, 'session sweep failed');
     }
   }, 30_000);
   sweeper.unref();
-  const sweepAttachments = () => {
+  const sweepAttachments = async () => {
     try {
-      cleanupUnclaimedAttachments(base);
+      await cleanupUnclaimedAttachments(base);
     } catch (err) {
       log.error({ err }, 'attachment cleanup failed');
     }
   };
-  sweepAttachments();
+  await sweepAttachments();
   const attachmentSweeper = setInterval(sweepAttachments, 3600_000);
   attachmentSweeper.unref();
 
@@ -150,7 +150,7 @@ export async function startPortico(
         web.server.close(() => r());
         web.server.closeAllConnections();
       });
-      closeDatabase(db);
+      await closeDatabase(db);
     })());
 
   return { url: `http://127.0.0.1:${port}`, smtpPort, base, web, outbox, notifier, intake, demoSignIns, stop };

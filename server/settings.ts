@@ -17,6 +17,13 @@ export const ZSettings = z.object({
   PORT: port.default(3000),
   PUBLIC_URL: z.url().refine((u) => /^https?:\/\/[^/]/.test(u), 'must start with http:// or https://').optional(),
   DATABASE_PATH: z.string().min(1).default('./data/portico.db'),
+  /** postgres://user@host:port/db selects PostgreSQL (read when the process starts); unset: SQLite at DATABASE_PATH. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL (leave it unset for SQLite at DATABASE_PATH)')
+    .optional(),
+  /** PostgreSQL connections one process may hold. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
   DATA_DIR: z.string().min(1).default('./data/files'),
   SMTP_PORT: port.default(2525),
   SMTP_HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,22 +1,21 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, table, text, timestamp } from './dialect';
 import { companies, providers, staffMembers } from './people';
 
 export const ACCESS_REQUEST_STATUSES = ['pending', 'approved', 'declined'] as const;
 
 /** "Request access" from the sign-in page; staff approve (an invitation follows) or decline. */
-export const accessRequests = sqliteTable(
+export const accessRequests = table(
   'access_requests',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
     name: text('name').notNull(),
     email: text('email').notNull(),
     companyName: text('company_name').notNull(),
     status: text('status', { enum: ACCESS_REQUEST_STATUSES }).notNull().default('pending'),
     ip: text('ip').notNull(),
-    companyId: integer('company_id').references(() => companies.id),
-    decidedByStaffId: integer('decided_by_staff_id').references(() => staffMembers.id),
+    companyId: int('company_id').references(() => companies.id),
+    decidedByStaffId: int('decided_by_staff_id').references(() => staffMembers.id),
     decidedAt: timestamp('decided_at'),
     createdAt: timestamp('created_at').notNull(),
   },

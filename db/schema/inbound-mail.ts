@@ -1,5 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, json, primaryKey, table, text, timestamp } from './dialect';
 import { providers } from './people';
 import { ticketComments, tickets } from './tickets';
 
@@ -57,37 +56,37 @@ export type TInboundStatus = (typeof INBOUND_STATUSES)[number];
  * is answered; processing happens after, and pending rows are processed again at start,
  * so an accepted message is never lost.
  */
-export const inboundMessages = sqliteTable(
+export const inboundMessages = table(
   'inbound_messages',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: id(),
     /** The Message-ID header, or null; with it, a re-delivered message is recognised (inboundRecipients). */
     messageId: text('message_id'),
     /** SHA-256 of the raw message: the identity of a message without a Message-ID. */
     contentHash: text('content_hash').notNull(),
     rawPath: text('raw_path').notNull(),
     /** Where the message starts in a spool file of several (rawPath); null: the file holds only it. */
-    rawOffset: integer('raw_offset'),
-    size: integer('size').notNull(),
+    rawOffset: int('raw_offset'),
+    size: int('size').notNull(),
     envelopeFrom: text('envelope_from'),
     /** The recipients this row stands for: a re-delivery lists only those the message had not reached yet. */
-    envelopeTo: text('envelope_to', { mode: 'json' }).$type<string[]>().notNull(),
+    envelopeTo: json<string[]>('envelope_to').notNull(),
     /** The connecting client's address and HELO name, kept for SPF (processing may follow a restart). */
     clientIp: text('client_ip'),
     clientHelo: text('client_helo'),
     /** Sender authentication (SPF, DKIM, DMARC, ARC) as intake found it; null before it ran. */
-    senderAuth: text('sender_auth', { mode: 'json' }).$type<TSenderAuth>(),
+    senderAuth: json<TSenderAuth>('sender_auth'),
     fromAddress: text('from_address'),
     fromName: text('from_name'),
     subject: text('subject'),
     status: text('status', { enum: INBOUND_STATUSES }).notNull().default('pending'),
-    providerId: integer('provider_id').references(() => providers.id),
-    ticketId: integer('ticket_id').references(() => tickets.id),
-    commentId: integer('comment_id').references(() => ticketComments.id),
+    providerId: int('provider_id').references(() => providers.id),
+    ticketId: int('ticket_id').references(() => tickets.id),
+    commentId: int('comment_id').references(() => ticketComments.id),
     /** How it was matched: token, message_id, subject, support_address, staff. */
     matchedBy: text('matched_by'),
     /** automatic, bounce, sender_mismatch, ... */
-    flags: text('flags', { mode: 'json' }).$type<TMailFlag[]>().notNull().default([]),
+    flags: json<TMailFlag[]>('flags').notNull().default([]),
     error: text('error'),
     receivedAt: timestamp('received_at').notNull(),
     processedAt: timestamp('processed_at'),
@@ -101,13 +100,13 @@ export const inboundMessages = sqliteTable(
  * both, and a re-delivery to the same address is stored once. The message is its
  * Message-ID, or the SHA-256 of its bytes when it has none.
  */
-export const inboundRecipients = sqliteTable(
+export const inboundRecipients = table(
   'inbound_recipients',
   {
     /** `id:<Message-ID>` or `sha:<content hash>`. */
     messageKey: text('message_key').notNull(),
     recipient: text('recipient').notNull(),
-    inboundMessageId: integer('inbound_message_id')
+    inboundMessageId: int('inbound_message_id')
       .notNull()
       .references(() => inboundMessages.id),
   },
@@ -115,9 +114,9 @@ export const inboundRecipients = sqliteTable(
 );
 
 /** Addresses that bounced: staff see them flagged; notifications may skip them. */
-export const emailBounces = sqliteTable('email_bounces', {
+export const emailBounces = table('email_bounces', {
   email: text('email').primaryKey(),
-  count: integer('count').notNull().default(1),
+  count: int('count').notNull().default(1),
   lastBounceAt: timestamp('last_bounce_at').notNull(),
   lastReason: text('last_reason'),
 });

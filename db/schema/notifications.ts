@@ -1,5 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, primaryKey, table, text, timestamp } from './dialect';
 import { users } from './people';
 import { tickets } from './tickets';
 
@@ -10,13 +9,13 @@ export type TNotificationKind = (typeof NOTIFICATION_KINDS)[number];
  * Per-recipient reply addresses `reply+<token>@MAIL_DOMAIN`: only the SHA-256 of the token
  * is stored, with the ticket and the person it was sent to.
  */
-export const replyTokens = sqliteTable(
+export const replyTokens = table(
   'reply_tokens',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: id(),
     tokenHash: text('token_hash').notNull().unique(),
-    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    ticketId: int('ticket_id').notNull().references(() => tickets.id),
+    userId: int('user_id').notNull().references(() => users.id),
     email: text('email').notNull(),
     expiresAt: timestamp('expires_at').notNull(),
     createdAt: timestamp('created_at').notNull(),
@@ -25,10 +24,10 @@ export const replyTokens = sqliteTable(
 );
 
 /** Notification kinds a person turned off on their Account page (absent = on). */
-export const notificationOptOuts = sqliteTable(
+export const notificationOptOuts = table(
   'notification_opt_outs',
   {
-    userId: integer('user_id').notNull().references(() => users.id),
+    userId: int('user_id').notNull().references(() => users.id),
     kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
     createdAt: timestamp('created_at').notNull(),
   },
@@ -36,8 +35,8 @@ export const notificationOptOuts = sqliteTable(
 );
 
 /** Where each background consumer of the event log got to, so a restart resumes there. */
-export const workerCursors = sqliteTable('worker_cursors', {
+export const workerCursors = table('worker_cursors', {
   name: text('name').primaryKey(),
-  lastEventId: integer('last_event_id').notNull(),
+  lastEventId: int('last_event_id').notNull(),
   updatedAt: timestamp('updated_at').notNull(),
 });

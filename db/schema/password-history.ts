@@ -1,13 +1,12 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, table, text, timestamp } from './dialect';
 import { users } from './people';
 
 /** Earlier password hashes, so a new password cannot be one of the last five. */
-export const passwordHistory = sqliteTable(
+export const passwordHistory = table(
   'password_history',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
+    id: id(),
+    userId: int('user_id').notNull().references(() => users.id),
     passwordHash: text('password_hash').notNull(),
     createdAt: timestamp('created_at').notNull(),
   },

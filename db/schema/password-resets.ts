@@ -1,13 +1,12 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, table, text, timestamp } from './dialect';
 import { users } from './people';
 
 /** Reset links: only the SHA-256 of the token is stored; single use, short-lived. */
-export const passwordResetTokens = sqliteTable(
+export const passwordResetTokens = table(
   'password_reset_tokens',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
+    id: id(),
+    userId: int('user_id').notNull().references(() => users.id),
     tokenHash: text('token_hash').notNull().unique(),
     expiresAt: timestamp('expires_at').notNull(),
     usedAt: timestamp('used_at'),

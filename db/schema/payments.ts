@@ -1,5 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, id, index, int, table, text, timestamp, uniqueIndex } from './dialect';
 import { invoices, payments } from './finance';
 import { companies, contacts, providers, staffMembers } from './people';
 
@@ -10,8 +9,8 @@ import { companies, contacts, providers, staffMembers } from './people';
  */
 
 /** One gateway per provider: its keys, secrets sealed with SECRET_KEY (core/secret-box). */
-export const paymentGateways = sqliteTable('payment_gateways', {
-  providerId: integer('provider_id').primaryKey().references(() => providers.id),
+export const paymentGateways = table('payment_gateways', {
+  providerId: int('provider_id').primaryKey().references(() => providers.id),
   kind: text('kind', { enum: ['stripe'] }).notNull().default('stripe'),
   publishableKey: text('publishable_key').notNull(),
   sealedSecretKey: text('sealed_secret_key').notNull(),
@@ -19,15 +18,15 @@ export const paymentGateways = sqliteTable('payment_gateways', {
   /** Whether contacts may pay less than the open balance of an invoice. */
   allowPartial: flag('allow_partial').notNull().default(false),
   enabled: flag('enabled').notNull().default(true),
-  updatedByStaffId: integer('updated_by_staff_id').references(() => staffMembers.id),
+  updatedByStaffId: int('updated_by_staff_id').references(() => staffMembers.id),
   createdAt: timestamp('created_at').notNull(),
   updatedAt: timestamp('updated_at').notNull(),
 });
 
 /** Every webhook event applied, by the gateway's event id: a replay or duplicate is a no-op. */
-export const gatewayEvents = sqliteTable('gateway_events', {
+export const gatewayEvents = table('gateway_events', {
   id: text('id').primaryKey(),
-  providerId: integer('provider_id').notNull().references(() => providers.id),
+  providerId: int('provider_id').notNull().references(() => providers.id),
   type: text('type').notNull(),
   receivedAt: timestamp('received_at').notNull(),
 });
@@ -36,17 +35,17 @@ export const CHECKOUT_MODES = ['payment', 'setup'] as const;
 export const CHECKOUT_STATUSES = ['open', 'complete', 'expired'] as const;
 
 /** A hosted checkout we created: what it was for, so the webhook never trusts amounts from outside. */
-export const checkoutSessions = sqliteTable(
+export const checkoutSessions = table(
   'checkout_sessions',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
-    companyId: integer('company_id').notNull().references(() => companies.id),
-    contactId: integer('contact_id').references(() => contacts.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
+    companyId: int('company_id').notNull().references(() => companies.id),
+    contactId: int('contact_id').references(() => contacts.id),
     mode: text('mode', { enum: CHECKOUT_MODES }).notNull(),
     /** Set in payment mode. */
-    invoiceId: integer('invoice_id').references(() => invoices.id),
-    amountMinor: integer('amount_minor'),
+    invoiceId: int('invoice_id').references(() => invoices.id),
+    amountMinor: int('amount_minor'),
     currency: text('currency'),
     gatewaySessionId: text('gateway_session_id').notNull().unique(),
     status: text('status', { enum: CHECKOUT_STATUSES }).notNull().default('open'),
@@ -57,27 +56,27 @@ export const checkoutSessions = sqliteTable(
 );
 
 /** The gateway's customer for a company (created at the first "Save Card"). */
-export const gatewayCustomers = sqliteTable('gateway_customers', {
-  companyId: integer('company_id').primaryKey().references(() => companies.id),
-  providerId: integer('provider_id').notNull().references(() => providers.id),
+export const gatewayCustomers = table('gateway_customers', {
+  companyId: int('company_id').primaryKey().references(() => companies.id),
+  providerId: int('provider_id').notNull().references(() => providers.id),
   gatewayCustomerId: text('gateway_customer_id').notNull().unique(),
   createdAt: timestamp('created_at').notNull(),
 });
 
 /** A card saved with the gateway (we keep only what is shown: brand, last 4, expiry). */
-export const savedCards = sqliteTable(
+export const savedCards = table(
   'saved_cards',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
-    companyId: integer('company_id').notNull().references(() => companies.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
+    companyId: int('company_id').notNull().references(() => companies.id),
     gatewayPaymentMethodId: text('gateway_payment_method_id').notNull().unique(),
     brand: text('brand').notNull(),
     last4: text('last4').notNull(),
-    expMonth: integer('exp_month').notNull(),
-    expYear: integer('exp_year').notNull(),
+    expMonth: int('exp_month').notNull(),
+    expYear: int('exp_year').notNull(),
     isDefault: flag('is_default').notNull().default(false),
-    addedByContactId: integer('added_by_contact_id').references(() => contacts.id),
+    addedByContactId: int('added_by_contact_id').references(() => contacts.id),
     createdAt: timestamp('created_at').notNull(),
     removedAt: timestamp('removed_at'),
   },
@@ -90,16 +89,16 @@ export const AUTOPAY_STATUSES = ['pending', 'succeeded', 'failed', 'abandoned'] 
  * One off-session charge attempt for an invoice issued with auto-pay. The idempotency key is
  * per invoice (not per attempt) so the gateway itself refuses a second charge.
  */
-export const autopayAttempts = sqliteTable(
+export const autopayAttempts = table(
   'autopay_attempts',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
-    companyId: integer('company_id').notNull().references(() => companies.id),
-    invoiceId: integer('invoice_id').notNull().references(() => invoices.id),
-    attemptNo: integer('attempt_no').notNull(),
-    savedCardId: integer('saved_card_id').references(() => savedCards.id),
-    amountMinor: integer('amount_minor').notNull(),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
+    companyId: int('company_id').notNull().references(() => companies.id),
+    invoiceId: int('invoice_id').notNull().references(() => invoices.id),
+    attemptNo: int('attempt_no').notNull(),
+    savedCardId: int('saved_card_id').references(() => savedCards.id),
+    amountMinor: int('amount_minor').notNull(),
     status: text('status', { enum: AUTOPAY_STATUSES }).notNull().default('pending'),
     gatewayPaymentIntentId: text('gateway_payment_intent_id'),
     failureMessage: text('failure_message'),
@@ -112,17 +111,17 @@ export const autopayAttempts = sqliteTable(
 );
 
 /** A staff refund through the gateway, full or partial, of one card payment. */
-export const refunds = sqliteTable(
+export const refunds = table(
   'refunds',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
-    paymentId: integer('payment_id').notNull().references(() => payments.id),
-    amountMinor: integer('amount_minor').notNull(),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
+    paymentId: int('payment_id').notNull().references(() => payments.id),
+    amountMinor: int('amount_minor').notNull(),
     gatewayRefundId: text('gateway_refund_id').unique(),
     status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull().default('pending'),
     reason: text('reason'),
-    staffId: integer('staff_id').references(() => staffMembers.id),
+    staffId: int('staff_id').references(() => staffMembers.id),
     createdAt: timestamp('created_at').notNull(),
   },
   (t) => [index('refunds_payment').on(t.paymentId)],

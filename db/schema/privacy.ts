@@ -1,14 +1,13 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, table, text, timestamp } from './dialect';
 import { providers, users } from './people';
 
 /** Privacy Action History: each acceptance of a policy version; never edited, exportable. */
-export const privacyConsents = sqliteTable(
+export const privacyConsents = table(
   'privacy_consents',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
+    userId: int('user_id').notNull().references(() => users.id),
     policyVersion: text('policy_version').notNull(),
     ip: text('ip').notNull(),
     createdAt: timestamp('created_at').notNull(),

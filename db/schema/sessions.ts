@@ -1,19 +1,18 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, index, int, table, text, timestamp } from './dialect';
 import { users } from './people';
 
 /**
  * Lucia sessions. `id` is the SHA-256 (hex) of the cookie token, so a database leak
  * yields no usable session. `expires_at` is in seconds, as lucia's adapters expect.
  */
-export const sessions = sqliteTable(
+export const sessions = table(
   'sessions',
   {
     id: text('id').primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id),
-    expiresAt: integer('expires_at').notNull(),
+    userId: int('user_id').notNull().references(() => users.id),
+    expiresAt: int('expires_at').notNull(),
     accountKind: text('account_kind', { enum: ['staff', 'contact'] }),
-    accountId: integer('account_id'),
+    accountId: int('account_id'),
     twoFactorVerified: flag('two_factor_verified').notNull().default(false),
     deviceClass: text('device_class', { enum: ['desktop', 'tablet', 'mobile'] }).notNull(),
     browser: text('browser').notNull(),

@@ -1,5 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, id, index, int, table, text, timestamp } from './dialect';
 import { providers, staffMembers, users } from './people';
 
 /*
@@ -10,8 +9,8 @@ import { providers, staffMembers, users } from './people';
 export const SMS_GATEWAY_KINDS = ['twilio'] as const;
 
 /** One SMS gateway per provider, an HTTP API (Twilio's Messages API shape); the auth token sealed with SECRET_KEY. */
-export const smsGateways = sqliteTable('sms_gateways', {
-  providerId: integer('provider_id').primaryKey().references(() => providers.id),
+export const smsGateways = table('sms_gateways', {
+  providerId: int('provider_id').primaryKey().references(() => providers.id),
   kind: text('kind', { enum: SMS_GATEWAY_KINDS }).notNull().default('twilio'),
   /** The API's base address (https://api.twilio.com); tests point it at a local stand-in. */
   apiUrl: text('api_url').notNull(),
@@ -23,7 +22,7 @@ export const smsGateways = sqliteTable('sms_gateways', {
   /** Prefixed to cell phones typed without one ("+1"); null: only numbers starting with + are used. */
   defaultCountryCode: text('default_country_code'),
   enabled: flag('enabled').notNull().default(true),
-  updatedByStaffId: integer('updated_by_staff_id').references(() => staffMembers.id),
+  updatedByStaffId: int('updated_by_staff_id').references(() => staffMembers.id),
   createdAt: timestamp('created_at').notNull(),
   updatedAt: timestamp('updated_at').notNull(),
 });
@@ -32,12 +31,12 @@ export const smsGateways = sqliteTable('sms_gateways', {
  * One row per code sent (or tried): a keyed hash of the code, bound to the pending sign-in it
  * was sent for. Rows also count sends for the rate limit, so failed sends count too.
  */
-export const smsCodes = sqliteTable(
+export const smsCodes = table(
   'sms_codes',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
+    id: id(),
+    userId: int('user_id').notNull().references(() => users.id),
+    providerId: int('provider_id').notNull().references(() => providers.id),
     /** SHA-256 of the pending sign-in's token: a code works only for the sign-in it was sent for. */
     pendingHash: text('pending_hash').notNull(),
     /** HMAC-SHA-256 of the code under a key derived from SECRET_KEY (six digits are too few for a plain hash). */

@@ -1,5 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, id, index, int, json, primaryKey, table, text, timestamp, uniqueIndex } from './dialect';
 import { companies, providers, users } from './people';
 import { sessions } from './sessions';
 
@@ -10,11 +9,11 @@ export const SSO_MODES = ['both', 'sso'] as const;
 export type TSsoMode = (typeof SSO_MODES)[number];
 
 /** An OpenID Connect identity provider an MSP has set up (seed 002: Microsoft, Google, Authentik, any OIDC). */
-export const identityProviders = sqliteTable(
+export const identityProviders = table(
   'identity_providers',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
     kind: text('kind', { enum: IDP_KINDS }).notNull(),
     /** The button says "Continue with <displayName>". */
     displayName: text('display_name').notNull(),
@@ -31,7 +30,7 @@ export const identityProviders = sqliteTable(
     /** Whether the MSP's own staff may (or must) sign in through it; null: not at all. */
     staffMode: text('staff_mode', { enum: SSO_MODES }),
     /** Email domains that see the button beside those of the companies it applies to. */
-    emailDomains: text('email_domains', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    emailDomains: json<string[]>('email_domains').notNull().default([]),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
@@ -39,13 +38,13 @@ export const identityProviders = sqliteTable(
 );
 
 /** The client companies an identity provider applies to, each with its sign-in options. */
-export const identityProviderCompanies = sqliteTable(
+export const identityProviderCompanies = table(
   'identity_provider_companies',
   {
-    idpId: integer('idp_id')
+    idpId: int('idp_id')
       .notNull()
       .references(() => identityProviders.id, { onDelete: 'cascade' }),
-    companyId: integer('company_id')
+    companyId: int('company_id')
       .notNull()
       .references(() => companies.id),
     mode: text('mode', { enum: SSO_MODES }).notNull(),
@@ -54,15 +53,15 @@ export const identityProviderCompanies = sqliteTable(
 );
 
 /** A provider's `sub` bound to a login identity at first sign-in; later sign-ins follow it, not the email. */
-export const ssoLinks = sqliteTable(
+export const ssoLinks = table(
   'sso_links',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    idpId: integer('idp_id')
+    id: id(),
+    idpId: int('idp_id')
       .notNull()
       .references(() => identityProviders.id, { onDelete: 'cascade' }),
     subject: text('subject').notNull(),
-    userId: integer('user_id')
+    userId: int('user_id')
       .notNull()
       .references(() => users.id),
     createdAt: timestamp('created_at').notNull(),
@@ -75,11 +74,11 @@ export const ssoLinks = sqliteTable(
  * One started sign-in (10 minutes, used once): state, nonce and PKCE verifier, bound to the
  * browser by a cookie. Keyed by the SHA-256 of the state; the verifier is sealed.
  */
-export const ssoLoginStates = sqliteTable(
+export const ssoLoginStates = table(
   'sso_login_states',
   {
     stateHash: text('state_hash').primaryKey(),
-    idpId: integer('idp_id')
+    idpId: int('idp_id')
       .notNull()
       .references(() => identityProviders.id, { onDelete: 'cascade' }),
     browserHash: text('browser_hash').notNull(),
@@ -93,18 +92,18 @@ export const ssoLoginStates = sqliteTable(
 );
 
 /** What the callback hands to the sign-in page (next step or a message): a single-use token, 2 minutes. */
-export const ssoHandoffs = sqliteTable('sso_handoffs', {
+export const ssoHandoffs = table('sso_handoffs', {
   tokenHash: text('token_hash').primaryKey(),
   payloadSealed: text('payload_sealed').notNull(),
   expiresAt: timestamp('expires_at').notNull(),
 });
 
 /** Sessions opened through an identity provider: they may only use the accounts it applies to. */
-export const ssoSessions = sqliteTable('sso_sessions', {
+export const ssoSessions = table('sso_sessions', {
   sessionId: text('session_id')
     .primaryKey()
     .references(() => sessions.id, { onDelete: 'cascade' }),
-  idpId: integer('idp_id')
+  idpId: int('idp_id')
     .notNull()
     .references(() => identityProviders.id, { onDelete: 'cascade' }),
   createdAt: timestamp('created_at').notNull(),

@@ -1,14 +1,13 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, id, index, int, json, table, text, timestamp } from './dialect';
 import { companies, contacts, users } from './people';
 
 /* A company's technical records (seed 004 Part IV). Dates a person enters are `YYYY-MM-DD`. */
 
-export const assets = sqliteTable(
+export const assets = table(
   'assets',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    companyId: integer('company_id').notNull().references(() => companies.id),
+    id: id(),
+    companyId: int('company_id').notNull().references(() => companies.id),
     name: text('name').notNull(),
     type: text('type').notNull(),
     make: text('make'),
@@ -16,7 +15,7 @@ export const assets = sqliteTable(
     serialNumber: text('serial_number'),
     installDate: text('install_date'),
     warrantyExpiry: text('warranty_expiry'),
-    assignedContactId: integer('assigned_contact_id').references(() => contacts.id),
+    assignedContactId: int('assigned_contact_id').references(() => contacts.id),
     notes: text('notes'),
     archivedAt: timestamp('archived_at'),
     createdAt: timestamp('created_at').notNull(),
@@ -26,35 +25,35 @@ export const assets = sqliteTable(
 );
 
 /** Files kept for a company; stored by content hash like ticket attachments. */
-export const documents = sqliteTable(
+export const documents = table(
   'documents',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    companyId: integer('company_id').notNull().references(() => companies.id),
+    id: id(),
+    companyId: int('company_id').notNull().references(() => companies.id),
     title: text('title').notNull(),
     description: text('description'),
     sha256: text('sha256').notNull(),
-    size: integer('size').notNull(),
+    size: int('size').notNull(),
     mimeType: text('mime_type').notNull(),
     filename: text('filename').notNull(),
     /** Staff decide what the client sees; uploads by a client are visible to it. */
     visibleToClient: flag('visible_to_client').notNull().default(false),
-    uploadedByUserId: integer('uploaded_by_user_id').references(() => users.id),
+    uploadedByUserId: int('uploaded_by_user_id').references(() => users.id),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
   (t) => [index('documents_company').on(t.companyId)],
 );
 
-export const domains = sqliteTable(
+export const domains = table(
   'domains',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    companyId: integer('company_id').notNull().references(() => companies.id),
+    id: id(),
+    companyId: int('company_id').notNull().references(() => companies.id),
     name: text('name').notNull(),
     registrar: text('registrar'),
     expiresOn: text('expires_on'),
-    nameServers: text('name_servers', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    nameServers: json<string[]>('name_servers').notNull().default([]),
     notes: text('notes'),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
@@ -62,11 +61,11 @@ export const domains = sqliteTable(
   (t) => [index('domains_company').on(t.companyId)],
 );
 
-export const certificates = sqliteTable(
+export const certificates = table(
   'certificates',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    companyId: integer('company_id').notNull().references(() => companies.id),
+    id: id(),
+    companyId: int('company_id').notNull().references(() => companies.id),
     name: text('name').notNull(),
     fqdn: text('fqdn').notNull(),
     issuer: text('issuer'),

@@ -1,5 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, id, index, int, json, primaryKey, table, text, timestamp, uniqueIndex } from './dialect';
 import type { TMailFlag } from './inbound-mail';
 import { companies, contacts, providers, staffMembers, users } from './people';
 
@@ -9,21 +8,21 @@ export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_on_client', 'wai
 export type TTicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_SOURCES = ['portal', 'email', 'staff'] as const;
 
-export const tickets = sqliteTable(
+export const tickets = table(
   'tickets',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
-    number: integer('number').notNull(),
-    companyId: integer('company_id').notNull().references(() => companies.id),
-    requesterContactId: integer('requester_contact_id').references(() => contacts.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
+    number: int('number').notNull(),
+    companyId: int('company_id').notNull().references(() => companies.id),
+    requesterContactId: int('requester_contact_id').references(() => contacts.id),
     subject: text('subject').notNull(),
     description: text('description').notNull(),
     priority: text('priority', { enum: TICKET_PRIORITIES }).notNull(),
     category: text('category'),
     status: text('status', { enum: TICKET_STATUSES }).notNull().default('open'),
     source: text('source', { enum: TICKET_SOURCES }).notNull(),
-    assigneeStaffId: integer('assignee_staff_id').references(() => staffMembers.id),
+    assigneeStaffId: int('assignee_staff_id').references(() => staffMembers.id),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
     /** SLA targets from the provider's policy for the priority (seed 004 §10). */
@@ -38,7 +37,7 @@ export const tickets = sqliteTable(
     satisfactionComment: text('satisfaction_comment'),
     satisfactionAt: timestamp('satisfaction_at'),
     /** A reply to a long-closed ticket opens a new one linked to the old. */
-    relatedTicketId: integer('related_ticket_id'),
+    relatedTicketId: int('related_ticket_id'),
   },
   (t) => [
     uniqueIndex('tickets_provider_number').on(t.providerId, t.number),
@@ -51,24 +50,24 @@ export const tickets = sqliteTable(
 );
 
 /** Other contacts of the company who follow a ticket (CC'd on its notifications). */
-export const ticketWatchers = sqliteTable(
+export const ticketWatchers = table(
   'ticket_watchers',
   {
-    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
-    contactId: integer('contact_id').notNull().references(() => contacts.id),
+    ticketId: int('ticket_id').notNull().references(() => tickets.id),
+    contactId: int('contact_id').notNull().references(() => contacts.id),
     createdAt: timestamp('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.ticketId, t.contactId] }), index('ticket_watchers_contact').on(t.contactId)],
 );
 
 /** Time logged by staff; shown to clients only when the provider says so. */
-export const timeEntries = sqliteTable(
+export const timeEntries = table(
   'time_entries',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
-    staffId: integer('staff_id').notNull().references(() => staffMembers.id),
-    minutes: integer('minutes').notNull(),
+    id: id(),
+    ticketId: int('ticket_id').notNull().references(() => tickets.id),
+    staffId: int('staff_id').notNull().references(() => staffMembers.id),
+    minutes: int('minutes').notNull(),
     note: text('note'),
     createdAt: timestamp('created_at').notNull(),
   },
@@ -76,11 +75,11 @@ export const timeEntries = sqliteTable(
 );
 
 /** The provider's category list for "Category" (seed 004: Hardware, Software, ...). */
-export const ticketCategories = sqliteTable(
+export const ticketCategories = table(
   'ticket_categories',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    providerId: integer('provider_id').notNull().references(() => providers.id),
+    id: id(),
+    providerId: int('provider_id').notNull().references(() => providers.id),
     name: text('name').notNull(),
     active: flag('active').notNull().default(true),
     createdAt: timestamp('created_at').notNull(),
@@ -89,23 +88,23 @@ export const ticketCategories = sqliteTable(
 );
 
 /** Response and resolution targets per priority; staff admins edit them. */
-export const slaPolicies = sqliteTable(
+export const slaPolicies = table(
   'sla_policies',
   {
-    providerId: integer('provider_id').notNull().references(() => providers.id),
+    providerId: int('provider_id').notNull().references(() => providers.id),
     priority: text('priority', { enum: TICKET_PRIORITIES }).notNull(),
-    firstResponseMinutes: integer('first_response_minutes').notNull(),
-    resolutionMinutes: integer('resolution_minutes').notNull(),
+    firstResponseMinutes: int('first_response_minutes').notNull(),
+    resolutionMinutes: int('resolution_minutes').notNull(),
   },
   (t) => [primaryKey({ columns: [t.providerId, t.priority] })],
 );
 
-export const ticketComments = sqliteTable(
+export const ticketComments = table(
   'ticket_comments',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
-    authorUserId: integer('author_user_id').references(() => users.id),
+    id: id(),
+    ticketId: int('ticket_id').notNull().references(() => tickets.id),
+    authorUserId: int('author_user_id').references(() => users.id),
     authorName: text('author_name').notNull(),
     authorSide: text('author_side', { enum: ['staff', 'client'] }).notNull(),
     body: text('body').notNull(),
@@ -113,9 +112,9 @@ export const ticketComments = sqliteTable(
     source: text('source', { enum: TICKET_SOURCES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
     /** Mail intake: automatic replies and sender mismatches are kept, flagged, as internal notes. */
-    flags: text('flags', { mode: 'json' }).$type<TMailFlag[]>().notNull().default([]),
+    flags: json<TMailFlag[]>('flags').notNull().default([]),
     /** The inbound message a comment came from, so staff can expand the original and download the .eml. */
-    inboundMessageId: integer('inbound_message_id'),
+    inboundMessageId: int('inbound_message_id'),
   },
   (t) => [index('ticket_comments_ticket').on(t.ticketId, t.id)],
 );

@@ -1,16 +1,15 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns';
+import { id, index, int, table, text, timestamp } from './dialect';
 import { users } from './people';
 
 /**
  * "Remember this device for 30 days": the browser keeps a random token in a cookie; only
  * its SHA-256 is stored. Revoked by "Forget", by a password reset, or by turning 2FA off.
  */
-export const trustedDevices = sqliteTable(
+export const trustedDevices = table(
   'trusted_devices',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
+    id: id(),
+    userId: int('user_id').notNull().references(() => users.id),
     tokenHash: text('token_hash').notNull().unique(),
     label: text('label').notNull(),
     createdAt: timestamp('created_at').notNull(),

@@ -1,16 +1,15 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { flag, timestamp } from './columns';
+import { flag, id, index, int, json, table, text, timestamp } from './dialect';
 import { users } from './people';
 
 /**
  * Passkeys and security keys (WebAuthn), up to 10 per user. Binary values are base64url
  * text, so the table moves to PostgreSQL unchanged. The public key is not a secret: no sealing.
  */
-export const webauthnCredentials = sqliteTable(
+export const webauthnCredentials = table(
   'webauthn_credentials',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
+    id: id(),
+    userId: int('user_id').notNull().references(() => users.id),
     /** The authenticator's credential id (base64url); unique across the portal. */
     credentialId: text('credential_id').notNull().unique(),
     /**
@@ -21,8 +20,8 @@ export const webauthnCredentials = sqliteTable(
     /** COSE public key, base64url. */
     publicKey: text('public_key').notNull(),
     /** The last signature counter seen; a lower or equal one later means a cloned authenticator. */
-    counter: integer('counter').notNull().default(0),
-    transports: text('transports', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    counter: int('counter').notNull().default(0),
+    transports: json<string[]>('transports').notNull().default([]),
     /** What the user called it ("YubiKey 5", "My laptop"). */
     name: text('name').notNull(),
     /** 'singleDevice' (a security key) or 'multiDevice' (a synced passkey), and whether it is backed up. */

@@ -50,11 +50,11 @@ export function startOutboxWorker(opts: {
         messageId: row.headers['Message-ID'],
         ...(opts.bounceAddress ? { envelope: { from: opts.bounceAddress(row.id), to: row.toAddress } } : {}),
       });
-      opts.db.update(outbox).set({ status: 'sent', sentAt: opts.clock.now(), attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id)).run();
+      (await opts.db.update(outbox).set({ status: 'sent', sentAt: opts.clock.now(), attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id)));
     } catch (err) {
       const attempts = row.attempts + 1;
       const failed = attempts >= MAX_ATTEMPTS;
-      opts.db
+      (await opts.db
         .update(outbox)
         .set({
           attempts,
@@ -62,8 +62,7 @@ export function startOutboxWorker(opts: {
           lastError: String((err as Error).message ?? err).slice(0, 500),
           nextAttemptAt: new Date(opts.clock.now().getTime() + backoffMs(attempts)),
         })
-        .where(eq(outbox.id, row.id))
-        .run();
+        .where(eq(outbox.id, row.id)));
       opts.log.warn({ outboxId: row.id, attempts, err: (err as Error).message }, 'outbound mail delivery failed');
     }
   }
@@ -72,13 +71,12 @@ export function startOutboxWorker(opts: {
     if (!transport || stopped) return 0;
     let sent = 0;
     for (;;) {
-      const due = opts.db
+      const due = (await opts.db
         .select()
         .from(outbox)
         .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, opts.clock.now())))
         .orderBy(asc(outbox.id))
-        .limit(20)
-        .all();
+        .limit(20));
       if (due.length === 0 || stopped) return sent;
       for (const row of due) await deliver(row);
       sent += due.length;

@@ -27,8 +27,8 @@ class HeldBus extends EventBus {
 }
 
 /** The request, if it is this provider's and still undecided (another tab may have decided it). */
-function pendingRequest(tx: TTx, staff: TStaffActor, requestId: number) {
-  const row = tx.select().from(accessRequests).where(eq(accessRequests.id, requestId)).get();
+async function pendingRequest(tx: TTx, staff: TStaffActor, requestId: number) {
+  const row = (await tx.select().from(accessRequests).where(eq(accessRequests.id, requestId)))[0];
   if (!row || row.providerId !== staff.providerId) throw new AppError('NOT_FOUND', 'Access request not found.');
   if (row.status !== 'pending') throw new AppError('CONFLICT', `This request was already ${row.status}.`);
   return row;
@@ -39,35 +39,33 @@ function pendingRequest(tx: TTx, staff: TStaffActor, requestId: number) {
  * (or reuses the one with that email) and sends the invitation. All of it commits together,
  * and live events go out only afterwards.
  */
-export function approveAccessRequest(ctx: ServiceContext, input: unknown): { email: string; company: { id: number; name: string }; resent: boolean } {
+export async function approveAccessRequest(ctx: ServiceContext, input: unknown): Promise<{ email: string; company: { id: number; name: string }; resent: boolean }> {
   const staff = requireStaff(ctx.actor);
   const data = ZApproveAccessInput.parse(input);
   const bus = new HeldBus();
   const inner: ServiceContext = { ...ctx, bus };
-  const result = unitOfWork(inner, (tx, emit) => {
-    const request = pendingRequest(tx, staff, data.requestId);
+  const result = await unitOfWork(inner, async (tx, emit) => {
+    const request = await pendingRequest(tx, staff, data.requestId);
     const company =
       data.company.kind === 'new'
-        ? createCompany(inner, { name: data.company.name })
-        : tx.select().from(companies).where(eq(companies.id, data.company.companyId)).get();
+        ? await createCompany(inner, { name: data.company.name })
+        : (await tx.select().from(companies).where(eq(companies.id, data.company.companyId)))[0];
     if (!company || company.providerId !== staff.providerId || company.archivedAt) throw new AppError('NOT_FOUND', 'Company not found.');
-    const existing = tx
+    const existing = (await tx
       .select({ id: contacts.id, passwordHash: users.passwordHash })
       .from(contacts)
       .leftJoin(users, eq(users.id, contacts.userId))
-      .where(and(eq(contacts.companyId, company.id), eq(contacts.email, request.email)))
-      .get();
+      .where(and(eq(contacts.companyId, company.id), eq(contacts.email, request.email))))[0];
     // Staff-only detail: the requester never learns this.
     if (existing?.passwordHash) throw new AppError('CONFLICT', `This person already has an account for ${company.name}.`);
     const contactId =
-      existing?.id ?? createContact(inner, { companyId: company.id, name: request.name, email: request.email, types: ['standard'] }).id;
-    sendInvitation(inner, { contactId });
+      existing?.id ?? (await createContact(inner, { companyId: company.id, name: request.name, email: request.email, types: ['standard'] })).id;
+    await sendInvitation(inner, { contactId });
     const now = ctx.clock.now();
-    tx.update(accessRequests)
+    (await tx.update(accessRequests)
       .set({ status: 'approved', companyId: company.id, decidedByStaffId: staff.staffId, decidedAt: now })
-      .where(eq(accessRequests.id, request.id))
-      .run();
-    recordAudit(tx, now, {
+      .where(eq(accessRequests.id, request.id)));
+    await recordAudit(tx, now, {
       kind: 'access_approved',
       providerId: staff.providerId,
       email: request.email,
@@ -83,17 +81,16 @@ export function approveAccessRequest(ctx: ServiceContext, input: unknown): { ema
 }
 
 /** Decline: nothing is sent to the requester. */
-export function declineAccessRequest(ctx: ServiceContext, input: unknown): { email: string } {
+export async function declineAccessRequest(ctx: ServiceContext, input: unknown): Promise<{ email: string }> {
   const staff = requireStaff(ctx.actor);
   const { requestId } = ZAccessRequestIdInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const request = pendingRequest(tx, staff, requestId);
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const request = await pendingRequest(tx, staff, requestId);
     const now = ctx.clock.now();
-    tx.update(accessRequests)
+    (await tx.update(accessRequests)
       .set({ status: 'declined', decidedByStaffId: staff.staffId, decidedAt: now })
-      .where(eq(accessRequests.id, request.id))
-      .run();
-    recordAudit(tx, now, {
+      .where(eq(accessRequests.id, request.id)));
+    await recordAudit(tx, now, {
       kind: 'access_declined',
       providerId: staff.providerId,
       email: request.email,

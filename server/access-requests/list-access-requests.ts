@@ -11,23 +11,21 @@ import { accessRequestView } from './view';
  * The staff "Access requests" page: pending requests of the caller's provider, the
  * companies one may be approved into, and the event id to follow live from.
  */
-export function listAccessRequests(ctx: ServiceContext) {
+export async function listAccessRequests(ctx: ServiceContext) {
   const staff = requireStaff(ctx.actor);
   // Read first: the page follows events after this id, so a request arriving meanwhile still shows.
-  const lastEventId = ctx.db.select({ id: max(events.id) }).from(events).get()?.id ?? 0;
-  const items = ctx.db
+  const lastEventId = (await ctx.db.select({ id: max(events.id) }).from(events))[0]?.id ?? 0;
+  const items = (await ctx.db
     .select()
     .from(accessRequests)
     .where(and(eq(accessRequests.providerId, staff.providerId), eq(accessRequests.status, 'pending')))
-    .orderBy(asc(accessRequests.id))
-    .all()
+    .orderBy(asc(accessRequests.id)))
     .map(accessRequestView);
-  const companyChoices = ctx.db
+  const companyChoices = (await ctx.db
     .select({ id: companies.id, name: companies.name })
     .from(companies)
     .where(and(eq(companies.providerId, staff.providerId), isNull(companies.archivedAt)))
-    .orderBy(asc(companies.name))
-    .all();
+    .orderBy(asc(companies.name)));
   return { items, companies: companyChoices, lastEventId };
 }
 

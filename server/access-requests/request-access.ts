@@ -10,16 +10,16 @@ import { accessRequestsTopic } from './topics';
 import { accessRequestView } from './view';
 
 /** Whether "Request access" must ask which provider: only when the portal serves several. */
-export function identifierNeeded(ctx: ServiceContext): { needsIdentifier: boolean } {
-  return { needsIdentifier: ctx.db.select({ id: providers.id }).from(providers).limit(2).all().length > 1 };
+export async function identifierNeeded(ctx: ServiceContext): Promise<{ needsIdentifier: boolean }> {
+  return { needsIdentifier: (await ctx.db.select({ id: providers.id }).from(providers).limit(2)).length > 1 };
 }
 
-function providerFor(ctx: ServiceContext, identifier: string | undefined): TProvider {
-  const some = ctx.db.select().from(providers).limit(2).all();
+async function providerFor(ctx: ServiceContext, identifier: string | undefined): Promise<TProvider> {
+  const some = (await ctx.db.select().from(providers).limit(2));
   if (some.length === 1) return some[0]!;
   // `field` lets the form show the message beside the identifier input.
   if (!identifier) throw new AppError('BAD_INPUT', 'Enter your service provider identifier.', { field: 'identifier' });
-  const provider = ctx.db.select().from(providers).where(eq(providers.identifier, identifier)).get();
+  const provider = (await ctx.db.select().from(providers).where(eq(providers.identifier, identifier)))[0];
   if (!provider) throw new AppError('BAD_INPUT', UNKNOWN_PROVIDER, { field: 'identifier' });
   return provider;
 }
@@ -29,21 +29,20 @@ function providerFor(ctx: ServiceContext, identifier: string | undefined): TProv
  * never looks the email up, so neither the answer nor its timing says whether the address
  * is known. Staff of the provider see it appear live and decide.
  */
-export function requestAccess(ctx: ServiceContext, input: unknown, ip: string): { message: string } {
+export async function requestAccess(ctx: ServiceContext, input: unknown, ip: string): Promise<{ message: string }> {
   const data = ZRequestAccessInput.parse(input);
   const now = ctx.clock.now();
   // Before the provider lookup, so the form cannot be used to probe identifiers either.
   if (!ctx.rateLimits.accessRequestsPerIp.consume(ip, now.getTime())) {
     throw new AppError('RATE_LIMITED', 'Too many requests from your network. Try again in an hour.');
   }
-  const provider = providerFor(ctx, data.identifier);
-  unitOfWork(ctx, (tx, emit) => {
-    const row = tx
+  const provider = await providerFor(ctx, data.identifier);
+  await unitOfWork(ctx, async (tx, emit) => {
+    const row = (await tx
       .insert(accessRequests)
       .values({ providerId: provider.id, name: data.name, email: data.email, companyName: data.companyName, ip, createdAt: now })
-      .returning()
-      .get();
-    recordAudit(tx, now, { kind: 'access_requested', providerId: provider.id, email: data.email, ip, detail: { requestId: row.id } });
+      .returning())[0]!;
+    await recordAudit(tx, now, { kind: 'access_requested', providerId: provider.id, email: data.email, ip, detail: { requestId: row.id } });
     emit(accessRequestsTopic(provider.id), 'access_request.created', { request: accessRequestView(row) });
   });
   return { message: ACCESS_REQUESTED };

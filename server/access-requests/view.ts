@@ -9,4 +9,4 @@ export const accessRequestView = (r: TAccessRequest) => ({
   ip: r.ip,
   createdAt: r.createdAt.toISOString(),
 });
-export type TAccessRequestView = ReturnType<typeof accessRequestView>;
+export type TAccessRequestView = Awaited<ReturnType<typeof accessRequestView>>;

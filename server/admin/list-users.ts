@@ -17,12 +17,12 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
  * The Users page: every login identity holding an account with the admin's provider (its
  * staff, contacts of its companies), with lock state, two-factor and active sessions.
  */
-export function listUsers(ctx: ServiceContext, input: unknown) {
+export async function listUsers(ctx: ServiceContext, input: unknown) {
   const admin = requireStaffAdmin(ctx.actor);
   const { search } = ZListUsersInput.parse(input ?? {});
   const pid = admin.providerId;
   const pattern = likePattern(search);
-  const rows = ctx.db
+  const rows = (await ctx.db
     .select()
     .from(users)
     .where(
@@ -32,41 +32,37 @@ export function listUsers(ctx: ServiceContext, input: unknown) {
       ),
     )
     .orderBy(asc(users.name), asc(users.id))
-    .limit(MAX_USERS + 1)
-    .all();
+    .limit(MAX_USERS + 1));
   const page = rows.slice(0, MAX_USERS);
   const ids = page.map((u) => u.id);
   if (ids.length === 0) return { items: [], truncated: false };
 
   const accounts = new Map<number, string[]>();
   const addAccount = (userId: number, label: string) => accounts.set(userId, [...(accounts.get(userId) ?? []), label]);
-  for (const s of ctx.db
+  for (const s of (await ctx.db
     .select()
     .from(staffMembers)
-    .where(and(eq(staffMembers.providerId, pid), inArray(staffMembers.userId, ids)))
-    .all()) {
+    .where(and(eq(staffMembers.providerId, pid), inArray(staffMembers.userId, ids))))) {
     addAccount(s.userId, `Staff · ${s.role === 'admin' ? 'Administrator' : 'Technician'}${s.active ? '' : ' (inactive)'}`);
   }
-  for (const c of ctx.db
+  for (const c of (await ctx.db
     .select({ userId: contacts.userId, company: companies.name, portalAccess: contacts.portalAccess })
     .from(contacts)
     .innerJoin(companies, eq(companies.id, contacts.companyId))
     .where(and(eq(companies.providerId, pid), inArray(contacts.userId, ids)))
-    .orderBy(asc(companies.name))
-    .all()) {
+    .orderBy(asc(companies.name)))) {
     addAccount(c.userId!, `${c.company} · Contact${c.portalAccess ? '' : ' (no portal access)'}`);
   }
 
   const twoFactor = new Set(
-    ctx.db
+    (await ctx.db
       .select({ userId: totpCredentials.userId })
       .from(totpCredentials)
-      .where(and(inArray(totpCredentials.userId, ids), isNotNull(totpCredentials.confirmedAt)))
-      .all()
+      .where(and(inArray(totpCredentials.userId, ids), isNotNull(totpCredentials.confirmedAt))))
       .map((r) => r.userId),
   );
   const active = new Map(
-    ctx.db
+    (await ctx.db
       .select({ userId: sessions.userId, n: count() })
       .from(sessions)
       .where(
@@ -76,8 +72,7 @@ export function listUsers(ctx: ServiceContext, input: unknown) {
           isProviderSession(ctx.db, pid),
         ),
       )
-      .groupBy(sessions.userId)
-      .all()
+      .groupBy(sessions.userId))
       .map((r) => [r.userId, r.n]),
   );
 

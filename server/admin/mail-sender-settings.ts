@@ -25,19 +25,19 @@ export const ZMailSenderSettingsInput = z.object({
 });
 export type TMailSenderSettingsInput = z.input<typeof ZMailSenderSettingsInput>;
 
-export function getMailSenderSettings(ctx: ServiceContext): { noDmarc: 'hold' | 'spf'; trustedDomains: string[] } {
+export async function getMailSenderSettings(ctx: ServiceContext): Promise<{ noDmarc: 'hold' | 'spf'; trustedDomains: string[] }> {
   const staff = requireStaff(ctx.actor);
-  const p = ctx.db.select({ noDmarc: providers.mailNoDmarc, trustedDomains: providers.mailTrustedDomains }).from(providers).where(eq(providers.id, staff.providerId)).get();
+  const p = (await ctx.db.select({ noDmarc: providers.mailNoDmarc, trustedDomains: providers.mailTrustedDomains }).from(providers).where(eq(providers.id, staff.providerId)))[0];
   if (!p) throw new AppError('NOT_FOUND', 'Provider not found.');
   return p;
 }
 
 /** Staff admins; the change is in the Security log (trusting a domain lets anyone write as it). */
-export function updateMailSenderSettings(ctx: ServiceContext, input: unknown, ip: string | null = null): void {
+export async function updateMailSenderSettings(ctx: ServiceContext, input: unknown, ip: string | null = null): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZMailSenderSettingsInput.parse(input);
-  unitOfWork(ctx, (tx) => {
-    tx.update(providers).set({ mailNoDmarc: data.noDmarc, mailTrustedDomains: data.trustedDomains }).where(eq(providers.id, admin.providerId)).run();
-    recordAudit(tx, ctx.clock.now(), { kind: 'mail_sender_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: data });
+  await unitOfWork(ctx, async (tx) => {
+    (await tx.update(providers).set({ mailNoDmarc: data.noDmarc, mailTrustedDomains: data.trustedDomains }).where(eq(providers.id, admin.providerId)));
+    await recordAudit(tx, ctx.clock.now(), { kind: 'mail_sender_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: data });
   });
 }

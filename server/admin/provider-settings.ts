@@ -25,9 +25,9 @@ export const ZLogoInput = z.object({ dataBase64: z.string().min(1, 'Choose an im
 /** Logos live in DATA_DIR/logos/<sha256>.png: the invoice PDF and the portal read them there. */
 export const logoPath = (dataDir: string, sha: string) => join(dataDir, 'logos', `${sha}.png`);
 
-export function getProviderSettings(ctx: ServiceContext) {
+export async function getProviderSettings(ctx: ServiceContext) {
   const staff = requireStaff(ctx.actor);
-  const p = ctx.db.select().from(providers).where(eq(providers.id, staff.providerId)).get();
+  const p = (await ctx.db.select().from(providers).where(eq(providers.id, staff.providerId)))[0];
   if (!p) throw new AppError('NOT_FOUND', 'Provider not found.');
   const file = p.logoSha256 ? logoPath(ctx.settings.DATA_DIR, p.logoSha256) : null;
   return {
@@ -41,14 +41,14 @@ export function getProviderSettings(ctx: ServiceContext) {
 }
 
 /** Staff admins: the provider's name, identifier (for "Request access"), currency and time display. */
-export function updateProviderSettings(ctx: ServiceContext, input: unknown, ip: string): void {
+export async function updateProviderSettings(ctx: ServiceContext, input: unknown, ip: string): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZProviderSettingsInput.parse(input);
-  unitOfWork(ctx, (tx) => {
-    const taken = tx.select({ id: providers.id }).from(providers).where(and(eq(providers.identifier, data.identifier), ne(providers.id, admin.providerId))).get();
+  await unitOfWork(ctx, async (tx) => {
+    const taken = (await tx.select({ id: providers.id }).from(providers).where(and(eq(providers.identifier, data.identifier), ne(providers.id, admin.providerId))))[0];
     if (taken) throw new AppError('CONFLICT', 'That service provider identifier is taken.', { field: 'identifier' });
-    tx.update(providers).set(data).where(eq(providers.id, admin.providerId)).run();
-    recordAudit(tx, ctx.clock.now(), { kind: 'security_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: { provider: data } });
+    (await tx.update(providers).set(data).where(eq(providers.id, admin.providerId)));
+    await recordAudit(tx, ctx.clock.now(), { kind: 'security_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: { provider: data } });
   });
 }
 
@@ -71,6 +71,6 @@ export async function setProviderLogo(ctx: ServiceContext, input: unknown): Prom
     mkdirSync(join(ctx.settings.DATA_DIR, 'logos'), { recursive: true });
     writeFileSync(file, png);
   }
-  ctx.db.update(providers).set({ logoSha256: sha }).where(eq(providers.id, admin.providerId)).run();
+  (await ctx.db.update(providers).set({ logoSha256: sha }).where(eq(providers.id, admin.providerId)));
   return { logoDataUrl: `data:image/png;base64,${png.toString('base64')}` };
 }

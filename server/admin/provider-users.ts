@@ -24,12 +24,11 @@ export const isProviderUser = (db: TDb, providerId: number) =>
   or(inArray(users.id, staffUserIds(db, providerId)), inArray(users.id, contactUserIds(db, providerId)))!;
 
 /** The user, if they hold an account with the provider; NOT_FOUND otherwise, so ids of others reveal nothing. */
-export function requireProviderUser(db: TDb, providerId: number, userId: number): TUser {
-  const user = db
+export async function requireProviderUser(db: TDb, providerId: number, userId: number): Promise<TUser> {
+  const user = (await db
     .select()
     .from(users)
-    .where(and(eq(users.id, userId), isProviderUser(db, providerId)))
-    .get();
+    .where(and(eq(users.id, userId), isProviderUser(db, providerId))))[0];
   if (!user) throw new AppError('NOT_FOUND', 'User not found.');
   return user;
 }

@@ -17,46 +17,44 @@ export const ZSecuritySettingsInput = z.object({
 export const ZCompanyTwoFactorInput = z.object({ companyId: z.number().int().positive('Unknown company.'), require2fa: z.boolean() });
 
 /** The provider's sign-in rules and, per client company, whether its contacts must use 2FA. */
-export function getSecuritySettings(ctx: ServiceContext) {
+export async function getSecuritySettings(ctx: ServiceContext) {
   const admin = requireStaffAdmin(ctx.actor);
-  const p = ctx.db.select().from(providers).where(eq(providers.id, admin.providerId)).get();
+  const p = (await ctx.db.select().from(providers).where(eq(providers.id, admin.providerId)))[0];
   if (!p) throw new AppError('NOT_FOUND', 'Provider not found.');
   return {
     passwordMinLength: p.passwordMinLength,
     passwordMaxLength: PASSWORD_MAX_LENGTH,
     passwordRequireClasses: p.passwordRequireClasses,
     requireStaff2fa: p.requireStaff2fa,
-    companies: ctx.db
+    companies: (await ctx.db
       .select({ id: companies.id, name: companies.name, require2fa: companies.require2fa })
       .from(companies)
       .where(and(eq(companies.providerId, admin.providerId), isNull(companies.archivedAt)))
-      .orderBy(asc(companies.name))
-      .all(),
+      .orderBy(asc(companies.name))),
   };
 }
 
-export function updateSecuritySettings(ctx: ServiceContext, input: unknown, ip: string): void {
+export async function updateSecuritySettings(ctx: ServiceContext, input: unknown, ip: string): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZSecuritySettingsInput.parse(input);
-  unitOfWork(ctx, (tx) => {
-    tx.update(providers).set(data).where(eq(providers.id, admin.providerId)).run();
-    recordAudit(tx, ctx.clock.now(), { kind: 'security_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: data });
+  await unitOfWork(ctx, async (tx) => {
+    (await tx.update(providers).set(data).where(eq(providers.id, admin.providerId)));
+    await recordAudit(tx, ctx.clock.now(), { kind: 'security_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: data });
   });
 }
 
 /** Per company "Require two-factor authentication for contacts": they set it up at next sign-in. */
-export function setCompanyTwoFactor(ctx: ServiceContext, input: unknown, ip: string): void {
+export async function setCompanyTwoFactor(ctx: ServiceContext, input: unknown, ip: string): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
   const { companyId, require2fa } = ZCompanyTwoFactorInput.parse(input);
-  unitOfWork(ctx, (tx) => {
-    const hit = tx
+  await unitOfWork(ctx, async (tx) => {
+    const hit = (await tx
       .update(companies)
       .set({ require2fa })
       .where(and(eq(companies.id, companyId), eq(companies.providerId, admin.providerId)))
-      .returning({ name: companies.name })
-      .get();
+      .returning({ name: companies.name }))[0]!;
     if (!hit) throw new AppError('NOT_FOUND', 'Company not found.');
-    recordAudit(tx, ctx.clock.now(), {
+    await recordAudit(tx, ctx.clock.now(), {
       kind: 'security_settings_changed',
       providerId: admin.providerId,
       actorUserId: admin.userId,

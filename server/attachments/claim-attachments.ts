@@ -11,15 +11,15 @@ import { formatMb } from './store';
  * request each, so the per-message size limit can only be checked here: pass
  * `attachmentLimits(ctx.settings)` as `limits` (an error rolls the caller's transaction back).
  */
-export function claimAttachments(
+export async function claimAttachments(
   tx: TTx,
   ids: readonly number[],
   owner: { uploaderUserId: number; providerId: number },
   target: { ticketId: number; commentId: number | null },
   limits?: { maxMessageBytes: number },
-): number[] {
+): Promise<number[]> {
   if (!ids.length) return [];
-  const claimed = tx
+  const claimed = (await tx
     .update(attachments)
     .set({ ticketId: target.ticketId, commentId: target.commentId })
     .where(
@@ -30,8 +30,7 @@ export function claimAttachments(
         isNull(attachments.ticketId),
       ),
     )
-    .returning({ id: attachments.id, size: attachments.size })
-    .all();
+    .returning({ id: attachments.id, size: attachments.size }));
   if (claimed.length !== new Set(ids).size) throw new AppError('BAD_INPUT', 'An attachment was not found. Upload it again.', { field: 'attachmentIds' });
   const total = claimed.reduce((sum, r) => sum + r.size, 0);
   if (limits && total > limits.maxMessageBytes) {

@@ -22,14 +22,14 @@ const unlinkQuietly = (path: string) => {
  * holds the same content, and clears temp files a crash left behind. Synchronous
  * throughout, so no upload can dedupe against a file between the check and the unlink.
  */
-export function cleanupUnclaimedAttachments(ctx: ServiceContext): { rows: number; files: number } {
+export async function cleanupUnclaimedAttachments(ctx: ServiceContext): Promise<{ rows: number; files: number }> {
   const cutoff = new Date(ctx.clock.now().getTime() - UNCLAIMED_TTL_MS);
   const stale = and(isNull(attachments.ticketId), lt(attachments.createdAt, cutoff));
-  const gone = ctx.db.delete(attachments).where(stale).returning({ sha256: attachments.sha256 }).all();
+  const gone = (await ctx.db.delete(attachments).where(stale).returning({ sha256: attachments.sha256 }));
   const hashes = [...new Set(gone.map((g) => g.sha256))];
   const kept = new Set(
     hashes.length
-      ? ctx.db.select({ sha256: attachments.sha256 }).from(attachments).where(inArray(attachments.sha256, hashes)).all().map((r) => r.sha256)
+      ? (await ctx.db.select({ sha256: attachments.sha256 }).from(attachments).where(inArray(attachments.sha256, hashes))).map((r) => r.sha256)
       : [],
   );
   let files = 0;

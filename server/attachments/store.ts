@@ -57,13 +57,13 @@ export async function receiveFile(ctx: ServiceContext, source: AsyncIterable<Buf
  * Synchronous from the existence check to the insert, so the hourly cleanup (also
  * synchronous) cannot delete a file between its dedupe and its new row.
  */
-export function recordReceivedFiles(
+export async function recordReceivedFiles(
   tx: TDb | TTx,
   ctx: ServiceContext,
   files: readonly TReceivedFile[],
   owner: { providerId: number; uploaderUserId: number | null },
   target: { ticketId: number; commentId: number | null } | null,
-): TAttachment[] {
+): Promise<TAttachment[]> {
   const now = ctx.clock.now();
   for (const f of files) {
     const path = attachmentPath(ctx.settings, f.sha256);
@@ -74,19 +74,20 @@ export function recordReceivedFiles(
       renameSync(f.tmpPath, path);
     }
   }
-  return files.map((f) =>
-    tx
-      .insert(attachments)
-      .values({ providerId: owner.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: owner.uploaderUserId, ticketId: target?.ticketId ?? null, commentId: target?.commentId ?? null, createdAt: now })
-      .returning()
-      .get(),
-  );
+  if (!files.length) return [];
+  // One insert for all; rows come back in the order of the values.
+  return tx
+    .insert(attachments)
+    .values(
+      files.map((f) => ({ providerId: owner.providerId, sha256: f.sha256, size: f.size, mimeType: f.mimeType, filename: f.filename, uploaderUserId: owner.uploaderUserId, ticketId: target?.ticketId ?? null, commentId: target?.commentId ?? null, createdAt: now })),
+    )
+    .returning();
 }
 
 /** Received files as the signed-in actor's unclaimed uploads. */
-export function commitFiles(ctx: ServiceContext, files: readonly TReceivedFile[]): TAttachment[] {
+export async function commitFiles(ctx: ServiceContext, files: readonly TReceivedFile[]): Promise<TAttachment[]> {
   const actor = requireSignedIn(ctx.actor);
-  return ctx.db.transaction((tx) => recordReceivedFiles(tx, ctx, files, { providerId: actor.providerId, uploaderUserId: actor.userId }, null));
+  return await ctx.db.transaction(async (tx) => await recordReceivedFiles(tx, ctx, files, { providerId: actor.providerId, uploaderUserId: actor.userId }, null));
 }
 
 export async function discardFiles(files: readonly TReceivedFile[]): Promise<void> {
@@ -98,7 +99,7 @@ export async function storeAttachment(ctx: ServiceContext, source: AsyncIterable
   requireSignedIn(ctx.actor);
   const received = await receiveFile(ctx, source, rawName);
   try {
-    return commitFiles(ctx, [received])[0]!;
+    return (await commitFiles(ctx, [received]))[0]!;
   } catch (err) {
     await discardFiles([received]);
     throw err;

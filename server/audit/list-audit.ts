@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias } from '../../db/schema/dialect';
 import { z } from 'zod';
 import { auditEvents } from '../../db/schema/audit';
 import { companies, contacts, staffMembers, users } from '../../db/schema/people';
@@ -20,7 +20,7 @@ export const ZListAuditInput = z.object({
  * contacts of its companies), newest first. An entry tied to another provider stays there,
  * even when its person is also one of ours.
  */
-export function listAudit(ctx: ServiceContext, input: unknown) {
+export async function listAudit(ctx: ServiceContext, input: unknown) {
   const admin = requireStaffAdmin(ctx.actor);
   const { before, limit, kind } = ZListAuditInput.parse(input ?? {});
   const staffUsers = ctx.db.select({ id: staffMembers.userId }).from(staffMembers).where(eq(staffMembers.providerId, admin.providerId));
@@ -39,15 +39,14 @@ export function listAudit(ctx: ServiceContext, input: unknown) {
   if (kind) conditions.push(eq(auditEvents.kind, kind));
   // Who acted, when it was someone else than the user (an admin unlocking, say).
   const actors = alias(users, 'actors');
-  const rows = ctx.db
+  const rows = (await ctx.db
     .select({ e: auditEvents, userName: users.name, actorName: actors.name })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.userId))
     .leftJoin(actors, eq(actors.id, auditEvents.actorUserId))
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit));
   return rows.map(({ e, userName, actorName }) => ({
     id: e.id,
     kind: e.kind,

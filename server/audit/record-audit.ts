@@ -66,8 +66,8 @@ export interface TAuditEntry {
  * Appends one entry. Takes the database or an open transaction, so an entry is written
  * with the change it describes, or on its own for failures that change nothing else.
  */
-export function recordAudit(db: TDb | TTx, at: Date, entry: TAuditEntry): void {
-  db.insert(auditEvents)
+export async function recordAudit(db: TDb | TTx, at: Date, entry: TAuditEntry): Promise<void> {
+  (await db.insert(auditEvents)
     .values({
       kind: entry.kind,
       userId: entry.userId ?? null,
@@ -77,6 +77,5 @@ export function recordAudit(db: TDb | TTx, at: Date, entry: TAuditEntry): void {
       ip: entry.ip ?? null,
       detail: entry.detail ?? {},
       createdAt: at,
-    })
-    .run();
+    }));
 }

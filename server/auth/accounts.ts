@@ -9,20 +9,18 @@ export type TAccountChoice =
   | { kind: 'contact'; id: number; providerId: number; label: string; detail: string };
 
 /** Every account a login identity may use: active staff memberships and contacts with portal access. */
-export function listAccounts(db: TDb, userId: number): TAccountChoice[] {
-  const staff = db
+export async function listAccounts(db: TDb, userId: number): Promise<TAccountChoice[]> {
+  const staff = (await db
     .select({ id: staffMembers.id, role: staffMembers.role, providerId: providers.id, providerName: providers.name })
     .from(staffMembers)
     .innerJoin(providers, eq(providers.id, staffMembers.providerId))
-    .where(and(eq(staffMembers.userId, userId), eq(staffMembers.active, true)))
-    .all();
-  const client = db
+    .where(and(eq(staffMembers.userId, userId), eq(staffMembers.active, true))));
+  const client = (await db
     .select({ id: contacts.id, companyName: companies.name, providerId: providers.id, providerName: providers.name })
     .from(contacts)
     .innerJoin(companies, eq(companies.id, contacts.companyId))
     .innerJoin(providers, eq(providers.id, companies.providerId))
-    .where(and(eq(contacts.userId, userId), eq(contacts.portalAccess, true), isNull(companies.archivedAt)))
-    .all();
+    .where(and(eq(contacts.userId, userId), eq(contacts.portalAccess, true), isNull(companies.archivedAt))));
   return [
     ...staff.map((s) => ({
       kind: 'staff' as const,
@@ -48,26 +46,26 @@ const queries = preparedQueries((db) => ({
     .select()
     .from(staffMembers)
     .where(and(eq(staffMembers.id, p('id')), eq(staffMembers.userId, p('userId')), eq(staffMembers.active, true)))
-    .prepare(),
+    .prepare('accounts.staff'),
   contact: db
     .select({ contact: contacts, providerId: companies.providerId, archivedAt: companies.archivedAt })
     .from(contacts)
     .innerJoin(companies, eq(companies.id, contacts.companyId))
     .where(and(eq(contacts.id, p('id')), eq(contacts.userId, p('userId'))))
-    .prepare(),
+    .prepare('accounts.contact'),
 }));
 
-export function actorForAccount(
+export async function actorForAccount(
   db: TDb,
   user: { id: number; name: string },
   account: { kind: 'staff' | 'contact'; id: number },
-): TActor | null {
+): Promise<TActor | null> {
   if (account.kind === 'staff') {
-    const s = queries(db).staff.get({ id: account.id, userId: user.id });
+    const s = await queries(db).staff.get({ id: account.id, userId: user.id });
     if (!s) return null;
     return { kind: 'staff', userId: user.id, staffId: s.id, providerId: s.providerId, role: s.role, name: user.name };
   }
-  const c = queries(db).contact.get({ id: account.id, userId: user.id });
+  const c = await queries(db).contact.get({ id: account.id, userId: user.id });
   if (!c || !c.contact.portalAccess || c.archivedAt) return null;
   return {
     kind: 'contact',

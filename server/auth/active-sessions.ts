@@ -14,20 +14,19 @@ export const ZEndSessionInput = z.object({ sessionRef: z.string().regex(/^[a-f0-
 const refOf = (id: string) => id.slice(0, 16);
 
 /** The user's sessions for the Account page's "Active sessions", newest activity first. */
-export function listActiveSessions(ctx: ServiceContext, current: { id: string; userId: number }) {
+export async function listActiveSessions(ctx: ServiceContext, current: { id: string; userId: number }) {
   const now = ctx.clock.now().getTime();
   const idleMs = ctx.settings.SESSION_IDLE_MINUTES * 60_000;
-  return ctx.db
+  return (await ctx.db
     .select()
     .from(sessions)
-    .where(eq(sessions.userId, current.userId))
-    .all()
+    .where(eq(sessions.userId, current.userId)))
     .filter((s) => s.absoluteExpiresAt.getTime() > now && now - s.lastActiveAt.getTime() < idleMs)
     .sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime())
     .map((s) => ({ ...summarizeSession(s), current: s.id === current.id }));
 }
 
-export type TSessionSummary = ReturnType<typeof summarizeSession>;
+export type TSessionSummary = Awaited<ReturnType<typeof summarizeSession>>;
 
 /** What a user may see of a session: never its id. */
 export function summarizeSession(s: TSessionRow) {
@@ -42,30 +41,29 @@ export function summarizeSession(s: TSessionRow) {
 }
 
 /** "End session" on another of the user's own sessions; its open tabs are told at once. */
-export function endOwnSession(ctx: ServiceContext, current: { id: string; userId: number }, input: unknown): void {
+export async function endOwnSession(ctx: ServiceContext, current: { id: string; userId: number }, input: unknown): Promise<void> {
   const { sessionRef } = ZEndSessionInput.parse(input);
-  const target = ctx.db
+  const target = (await ctx.db
     .select({ id: sessions.id })
     .from(sessions)
-    .where(eq(sessions.userId, current.userId))
-    .all()
+    .where(eq(sessions.userId, current.userId)))
     .find((s) => refOf(s.id) === sessionRef);
   if (!target) throw new AppError('NOT_FOUND', 'That session has already ended.');
-  endSession(ctx, target.id, target.id === current.id ? 'signed_out' : 'ended_elsewhere');
+  await endSession(ctx, target.id, target.id === current.id ? 'signed_out' : 'ended_elsewhere');
 }
 
 /** Ends every session of a user (password reset, revoked access, admin action). */
-export function endAllSessions(
+export async function endAllSessions(
   ctx: ServiceContext,
   userId: number,
   reason: Parameters<typeof endSession>[2],
   exceptSessionId?: string,
-): number {
-  const ids = ctx.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId))).all();
+): Promise<number> {
+  const ids = (await ctx.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId))));
   let n = 0;
   for (const { id } of ids) {
     if (id === exceptSessionId) continue;
-    endSession(ctx, id, reason);
+    await endSession(ctx, id, reason);
     n += 1;
   }
   return n;

@@ -32,7 +32,7 @@ type TSessionRef = { userId: number; reauthenticatedAt: Date | null; user: { ema
  * (proving it is theirs) and a notice to the old one. The answer never says whether the
  * new address already belongs to someone; that is checked when the link is used.
  */
-export function requestEmailChange(ctx: ServiceContext, session: TSessionRef, input: unknown, ip: string): { sentTo: string } {
+export async function requestEmailChange(ctx: ServiceContext, session: TSessionRef, input: unknown, ip: string): Promise<{ sentTo: string }> {
   const { newEmail } = ZChangeEmailInput.parse(input);
   requireRecentAuth(ctx, session);
   if (newEmail === session.user.email) throw new AppError('BAD_INPUT', 'That is already your email address.', { field: 'newEmail' });
@@ -41,8 +41,8 @@ export function requestEmailChange(ctx: ServiceContext, session: TSessionRef, in
   const to64 = Buffer.from(newEmail).toString('base64url');
   const token = `${session.userId}.${exp}.${to64}.${sign(ctx.settings.secretKey, session.userId, exp, session.user.email, newEmail)}`;
   const from = `${ctx.settings.MAIL_FROM_NAME} <no-reply@${ctx.settings.MAIL_DOMAIN}>`;
-  unitOfWork(ctx, (tx, emit) => {
-    enqueueEmail(tx, emit, now, {
+  await unitOfWork(ctx, async (tx, emit) => {
+    await enqueueEmail(tx, emit, now, {
       providerId: null,
       to: newEmail,
       from,
@@ -51,7 +51,7 @@ export function requestEmailChange(ctx: ServiceContext, session: TSessionRef, in
         `Hello ${session.user.name},\n\nConfirm that this is your new sign-in email address (the link works once and expires in ${LINK_HOURS} hours):\n` +
         `${ctx.settings.publicUrl}/confirm-email?token=${token}\n\nIf you did not ask for this, ignore this email.\n`,
     });
-    enqueueEmail(tx, emit, now, {
+    await enqueueEmail(tx, emit, now, {
       providerId: null,
       to: session.user.email,
       from,
@@ -60,30 +60,30 @@ export function requestEmailChange(ctx: ServiceContext, session: TSessionRef, in
         `Hello ${session.user.name},\n\nSomeone signed in to your account asked to change its email address to ${newEmail}.\n` +
         `Nothing changes until the new address is confirmed. If this was not you, change your password now.\n`,
     });
-    recordAudit(tx, now, { kind: 'email_changed', userId: session.userId, ip, detail: { stage: 'requested', to: newEmail } });
+    await recordAudit(tx, now, { kind: 'email_changed', userId: session.userId, ip, detail: { stage: 'requested', to: newEmail } });
   });
   return { sentTo: newEmail };
 }
 
 /** The link from the new mailbox: moves the sign-in email (and the person's contact records). */
-export function confirmEmailChange(ctx: ServiceContext, input: unknown, ip: string): { email: string } {
+export async function confirmEmailChange(ctx: ServiceContext, input: unknown, ip: string): Promise<{ email: string }> {
   const { token } = ZConfirmEmailInput.parse(input);
   const [uid, expRaw, to64, sig] = token.split('.') as [string, string, string, string];
   const userId = Number(uid);
   const exp = Number(expRaw);
   const newEmail = Buffer.from(to64, 'base64url').toString('utf8');
-  const user = ctx.db.select().from(users).where(eq(users.id, userId)).get();
+  const user = (await ctx.db.select().from(users).where(eq(users.id, userId)))[0];
   if (!user || !constantTimeEqual(sign(ctx.settings.secretKey, userId, exp, user.email, newEmail), sig) || exp <= ctx.clock.now().getTime()) {
     throw new AppError('BAD_INPUT', INVALID);
   }
-  if (ctx.db.select({ id: users.id }).from(users).where(eq(users.email, newEmail)).get()) {
+  if ((await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, newEmail)))[0]) {
     throw new AppError('CONFLICT', 'That email address already belongs to another account. Contact your service provider.');
   }
   const old = user.email;
-  unitOfWork(ctx, (tx) => {
-    tx.update(users).set({ email: newEmail }).where(eq(users.id, userId)).run();
-    tx.update(contacts).set({ email: newEmail }).where(eq(contacts.userId, userId)).run();
-    recordAudit(tx, ctx.clock.now(), { kind: 'email_changed', userId, ip, detail: { stage: 'confirmed', from: old, to: newEmail } });
+  await unitOfWork(ctx, async (tx) => {
+    (await tx.update(users).set({ email: newEmail }).where(eq(users.id, userId)));
+    (await tx.update(contacts).set({ email: newEmail }).where(eq(contacts.userId, userId)));
+    await recordAudit(tx, ctx.clock.now(), { kind: 'email_changed', userId, ip, detail: { stage: 'confirmed', from: old, to: newEmail } });
   });
   return { email: newEmail };
 }

@@ -31,13 +31,13 @@ export async function changePassword(ctx: ServiceContext, session: TSessionRef, 
   if (!checked.ok || checked.user.id !== session.userId) {
     throw new AppError('BAD_INPUT', 'Your current password is not right.', { field: 'currentPassword' });
   }
-  await assertAcceptablePassword(ctx.db, policyForUser(ctx.db, session.userId), data.password, { id: session.userId, ...session.user });
+  await assertAcceptablePassword(ctx.db, await policyForUser(ctx.db, session.userId), data.password, { id: session.userId, ...session.user });
   const passwordHash = await hashPassword(data.password);
-  unitOfWork(ctx, (tx) => {
+  await unitOfWork(ctx, async (tx) => {
     const now = ctx.clock.now();
-    storeNewPassword(tx, session.userId, passwordHash, now);
-    tx.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, session.id)).run();
-    recordAudit(tx, now, { kind: 'password_changed', userId: session.userId, ip });
+    await storeNewPassword(tx, session.userId, passwordHash, now);
+    (await tx.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, session.id)));
+    await recordAudit(tx, now, { kind: 'password_changed', userId: session.userId, ip });
   });
-  return { endedSessions: endAllSessions(ctx, session.userId, 'password_changed', session.id) };
+  return { endedSessions: await endAllSessions(ctx, session.userId, 'password_changed', session.id) };
 }

@@ -12,16 +12,16 @@ export async function getCurrentUser(ctx: ServiceContext, sessionId: string | nu
   if (!session) return null;
   const actor =
     session.accountKind && session.accountId
-      ? actorForAccount(ctx.db, session.user, { kind: session.accountKind, id: session.accountId })
+      ? await actorForAccount(ctx.db, session.user, { kind: session.accountKind, id: session.accountId })
       : null;
   return {
     user: session.user,
-    accounts: accountsForSession(ctx, session.id, session.userId),
+    accounts: await accountsForSession(ctx, session.id, session.userId),
     account: actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null,
     areas: areasFor(actor ?? { kind: 'anonymous' }),
-    mustSetUpTwoFactor: actor ? mustSetUpTwoFactor(ctx, actor) : false,
+    mustSetUpTwoFactor: actor ? await mustSetUpTwoFactor(ctx, actor) : false,
     // Privacy prompts: the client shows the consent screen (after any required 2FA setup).
-    mustAcceptPrivacy: actor ? mustAcceptPrivacy(ctx, actor) : false,
-    privacyPolicy: actor && actor.kind !== 'anonymous' && actor.kind !== 'system' ? privacyPolicyOf(ctx, actor.providerId) : null,
+    mustAcceptPrivacy: actor ? await mustAcceptPrivacy(ctx, actor) : false,
+    privacyPolicy: actor && actor.kind !== 'anonymous' && actor.kind !== 'system' ? await privacyPolicyOf(ctx, actor.providerId) : null,
   };
 }

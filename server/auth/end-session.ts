@@ -18,12 +18,12 @@ export type TSessionEndReason =
 export type TEndedBy = Pick<TAuditEntry, 'actorUserId' | 'providerId' | 'ip'>;
 
 /** Ends a session, tells every open tab of it live why, and records it in the audit log. */
-export function endSession(ctx: ServiceContext, sessionId: string, reason: TSessionEndReason, by: TEndedBy = {}): void {
-  unitOfWork(ctx, (tx, emit) => {
-    const row = tx.delete(sessions).where(eq(sessions.id, sessionId)).returning().get();
+export async function endSession(ctx: ServiceContext, sessionId: string, reason: TSessionEndReason, by: TEndedBy = {}): Promise<void> {
+  await unitOfWork(ctx, async (tx, emit) => {
+    const row = (await tx.delete(sessions).where(eq(sessions.id, sessionId)).returning())[0]!;
     if (!row) return;
     emit(sessionTopic(sessionId), 'session.ended', { reason });
-    recordAudit(tx, ctx.clock.now(), {
+    await recordAudit(tx, ctx.clock.now(), {
       kind: 'session_ended',
       userId: row.userId,
       ip: by.ip ?? row.ip,

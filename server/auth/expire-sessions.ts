@@ -7,14 +7,13 @@ import { endSession } from './end-session';
  * Ends sessions past their idle timeout or absolute lifetime, so their open tabs hear
  * "Your session expired" at once instead of on their next click. Run every half minute.
  */
-export function expireSessions(ctx: ServiceContext): number {
+export async function expireSessions(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now().getTime();
   const idleCutoff = new Date(now - ctx.settings.SESSION_IDLE_MINUTES * 60_000);
-  const dead = ctx.db
+  const dead = (await ctx.db
     .select({ id: sessions.id })
     .from(sessions)
-    .where(or(lte(sessions.lastActiveAt, idleCutoff), lte(sessions.absoluteExpiresAt, new Date(now))))
-    .all();
-  for (const { id } of dead) endSession(ctx, id, 'expired');
+    .where(or(lte(sessions.lastActiveAt, idleCutoff), lte(sessions.absoluteExpiresAt, new Date(now)))));
+  for (const { id } of dead) await endSession(ctx, id, 'expired');
   return dead.length;
 }

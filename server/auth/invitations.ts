@@ -24,16 +24,15 @@ export const ZAcceptInvitationInput = z.intersection(ZInvitationTokenInput, ZNew
  * Sends (or resends) a contact's invitation: a new link valid 3 days; older links die.
  * Staff of the provider, or a Primary/Technical contact of the same company, may do it.
  */
-export function sendInvitation(ctx: ServiceContext, input: unknown): { expiresAt: Date } {
+export async function sendInvitation(ctx: ServiceContext, input: unknown): Promise<{ expiresAt: Date }> {
   const actor = requireSignedIn(ctx.actor);
   const { contactId } = ZSendInvitationInput.parse(input);
-  const row = ctx.db
+  const row = (await ctx.db
     .select({ contact: contacts, company: companies, provider: providers })
     .from(contacts)
     .innerJoin(companies, eq(companies.id, contacts.companyId))
     .innerJoin(providers, eq(providers.id, companies.providerId))
-    .where(eq(contacts.id, contactId))
-    .get();
+    .where(eq(contacts.id, contactId)))[0];
   if (!row || row.provider.id !== actor.providerId) throw new AppError('NOT_FOUND', 'Contact not found.');
   if (actor.kind === 'contact' && (actor.companyId !== row.company.id || !contactAreas(actor.types).contacts)) {
     throw new AppError('FORBIDDEN', 'You may not invite contacts to this company.');
@@ -41,14 +40,13 @@ export function sendInvitation(ctx: ServiceContext, input: unknown): { expiresAt
   const token = generateToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(invitations)
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(invitations)
       .set({ revokedAt: now })
-      .where(and(eq(invitations.contactId, contactId), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
-      .run();
-    tx.insert(invitations).values({ contactId, tokenHash: hashToken(token), expiresAt, createdByUserId: actor.userId, createdAt: now }).run();
+      .where(and(eq(invitations.contactId, contactId), isNull(invitations.usedAt), isNull(invitations.revokedAt))));
+    (await tx.insert(invitations).values({ contactId, tokenHash: hashToken(token), expiresAt, createdByUserId: actor.userId, createdAt: now }));
     const link = `${ctx.settings.publicUrl}/invitation?token=${token}`;
-    enqueueEmail(tx, emit, now, {
+    await enqueueEmail(tx, emit, now, {
       providerId: row.provider.id,
       to: row.contact.email,
       from: `${row.provider.name} <no-reply@${ctx.settings.MAIL_DOMAIN}>`,
@@ -62,14 +60,13 @@ export function sendInvitation(ctx: ServiceContext, input: unknown): { expiresAt
   return { expiresAt };
 }
 
-function liveInvitation(ctx: ServiceContext, token: string) {
-  const row = ctx.db
+async function liveInvitation(ctx: ServiceContext, token: string) {
+  const row = (await ctx.db
     .select({ inv: invitations, contact: contacts, providerId: companies.providerId })
     .from(invitations)
     .innerJoin(contacts, eq(contacts.id, invitations.contactId))
     .innerJoin(companies, eq(companies.id, contacts.companyId))
-    .where(eq(invitations.tokenHash, hashToken(token)))
-    .get();
+    .where(eq(invitations.tokenHash, hashToken(token))))[0];
   if (!row || row.inv.usedAt || row.inv.revokedAt || row.inv.expiresAt <= ctx.clock.now()) {
     throw new AppError('BAD_INPUT', INVALID);
   }
@@ -77,43 +74,42 @@ function liveInvitation(ctx: ServiceContext, token: string) {
 }
 
 /** "Set up your account": who the link is for. */
-export function getInvitation(ctx: ServiceContext, input: unknown) {
+export async function getInvitation(ctx: ServiceContext, input: unknown) {
   const { token } = ZInvitationTokenInput.parse(input);
-  const { contact, providerId } = liveInvitation(ctx, token);
+  const { contact, providerId } = await liveInvitation(ctx, token);
   return {
     name: contact.name,
     email: contact.email,
     /** The person already signs in (another company, or staff): the link only adds this account. */
-    hasAccount: hasPassword(ctx, contact.userId),
-    passwordRules: describePolicy(policyForProvider(ctx.db, providerId)),
+    hasAccount: await hasPassword(ctx, contact.userId),
+    passwordRules: describePolicy(await policyForProvider(ctx.db, providerId)),
   };
 }
 
-const hasPassword = (ctx: ServiceContext, userId: number | null) =>
-  !!userId && !!ctx.db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
+const hasPassword = async (ctx: ServiceContext, userId: number | null) =>
+  !!userId && !!(await ctx.db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.h;
 
 /** Uses the link up inside the caller's transaction; false when another tab won the race. */
-function markUsed(tx: TTx, id: number, now: Date): boolean {
-  return !!tx
+async function markUsed(tx: TTx, id: number, now: Date): Promise<boolean> {
+  return !!(await tx
     .update(invitations)
     .set({ usedAt: now })
     .where(and(eq(invitations.id, id), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
-    .returning({ id: invitations.id })
-    .get();
+    .returning({ id: invitations.id }))[0]!;
 }
 
 /**
  * For someone who already has a password: opening the emailed link proves the mailbox is
  * theirs, so the new company account is added and their password stays as it is.
  */
-export function joinWithExistingAccount(ctx: ServiceContext, input: unknown): { email: string } {
+export async function joinWithExistingAccount(ctx: ServiceContext, input: unknown): Promise<{ email: string }> {
   const { token } = ZInvitationTokenInput.parse(input);
-  const { inv, contact } = liveInvitation(ctx, token);
-  if (!hasPassword(ctx, contact.userId)) throw new AppError('BAD_INPUT', 'Choose a password to set up your account.');
-  unitOfWork(ctx, (tx) => {
-    if (!markUsed(tx, inv.id, ctx.clock.now())) throw new AppError('BAD_INPUT', INVALID);
-    tx.update(contacts).set({ portalAccess: true }).where(eq(contacts.id, contact.id)).run();
-    recordAudit(tx, ctx.clock.now(), { kind: 'invitation_accepted', userId: contact.userId, email: contact.email, detail: { contactId: contact.id, existingAccount: true } });
+  const { inv, contact } = await liveInvitation(ctx, token);
+  if (!await hasPassword(ctx, contact.userId)) throw new AppError('BAD_INPUT', 'Choose a password to set up your account.');
+  await unitOfWork(ctx, async (tx) => {
+    if (!await markUsed(tx, inv.id, ctx.clock.now())) throw new AppError('BAD_INPUT', INVALID);
+    (await tx.update(contacts).set({ portalAccess: true }).where(eq(contacts.id, contact.id)));
+    await recordAudit(tx, ctx.clock.now(), { kind: 'invitation_accepted', userId: contact.userId, email: contact.email, detail: { contactId: contact.id, existingAccount: true } });
   });
   return { email: contact.email };
 }
@@ -121,17 +117,17 @@ export function joinWithExistingAccount(ctx: ServiceContext, input: unknown): { 
 /** "Create account": sets the password and uses the link up. */
 export async function acceptInvitation(ctx: ServiceContext, input: unknown): Promise<{ email: string }> {
   const data = ZAcceptInvitationInput.parse(input);
-  const { inv, contact, providerId } = liveInvitation(ctx, data.token);
+  const { inv, contact, providerId } = await liveInvitation(ctx, data.token);
   // A link must never replace the password of someone who already signs in.
-  if (hasPassword(ctx, contact.userId)) throw new AppError('BAD_INPUT', 'You already have an account: sign in with your existing password to accept.');
-  await assertAcceptablePassword(ctx.db, policyForProvider(ctx.db, providerId), data.password, { id: contact.userId, email: contact.email, name: contact.name });
+  if (await hasPassword(ctx, contact.userId)) throw new AppError('BAD_INPUT', 'You already have an account: sign in with your existing password to accept.');
+  await assertAcceptablePassword(ctx.db, await policyForProvider(ctx.db, providerId), data.password, { id: contact.userId, email: contact.email, name: contact.name });
   const passwordHash = await hashPassword(data.password);
-  unitOfWork(ctx, (tx) => {
+  await unitOfWork(ctx, async (tx) => {
     // Re-check inside the transaction: two tabs submitting at once must not both win.
-    if (!markUsed(tx, inv.id, ctx.clock.now()) || !contact.userId) throw new AppError('BAD_INPUT', INVALID);
-    storeNewPassword(tx, contact.userId, passwordHash, ctx.clock.now());
-    tx.update(contacts).set({ portalAccess: true }).where(eq(contacts.id, contact.id)).run();
-    recordAudit(tx, ctx.clock.now(), { kind: 'invitation_accepted', userId: contact.userId, email: contact.email, detail: { contactId: contact.id } });
+    if (!await markUsed(tx, inv.id, ctx.clock.now()) || !contact.userId) throw new AppError('BAD_INPUT', INVALID);
+    await storeNewPassword(tx, contact.userId, passwordHash, ctx.clock.now());
+    (await tx.update(contacts).set({ portalAccess: true }).where(eq(contacts.id, contact.id)));
+    await recordAudit(tx, ctx.clock.now(), { kind: 'invitation_accepted', userId: contact.userId, email: contact.email, detail: { contactId: contact.id } });
   });
   return { email: contact.email };
 }

@@ -16,51 +16,50 @@ export type TPasswordCheck = { ok: true; user: TUser } | { ok: false; user: TUse
  * was locked meanwhile. Rehashes when the parameters changed.
  */
 export async function checkPassword(ctx: ServiceContext, email: string, password: string, ip: string, step: string): Promise<TPasswordCheck> {
-  const user = ctx.db.select().from(users).where(eq(users.email, email)).get() ?? null;
+  const user = (await ctx.db.select().from(users).where(eq(users.email, email)))[0] ?? null;
   const limit = ctx.settings.LOCKOUT_ATTEMPTS;
-  const attempt = user?.passwordHash ? reserveAttempt(ctx, user.id) : null;
+  const attempt = user?.passwordHash ? await reserveAttempt(ctx, user.id) : null;
   // Past the budget (or locked, or no account): the dummy hash keeps the answer's timing alike.
   const realHash = attempt !== null && attempt <= limit ? user!.passwordHash : null;
   const ok = await verifyPassword(realHash ?? (await getDummyHash()), password);
   const now = ctx.clock.now();
   if (!user || !user.passwordHash) {
-    recordAudit(ctx.db, now, { kind: 'sign_in_failed', email, ip, detail: { step, reason: 'unknown_account' } });
+    await recordAudit(ctx.db, now, { kind: 'sign_in_failed', email, ip, detail: { step, reason: 'unknown_account' } });
     return { ok: false, user: null, locked: false };
   }
   if (realHash === null) {
-    recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });
+    await recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });
     return { ok: false, user, locked: true };
   }
   if (!ok) {
     const lock = attempt! >= limit;
-    ctx.db.transaction((tx) => {
-      const locked = lock ? tx.update(users).set({ lockedAt: now }).where(and(eq(users.id, user.id), isNull(users.lockedAt))).run().changes > 0 : false;
-      recordAudit(tx, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'wrong_password', failed: attempt } });
-      if (locked) recordAudit(tx, now, { kind: 'account_locked', userId: user.id, email, ip, detail: { failed: attempt } });
+    await ctx.db.transaction(async (tx) => {
+      const locked = lock ? (await tx.update(users).set({ lockedAt: now }).where(and(eq(users.id, user.id), isNull(users.lockedAt))).returning({ id: users.id })).length > 0 : false;
+      await recordAudit(tx, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'wrong_password', failed: attempt } });
+      if (locked) await recordAudit(tx, now, { kind: 'account_locked', userId: user.id, email, ip, detail: { failed: attempt } });
     });
     return { ok: false, user, locked: lock };
   }
   const rehash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
-  const cleared = ctx.db
+  const cleared = (await ctx.db
     .update(users)
     .set({ failedAttempts: 0, ...(rehash ? { passwordHash: rehash } : {}) })
     .where(and(eq(users.id, user.id), isNull(users.lockedAt)))
-    .run().changes;
+    .returning({ id: users.id })).length;
   if (!cleared) {
     // Locked while this attempt was being checked: a right password does not unlock.
-    recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });
+    await recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });
     return { ok: false, user, locked: true };
   }
   return { ok: true, user: { ...user, failedAttempts: 0 } };
 }
 
 /** Counts one attempt on an unlocked account; its number, or null when the account is locked. */
-function reserveAttempt(ctx: ServiceContext, userId: number): number | null {
-  const row = ctx.db
+async function reserveAttempt(ctx: ServiceContext, userId: number): Promise<number | null> {
+  const row = (await ctx.db
     .update(users)
     .set({ failedAttempts: sql`${users.failedAttempts} + 1` })
     .where(and(eq(users.id, userId), isNull(users.lockedAt)))
-    .returning({ failed: users.failedAttempts })
-    .get();
+    .returning({ failed: users.failedAttempts }))[0]!;
   return row?.failed ?? null;
 }

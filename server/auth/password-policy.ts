@@ -21,24 +21,23 @@ export interface TPasswordPolicy {
 const DEFAULT_POLICY: TPasswordPolicy = { minLength: 8, maxLength: PASSWORD_MAX_LENGTH, requireClasses: false };
 
 /** A provider's policy. */
-export function policyForProvider(db: TDb, providerId: number): TPasswordPolicy {
-  const p = db.select().from(providers).where(eq(providers.id, providerId)).get();
+export async function policyForProvider(db: TDb, providerId: number): Promise<TPasswordPolicy> {
+  const p = (await db.select().from(providers).where(eq(providers.id, providerId)))[0];
   if (!p) return DEFAULT_POLICY;
   return { minLength: Math.max(8, p.passwordMinLength), maxLength: PASSWORD_MAX_LENGTH, requireClasses: p.passwordRequireClasses };
 }
 
 /** The strictest policy among every provider the user holds an account with. */
-export function policyForUser(db: TDb, userId: number): TPasswordPolicy {
-  const viaStaff = db.select({ id: staffMembers.providerId }).from(staffMembers).where(eq(staffMembers.userId, userId)).all();
-  const viaContacts = db
+export async function policyForUser(db: TDb, userId: number): Promise<TPasswordPolicy> {
+  const viaStaff = (await db.select({ id: staffMembers.providerId }).from(staffMembers).where(eq(staffMembers.userId, userId)));
+  const viaContacts = (await db
     .select({ id: companies.providerId })
     .from(contacts)
     .innerJoin(companies, eq(companies.id, contacts.companyId))
-    .where(eq(contacts.userId, userId))
-    .all();
+    .where(eq(contacts.userId, userId)));
   const ids = [...new Set([...viaStaff, ...viaContacts].map((r) => r.id))];
   if (!ids.length) return DEFAULT_POLICY;
-  const rows = db.select().from(providers).where(inArray(providers.id, ids)).all();
+  const rows = (await db.select().from(providers).where(inArray(providers.id, ids)));
   return {
     minLength: Math.max(8, ...rows.map((p) => p.passwordMinLength)),
     maxLength: PASSWORD_MAX_LENGTH,
@@ -100,14 +99,13 @@ export async function assertAcceptablePassword(
 }
 
 async function isRecentPassword(db: TDb, userId: number, password: string): Promise<boolean> {
-  const current = db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
-  const older = db
+  const current = (await db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.h;
+  const older = (await db
     .select({ h: passwordHistory.passwordHash })
     .from(passwordHistory)
     .where(eq(passwordHistory.userId, userId))
     .orderBy(desc(passwordHistory.id))
-    .limit(PASSWORD_HISTORY - 1)
-    .all()
+    .limit(PASSWORD_HISTORY - 1))
     .map((r) => r.h);
   for (const h of [current, ...older]) if (h && (await verifyPassword(h, password))) return true;
   return false;
@@ -117,19 +115,18 @@ async function isRecentPassword(db: TDb, userId: number, password: string): Prom
  * Stores a new password hash inside the caller's transaction: the old hash goes to the
  * history (only the last few are kept), the lockout is cleared.
  */
-export function storeNewPassword(tx: TTx, userId: number, passwordHash: string, now: Date): void {
-  const old = tx.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
-  if (old) tx.insert(passwordHistory).values({ userId, passwordHash: old, createdAt: now }).run();
-  const keep = tx
+export async function storeNewPassword(tx: TTx, userId: number, passwordHash: string, now: Date): Promise<void> {
+  const old = (await tx.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.h;
+  if (old) (await tx.insert(passwordHistory).values({ userId, passwordHash: old, createdAt: now }));
+  const keep = (await tx
     .select({ id: passwordHistory.id })
     .from(passwordHistory)
     .where(eq(passwordHistory.userId, userId))
     .orderBy(desc(passwordHistory.id))
-    .limit(PASSWORD_HISTORY - 1)
-    .all()
+    .limit(PASSWORD_HISTORY - 1))
     .map((r) => r.id);
-  const all = tx.select({ id: passwordHistory.id }).from(passwordHistory).where(eq(passwordHistory.userId, userId)).all();
+  const all = (await tx.select({ id: passwordHistory.id }).from(passwordHistory).where(eq(passwordHistory.userId, userId)));
   const drop = all.map((r) => r.id).filter((id) => !keep.includes(id));
-  if (drop.length) tx.delete(passwordHistory).where(inArray(passwordHistory.id, drop)).run();
-  tx.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, userId)).run();
+  if (drop.length) (await tx.delete(passwordHistory).where(inArray(passwordHistory.id, drop)));
+  (await tx.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, userId)));
 }

@@ -26,29 +26,27 @@ export const ZResetPasswordInput = z.intersection(ZResetLinkInput, ZNewPasswordP
  * "Forgot password?": the same answer whether or not the email is known. Sends a link
  * valid PASSWORD_RESET_MINUTES; a new request kills older links.
  */
-export function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: string): { message: string } {
+export async function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: string): Promise<{ message: string }> {
   const { email } = ZRequestResetInput.parse(input);
   const nowMs = ctx.clock.now().getTime();
   if (!ctx.rateLimits.resetPerIp.consume(ip, nowMs)) {
     throw new AppError('RATE_LIMITED', 'Too many requests from your network. Wait a few minutes and try again.');
   }
-  const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
+  const user = (await ctx.db.select().from(users).where(eq(users.email, email)))[0];
   // Over the per-address limit the answer stays the same; only the mail is not sent.
   if (!user || !ctx.rateLimits.resetPerEmail.consume(email, nowMs)) return { message: RESET_REQUESTED };
   const token = generateToken();
   const now = ctx.clock.now();
   const minutes = ctx.settings.PASSWORD_RESET_MINUTES;
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(passwordResetTokens)
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(passwordResetTokens)
       .set({ usedAt: now })
-      .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt)))
-      .run();
-    tx.insert(passwordResetTokens)
-      .values({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(nowMs + minutes * 60_000), createdAt: now })
-      .run();
-    recordAudit(tx, now, { kind: 'password_reset_requested', userId: user.id, email, ip });
+      .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt))));
+    (await tx.insert(passwordResetTokens)
+      .values({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(nowMs + minutes * 60_000), createdAt: now }));
+    await recordAudit(tx, now, { kind: 'password_reset_requested', userId: user.id, email, ip });
     const lifetime = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
-    enqueueEmail(tx, emit, now, {
+    await enqueueEmail(tx, emit, now, {
       providerId: null,
       to: user.email,
       from: `${ctx.settings.MAIL_FROM_NAME} <no-reply@${ctx.settings.MAIL_DOMAIN}>`,
@@ -63,11 +61,11 @@ export function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: st
 }
 
 /** The reset page asks first, so a dead link says so before anyone types a password. */
-export function checkResetLink(ctx: ServiceContext, input: unknown): { passwordRules: string[] } {
+export async function checkResetLink(ctx: ServiceContext, input: unknown): Promise<{ passwordRules: string[] }> {
   const { token } = ZResetLinkInput.parse(input);
-  const row = ctx.db.select().from(passwordResetTokens).where(eq(passwordResetTokens.tokenHash, hashToken(token))).get();
+  const row = (await ctx.db.select().from(passwordResetTokens).where(eq(passwordResetTokens.tokenHash, hashToken(token))))[0];
   if (!row || row.usedAt || row.expiresAt <= ctx.clock.now()) throw new AppError('BAD_INPUT', INVALID);
-  return { passwordRules: describePolicy(policyForUser(ctx.db, row.userId)) };
+  return { passwordRules: describePolicy(await policyForUser(ctx.db, row.userId)) };
 }
 
 /**
@@ -76,28 +74,26 @@ export function checkResetLink(ctx: ServiceContext, input: unknown): { passwordR
  */
 export async function resetPassword(ctx: ServiceContext, input: unknown, ip: string): Promise<{ email: string }> {
   const data = ZResetPasswordInput.parse(input);
-  const row = ctx.db
+  const row = (await ctx.db
     .select({ t: passwordResetTokens, u: users })
     .from(passwordResetTokens)
     .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-    .where(eq(passwordResetTokens.tokenHash, hashToken(data.token)))
-    .get();
+    .where(eq(passwordResetTokens.tokenHash, hashToken(data.token))))[0];
   if (!row || row.t.usedAt || row.t.expiresAt <= ctx.clock.now()) throw new AppError('BAD_INPUT', INVALID);
-  await assertAcceptablePassword(ctx.db, policyForUser(ctx.db, row.u.id), data.password, row.u);
+  await assertAcceptablePassword(ctx.db, await policyForUser(ctx.db, row.u.id), data.password, row.u);
   const passwordHash = await hashPassword(data.password);
-  unitOfWork(ctx, (tx) => {
-    const used = tx
+  await unitOfWork(ctx, async (tx) => {
+    const used = (await tx
       .update(passwordResetTokens)
       .set({ usedAt: ctx.clock.now() })
       .where(and(eq(passwordResetTokens.id, row.t.id), isNull(passwordResetTokens.usedAt)))
-      .returning({ id: passwordResetTokens.id })
-      .get();
+      .returning({ id: passwordResetTokens.id }))[0]!;
     if (!used) throw new AppError('BAD_INPUT', INVALID);
-    storeNewPassword(tx, row.u.id, passwordHash, ctx.clock.now());
+    await storeNewPassword(tx, row.u.id, passwordHash, ctx.clock.now());
     // A reset may follow a compromise: remembered browsers must pass the second factor again.
-    forgetAllTrustedDevices(tx, row.u.id, ctx.clock.now());
-    recordAudit(tx, ctx.clock.now(), { kind: 'password_reset', userId: row.u.id, email: row.u.email, ip });
+    await forgetAllTrustedDevices(tx, row.u.id, ctx.clock.now());
+    await recordAudit(tx, ctx.clock.now(), { kind: 'password_reset', userId: row.u.id, email: row.u.email, ip });
   });
-  endAllSessions(ctx, row.u.id, 'password_reset');
+  await endAllSessions(ctx, row.u.id, 'password_reset');
   return { email: row.u.email };
 }

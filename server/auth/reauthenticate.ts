@@ -23,7 +23,7 @@ export async function reauthenticate(ctx: ServiceContext, session: TSessionRef, 
     throw new AppError('BAD_INPUT', 'That password is not right.', { field: 'password' });
   }
   const now = ctx.clock.now();
-  ctx.db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, session.id)).run();
+  (await ctx.db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, session.id)));
   return { until: new Date(now.getTime() + REAUTH_WINDOW_MS) };
 }
 

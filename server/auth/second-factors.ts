@@ -9,19 +9,19 @@ import { smsTargetFor } from './sms/sms-target';
  */
 export type TSecondFactorMethod = 'totp' | 'webauthn' | 'sms' | 'recovery';
 
-export function secondFactorMethods(ctx: ServiceContext, userId: number): TSecondFactorMethod[] {
+export async function secondFactorMethods(ctx: ServiceContext, userId: number): Promise<TSecondFactorMethod[]> {
   const methods: TSecondFactorMethod[] = [];
-  if (hasTotp(ctx, userId)) methods.push('totp');
-  if (hasWebauthn(ctx, userId)) methods.push('webauthn');
+  if (await hasTotp(ctx, userId)) methods.push('totp');
+  if (await hasWebauthn(ctx, userId)) methods.push('webauthn');
   // Seed 003: once two-factor is on, a code by text message is an alternative, when the
   // user has a cell phone and their provider an SMS gateway. Never a factor on its own.
-  if (methods.length > 0 && smsTargetFor(ctx, userId)) methods.push('sms');
+  if (methods.length > 0 && await smsTargetFor(ctx, userId)) methods.push('sms');
   // Recovery codes only stand in for a factor the user has; alone they are not a factor.
-  if (methods.length > 0 && remainingRecoveryCodes(ctx, userId) > 0) methods.push('recovery');
+  if (methods.length > 0 && await remainingRecoveryCodes(ctx, userId) > 0) methods.push('recovery');
   return methods;
 }
 
 /** Whether the user has set up any second factor (what "two-factor is on" means). */
-export function hasSecondFactor(ctx: ServiceContext, userId: number): boolean {
-  return secondFactorMethods(ctx, userId).some((m) => m !== 'recovery');
+export async function hasSecondFactor(ctx: ServiceContext, userId: number): Promise<boolean> {
+  return (await secondFactorMethods(ctx, userId)).some((m) => m !== 'recovery');
 }

@@ -7,14 +7,13 @@ import type { TDeviceClass } from './user-agent';
 const bucketOf = (d: TDeviceClass) => (d === 'mobile' ? 'mobile' : 'desktop');
 
 /** The user's live sessions in the same bucket as a new sign-in from `deviceClass`. */
-export function sessionsInBucket(ctx: ServiceContext, userId: number, deviceClass: TDeviceClass) {
+export async function sessionsInBucket(ctx: ServiceContext, userId: number, deviceClass: TDeviceClass) {
   const now = ctx.clock.now().getTime();
   const idleMs = ctx.settings.SESSION_IDLE_MINUTES * 60_000;
-  return ctx.db
+  return (await ctx.db
     .select()
     .from(sessions)
-    .where(eq(sessions.userId, userId))
-    .all()
+    .where(eq(sessions.userId, userId)))
     .filter(
       (s) =>
         bucketOf(s.deviceClass) === bucketOf(deviceClass) &&

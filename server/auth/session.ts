@@ -30,12 +30,11 @@ function toDatabaseSession(row: TSessionRow): DatabaseSession {
 class DrizzleSessionAdapter implements Adapter {
   constructor(private readonly db: TDb) {}
   async getSessionAndUser(sessionId: string) {
-    const row = this.db
+    const row = (await this.db
       .select({ s: sessions, u: { id: users.id, email: users.email, name: users.name } })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, sessionId))
-      .get();
+      .where(eq(sessions.id, sessionId)))[0];
     if (!row) return [null, null] as [null, null];
     return [toDatabaseSession(row.s), { id: row.u.id, attributes: { email: row.u.email, name: row.u.name } }] as const as [
       DatabaseSession,
@@ -43,29 +42,27 @@ class DrizzleSessionAdapter implements Adapter {
     ];
   }
   async getUserSessions(userId: number) {
-    return this.db.select().from(sessions).where(eq(sessions.userId, userId)).all().map(toDatabaseSession);
+    return (await this.db.select().from(sessions).where(eq(sessions.userId, userId))).map(toDatabaseSession);
   }
   async setSession(s: DatabaseSession) {
-    this.db
+    (await this.db
       .insert(sessions)
-      .values({ id: s.id, userId: s.userId, expiresAt: Math.floor(s.expiresAt.getTime() / 1000), ...s.attributes })
-      .run();
+      .values({ id: s.id, userId: s.userId, expiresAt: Math.floor(s.expiresAt.getTime() / 1000), ...s.attributes }));
   }
   async updateSessionExpiration(sessionId: string, expiresAt: Date) {
-    this.db
+    (await this.db
       .update(sessions)
       .set({ expiresAt: Math.floor(expiresAt.getTime() / 1000) })
-      .where(eq(sessions.id, sessionId))
-      .run();
+      .where(eq(sessions.id, sessionId)));
   }
   async deleteSession(sessionId: string) {
-    this.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+    (await this.db.delete(sessions).where(eq(sessions.id, sessionId)));
   }
   async deleteUserSessions(userId: number) {
-    this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
+    (await this.db.delete(sessions).where(eq(sessions.userId, userId)));
   }
   async deleteExpiredSessions() {
-    this.db.delete(sessions).where(lt(sessions.expiresAt, Math.floor(Date.now() / 1000))).run();
+    (await this.db.delete(sessions).where(lt(sessions.expiresAt, Math.floor(Date.now() / 1000))));
   }
 }
 
@@ -139,7 +136,7 @@ export async function validateSession(ctx: ServiceContext, sessionId: string): P
   // Record activity at most once a minute: a write per request would cost more than it tells.
   if (now.getTime() - a.lastActiveAt.getTime() > 60_000) {
     const expiresAt = Math.floor((now.getTime() + idleMs) / 1000);
-    ctx.db.update(sessions).set({ lastActiveAt: now, expiresAt }).where(eq(sessions.id, sessionId)).run();
+    (await ctx.db.update(sessions).set({ lastActiveAt: now, expiresAt }).where(eq(sessions.id, sessionId)));
     a.lastActiveAt = now;
   }
   return {
@@ -157,16 +154,15 @@ export async function deleteSession(ctx: ServiceContext, sessionId: string): Pro
   await luciaFor(ctx).invalidateSession(sessionId);
 }
 
-export function setSessionAccount(
+export async function setSessionAccount(
   ctx: ServiceContext,
   sessionId: string,
   account: { kind: 'staff' | 'contact'; id: number },
-): void {
-  ctx.db
+): Promise<void> {
+  (await ctx.db
     .update(sessions)
     .set({ accountKind: account.kind, accountId: account.id })
-    .where(and(eq(sessions.id, sessionId)))
-    .run();
+    .where(and(eq(sessions.id, sessionId))));
 }
 
 /** Cookie name: `__Host-` needs Secure, which browsers refuse on plain http://localhost. */

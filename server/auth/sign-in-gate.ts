@@ -31,9 +31,9 @@ export const GATE_REFUSALS: Record<TGateRefusal, { code: TAppErrorCode; message:
 export async function passSignInGate(ctx: ServiceContext, sessionId: string | null): Promise<TSignInGate> {
   const session = sessionId ? await validateSession(ctx, sessionId) : null;
   if (!session) return { kind: 'signed_out' };
-  const actor = session.accountKind && session.accountId ? actorForAccount(ctx.db, session.user, { kind: session.accountKind, id: session.accountId }) : null;
+  const actor = session.accountKind && session.accountId ? await actorForAccount(ctx.db, session.user, { kind: session.accountKind, id: session.accountId }) : null;
   if (!actor) return { kind: 'choose_account', session };
-  if (mustSetUpTwoFactor(ctx, actor)) return { kind: 'two_factor_setup', session, actor };
-  if (mustAcceptPrivacy(ctx, actor)) return { kind: 'privacy_consent', session, actor };
+  if (await mustSetUpTwoFactor(ctx, actor)) return { kind: 'two_factor_setup', session, actor };
+  if (await mustAcceptPrivacy(ctx, actor)) return { kind: 'privacy_consent', session, actor };
   return { kind: 'through', session, actor };
 }

@@ -26,9 +26,9 @@ const GENERIC_FAILURE = 'That email address and password did not work. Check the
  * be used to find accounts: the SSO buttons and the password form follow the address's
  * domain and the providers' settings (server/sso/sign-in-options.ts), never the account.
  */
-export function startSignIn(ctx: ServiceContext, input: unknown): { email: string; password: boolean; sso: TSsoButton[] } {
+export async function startSignIn(ctx: ServiceContext, input: unknown): Promise<{ email: string; password: boolean; sso: TSsoButton[] }> {
   const { email } = ZStartSignInInput.parse(input);
-  return { email, ...signInOptionsFor(ctx, email) };
+  return { email, ...await signInOptionsFor(ctx, email) };
 }
 
 export type TSignedIn = { kind: 'signed-in'; token: string; sessionId: string; accounts: TAccountChoice[]; chosen: TAccountChoice | null };
@@ -51,7 +51,7 @@ export async function signInWithPassword(
   const checked = await checkPassword(ctx, email, password, meta.ip, 'sign_in');
   if (!checked.ok) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
   const { user } = checked;
-  const ssoOnly = passwordRefusedBySso(ctx, user.id);
+  const ssoOnly = await passwordRefusedBySso(ctx, user.id);
   if (ssoOnly) throw new AppError('FORBIDDEN', ssoOnly);
   return afterFirstFactor(ctx, user.id, meta, { skipSecondFactor: false });
 }
@@ -67,12 +67,12 @@ export async function afterFirstFactor(
   meta: TSessionMeta,
   opts: { skipSecondFactor: boolean },
 ): Promise<TSignInResult> {
-  if (listAccounts(ctx.db, userId).length === 0) {
+  if ((await listAccounts(ctx.db, userId)).length === 0) {
     throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
   }
-  const methods = secondFactorMethods(ctx, userId);
+  const methods = await secondFactorMethods(ctx, userId);
   const has = methods.some((m) => m !== 'recovery');
-  if (has && !opts.skipSecondFactor && !isTrustedDevice(ctx, userId, meta.deviceToken)) {
+  if (has && !opts.skipSecondFactor && !await isTrustedDevice(ctx, userId, meta.deviceToken)) {
     const pendingToken = signInState(ctx).pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), false);
     return { kind: 'two-factor', pendingToken, methods };
   }
@@ -80,8 +80,8 @@ export async function afterFirstFactor(
 }
 
 /** A sign-in that proved both factors at once (a passkey with user verification). */
-export function afterBothFactors(ctx: ServiceContext, userId: number, meta: TSessionMeta): Promise<TSignInResult> {
-  if (listAccounts(ctx.db, userId).length === 0) {
+export async function afterBothFactors(ctx: ServiceContext, userId: number, meta: TSessionMeta): Promise<TSignInResult> {
+  if ((await listAccounts(ctx.db, userId)).length === 0) {
     throw new AppError('FORBIDDEN', 'Your portal access has been turned off. Contact your service provider.');
   }
   return afterAllFactors(ctx, userId, meta, null, true);
@@ -95,7 +95,7 @@ async function afterAllFactors(
   pendingToken: string | null,
   twoFactorVerified: boolean,
 ): Promise<TSignInResult> {
-  const existing = sessionsInBucket(ctx, userId, meta.deviceClass);
+  const existing = await sessionsInBucket(ctx, userId, meta.deviceClass);
   if (existing.length >= sessionLimitFor(ctx, meta.deviceClass)) {
     // Seed 001 "Too many active sessions": the user ends one to continue, or cancels.
     const token = pendingToken ?? signInState(ctx).pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), true);
@@ -107,11 +107,11 @@ async function afterAllFactors(
 
 async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMeta, twoFactorVerified: boolean): Promise<TSignedIn> {
   // A session opened by an identity provider may use only the accounts it applies to.
-  const accounts = meta.sso ? accountsInScope(ctx, meta.sso.idpId, userId) : listAccounts(ctx.db, userId);
+  const accounts = meta.sso ? await accountsInScope(ctx, meta.sso.idpId, userId) : await listAccounts(ctx.db, userId);
   const chosen = accounts.length === 1 ? (accounts[0] ?? null) : null;
   const { token, sessionId } = await createUserSession(ctx, userId, meta, chosen, twoFactorVerified, !meta.sso);
-  if (meta.sso) recordSsoSession(ctx, sessionId, meta.sso.idpId);
-  recordAudit(ctx.db, ctx.clock.now(), {
+  if (meta.sso) await recordSsoSession(ctx, sessionId, meta.sso.idpId);
+  await recordAudit(ctx.db, ctx.clock.now(), {
     kind: 'sign_in',
     userId,
     providerId: chosen?.providerId ?? null,
@@ -124,10 +124,10 @@ async function openSession(ctx: ServiceContext, userId: number, meta: TSessionMe
 /** The two-factor step (seed 002): a code from the authenticator app, a texted code (seed 003), or a recovery code. */
 export async function completeTwoFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, method, code, rememberDevice } = ZTwoFactorInput.parse(input);
-  return passSecondFactor(ctx, pendingToken, method, rememberDevice, (userId) => {
-    if (method === 'totp') verifyTotp(ctx, userId, code);
-    else if (method === 'sms') verifySmsCode(ctx, userId, pendingToken, code);
-    else useRecoveryCode(ctx, userId, code);
+  return passSecondFactor(ctx, pendingToken, method, rememberDevice, async (userId) => {
+    if (method === 'totp') await verifyTotp(ctx, userId, code);
+    else if (method === 'sms') await verifySmsCode(ctx, userId, pendingToken, code);
+    else await useRecoveryCode(ctx, userId, code);
   });
 }
 
@@ -150,12 +150,12 @@ export async function passSecondFactor(
     try {
       await verify(pending.userId);
     } catch (err) {
-      recordAudit(ctx.db, ctx.clock.now(), { kind: 'two_factor_failed', userId: pending.userId, ip: pending.meta.ip, detail: { method } });
+      await recordAudit(ctx.db, ctx.clock.now(), { kind: 'two_factor_failed', userId: pending.userId, ip: pending.meta.ip, detail: { method } });
       throw err;
     }
-    if (method === 'recovery') recordAudit(ctx.db, ctx.clock.now(), { kind: 'recovery_code_used', userId: pending.userId, ip: pending.meta.ip });
+    if (method === 'recovery') await recordAudit(ctx.db, ctx.clock.now(), { kind: 'recovery_code_used', userId: pending.userId, ip: pending.meta.ip });
     pending.secondFactorDone = true;
-    if (rememberDevice) device = trustDevice(ctx, pending.userId, `${pending.meta.browser} on ${pending.meta.deviceClass}`, pending.meta.ip);
+    if (rememberDevice) device = await trustDevice(ctx, pending.userId, `${pending.meta.browser} on ${pending.meta.deviceClass}`, pending.meta.ip);
   }
   const result = await afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, true);
   return device ? { ...result, device } : result;
@@ -167,18 +167,18 @@ export async function continueAfterSessionLimit(ctx: ServiceContext, input: unkn
   const nowMs = ctx.clock.now().getTime();
   const pending = signInState(ctx).pendingSignIns.get(pendingToken, nowMs);
   if (!pending || !pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
-  const existing = sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
+  const existing = await sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
   const target = existing.find((s) => summarizeSession(s).ref === sessionRef);
-  if (target) endSession(ctx, target.id, 'ended_elsewhere');
-  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, hasSecondFactor(ctx, pending.userId));
+  if (target) await endSession(ctx, target.id, 'ended_elsewhere');
+  return afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, await hasSecondFactor(ctx, pending.userId));
 }
 
 /** After sign-in with several accounts (seed 000: "multiple matching accounts"), pick one. */
-export function chooseAccount(ctx: ServiceContext, session: { id: string; userId: number }, input: unknown): TAccountChoice {
+export async function chooseAccount(ctx: ServiceContext, session: { id: string; userId: number }, input: unknown): Promise<TAccountChoice> {
   const want = ZChooseAccountInput.parse(input);
-  const match = accountsForSession(ctx, session.id, session.userId).find((a) => a.kind === want.kind && a.id === want.id);
+  const match = (await accountsForSession(ctx, session.id, session.userId)).find((a) => a.kind === want.kind && a.id === want.id);
   if (!match) throw new AppError('NOT_FOUND', 'That account is not available to you.');
-  setSessionAccount(ctx, session.id, match);
+  await setSessionAccount(ctx, session.id, match);
   return match;
 }
 
@@ -186,5 +186,5 @@ export function chooseAccount(ctx: ServiceContext, session: { id: string; userId
 export async function setUserPassword(ctx: ServiceContext, userId: number, password: string): Promise<void> {
   // The seed's passwords are known demo values, not user choices: no policy applies here.
   const passwordHash = await hashPassword(password);
-  ctx.db.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, userId)).run();
+  (await ctx.db.update(users).set({ passwordHash, failedAttempts: 0, lockedAt: null }).where(eq(users.id, userId)));
 }

@@ -12,22 +12,22 @@ export const TRUSTED_DEVICE_DAYS = 30;
 export const ZForgetDeviceInput = z.object({ deviceId: z.number().int().positive() });
 
 /** Remembers the browser after a passed second factor; returns the cookie token (never stored). */
-export function trustDevice(ctx: ServiceContext, userId: number, label: string, ip: string): { token: string; expiresAt: Date } {
+export async function trustDevice(ctx: ServiceContext, userId: number, label: string, ip: string): Promise<{ token: string; expiresAt: Date }> {
   const token = generateToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + TRUSTED_DEVICE_DAYS * 86_400_000);
-  ctx.db.transaction((tx) => {
-    tx.insert(trustedDevices).values({ userId, tokenHash: hashToken(token), label, createdAt: now, lastUsedAt: now, expiresAt }).run();
-    recordAudit(tx, now, { kind: 'trusted_device_added', userId, ip, detail: { label } });
+  await ctx.db.transaction(async (tx) => {
+    (await tx.insert(trustedDevices).values({ userId, tokenHash: hashToken(token), label, createdAt: now, lastUsedAt: now, expiresAt }));
+    await recordAudit(tx, now, { kind: 'trusted_device_added', userId, ip, detail: { label } });
   });
   return { token, expiresAt };
 }
 
 /** True when the cookie token names a live remembered device of this user; records its use. */
-export function isTrustedDevice(ctx: ServiceContext, userId: number, token: string | null | undefined): boolean {
+export async function isTrustedDevice(ctx: ServiceContext, userId: number, token: string | null | undefined): Promise<boolean> {
   if (!token) return false;
   const now = ctx.clock.now();
-  const hit = ctx.db
+  const hit = (await ctx.db
     .update(trustedDevices)
     .set({ lastUsedAt: now })
     .where(
@@ -38,38 +38,35 @@ export function isTrustedDevice(ctx: ServiceContext, userId: number, token: stri
         gt(trustedDevices.expiresAt, now),
       ),
     )
-    .returning({ id: trustedDevices.id })
-    .get();
+    .returning({ id: trustedDevices.id }))[0]!;
   return !!hit;
 }
 
 /** The Account page's list of remembered devices. */
-export function listTrustedDevices(ctx: ServiceContext, userId: number) {
-  return ctx.db
+export async function listTrustedDevices(ctx: ServiceContext, userId: number) {
+  return (await ctx.db
     .select({ id: trustedDevices.id, label: trustedDevices.label, createdAt: trustedDevices.createdAt, lastUsedAt: trustedDevices.lastUsedAt, expiresAt: trustedDevices.expiresAt })
     .from(trustedDevices)
     .where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt), gt(trustedDevices.expiresAt, ctx.clock.now())))
-    .orderBy(desc(trustedDevices.lastUsedAt))
-    .all();
+    .orderBy(desc(trustedDevices.lastUsedAt)));
 }
 
 /** "Forget": that browser must pass the second factor again. */
-export function forgetTrustedDevice(ctx: ServiceContext, userId: number, input: unknown, ip: string): void {
+export async function forgetTrustedDevice(ctx: ServiceContext, userId: number, input: unknown, ip: string): Promise<void> {
   const { deviceId } = ZForgetDeviceInput.parse(input);
   const now = ctx.clock.now();
-  ctx.db.transaction((tx) => {
-    const hit = tx
+  await ctx.db.transaction(async (tx) => {
+    const hit = (await tx
       .update(trustedDevices)
       .set({ revokedAt: now })
       .where(and(eq(trustedDevices.id, deviceId), eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt)))
-      .returning({ label: trustedDevices.label })
-      .get();
+      .returning({ label: trustedDevices.label }))[0]!;
     if (!hit) throw new AppError('NOT_FOUND', 'That device is not remembered.');
-    recordAudit(tx, now, { kind: 'trusted_device_forgotten', userId, ip, detail: { label: hit.label } });
+    await recordAudit(tx, now, { kind: 'trusted_device_forgotten', userId, ip, detail: { label: hit.label } });
   });
 }
 
 /** Password reset and turning 2FA off forget every device of the user. */
-export function forgetAllTrustedDevices(tx: TTx, userId: number, now: Date): void {
-  tx.update(trustedDevices).set({ revokedAt: now }).where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt))).run();
+export async function forgetAllTrustedDevices(tx: TTx, userId: number, now: Date): Promise<void> {
+  (await tx.update(trustedDevices).set({ revokedAt: now }).where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt))));
 }

@@ -40,8 +40,11 @@ export interface TFollowOptions<T> {
   signal?: AbortSignal;
   /** An event on this topic ends the stream (the session's topic: it ended). */
   stopTopic?: string;
-  /** Which events this subscriber may have; 'stop' ends the stream (it lost access). */
-  keep?: (e: TEventRow) => boolean | 'stop';
+  /**
+   * Which events this subscriber may have; 'stop' ends the stream (it lost access).
+   * `live` is false for events replayed from the log (what they say may be old news).
+   */
+  keep?: (e: TEventRow, live: boolean) => boolean | 'stop';
   /**
    * What the stream gives for a kept event. Called once per row and function, its result
    * shared by every subscriber with the same `map`, so a transport can serialise it once.
@@ -94,7 +97,9 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   private signal: AbortSignal | undefined;
   private readonly lastEventId: number | null | undefined;
   private readonly stopTopic: string | undefined;
-  private readonly keep: ((e: TEventRow) => boolean | 'stop') | undefined;
+  private readonly keep: ((e: TEventRow, live: boolean) => boolean | 'stop') | undefined;
+  /** Push mode, while the log is read: live events held until the replay is done. */
+  private held: TEventRow[] | null = null;
   private readonly map: ((e: TEventRow) => T) | undefined;
   private readonly memo: WeakMap<TEventRow, unknown> | null;
   private readonly maxQueue: number;
@@ -104,6 +109,8 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   /** Rows of the current replay page not yet yielded; null once live. */
   private replay: TEventRow[] | null = null;
   private replayFull = false;
+  /** Iterated: the last id the replay read from the log (rows up to it are not live). */
+  private replayedTo = 0;
   /** The pending next() of a consumer that waits (a rejection is passed as a rejected promise). */
   private waiting: ((r: IteratorResult<T, undefined> | Promise<never>) => void) | null = null;
   private sink: TEventSink<T> | null = null;
@@ -127,7 +134,7 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
     return this;
   }
 
-  next(): Promise<IteratorResult<T, undefined>> {
+  async next(): Promise<IteratorResult<T, undefined>> {
     if (this.state === 'new') this.start(true);
     for (;;) {
       if (this.state === 'closed') return Promise.resolve(DONE);
@@ -135,7 +142,9 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
         this.close();
         return Promise.reject(new AppError('TEMPORARY', 'Too far behind; reconnect to catch up.'));
       }
-      const row = this.take();
+      const replaying = this.replay !== null;
+      const row = await this.take();
+      if (this.state !== 'open') continue;
       if (!row) {
         return new Promise((resolve) => {
           this.waiting = resolve;
@@ -143,7 +152,7 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
       }
       let result: IteratorResult<T, undefined> | null;
       try {
-        result = this.judge(row);
+        result = this.judge(row, !(replaying && row.id <= this.replayedTo));
       } catch (err) {
         this.close();
         return Promise.reject(err);
@@ -162,21 +171,41 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
     return Promise.reject(err);
   }
 
-  /** Push mode: replays synchronously into `sink`, then writes each live event to it as it is published. */
+  /**
+   * Push mode: replays the log into `sink` (events published meanwhile are held and follow,
+   * each once), then writes each live event to it as it is published.
+   */
   [ATTACH](sink: TEventSink<T>): void {
     if (this.state !== 'new') throw new Error('This event stream has already started.');
     this.sink = sink;
     this.start(false);
     if (this.lastEventId == null) return;
-    // better-sqlite3 reads synchronously, so no live event can come between these pages.
+    this.held = [];
+    this.replayToSink().catch((err: unknown) => {
+      if (!this.isOpen()) return;
+      this.close();
+      sink.fail(err);
+    });
+  }
+
+  private async replayToSink(): Promise<void> {
     for (;;) {
-      const page = this.readPage();
+      const page = await this.readPage();
+      if (!this.isOpen()) return;
       for (const row of page) {
         this.last = row.id;
-        this.emit(row);
+        this.emit(row, false);
         if (!this.isOpen()) return;
       }
-      if (page.length < REPLAY_PAGE) return;
+      if (page.length < REPLAY_PAGE) break;
+    }
+    const held = this.held ?? [];
+    this.held = null;
+    for (const e of held) {
+      if (e.id <= this.last) continue;
+      this.last = e.id;
+      this.emit(e, true);
+      if (!this.isOpen()) return;
     }
   }
 
@@ -185,8 +214,17 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
     // Closed, or already delivered by the replay.
     if (this.state !== 'open' || e.id <= this.last) return;
     if (this.sink) {
+      if (this.held) {
+        if (this.held.length >= this.maxQueue) {
+          // Replaying takes too long for how busy the topic is: the client resumes later.
+          const sink = this.sink;
+          this.close();
+          sink.fail(new AppError('TEMPORARY', 'Too far behind; reconnect to catch up.'));
+        } else this.held.push(e);
+        return;
+      }
       this.last = e.id;
-      this.emit(e);
+      this.emit(e, true);
       return;
     }
     if (this.waiting) {
@@ -195,7 +233,7 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
       this.last = e.id;
       let result: IteratorResult<T, undefined> | null;
       try {
-        result = this.judge(e);
+        result = this.judge(e, true);
       } catch (err) {
         this.close();
         resolve(Promise.reject(err));
@@ -224,12 +262,12 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   }
 
   /** The iterator result for a row: null when it is not for this subscriber; DONE (and closed) to stop. */
-  private judge(row: TEventRow): IteratorResult<T, undefined> | null {
+  private judge(row: TEventRow, live: boolean): IteratorResult<T, undefined> | null {
     if (row.topic === this.stopTopic) {
       this.close();
       return DONE;
     }
-    const verdict = this.keep ? this.keep(row) : true;
+    const verdict = this.keep ? this.keep(row, live) : true;
     if (verdict === 'stop') {
       this.close();
       return DONE;
@@ -238,12 +276,12 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   }
 
   /** Push mode: one row to the sink, or the end of the stream. */
-  private emit(row: TEventRow): void {
+  private emit(row: TEventRow, live: boolean): void {
     const sink = this.sink!;
     let verdict: boolean | 'stop';
     let value: T;
     try {
-      verdict = row.topic === this.stopTopic ? 'stop' : this.keep ? this.keep(row) : true;
+      verdict = row.topic === this.stopTopic ? 'stop' : this.keep ? this.keep(row, live) : true;
       if (verdict !== true) {
         if (verdict === 'stop') {
           this.close();
@@ -289,9 +327,9 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   }
 
   /** The next row to judge (iterated): replayed rows first, then the queue, skipping what was delivered. */
-  private take(): TEventRow | null {
+  private async take(): Promise<TEventRow | null> {
     if (this.replay) {
-      const row = this.nextReplayed();
+      const row = await this.nextReplayed();
       if (row) return row;
     }
     const queue = this.queue;
@@ -307,10 +345,11 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   }
 
   /** The next replayed row, reading the log a page at a time; null (and live from now) at its end. */
-  private nextReplayed(): TEventRow | null {
+  private async nextReplayed(): Promise<TEventRow | null> {
     let page = this.replay!;
     if (page.length === 0 && this.replayFull) {
-      page = this.readPage().reverse();
+      page = (await this.readPage()).reverse();
+      if (page.length) this.replayedTo = page[0]!.id;
       this.replayFull = page.length === REPLAY_PAGE;
       this.replay = page;
     }
@@ -324,14 +363,13 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
   }
 
   /** Up to REPLAY_PAGE rows of the topics after `last`, in id order. */
-  private readPage(): TEventRow[] {
-    return this.ctx.db
+  private async readPage(): Promise<TEventRow[]> {
+    return (await this.ctx.db
       .select()
       .from(events)
       .where(and(inArray(events.topic, [...this.topics]), gt(events.id, this.last)))
       .orderBy(asc(events.id))
-      .limit(REPLAY_PAGE)
-      .all();
+      .limit(REPLAY_PAGE));
   }
 
   private resetQueue(): void {
@@ -352,6 +390,7 @@ class TopicStream<T> implements AsyncGenerator<T, undefined>, TPushSource<T>, TB
     this.head = 0;
     this.replay = null;
     this.sink = null;
+    this.held = null;
     const resolve = this.waiting;
     this.waiting = null;
     resolve?.(DONE);

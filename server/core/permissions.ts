@@ -74,7 +74,7 @@ export function requirePayingContact(actor: TActor): TFinanceScope & { contact: 
   return { providerId: contact.providerId, companyId: contact.companyId, staff: null, contact };
 }
 
-export type TAreas = ReturnType<typeof contactAreas> & { staffConsole: boolean; staffAdmin: boolean };
+export type TAreas = Awaited<ReturnType<typeof contactAreas>> & { staffConsole: boolean; staffAdmin: boolean };
 
 export function areasFor(actor: TActor): TAreas {
   if (actor.kind === 'staff') {

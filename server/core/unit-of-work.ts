@@ -1,11 +1,22 @@
 import { sql } from 'drizzle-orm';
+import { engineOf, type TDb, type TTx } from '../../db/client';
 import { events, type TEventRow } from '../../db/schema/events';
-import type { TDb } from '../../db/client';
 import type { ServiceContext } from './context';
 import { p, preparedQueries } from './prepared';
 
-export type TTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
+export type { TTx } from '../../db/client';
 export type TEmit = (topic: string | readonly string[], kind: string, payload: Record<string, unknown>) => void;
+
+/** An event emitted in a unit of work, written to the log when the work is done. */
+interface TPendingEvent {
+  topic: string;
+  kind: string;
+  payloadJson: string;
+}
+interface TUnit {
+  pending: TPendingEvent[];
+}
+const UNIT = Symbol('portico.unit');
 
 const queries = preparedQueries((db) => ({
   // The payload goes in as JSON made once per emit (not once per topic), and only the id comes back.
@@ -13,29 +24,75 @@ const queries = preparedQueries((db) => ({
     .insert(events)
     .values({ topic: p('topic'), kind: p('kind'), payload: sql`${p('payloadJson')}`, createdAt: p('createdAt') })
     .returning({ id: events.id })
-    .prepare(),
+    .prepare('unit-of-work.insertEvent'),
 }));
 
+/** PostgreSQL: the event log is appended to by one transaction at a time, so ids are committed in order. */
+const EVENT_LOG_LOCK = 72_616_001;
+
 /**
- * Runs `work` in one synchronous SQLite transaction (better-sqlite3 cannot await inside
- * one), appends the events it emits to the durable log in the same transaction, and
- * publishes them on the bus only after the commit succeeded.
+ * Runs `work` in one transaction, appends the events it emits to the durable log in the
+ * same transaction (after the work, in the order emitted), and publishes them on the bus
+ * only after the commit succeeded. `work` gets the transaction: every query inside it, and
+ * every service it calls (with `{ ...ctx, db: tx }`), must use it. Called with a context
+ * whose `db` is a transaction, it runs in a savepoint of that transaction and its events
+ * join the enclosing unit's, kept only if the savepoint is.
+ *
+ * On PostgreSQL the log is appended to under a transaction-scoped advisory lock, taken
+ * just before the events are written: a later id is never committed before an earlier one,
+ * so a subscriber that has seen id N has seen everything before it.
  */
-export function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: TEmit) => T): T {
-  const written: TEventRow[] = [];
-  const result = ctx.db.transaction((tx) => {
-    const createdAt = ctx.clock.now();
-    const { insertEvent } = queries(tx);
-    const emit: TEmit = (topic, kind, payload) => {
-      const payloadJson = JSON.stringify(payload);
-      for (const t of typeof topic === 'string' ? [topic] : topic) {
-        const { id } = insertEvent.get({ topic: t, kind, payloadJson, createdAt })!;
-        // As the row reads back from the table: its own copy of the payload and the time.
-        written.push({ id, topic: t, kind, payload: JSON.parse(payloadJson) as TEventRow['payload'], createdAt: new Date(createdAt.getTime()) });
-      }
-    };
-    return work(tx, emit);
+export async function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: TEmit) => Promise<T> | T): Promise<T> {
+  const unit: TUnit = { pending: [] };
+  const emit: TEmit = (topic, kind, payload) => {
+    const payloadJson = JSON.stringify(payload);
+    for (const t of typeof topic === 'string' ? [topic] : topic) unit.pending.push({ topic: t, kind, payloadJson });
+  };
+  const outer = (ctx.db as unknown as Record<symbol, TUnit | undefined>)[UNIT];
+  if (outer) {
+    const result = await ctx.db.transaction(async (sp) => work(withUnit(sp, unit), emit));
+    outer.pending.push(...unit.pending);
+    return result;
+  }
+  let written: TEventRow[] = [];
+  const result = await ctx.db.transaction(async (tx) => {
+    const out = await work(withUnit(tx, unit), emit);
+    written = await appendEvents(tx, unit.pending, ctx.clock.now());
+    return out;
   });
   ctx.bus.publish(written);
   return result;
+}
+
+/** The transaction, marked as belonging to `unit` (so services called with it nest). */
+function withUnit(tx: TTx, unit: TUnit): TTx {
+  return Object.create(tx, { [UNIT]: { value: unit } }) as TTx;
+}
+
+async function appendEvents(tx: TDb, pending: readonly TPendingEvent[], createdAt: Date): Promise<TEventRow[]> {
+  if (!pending.length) return [];
+  const rows: TEventRow[] = [];
+  const row = (e: TPendingEvent, id: number): TEventRow => ({
+    id,
+    topic: e.topic,
+    kind: e.kind,
+    // As the row reads back from the table: its own copy of the payload and the time.
+    payload: JSON.parse(e.payloadJson) as TEventRow['payload'],
+    createdAt: new Date(createdAt.getTime()),
+  });
+  if (engineOf(tx) === 'sqlite') {
+    // One writer at a time already; a prepared insert per event is cheapest here.
+    const { insertEvent } = queries(tx);
+    for (const e of pending) rows.push(row(e, (await insertEvent.get({ topic: e.topic, kind: e.kind, payloadJson: e.payloadJson, createdAt }))!.id));
+    return rows;
+  }
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
+  const ids = await tx
+    .insert(events)
+    .values(pending.map((e) => ({ topic: e.topic, kind: e.kind, payload: sql`${e.payloadJson}::jsonb`, createdAt })))
+    .returning({ id: events.id });
+  // Identity values are handed out in the order of the rows.
+  const sorted = ids.map((r) => r.id).sort((a, b) => a - b);
+  pending.forEach((e, i) => rows.push(row(e, sorted[i]!)));
+  return rows;
 }

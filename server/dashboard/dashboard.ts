@@ -13,19 +13,19 @@ import { companyTicketsTopic, staffFeedTopic } from '../tickets/topics';
  * contact's assigned assets. Each card comes from its area's own service, so the area's
  * permission rules decide what is in it.
  */
-export function dashboardFor(ctx: ServiceContext) {
+export async function dashboardFor(ctx: ServiceContext) {
   const actor = requireSignedIn(ctx.actor);
   const areas = areasFor(actor);
-  const tickets = listTickets(ctx, { status: 'active', limit: 5, scope: areas.allCompanyTickets && actor.kind === 'contact' ? 'company' : 'mine' });
-  const technical = technicalSummary(ctx);
+  const tickets = await listTickets(ctx, { status: 'active', limit: 5, scope: areas.allCompanyTickets && actor.kind === 'contact' ? 'company' : 'mine' });
+  const technical = await technicalSummary(ctx);
   return {
     tickets: { items: tickets.items, more: tickets.nextCursor !== null },
-    finance: areas.finance ? financeSummary(ctx) : null,
+    finance: areas.finance ? await financeSummary(ctx) : null,
     assignedAssets: actor.kind === 'contact' ? technical.assignedAssets : null,
     expiring: technical.expiring,
   };
 }
-export type TDashboard = ReturnType<typeof dashboardFor>;
+export type TDashboard = Awaited<ReturnType<typeof dashboardFor>>;
 
 /** The topics whose events may change a card: the page refetches through the services. */
 export function dashboardTopics(ctx: ServiceContext): string[] {

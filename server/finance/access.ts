@@ -1,5 +1,5 @@
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { TDb } from '../../db/client';
 import { invoices, quotes, recurringInvoices, type TInvoice, type TQuote, type TRecurringInvoice } from '../../db/schema/finance';
 import { companies, providers, type TCompany } from '../../db/schema/people';
@@ -15,45 +15,44 @@ import type { TTx } from '../core/unit-of-work';
 type TReader = TDb | TTx;
 
 /** The WHERE for a table's rows within the scope. */
-export function inScope(scope: TFinanceScope, cols: { providerId: SQLiteColumn; companyId: SQLiteColumn }, companyId?: number): SQL {
+export function inScope(scope: TFinanceScope, cols: { providerId: PgColumn; companyId: PgColumn }, companyId?: number): SQL {
   const company = scope.companyId ?? companyId;
   return company === undefined ? eq(cols.providerId, scope.providerId) : and(eq(cols.providerId, scope.providerId), eq(cols.companyId, company))!;
 }
 
-export function loadInvoice(db: TReader, scope: TFinanceScope, invoiceId: number): TInvoice {
-  const row = db.select().from(invoices).where(and(eq(invoices.id, invoiceId), inScope(scope, invoices))).get();
+export async function loadInvoice(db: TReader, scope: TFinanceScope, invoiceId: number): Promise<TInvoice> {
+  const row = (await db.select().from(invoices).where(and(eq(invoices.id, invoiceId), inScope(scope, invoices))))[0];
   // Clients never see drafts or void invoices.
   if (!row || (scope.contact && (row.status === 'draft' || row.status === 'void'))) throw new AppError('NOT_FOUND', 'Invoice not found.');
   return row;
 }
 
-export function loadQuote(db: TReader, scope: TFinanceScope, quoteId: number): TQuote {
-  const row = db.select().from(quotes).where(and(eq(quotes.id, quoteId), inScope(scope, quotes))).get();
+export async function loadQuote(db: TReader, scope: TFinanceScope, quoteId: number): Promise<TQuote> {
+  const row = (await db.select().from(quotes).where(and(eq(quotes.id, quoteId), inScope(scope, quotes))))[0];
   if (!row || (scope.contact && row.status === 'draft')) throw new AppError('NOT_FOUND', 'Quote not found.');
   return row;
 }
 
-export function loadRecurring(db: TReader, scope: TFinanceScope, recurringId: number): TRecurringInvoice {
-  const row = db.select().from(recurringInvoices).where(and(eq(recurringInvoices.id, recurringId), inScope(scope, recurringInvoices))).get();
+export async function loadRecurring(db: TReader, scope: TFinanceScope, recurringId: number): Promise<TRecurringInvoice> {
+  const row = (await db.select().from(recurringInvoices).where(and(eq(recurringInvoices.id, recurringId), inScope(scope, recurringInvoices))))[0];
   if (!row || (scope.contact && !row.active)) throw new AppError('NOT_FOUND', 'Recurring invoice not found.');
   return row;
 }
 
 /** A live (not archived) company of the staff member's provider, for new documents. */
-export function loadCompanyForStaff(db: TReader, scope: TFinanceScope, companyId: number): TCompany {
-  const row = db
+export async function loadCompanyForStaff(db: TReader, scope: TFinanceScope, companyId: number): Promise<TCompany> {
+  const row = (await db
     .select()
     .from(companies)
-    .where(and(eq(companies.id, companyId), eq(companies.providerId, scope.providerId), isNull(companies.archivedAt)))
-    .get();
+    .where(and(eq(companies.id, companyId), eq(companies.providerId, scope.providerId), isNull(companies.archivedAt))))[0];
   if (!row) throw new AppError('NOT_FOUND', 'Company not found.', { field: 'companyId' });
   return row;
 }
 
-export function providerOf(db: TReader, providerId: number) {
-  return db.select().from(providers).where(eq(providers.id, providerId)).get()!;
+export async function providerOf(db: TReader, providerId: number) {
+  return (await db.select().from(providers).where(eq(providers.id, providerId)))[0]!;
 }
 
-export function companyName(db: TReader, companyId: number): string {
-  return db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()?.name ?? '';
+export async function companyName(db: TReader, companyId: number): Promise<string> {
+  return (await db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)))[0]?.name ?? '';
 }

@@ -21,25 +21,24 @@ type TNewInvoice = Omit<typeof invoices.$inferInsert, 'number' | 'currency' | 'c
 };
 
 /** Inserts an invoice with the provider's next number and currency; totals from the lines. */
-export function insertInvoice(tx: TTx, now: Date, data: TNewInvoice): TInvoice {
+export async function insertInvoice(tx: TTx, now: Date, data: TNewInvoice): Promise<TInvoice> {
   const { lines, ...fields } = data;
-  const row = tx
+  const row = (await tx
     .insert(invoices)
-    .values({ ...fields, number: takeNumber(tx, data.providerId, 'invoice'), currency: providerOf(tx, data.providerId).currency, createdAt: now, updatedAt: now })
-    .returning()
-    .get();
-  const totals = replaceLines(tx, { invoiceId: row.id }, lines);
-  return tx.update(invoices).set(totals).where(eq(invoices.id, row.id)).returning().get();
+    .values({ ...fields, number: await takeNumber(tx, data.providerId, 'invoice'), currency: (await providerOf(tx, data.providerId)).currency, createdAt: now, updatedAt: now })
+    .returning())[0]!;
+  const totals = await replaceLines(tx, { invoiceId: row.id }, lines);
+  return (await tx.update(invoices).set(totals).where(eq(invoices.id, row.id)).returning())[0]!;
 }
 
 /** Staff start a draft invoice for a company of their provider. */
-export function createInvoice(ctx: ServiceContext, input: TCreateInvoiceInput) {
+export async function createInvoice(ctx: ServiceContext, input: TCreateInvoiceInput) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const data = ZCreateInvoiceInput.parse(input);
-  const inv = unitOfWork(ctx, (tx, emit) => {
-    const company = loadCompanyForStaff(tx, scope, data.companyId);
-    const row = insertInvoice(tx, ctx.clock.now(), {
+  const inv = await unitOfWork(ctx, async (tx, emit) => {
+    const company = await loadCompanyForStaff(tx, scope, data.companyId);
+    const row = await insertInvoice(tx, ctx.clock.now(), {
       providerId: scope.providerId,
       companyId: company.id,
       status: 'draft',
@@ -52,55 +51,54 @@ export function createInvoice(ctx: ServiceContext, input: TCreateInvoiceInput) {
     emitInvoice(emit, row);
     return row;
   });
-  return getInvoice(ctx, { invoiceId: inv.id });
+  return await getInvoice(ctx, { invoiceId: inv.id });
 }
 
 /** Staff edit a draft: dates, terms, notes and the whole set of lines. */
-export function updateInvoice(ctx: ServiceContext, input: TUpdateInvoiceInput) {
+export async function updateInvoice(ctx: ServiceContext, input: TUpdateInvoiceInput) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const data = ZUpdateInvoiceInput.parse(input);
-  unitOfWork(ctx, (tx, emit) => {
-    const inv = loadInvoice(tx, scope, data.invoiceId);
+  await unitOfWork(ctx, async (tx, emit) => {
+    const inv = await loadInvoice(tx, scope, data.invoiceId);
     if (inv.status !== 'draft') throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} was issued; only drafts can be edited.`);
-    const totals = replaceLines(tx, { invoiceId: inv.id }, data.lines);
-    const row = tx
+    const totals = await replaceLines(tx, { invoiceId: inv.id }, data.lines);
+    const row = (await tx
       .update(invoices)
       .set({ ...totals, issueDate: data.issueDate, dueDate: data.dueDate, paymentTerms: data.paymentTerms || null, notes: data.notes || null, updatedAt: ctx.clock.now() })
       .where(eq(invoices.id, inv.id))
-      .returning()
-      .get();
+      .returning())[0]!;
     emitInvoice(emit, row);
   });
-  return getInvoice(ctx, { invoiceId: data.invoiceId });
+  return await getInvoice(ctx, { invoiceId: data.invoiceId });
 }
 
 /** Staff issue a draft: the client sees it from now on (status Unpaid, or Overdue once due). */
-export function issueInvoice(ctx: ServiceContext, input: unknown) {
+export async function issueInvoice(ctx: ServiceContext, input: unknown) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const { invoiceId } = ZInvoiceId.parse(input);
-  unitOfWork(ctx, (tx, emit) => {
-    const inv = loadInvoice(tx, scope, invoiceId);
+  await unitOfWork(ctx, async (tx, emit) => {
+    const inv = await loadInvoice(tx, scope, invoiceId);
     if (inv.status !== 'draft') throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} was already issued.`);
     if (inv.totalMinor <= 0) throw new AppError('BAD_INPUT', 'Add line items totalling more than 0 before issuing.', { field: 'lines' });
-    const row = tx.update(invoices).set({ status: 'sent', updatedAt: ctx.clock.now() }).where(eq(invoices.id, inv.id)).returning().get();
+    const row = (await tx.update(invoices).set({ status: 'sent', updatedAt: ctx.clock.now() }).where(eq(invoices.id, inv.id)).returning())[0]!;
     emitInvoice(emit, row);
   });
-  return getInvoice(ctx, { invoiceId });
+  return await getInvoice(ctx, { invoiceId });
 }
 
 /** Staff void an invoice nobody has paid toward; it disappears from the client's lists. */
-export function voidInvoice(ctx: ServiceContext, input: unknown) {
+export async function voidInvoice(ctx: ServiceContext, input: unknown) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const { invoiceId } = ZInvoiceId.parse(input);
-  unitOfWork(ctx, (tx, emit) => {
-    const inv = loadInvoice(tx, scope, invoiceId);
+  await unitOfWork(ctx, async (tx, emit) => {
+    const inv = await loadInvoice(tx, scope, invoiceId);
     if (inv.status === 'void') throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} is already void.`);
     if (inv.paidMinor > 0) throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} has payments applied and cannot be voided.`);
-    const row = tx.update(invoices).set({ status: 'void', updatedAt: ctx.clock.now() }).where(eq(invoices.id, inv.id)).returning().get();
+    const row = (await tx.update(invoices).set({ status: 'void', updatedAt: ctx.clock.now() }).where(eq(invoices.id, inv.id)).returning())[0]!;
     emitInvoice(emit, row, inv.status !== 'draft');
   });
-  return getInvoice(ctx, { invoiceId });
+  return await getInvoice(ctx, { invoiceId });
 }

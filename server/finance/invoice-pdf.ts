@@ -25,8 +25,8 @@ function logoPath(ctx: ServiceContext, sha: string | null): string | null {
 }
 
 export async function renderInvoicePdf(ctx: ServiceContext, input: unknown, opts: { compress?: boolean } = {}): Promise<{ filename: string; data: Buffer }> {
-  const inv = getInvoice(ctx, input);
-  const provider = providerOf(ctx.db, inv.providerId);
+  const inv = await getInvoice(ctx, input);
+  const provider = await providerOf(ctx.db, inv.providerId);
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: MARGIN,

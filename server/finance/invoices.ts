@@ -25,7 +25,7 @@ export function invoiceSummary(inv: TInvoice, today: string, company?: string) {
     recurring: inv.recurringInvoiceId !== null,
   };
 }
-export type TInvoiceSummary = ReturnType<typeof invoiceSummary>;
+export type TInvoiceSummary = Awaited<ReturnType<typeof invoiceSummary>>;
 
 /** The display-status filter in SQL, so "Overdue" is decided by the same rule as invoiceDisplayStatus. */
 function statusWhere(filter: NonNullable<TListInvoicesInput['status']>, today: string): SQL | undefined {
@@ -47,19 +47,18 @@ function statusWhere(filter: NonNullable<TListInvoicesInput['status']>, today: s
 }
 
 /** Invoices, newest first. Contacts: their company's issued invoices; staff: the provider's, optionally one company. */
-export function listInvoices(ctx: ServiceContext, input: TListInvoicesInput = {}) {
+export async function listInvoices(ctx: ServiceContext, input: TListInvoicesInput = {}) {
   const scope = requireFinanceAccess(ctx.actor);
   const data = ZListInvoicesInput.parse(input);
   const today = isoDay(ctx.clock.now());
   const clientVisible = scope.contact ? inArray(invoices.status, ['sent', 'partial', 'paid']) : undefined;
-  const rows = ctx.db
+  const rows = (await ctx.db
     .select({ inv: invoices, company: companies.name })
     .from(invoices)
     .innerJoin(companies, eq(companies.id, invoices.companyId))
     .where(and(inScope(scope, invoices, data.companyId), clientVisible, statusWhere(data.status, today)))
     .orderBy(desc(invoices.issueDate), desc(invoices.number))
-    .limit(LIST_LIMIT)
-    .all();
+    .limit(LIST_LIMIT));
   return rows.map((r) => invoiceSummary(r.inv, today, r.company));
 }
 
@@ -84,18 +83,18 @@ export function paymentView(p: typeof payments.$inferSelect, invoiceNumber: numb
 }
 
 /** One invoice with its lines and the payments applied. */
-export function getInvoice(ctx: ServiceContext, input: unknown) {
+export async function getInvoice(ctx: ServiceContext, input: unknown) {
   const scope = requireFinanceAccess(ctx.actor);
   const { invoiceId } = ZInvoiceId.parse(input);
-  const inv = loadInvoice(ctx.db, scope, invoiceId);
+  const inv = await loadInvoice(ctx.db, scope, invoiceId);
   const today = isoDay(ctx.clock.now());
-  const lines = ctx.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id)).orderBy(asc(invoiceLines.position)).all();
-  const paid = ctx.db.select().from(payments).where(eq(payments.invoiceId, inv.id)).orderBy(asc(payments.paidOn), asc(payments.id)).all();
+  const lines = (await ctx.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id)).orderBy(asc(invoiceLines.position)));
+  const paid = (await ctx.db.select().from(payments).where(eq(payments.invoiceId, inv.id)).orderBy(asc(payments.paidOn), asc(payments.id)));
   return {
-    ...invoiceSummary(inv, today, companyName(ctx.db, inv.companyId)),
+    ...invoiceSummary(inv, today, await companyName(ctx.db, inv.companyId)),
     storedStatus: inv.status,
     providerId: inv.providerId,
-    providerName: providerOf(ctx.db, inv.providerId).name,
+    providerName: (await providerOf(ctx.db, inv.providerId)).name,
     paymentTerms: inv.paymentTerms,
     notes: inv.notes,
     subtotalMinor: inv.subtotalMinor,
@@ -111,4 +110,4 @@ export function getInvoice(ctx: ServiceContext, input: unknown) {
     payments: paid.map((p) => paymentView(p, inv.number)),
   };
 }
-export type TInvoiceDetail = ReturnType<typeof getInvoice>;
+export type TInvoiceDetail = Awaited<ReturnType<typeof getInvoice>>;

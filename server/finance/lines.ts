@@ -7,7 +7,7 @@ import { documentTotals, lineTotalMinor, type TDocumentTotals, type TLineAmounts
 type TLine = TLineAmounts & { description: string };
 
 /** Replaces a document's lines and returns the totals to store on it (one computation, ./money). */
-export function replaceLines(tx: TTx, doc: { invoiceId: number } | { quoteId: number }, lines: readonly TLine[]): TDocumentTotals {
+export async function replaceLines(tx: TTx, doc: { invoiceId: number } | { quoteId: number }, lines: readonly TLine[]): Promise<TDocumentTotals> {
   const rows = lines.map((l, position) => ({
     position,
     description: l.description,
@@ -17,20 +17,20 @@ export function replaceLines(tx: TTx, doc: { invoiceId: number } | { quoteId: nu
     lineTotalMinor: lineTotalMinor(l),
   }));
   if ('invoiceId' in doc) {
-    tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, doc.invoiceId)).run();
-    if (rows.length) tx.insert(invoiceLines).values(rows.map((r) => ({ ...r, invoiceId: doc.invoiceId }))).run();
+    (await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, doc.invoiceId)));
+    if (rows.length) (await tx.insert(invoiceLines).values(rows.map((r) => ({ ...r, invoiceId: doc.invoiceId }))));
   } else {
-    tx.delete(quoteLines).where(eq(quoteLines.quoteId, doc.quoteId)).run();
-    if (rows.length) tx.insert(quoteLines).values(rows.map((r) => ({ ...r, quoteId: doc.quoteId }))).run();
+    (await tx.delete(quoteLines).where(eq(quoteLines.quoteId, doc.quoteId)));
+    if (rows.length) (await tx.insert(quoteLines).values(rows.map((r) => ({ ...r, quoteId: doc.quoteId }))));
   }
   return documentTotals(lines);
 }
 
 /** Takes the provider's next invoice or quote number (inside the caller's transaction). */
-export function takeNumber(tx: TTx, providerId: number, kind: 'invoice' | 'quote'): number {
+export async function takeNumber(tx: TTx, providerId: number, kind: 'invoice' | 'quote'): Promise<number> {
   const col = kind === 'invoice' ? providers.nextInvoiceNumber : providers.nextQuoteNumber;
   const key = kind === 'invoice' ? 'nextInvoiceNumber' : 'nextQuoteNumber';
-  const row = tx.select({ n: col }).from(providers).where(eq(providers.id, providerId)).get()!;
-  tx.update(providers).set({ [key]: row.n + 1 }).where(eq(providers.id, providerId)).run();
+  const row = (await tx.select({ n: col }).from(providers).where(eq(providers.id, providerId)))[0]!;
+  (await tx.update(providers).set({ [key]: row.n + 1 }).where(eq(providers.id, providerId)));
   return row.n;
 }

@@ -16,7 +16,7 @@ type TNewPayment = Pick<TPayment, 'amountMinor' | 'method' | 'reference' | 'paid
   Partial<Pick<TPayment, 'cardBrand' | 'cardLast4'>>;
 
 /** Applies a payment to an issued invoice: never more than the balance; status follows (partial/paid). */
-function applyPayment(tx: TTx, emit: TEmit, now: Date, inv: TInvoice, p: TNewPayment): TPayment {
+async function applyPayment(tx: TTx, emit: TEmit, now: Date, inv: TInvoice, p: TNewPayment): Promise<TPayment> {
   if (inv.status !== 'sent' && inv.status !== 'partial') {
     const why = inv.status === 'paid' ? 'is already paid' : inv.status === 'void' ? 'is void' : 'has not been issued';
     throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} ${why}; no payment can be applied.`);
@@ -25,31 +25,29 @@ function applyPayment(tx: TTx, emit: TEmit, now: Date, inv: TInvoice, p: TNewPay
   if (p.amountMinor > balance) {
     throw new AppError('BAD_INPUT', `The payment is more than the balance of ${invoiceLabel(inv.number)} (${formatMoney(balance, inv.currency, 'en-US')}).`, { field: 'amountMinor', balanceMinor: balance });
   }
-  const row = tx
+  const row = (await tx
     .insert(payments)
     .values({ ...p, providerId: inv.providerId, companyId: inv.companyId, invoiceId: inv.id, currency: inv.currency, createdAt: now })
-    .returning()
-    .get();
+    .returning())[0]!;
   const paidMinor = inv.paidMinor + p.amountMinor;
-  const updated = tx
+  const updated = (await tx
     .update(invoices)
     .set({ paidMinor, status: statusAfterPayment(inv.totalMinor, paidMinor), updatedAt: now })
     .where(eq(invoices.id, inv.id))
-    .returning()
-    .get();
+    .returning())[0]!;
   emitFinance(emit, inv, 'payment.recorded', { paymentId: row.id, invoiceId: inv.id }, true);
   emitInvoice(emit, updated);
   return row;
 }
 
 /** Staff record a payment received (bank transfer, check, …), full or partial. */
-export function recordPayment(ctx: ServiceContext, input: TRecordPaymentInput) {
+export async function recordPayment(ctx: ServiceContext, input: TRecordPaymentInput) {
   const staff = requireStaff(ctx.actor);
   const scope = requireFinanceAccess(staff);
   const data = ZRecordPaymentInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const inv = loadInvoice(tx, scope, data.invoiceId);
-    const row = applyPayment(tx, emit, ctx.clock.now(), inv, {
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const inv = await loadInvoice(tx, scope, data.invoiceId);
+    const row = await applyPayment(tx, emit, ctx.clock.now(), inv, {
       amountMinor: data.amountMinor,
       method: data.method,
       reference: data.reference || null,
@@ -66,30 +64,30 @@ export function recordPayment(ctx: ServiceContext, input: TRecordPaymentInput) {
  * The seam for a card gateway's confirmed payment (a webhook runs it as the system actor).
  * Idempotent on `gatewayRef`: a retried notification returns the payment already applied.
  */
-export function applyGatewayPayment(ctx: ServiceContext, input: TGatewayPaymentInput): { payment: ReturnType<typeof paymentView>; duplicate: boolean } {
+export async function applyGatewayPayment(ctx: ServiceContext, input: TGatewayPaymentInput): Promise<{ payment: Awaited<ReturnType<typeof paymentView>>; duplicate: boolean }> {
   const scope = ctx.actor.kind === 'system' ? null : requireFinanceAccess(requireStaff(ctx.actor));
   const data = ZGatewayPaymentInput.parse(input);
-  const existing = () => {
-    const p = ctx.db.select().from(payments).where(eq(payments.gatewayRef, data.gatewayRef)).get();
+  const existing = async () => {
+    const p = (await ctx.db.select().from(payments).where(eq(payments.gatewayRef, data.gatewayRef)))[0];
     if (!p) return null;
     if (p.invoiceId !== data.invoiceId || p.amountMinor !== data.amountMinor) {
       throw new AppError('CONFLICT', 'That gateway payment id was already used for a different payment.');
     }
-    const inv = ctx.db.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
+    const inv = (await ctx.db.select().from(invoices).where(eq(invoices.id, p.invoiceId)))[0]!;
     return { payment: paymentView(p, inv.number), duplicate: true };
   };
-  const seen = existing();
+  const seen = await existing();
   if (seen) return seen;
   try {
-    return unitOfWork(ctx, (tx, emit) => {
-      const inv = scope ? loadInvoice(tx, scope, data.invoiceId) : tx.select().from(invoices).where(eq(invoices.id, data.invoiceId)).get();
+    return await unitOfWork(ctx, async (tx, emit) => {
+      const inv = scope ? await loadInvoice(tx, scope, data.invoiceId) : (await tx.select().from(invoices).where(eq(invoices.id, data.invoiceId)))[0];
       if (!inv) throw new AppError('NOT_FOUND', 'Invoice not found.');
-      const row = applyGatewayPaymentInTx(tx, emit, ctx.clock.now(), inv, data);
+      const row = await applyGatewayPaymentInTx(tx, emit, ctx.clock.now(), inv, data);
       return { payment: paymentView(row, inv.number), duplicate: false };
     });
   } catch (err) {
     // Another delivery of the same notification won the race: report its payment.
-    if (isUniqueViolation(err, 'gateway_ref')) return existing()!;
+    if (isUniqueViolation(err, 'gateway_ref')) return (await existing())!;
     throw err;
   }
 }
@@ -98,14 +96,14 @@ export function applyGatewayPayment(ctx: ServiceContext, input: TGatewayPaymentI
  * The same, inside the caller's transaction (the webhook's, which records the gateway event in
  * it too). The caller has checked that no payment carries `gatewayRef` yet.
  */
-export function applyGatewayPaymentInTx(
+export async function applyGatewayPaymentInTx(
   tx: TTx,
   emit: TEmit,
   now: Date,
   inv: TInvoice,
   p: { amountMinor: number; gateway: string; gatewayRef: string; card?: { brand: string; last4: string } | null },
-): TPayment {
-  return applyPayment(tx, emit, now, inv, {
+): Promise<TPayment> {
+  return await applyPayment(tx, emit, now, inv, {
     amountMinor: p.amountMinor,
     method: 'card',
     reference: null,
@@ -119,16 +117,15 @@ export function applyGatewayPaymentInTx(
 }
 
 /** Payment history, newest first: date, amount, method, invoice. */
-export function listPayments(ctx: ServiceContext, input?: unknown) {
+export async function listPayments(ctx: ServiceContext, input?: unknown) {
   const scope = requireFinanceAccess(ctx.actor);
   const filter = ZCompanyFilter.parse(input) ?? {};
-  return ctx.db
+  return (await ctx.db
     .select({ p: payments, number: invoices.number })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
     .where(and(inScope(scope, payments, filter.companyId)))
     .orderBy(desc(payments.paidOn), desc(payments.id))
-    .limit(500)
-    .all()
+    .limit(500))
     .map((r) => paymentView(r.p, r.number));
 }

@@ -26,32 +26,31 @@ export function quoteSummary(q: TQuote, today: string, company = '') {
 }
 
 /** Quotes, newest first; clients never see drafts. */
-export function listQuotes(ctx: ServiceContext, input?: unknown) {
+export async function listQuotes(ctx: ServiceContext, input?: unknown) {
   const scope = requireFinanceAccess(ctx.actor);
   const filter = ZCompanyFilter.parse(input) ?? {};
   const today = isoDay(ctx.clock.now());
-  return ctx.db
+  return (await ctx.db
     .select({ q: quotes, company: companies.name })
     .from(quotes)
     .innerJoin(companies, eq(companies.id, quotes.companyId))
     .where(and(inScope(scope, quotes, filter.companyId), scope.contact ? ne(quotes.status, 'draft') : undefined))
     .orderBy(desc(quotes.issueDate), desc(quotes.number))
-    .limit(500)
-    .all()
+    .limit(500))
     .map((r) => quoteSummary(r.q, today, r.company));
 }
 
 /** One quote with its lines and, once decided, who decided, when and their comment. */
-export function getQuote(ctx: ServiceContext, input: unknown) {
+export async function getQuote(ctx: ServiceContext, input: unknown) {
   const scope = requireFinanceAccess(ctx.actor);
   const { quoteId } = ZQuoteId.parse(input);
-  const q = loadQuote(ctx.db, scope, quoteId);
-  const lines = ctx.db.select().from(quoteLines).where(eq(quoteLines.quoteId, q.id)).orderBy(asc(quoteLines.position)).all();
+  const q = await loadQuote(ctx.db, scope, quoteId);
+  const lines = (await ctx.db.select().from(quoteLines).where(eq(quoteLines.quoteId, q.id)).orderBy(asc(quoteLines.position)));
   const decidedBy = q.decidedByContactId
-    ? (ctx.db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, q.decidedByContactId)).get()?.name ?? null)
+    ? ((await ctx.db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, q.decidedByContactId)))[0]?.name ?? null)
     : null;
   return {
-    ...quoteSummary(q, isoDay(ctx.clock.now()), companyName(ctx.db, q.companyId)),
+    ...quoteSummary(q, isoDay(ctx.clock.now()), await companyName(ctx.db, q.companyId)),
     storedStatus: q.status,
     notes: q.notes,
     subtotalMinor: q.subtotalMinor,
@@ -67,4 +66,4 @@ export function getQuote(ctx: ServiceContext, input: unknown) {
     decision: q.decidedAt ? { by: decidedBy, at: q.decidedAt.getTime(), comment: q.decisionComment } : null,
   };
 }
-export type TQuoteDetail = ReturnType<typeof getQuote>;
+export type TQuoteDetail = Awaited<ReturnType<typeof getQuote>>;

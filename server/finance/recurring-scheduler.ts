@@ -15,15 +15,14 @@ const MAX_CATCH_UP = 36;
 const termsText = (days: number) => (days === 0 ? 'Due on receipt' : `Net ${days} days`);
 
 /** The last period billed before `period`: its day anchors month-end schedules (31st → Feb 28 → Mar 31). */
-function previousPeriod(tx: TTx, recurringId: number, period: string): string | null {
+async function previousPeriod(tx: TTx, recurringId: number, period: string): Promise<string | null> {
   return (
-    tx
+    (await tx
       .select({ p: invoices.recurringPeriod })
       .from(invoices)
       .where(and(eq(invoices.recurringInvoiceId, recurringId), lt(invoices.recurringPeriod, period)))
       .orderBy(desc(invoices.recurringPeriod))
-      .limit(1)
-      .get()?.p ?? null
+      .limit(1))[0]?.p ?? null
   );
 }
 
@@ -35,19 +34,19 @@ function previousPeriod(tx: TTx, recurringId: number, period: string): string | 
 export type TInvoiceIssuedHook = (tx: TTx, now: Date, invoice: TInvoice, recurring: TRecurringInvoice) => void;
 
 /** Bills one due period of one subscription and moves its next bill date on. */
-function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, onIssued?: TInvoiceIssuedHook): 'issued' | 'already-issued' | 'not-due' {
-  return unitOfWork(ctx, (tx, emit) => {
-    const r: TRecurringInvoice | undefined = tx.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurringId)).get();
+async function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, onIssued?: TInvoiceIssuedHook): Promise<'issued' | 'already-issued' | 'not-due'> {
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const r: TRecurringInvoice | undefined = (await tx.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurringId)))[0];
     if (!r || !r.active || r.nextBillDate > today) return 'not-due';
     const period = r.nextBillDate;
-    const next = nextBillDate(period, r.frequency, previousPeriod(tx, r.id, period));
+    const next = nextBillDate(period, r.frequency, await previousPeriod(tx, r.id, period));
     const now = ctx.clock.now();
     let issued = true;
     try {
       // A savepoint: if this period was billed before (a run that stopped before moving the
       // date on), the unique (recurring, period) index refuses the copy and we only advance.
-      tx.transaction((sp) => {
-        const inv = insertInvoice(sp, now, {
+      await tx.transaction(async (sp) => {
+        const inv = await insertInvoice(sp, now, {
           providerId: r.providerId,
           companyId: r.companyId,
           status: 'sent',
@@ -65,7 +64,7 @@ function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, 
       if (!isUniqueViolation(err, 'recurring_period')) throw err;
       issued = false;
     }
-    tx.update(recurringInvoices).set({ nextBillDate: next, updatedAt: now }).where(eq(recurringInvoices.id, r.id)).run();
+    (await tx.update(recurringInvoices).set({ nextBillDate: next, updatedAt: now }).where(eq(recurringInvoices.id, r.id)));
     emitFinance(emit, r, 'recurring.changed', { recurringId: r.id, active: true, nextBillDate: next }, true);
     return issued ? 'issued' : 'already-issued';
   });
@@ -76,19 +75,18 @@ function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, 
  * earlier (UTC calendar day of the service clock), one per period, and advances the date by
  * its frequency. Safe to run again at any time: a period is never billed twice.
  */
-export function issueDueRecurringInvoices(ctx: ServiceContext, onIssued?: TInvoiceIssuedHook): { issued: number; alreadyIssued: number } {
+export async function issueDueRecurringInvoices(ctx: ServiceContext, onIssued?: TInvoiceIssuedHook): Promise<{ issued: number; alreadyIssued: number }> {
   if (ctx.actor.kind !== 'system') throw new AppError('FORBIDDEN', 'Recurring invoices are issued by the scheduler.');
   const today = isoDay(ctx.clock.now());
-  const due = ctx.db
+  const due = (await ctx.db
     .select({ id: recurringInvoices.id })
     .from(recurringInvoices)
     .innerJoin(companies, eq(companies.id, recurringInvoices.companyId))
-    .where(and(eq(recurringInvoices.active, true), lte(recurringInvoices.nextBillDate, today), isNull(companies.archivedAt)))
-    .all();
+    .where(and(eq(recurringInvoices.active, true), lte(recurringInvoices.nextBillDate, today), isNull(companies.archivedAt))));
   const result = { issued: 0, alreadyIssued: 0 };
   for (const { id } of due) {
     for (let i = 0; i < MAX_CATCH_UP; i++) {
-      const outcome = billOnePeriod(ctx, id, today, onIssued);
+      const outcome = await billOnePeriod(ctx, id, today, onIssued);
       if (outcome === 'not-due') break;
       if (outcome === 'issued') result.issued++;
       else result.alreadyIssued++;

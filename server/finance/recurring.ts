@@ -46,59 +46,57 @@ const emitRecurring = (emit: TEmit, r: TRecurringInvoice, clientSawIt: boolean) 
   emitFinance(emit, r, 'recurring.changed', { recurringId: r.id, active: r.active }, clientSawIt || r.active);
 
 /** Recurring invoices by next bill date; clients see only active ones. */
-export function listRecurring(ctx: ServiceContext, input?: unknown) {
+export async function listRecurring(ctx: ServiceContext, input?: unknown) {
   const scope = requireFinanceAccess(ctx.actor);
   const filter = ZCompanyFilter.parse(input) ?? {};
-  return ctx.db
+  return (await ctx.db
     .select({ r: recurringInvoices, company: companies.name })
     .from(recurringInvoices)
     .innerJoin(companies, eq(companies.id, recurringInvoices.companyId))
     .where(and(inScope(scope, recurringInvoices, filter.companyId), scope.contact ? eq(recurringInvoices.active, true) : undefined))
     .orderBy(asc(recurringInvoices.nextBillDate), asc(recurringInvoices.id))
-    .limit(500)
-    .all()
+    .limit(500))
     .map((x) => recurringView(x.r, x.company));
 }
 
-export function createRecurring(ctx: ServiceContext, input: TCreateRecurringInput) {
+export async function createRecurring(ctx: ServiceContext, input: TCreateRecurringInput) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const data = ZCreateRecurringInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const company = loadCompanyForStaff(tx, scope, data.companyId);
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const company = await loadCompanyForStaff(tx, scope, data.companyId);
     const now = ctx.clock.now();
-    const row = tx
+    const row = (await tx
       .insert(recurringInvoices)
-      .values({ ...data, providerId: scope.providerId, companyId: company.id, currency: providerOf(tx, scope.providerId).currency, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+      .values({ ...data, providerId: scope.providerId, companyId: company.id, currency: (await providerOf(tx, scope.providerId)).currency, createdAt: now, updatedAt: now })
+      .returning())[0]!;
     emitRecurring(emit, row, false);
     return recurringView(row, company.name);
   });
 }
 
 /** Staff change any field; the next run of the scheduler uses the new values. */
-export function updateRecurring(ctx: ServiceContext, input: TUpdateRecurringInput) {
+export async function updateRecurring(ctx: ServiceContext, input: TUpdateRecurringInput) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const { recurringId, ...data } = ZUpdateRecurringInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const before = loadRecurring(tx, scope, recurringId);
-    const row = tx.update(recurringInvoices).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(recurringInvoices.id, before.id)).returning().get();
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const before = await loadRecurring(tx, scope, recurringId);
+    const row = (await tx.update(recurringInvoices).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(recurringInvoices.id, before.id)).returning())[0]!;
     emitRecurring(emit, row, before.active);
-    return recurringView(row, companyName(tx, row.companyId));
+    return recurringView(row, await companyName(tx, row.companyId));
   });
 }
 
 /** Staff deactivate (or reactivate) a subscription: no further invoices while inactive. */
-export function setRecurringActive(ctx: ServiceContext, input: unknown) {
+export async function setRecurringActive(ctx: ServiceContext, input: unknown) {
   requireStaff(ctx.actor);
   const scope = requireFinanceAccess(ctx.actor);
   const { recurringId, active } = ZSetRecurringActiveInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const before = loadRecurring(tx, scope, recurringId);
-    const row = tx.update(recurringInvoices).set({ active, updatedAt: ctx.clock.now() }).where(eq(recurringInvoices.id, before.id)).returning().get();
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const before = await loadRecurring(tx, scope, recurringId);
+    const row = (await tx.update(recurringInvoices).set({ active, updatedAt: ctx.clock.now() }).where(eq(recurringInvoices.id, before.id)).returning())[0]!;
     emitRecurring(emit, row, before.active);
-    return recurringView(row, companyName(tx, row.companyId));
+    return recurringView(row, await companyName(tx, row.companyId));
   });
 }

@@ -13,28 +13,25 @@ import { ZCompanyFilter } from './schemas';
  * non-void invoices) and Recurring Monthly (active subscriptions as a per-month total,
  * tax included). Staff get the provider's totals, or one company's.
  */
-export function financeSummary(ctx: ServiceContext, input?: unknown) {
+export async function financeSummary(ctx: ServiceContext, input?: unknown) {
   const scope = requireFinanceAccess(ctx.actor);
   const filter = ZCompanyFilter.parse(input) ?? {};
   const today = isoDay(ctx.clock.now());
-  const open = ctx.db
+  const open = (await ctx.db
     .select({ totalMinor: invoices.totalMinor, paidMinor: invoices.paidMinor, dueDate: invoices.dueDate })
     .from(invoices)
-    .where(and(inScope(scope, invoices, filter.companyId), inArray(invoices.status, ['sent', 'partial'])))
-    .all();
-  const recurring = ctx.db
+    .where(and(inScope(scope, invoices, filter.companyId), inArray(invoices.status, ['sent', 'partial']))));
+  const recurring = (await ctx.db
     .select({ amountMinor: recurringInvoices.amountMinor, taxRateBp: recurringInvoices.taxRateBp, frequency: recurringInvoices.frequency })
     .from(recurringInvoices)
-    .where(and(inScope(scope, recurringInvoices, filter.companyId), eq(recurringInvoices.active, true)))
-    .all();
-  const sentQuotes = ctx.db
+    .where(and(inScope(scope, recurringInvoices, filter.companyId), eq(recurringInvoices.active, true))));
+  const sentQuotes = (await ctx.db
     .select({ status: quotes.status, expiryDate: quotes.expiryDate })
     .from(quotes)
-    .where(and(inScope(scope, quotes, filter.companyId), eq(quotes.status, 'sent')))
-    .all();
+    .where(and(inScope(scope, quotes, filter.companyId), eq(quotes.status, 'sent'))));
   const overdue = open.filter((i) => i.dueDate < today && i.totalMinor > i.paidMinor);
   return {
-    currency: providerOf(ctx.db, scope.providerId).currency,
+    currency: (await providerOf(ctx.db, scope.providerId)).currency,
     accountBalanceMinor: open.reduce((sum, i) => sum + i.totalMinor - i.paidMinor, 0),
     overdueCount: overdue.length,
     overdueMinor: overdue.reduce((sum, i) => sum + i.totalMinor - i.paidMinor, 0),
@@ -44,12 +41,11 @@ export function financeSummary(ctx: ServiceContext, input?: unknown) {
 }
 
 /** Staff: the provider's companies to pick from on the Billing pages. */
-export function listBillingCompanies(ctx: ServiceContext) {
+export async function listBillingCompanies(ctx: ServiceContext) {
   const staff = requireStaff(ctx.actor);
-  return ctx.db
+  return (await ctx.db
     .select({ id: companies.id, name: companies.name })
     .from(companies)
     .where(and(eq(companies.providerId, staff.providerId), isNull(companies.archivedAt)))
-    .orderBy(asc(companies.name))
-    .all();
+    .orderBy(asc(companies.name)));
 }

@@ -34,7 +34,7 @@ export async function handleAttachments(base: ServiceContext, req: IncomingMessa
   const m = /^\/attachments\/(\d{1,15})(?:\/[^/]*)?$/.exec(path);
   if (m && (req.method === 'GET' || req.method === 'HEAD')) {
     const actor = await requestActor(base, req);
-    const found = 'status' in actor ? null : openDownload(withActor(base, actor), Number(m[1]));
+    const found = 'status' in actor ? null : await openDownload(withActor(base, actor), Number(m[1]));
     if (found) return download(found.attachment, found.path, req, res);
   }
   res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'Not found.' }));
@@ -90,7 +90,7 @@ function upload(ctx: ServiceContext, req: IncomingMessage, res: ServerResponse):
       let rows: TAttachment[] = [];
       if (!refusal) {
         try {
-          rows = commitFiles(ctx, files);
+          rows = await commitFiles(ctx, files);
         } catch (err) {
           refusal = refusalOf(ctx, err);
         }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
+import { pingDatabase } from '../../db/client';
 import type { ServiceContext } from '../core/context';
 import { createRpcContext } from '../trpc/context';
 import { logRpcError } from '../trpc/log-error';
@@ -53,7 +54,7 @@ export function createWebServer(opts: {
 
   const originAllowed = (origin: string | undefined) => !!origin && opts.allowedOrigins().includes(origin);
 
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -62,14 +63,13 @@ export function createWebServer(opts: {
     applySecurityHeaders(res, contentSecurityPolicy(opts.allowedOrigins()[0] ?? base.settings.publicUrl, !!opts.dev));
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
-      let db = 'ok';
-      try {
-        base.db.$client.prepare('select 1').get();
-      } catch {
-        db = 'error';
-      }
-      res.writeHead(db === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify({ status: db === 'ok' ? 'ok' : 'degraded', db }));
+      pingDatabase(base.db).then(
+        () => 'ok',
+        () => 'error',
+      ).then((db) => {
+        res.writeHead(db === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ status: db === 'ok' ? 'ok' : 'degraded', db }));
+      });
       return;
     }
     if (path === '/attachments' || path.startsWith('/attachments/')) {
@@ -100,7 +100,7 @@ export function createWebServer(opts: {
       });
       return;
     }
-    if ((path === '/sign-in' || path.startsWith('/auth/oidc/')) && routeSso(base, req, res, log)) return;
+    if ((path === '/sign-in' || path.startsWith('/auth/oidc/')) && await routeSso(base, req, res, log)) return;
     if (path === '/documents' || path.startsWith('/documents/')) {
       handleDocuments(base, req, res, originAllowed).catch((err: unknown) => {
         log.error({ err }, 'document request failed');

@@ -44,7 +44,7 @@ export async function handleDocuments(base: ServiceContext, req: IncomingMessage
   const m = /^\/documents\/(\d{1,15})(?:\/[^/]*)?$/.exec(path);
   if (!m || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound(res);
   const actor = await requestActor(base, req);
-  const found = 'status' in actor ? null : openDocument(withActor(base, actor), Number(m[1]));
+  const found = 'status' in actor ? null : await openDocument(withActor(base, actor), Number(m[1]));
   if (!found) return notFound(res);
   download(found.document, found.path, req, res);
 }
@@ -101,7 +101,7 @@ function upload(ctx: ServiceContext, req: IncomingMessage, res: ServerResponse):
         return resolve();
       }
       try {
-        const document = createDocument(ctx, inputOf(fields), file);
+        const document = await createDocument(ctx, inputOf(fields), file);
         sendJson(res, 201, { document });
       } catch (err) {
         await discardDocument(file);

@@ -25,7 +25,7 @@ export async function handleInboundMail(base: ServiceContext, req: IncomingMessa
   const ctx = m && (req.method === 'GET' || req.method === 'HEAD') ? await staffContext(base, req) : null;
   let file: { path: string; start: number; size: number } | null = null;
   try {
-    file = ctx && m ? inboundRawFile(ctx, Number(m[1])) : null;
+    file = ctx && m ? await inboundRawFile(ctx, Number(m[1])) : null;
   } catch {
     file = null;
   }

@@ -23,9 +23,9 @@ const BROWSER_COOKIE = 'portico_sso';
 const COOKIE_RE = /^[a-z2-7]{32}$/;
 
 /** Takes the request when it is one of the routes above; false lets the caller serve it. */
-export function routeSso(base: ServiceContext, req: IncomingMessage, res: ServerResponse, log: Logger): boolean {
+export async function routeSso(base: ServiceContext, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://portal.invalid');
-  if (url.pathname === '/sign-in') return redirectHiddenSignIn(base, req, res, url);
+  if (url.pathname === '/sign-in') return await redirectHiddenSignIn(base, req, res, url);
   const m = ROUTE.exec(url.pathname);
   if (!m) return false;
   if (req.method !== 'GET') {
@@ -35,16 +35,16 @@ export function routeSso(base: ServiceContext, req: IncomingMessage, res: Server
   const idpId = Number(m[1]);
   const step = m[2] as 'start' | 'callback' | 'initiate';
   const run = step === 'callback' ? callback(base, req, res, idpId, url) : start(base, req, res, idpId, url, step === 'initiate');
-  run.catch((err: unknown) => {
+  run.catch(async (err: unknown) => {
     log.error({ err, step }, 'single sign-on request failed');
-    if (!res.headersSent) toSignIn(base, res, { kind: 'error', message: 'Single sign-on did not work. Please try again.' });
+    if (!res.headersSent) await toSignIn(base, res, { kind: 'error', message: 'Single sign-on did not work. Please try again.' });
   });
   return true;
 }
 
-function redirectHiddenSignIn(base: ServiceContext, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+async function redirectHiddenSignIn(base: ServiceContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   if (req.method !== 'GET' || ['local', 'sso', 'signed_out'].some((k) => url.searchParams.has(k))) return false;
-  const target = hiddenSignInTarget(base);
+  const target = await hiddenSignInTarget(base);
   if (!target) return false;
   redirect(res, target);
   return true;
@@ -56,9 +56,9 @@ async function start(base: ServiceContext, req: IncomingMessage, res: ServerResp
   try {
     if (initiated) {
       // OIDC Core 4: the `iss` of a third-party-initiated login must be this provider's issuer.
-      const idp = enabledIdentityProvider(base, idpId);
+      const idp = await enabledIdentityProvider(base, idpId);
       if (normalizeIssuer(q.get('iss') ?? '') !== normalizeIssuer(idp.issuerUrl)) {
-        return toSignIn(base, res, { kind: 'error', message: `This sign-in link did not come from ${idp.displayName}. Sign in from this page instead.` });
+        return await toSignIn(base, res, { kind: 'error', message: `This sign-in link did not come from ${idp.displayName}. Sign in from this page instead.` });
       }
       returnTo = samePortalPath(base, q.get('target_link_uri'));
     }
@@ -70,7 +70,7 @@ async function start(base: ServiceContext, req: IncomingMessage, res: ServerResp
     redirect(res, location);
   } catch (err) {
     if (!isAppError(err) || err.code === 'INTERNAL') throw err;
-    toSignIn(base, res, { kind: 'error', message: err.message });
+    await toSignIn(base, res, { kind: 'error', message: err.message });
   }
 }
 
@@ -81,18 +81,18 @@ async function callback(base: ServiceContext, req: IncomingMessage, res: ServerR
     deviceToken: readDeviceToken(base.settings.publicUrl, req.headers.cookie),
   };
   const outcome = await finishSsoLogin(base, idpId, url.searchParams, readCookie(req, BROWSER_COOKIE), meta);
-  if (outcome.kind === 'refused') return toSignIn(base, res, { kind: 'error', message: outcome.message });
+  if (outcome.kind === 'refused') return await toSignIn(base, res, { kind: 'error', message: outcome.message });
   const { device: _device, ...result } = outcome.result;
-  if (result.kind !== 'signed-in') return toSignIn(base, res, result);
+  if (result.kind !== 'signed-in') return await toSignIn(base, res, result);
   // The same cookie the tRPC sign-in sets; the token itself never goes in a URL.
   res.setHeader('Set-Cookie', serializeSessionCookie(base.settings.publicUrl, result.token, base.settings.SESSION_ABSOLUTE_HOURS * 3600));
   if (result.chosen) return redirect(res, outcome.returnTo ?? '/');
-  toSignIn(base, res, { kind: 'signed-in', accounts: result.accounts, chosen: null });
+  await toSignIn(base, res, { kind: 'signed-in', accounts: result.accounts, chosen: null });
 }
 
 /** Back to the sign-in page with what it shows next, under a single-use token. */
-function toSignIn(base: ServiceContext, res: ServerResponse, payload: TSsoHandoff): void {
-  redirect(res, `/sign-in?sso=${createHandoff(base, payload)}`);
+async function toSignIn(base: ServiceContext, res: ServerResponse, payload: TSsoHandoff): Promise<void> {
+  redirect(res, `/sign-in?sso=${(await createHandoff(base, payload))}`);
 }
 
 function redirect(res: ServerResponse, location: string): void {

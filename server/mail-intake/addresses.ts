@@ -29,14 +29,14 @@ function verifiedBounce(s: TSettings, local: string): number | null {
 }
 
 /** What an address means to the portal, or null (550). A reply address counts only while its token lives. */
-export function classifyRecipient(ctx: Pick<ServiceContext, 'db' | 'clock' | 'settings'>, address: string): TRecipient | null {
+export async function classifyRecipient(ctx: Pick<ServiceContext, 'db' | 'clock' | 'settings'>, address: string): Promise<TRecipient | null> {
   const a = address.trim().toLowerCase();
   const at = a.lastIndexOf('@');
   if (at < 1 || a.slice(at + 1) !== ctx.settings.MAIL_DOMAIN.toLowerCase()) return null;
   if (a === supportAddress(ctx.settings)) return { kind: 'support' };
   const token = replyTokenFromAddress(a, ctx.settings.MAIL_DOMAIN);
   if (token) {
-    const target = resolveReplyToken(ctx, token);
+    const target = await resolveReplyToken(ctx, token);
     return target && { kind: 'reply', token, target };
   }
   const outboxId = verifiedBounce(ctx.settings, a.slice(0, at));

@@ -1,9 +1,9 @@
 import type { TInboundMessage } from '../../db/schema/inbound-mail';
 import type { TReceivedFile } from '../attachments/store';
 import { AppError, isAppError } from '../core/app-error';
+import { isTransactionAlive } from '../../db/client';
 import type { ServiceContext } from '../core/context';
 import { unitOfWork } from '../core/unit-of-work';
-import { DeferredBus } from './deferred-bus';
 import { discardMailFiles } from './mail-attachments';
 import type { TMail } from './parse-message';
 import { intakeQueries } from './queries';
@@ -21,7 +21,7 @@ export type { TOutcome } from './outcomes';
 export interface TPreparedInbound {
   row: TInboundMessage;
   mail: TMail | null;
-  work: (ctx: ServiceContext) => TOutcome;
+  work: (ctx: ServiceContext) => Promise<TOutcome> | TOutcome;
   /** Files received for it, discarded if the work fails. */
   files: readonly TReceivedFile[];
   /** Where a failure is listed (default: the row's provider). */
@@ -38,14 +38,14 @@ export const failed = (err: unknown, providerId?: number | null): TOutcome =>
  * Inside a transaction: `work` (service calls) and the message row's update. The staff list
  * hears of every change but the common one (pending to processed by intake).
  */
-function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | null, work: (ctx: ServiceContext) => TOutcome): TOutcome {
+async function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | null, work: (ctx: ServiceContext) => Promise<TOutcome> | TOutcome): Promise<TOutcome> {
   const q = intakeQueries(ctx.db);
   // Processed once: a message that left "pending" meanwhile is not processed again.
-  if (row.status === 'pending' && q.inboundStatus.get({ id: row.id })?.status !== 'pending') {
+  if (row.status === 'pending' && (await q.inboundStatus.get({ id: row.id }))?.status !== 'pending') {
     throw new AppError('CONFLICT', 'This message was processed already.');
   }
-  const o = work(ctx);
-  q.finishInbound.run({
+  const o = await work(ctx);
+  await q.finishInbound.run({
     id: row.id,
     status: o.status,
     providerId: o.providerId ?? row.providerId,
@@ -60,19 +60,16 @@ function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | n
     subject: mail ? mail.subject.slice(0, 500) : row.subject,
     processedAt: ctx.clock.now(),
   });
-  if (o.status !== 'processed' || row.status !== 'pending') unitOfWork(ctx, (_tx, emit) => emit(inboundTopic(o.providerId ?? null), 'inbound.changed', { id: row.id, status: o.status }));
+  if (o.status !== 'processed' || row.status !== 'pending') await unitOfWork(ctx, (_tx, emit) => emit(inboundTopic(o.providerId ?? null), 'inbound.changed', { id: row.id, status: o.status }));
   return o;
 }
 
 /**
- * Runs `work` (service calls) and the message row's update in one transaction; the
- * services' events are held until it commits.
+ * Runs `work` (service calls) and the message row's update in one unit of work: the
+ * services' own units nest as savepoints, and every event goes out after the one commit.
  */
-export function commitInbound(base: ServiceContext, row: TInboundMessage, mail: TMail | null, work: (ctx: ServiceContext) => TOutcome): TOutcome {
-  const bus = new DeferredBus();
-  const outcome = base.db.transaction(() => applyOutcome({ ...base, bus }, row, mail, work));
-  bus.flushTo(base.bus);
-  return outcome;
+export async function commitInbound(base: ServiceContext, row: TInboundMessage, mail: TMail | null, work: (ctx: ServiceContext) => Promise<TOutcome> | TOutcome): Promise<TOutcome> {
+  return await unitOfWork(base, async (tx) => await applyOutcome({ ...base, db: tx }, row, mail, work));
 }
 
 /**
@@ -82,32 +79,27 @@ export function commitInbound(base: ServiceContext, row: TInboundMessage, mail: 
  * only a pending message is processed, and its row leaves "pending" in the same
  * transaction as the comment or ticket it caused.
  */
-export function commitPrepared(base: ServiceContext, list: readonly TPreparedInbound[]): void {
-  const kept: DeferredBus[] = [];
+export async function commitPrepared(base: ServiceContext, list: readonly TPreparedInbound[]): Promise<void> {
   const discard: TReceivedFile[] = [];
   const worked = new Set<TPreparedInbound>();
-  base.db.transaction(() => {
+  await unitOfWork(base, async (tx) => {
+    const batch = { ...base, db: tx };
     for (const p of list) {
-      const bus = new DeferredBus();
       try {
-        base.db.transaction(() => applyOutcome({ ...base, bus }, p.row, p.mail, p.work));
-        kept.push(bus);
+        await unitOfWork(batch, async (sp) => await applyOutcome({ ...base, db: sp }, p.row, p.mail, p.work));
         worked.add(p);
         continue;
       } catch (err) {
-        // SQLite itself ended the transaction (disk full, I/O): the whole batch fails.
-        if (!base.db.$client.inTransaction) throw err;
+        // The database itself ended the transaction (disk full, I/O): the whole batch fails.
+        if (!isTransactionAlive(tx)) throw err;
         discard.push(...p.files);
-        if (intakeQueries(base.db).inboundStatus.get({ id: p.row.id })?.status !== 'pending') continue;
+        if ((await intakeQueries(tx).inboundStatus.get({ id: p.row.id }))?.status !== 'pending') continue;
         // Whatever went wrong, the message lands in the staff list rather than staying pending.
         base.log.error({ err, inboundId: p.row.id }, 'inbound message could not be processed');
-        const failBus = new DeferredBus();
-        base.db.transaction(() => applyOutcome({ ...base, bus: failBus }, p.row, p.mail, () => failed(err, p.failedProviderId)));
-        kept.push(failBus);
+        await unitOfWork(batch, async (sp) => await applyOutcome({ ...base, db: sp }, p.row, p.mail, () => failed(err, p.failedProviderId)));
       }
     }
   });
-  for (const bus of kept) bus.flushTo(base.bus);
   for (const p of list) p.afterCommit?.(worked.has(p));
   if (discard.length) void discardMailFiles(discard).catch(() => {});
 }

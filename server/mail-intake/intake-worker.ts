@@ -16,7 +16,7 @@ import { createSenderAuthenticator } from './sender-auth';
 
 /** What the SMTP listener asks of intake. */
 export interface TMailIntakePort {
-  acceptRecipient(address: string): boolean;
+  acceptRecipient(address: string): Promise<boolean>;
   allowSender(key: string): boolean;
   store(message: TReceivedMessage): Promise<{ id: number; duplicate: boolean }>;
   tmpDir: string;
@@ -51,7 +51,7 @@ const ACCEPTED_RECIPIENTS = 1000;
  * several; a lone message is committed at once. At start it first processes whatever was
  * accepted but not processed before a crash or stop, and clears half-received temp files.
  */
-export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver } = {}): TMailIntake {
+export async function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver } = {}): Promise<TMailIntake> {
   const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
   const inbound = createInboundStore(base);
   const parser = createMailParser(base.log);
@@ -77,17 +77,17 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
   const backlog = () => queue.length + preparing + ready.length;
   let stopped = false;
 
-  const commitReady = () => {
+  const commitReady = async () => {
     committing = null;
     // In order of acceptance within the batch (preparing may finish out of order).
     const batch = ready.splice(0).sort((a, b) => a.row.id - b.row.id);
     try {
-      commitPrepared(base, batch);
+      await commitPrepared(base, batch);
     } catch (err) {
       base.log.warn({ err }, 'inbound mail could not be committed together; one at a time');
       for (const p of batch) {
         try {
-          commitPrepared(base, [p]);
+          await commitPrepared(base, [p]);
         } catch (e) {
           base.log.error({ err: e, inboundId: p.row.id }, 'inbound mail processing failed');
         }
@@ -133,16 +133,16 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
   } catch {
     // no temp folder yet
   }
-  recoverSpool(base);
-  const pending = base.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.status, 'pending')).orderBy(asc(inboundMessages.id)).all();
+  await recoverSpool(base);
+  const pending = (await base.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.status, 'pending')).orderBy(asc(inboundMessages.id)));
   if (pending.length) base.log.info({ count: pending.length }, 'processing mail accepted before the last stop');
   queue.push(...pending);
   pump();
 
   return {
     tmpDir: mailTempDir(base.settings),
-    acceptRecipient(address) {
-      const recipient = classifyRecipient(base, address);
+    async acceptRecipient(address) {
+      const recipient = await classifyRecipient(base, address);
       if (recipient) {
         const key = address.trim().toLowerCase();
         accepted.delete(key);
@@ -156,7 +156,7 @@ export function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsRes
       const stored = await inbound.store(message);
       if (stored.row) {
         const raw = Buffer.isBuffer(message.data) ? message.data : undefined;
-        queue.push({ id: stored.id, row: stored.row, raw, recipients: recipientsOf(base, message.envelopeTo, (a) => accepted.get(a)) });
+        queue.push({ id: stored.id, row: stored.row, raw, recipients: await recipientsOf(base, message.envelopeTo, (a) => accepted.get(a)) });
         pump();
       }
       if (backlog() > MAX_BACKLOG && !stopped) {

@@ -14,61 +14,58 @@ import type { TActor, TContactActor, TStaffActor } from '../core/actor';
 
 export type TSenderActor = TStaffActor | TContactActor;
 
-const userByEmail = (db: TDb, email: string) => intakeQueries(db).userByEmail.get({ email });
+const userByEmail = async (db: TDb, email: string) => await intakeQueries(db).userByEmail.get({ email });
 
 /** The sender's usable account on this ticket: staff of its provider, else a contact of its company. */
-export function senderActor(db: TDb, ticket: TTicket, email: string): TSenderActor | null {
-  const user = userByEmail(db, email);
+export async function senderActor(db: TDb, ticket: TTicket, email: string): Promise<TSenderActor | null> {
+  const user = await userByEmail(db, email);
   if (!user) return null;
   const q = intakeQueries(db);
-  const staff = q.activeStaffId.get({ userId: user.id, providerId: ticket.providerId });
-  const contact = staff ? undefined : q.contactId.get({ userId: user.id, companyId: ticket.companyId });
+  const staff = await q.activeStaffId.get({ userId: user.id, providerId: ticket.providerId });
+  const contact = staff ? undefined : await q.contactId.get({ userId: user.id, companyId: ticket.companyId });
   const account = staff ? { kind: 'staff' as const, id: staff.id } : contact ? { kind: 'contact' as const, id: contact.id } : null;
-  const actor: TActor | null = account && actorForAccount(db, user, account);
+  const actor: TActor | null = account && await actorForAccount(db, user, account);
   return actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null;
 }
 
 /** Whether `email` belongs to the ticket: requester, watcher, an author of its comments, or active staff of its provider. */
-export function isParticipant(db: TDb, ticket: TTicket, email: string): boolean {
-  const contactIds = new Set(db.select({ id: ticketWatchers.contactId }).from(ticketWatchers).where(eq(ticketWatchers.ticketId, ticket.id)).all().map((w) => w.id));
+export async function isParticipant(db: TDb, ticket: TTicket, email: string): Promise<boolean> {
+  const contactIds = new Set((await db.select({ id: ticketWatchers.contactId }).from(ticketWatchers).where(eq(ticketWatchers.ticketId, ticket.id))).map((w) => w.id));
   if (ticket.requesterContactId) contactIds.add(ticket.requesterContactId);
   for (const id of contactIds) {
-    const c = db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, id)).get();
+    const c = (await db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, id)))[0];
     if (c?.email === email) return true;
   }
-  const user = userByEmail(db, email);
+  const user = await userByEmail(db, email);
   if (!user) return false;
-  const wrote = db
+  const wrote = (await db
     .select({ id: ticketComments.id })
     .from(ticketComments)
     .where(and(eq(ticketComments.ticketId, ticket.id), eq(ticketComments.authorUserId, user.id)))
-    .limit(1)
-    .get();
+    .limit(1))[0];
   if (wrote) return true;
-  return !!intakeQueries(db).activeStaffId.get({ userId: user.id, providerId: ticket.providerId });
+  return !!await intakeQueries(db).activeStaffId.get({ userId: user.id, providerId: ticket.providerId });
 }
 
 /** Contacts with portal access whose address this is, in companies that are not archived. */
-export function contactsByEmail(db: TDb, email: string) {
-  return db
+export async function contactsByEmail(db: TDb, email: string) {
+  return (await db
     .select({ contactId: contacts.id, userId: contacts.userId, name: contacts.name, companyId: companies.id, providerId: companies.providerId })
     .from(contacts)
     .innerJoin(users, eq(users.id, contacts.userId))
     .innerJoin(companies, eq(companies.id, contacts.companyId))
-    .where(and(eq(users.email, email), eq(contacts.portalAccess, true), isNull(companies.archivedAt)))
-    .all();
+    .where(and(eq(users.email, email), eq(contacts.portalAccess, true), isNull(companies.archivedAt))));
 }
 
 /** The one company (not archived) whose email domains include this address's domain, with its provider's setting. */
-export function companyForDomain(db: TDb, email: string): { companyId: number; providerId: number; autoCreateContacts: boolean } | null {
+export async function companyForDomain(db: TDb, email: string): Promise<{ companyId: number; providerId: number; autoCreateContacts: boolean } | null> {
   const domain = email.slice(email.lastIndexOf('@') + 1);
-  const hits = db
+  const hits = (await db
     .select({ companyId: companies.id, providerId: companies.providerId, domains: companies.emailDomains, archivedAt: companies.archivedAt, auto: providers.autoCreateContacts })
     .from(companies)
-    .innerJoin(providers, eq(providers.id, companies.providerId))
-    .all()
+    .innerJoin(providers, eq(providers.id, companies.providerId)))
     .filter((c) => !c.archivedAt && c.domains.includes(domain));
   return hits.length === 1 ? { companyId: hits[0]!.companyId, providerId: hits[0]!.providerId, autoCreateContacts: hits[0]!.auto } : null;
 }
 
-export const ticketById = (db: TDb, id: number) => intakeQueries(db).ticketById.get({ id });
+export const ticketById = async (db: TDb, id: number) => await intakeQueries(db).ticketById.get({ id });

@@ -22,14 +22,14 @@ const DAY_MS = 86_400_000;
 
 const cleanSubject = (s: string) => s.replace(/^\s*((re|aw|sv|antw|rif|r)\s*:\s*)+/i, '').trim().slice(0, 200) || '(no subject)';
 
-function saveFiles(tx: TTx, ctx: ServiceContext, files: readonly TReceivedFile[], providerId: number): number[] {
+async function saveFiles(tx: TTx, ctx: ServiceContext, files: readonly TReceivedFile[], providerId: number): Promise<number[]> {
   const actor = requireSignedIn(ctx.actor);
-  return recordReceivedFiles(tx, ctx, files, { providerId, uploaderUserId: actor.userId }, null).map((a) => a.id);
+  return (await recordReceivedFiles(tx, ctx, files, { providerId, uploaderUserId: actor.userId }, null)).map((a) => a.id);
 }
 
-function claimRest(tx: TTx, ctx: ServiceContext, ids: number[], providerId: number, target: { ticketId: number; commentId: number | null }): void {
+async function claimRest(tx: TTx, ctx: ServiceContext, ids: number[], providerId: number, target: { ticketId: number; commentId: number | null }): Promise<void> {
   const actor = requireSignedIn(ctx.actor);
-  if (ids.length > PER_CALL) claimAttachments(tx, ids.slice(PER_CALL), { uploaderUserId: actor.userId, providerId }, target);
+  if (ids.length > PER_CALL) await claimAttachments(tx, ids.slice(PER_CALL), { uploaderUserId: actor.userId, providerId }, target);
 }
 
 /**
@@ -39,34 +39,34 @@ function claimRest(tx: TTx, ctx: ServiceContext, ids: number[], providerId: numb
  * Returns null when the service refuses the sender (they may not see or answer the
  * ticket); nothing of the attempt is kept then.
  */
-export function postAsSender(
+export async function postAsSender(
   ctx: ServiceContext,
   ticketId: number,
   body: string,
   files: readonly TReceivedFile[],
   inboundMessageId: number,
   flags: TMailFlag[],
-): { ticketId: number; commentId: number | null; flags: TMailFlag[] } | null {
+): Promise<{ ticketId: number; commentId: number | null; flags: TMailFlag[] } | null> {
   const actor = requireSignedIn(ctx.actor);
   try {
     // A savepoint: when the service refuses, the files recorded for it go too.
-    return ctx.db.transaction((tx) => {
-      const ticket = ticketById(ctx.db, ticketId)!;
-      const ids = saveFiles(tx, ctx, files, ticket.providerId);
+    return await ctx.db.transaction(async (tx) => {
+      const ticket = (await ticketById(ctx.db, ticketId))!;
+      const ids = await saveFiles(tx, ctx, files, ticket.providerId);
       const now = ctx.clock.now().getTime();
       const outcome: TMailFlag[] = [];
       if (ticket.status === 'closed' && actor.kind === 'contact') {
         const recent = ticket.closedAt && now - ticket.closedAt.getTime() <= ctx.settings.REOPEN_DAYS * DAY_MS;
         if (!recent) {
-          const created = createTicket(ctx, { subject: ticket.subject, description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email', { relatedTicketId: ticket.id });
-          claimRest(tx, ctx, ids, ticket.providerId, { ticketId: created.id, commentId: null });
+          const created = await createTicket(ctx, { subject: ticket.subject, description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email', { relatedTicketId: ticket.id });
+          await claimRest(tx, ctx, ids, ticket.providerId, { ticketId: created.id, commentId: null });
           return { ticketId: created.id, commentId: null, flags: ['related_ticket'] };
         }
-        updateTicket(withActor(ctx, intakeActor(ticket.providerId, { userId: actor.userId, name: `${actor.name} (by email)` })), { ticketId, status: 'open' });
+        await updateTicket(withActor(ctx, intakeActor(ticket.providerId, { userId: actor.userId, name: `${actor.name} (by email)` })), { ticketId, status: 'open' });
         outcome.push('reopened');
       }
-      const comment = addReply(ctx, { ticketId, body, attachmentIds: ids.slice(0, PER_CALL) }, 'email', { inboundMessageId, flags: [...outcome, ...flags] });
-      claimRest(tx, ctx, ids, ticket.providerId, { ticketId, commentId: comment.id });
+      const comment = await addReply(ctx, { ticketId, body, attachmentIds: ids.slice(0, PER_CALL) }, 'email', { inboundMessageId, flags: [...outcome, ...flags] });
+      await claimRest(tx, ctx, ids, ticket.providerId, { ticketId, commentId: comment.id });
       return { ticketId, commentId: comment.id, flags: outcome };
     });
   } catch (err) {
@@ -79,31 +79,31 @@ export function postAsSender(
  * A new ticket for the sender's company, raised as the sender. An unknown sender of the one
  * company owning their domain is first added as a Standard contact (the provider's choice).
  */
-export function startTicketAsSender(
+export async function startTicketAsSender(
   ctx: ServiceContext,
   match: { companyId: number; providerId: number; contactId: number | null },
   mail: TMail,
   body: string,
   files: readonly TReceivedFile[],
-): { ticketId: number; flags: TMailFlag[] } {
+): Promise<{ ticketId: number; flags: TMailFlag[] }> {
   const flags: TMailFlag[] = [];
   let contactId = match.contactId;
   if (!contactId) {
     const from = mail.from!;
     const name = from.name || from.address.slice(0, from.address.indexOf('@'));
     const asProvider = withActor(ctx, intakeActor(match.providerId, { userId: 0, name: 'Mail intake' }));
-    contactId = createContact(asProvider, { companyId: match.companyId, name, email: from.address, types: ['standard'] }).id;
+    contactId = (await createContact(asProvider, { companyId: match.companyId, name, email: from.address, types: ['standard'] })).id;
     flags.push('contact_created');
   }
-  const contact = ctx.db.select().from(contacts).where(eq(contacts.id, contactId)).get();
-  const user = contact?.userId ? ctx.db.select().from(users).where(eq(users.id, contact.userId)).get() : undefined;
-  const actor = user && actorForAccount(ctx.db, user, { kind: 'contact', id: contactId });
+  const contact = (await ctx.db.select().from(contacts).where(eq(contacts.id, contactId)))[0];
+  const user = contact?.userId ? (await ctx.db.select().from(users).where(eq(users.id, contact.userId)))[0] : undefined;
+  const actor = user && await actorForAccount(ctx.db, user, { kind: 'contact', id: contactId });
   if (!actor) throw new AppError('FORBIDDEN', 'The sender has no portal access.');
   const asSender = withActor(ctx, actor);
-  return ctx.db.transaction((tx) => {
-    const ids = saveFiles(tx, asSender, files, match.providerId);
-    const ticket = createTicket(asSender, { subject: cleanSubject(mail.subject), description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
-    claimRest(tx, asSender, ids, match.providerId, { ticketId: ticket.id, commentId: null });
+  return await ctx.db.transaction(async (tx) => {
+    const ids = await saveFiles(tx, asSender, files, match.providerId);
+    const ticket = await createTicket(asSender, { subject: cleanSubject(mail.subject), description: body, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+    await claimRest(tx, asSender, ids, match.providerId, { ticketId: ticket.id, commentId: null });
     return { ticketId: ticket.id, flags };
   });
 }

@@ -39,7 +39,7 @@ export interface TQueuedInbound {
  * it is no longer pending. `auth` authenticates the sender (without it: no DNS, nothing checked).
  */
 export async function prepareInbound(base: ServiceContext, parser: TMailParser, queued: TQueuedInbound, auth?: TSenderAuthenticator): Promise<TPreparedInbound | null> {
-  const row = queued.row ?? intakeQueries(base.db).inboundById.get({ id: queued.id });
+  const row = queued.row ?? await intakeQueries(base.db).inboundById.get({ id: queued.id });
   if (!row || row.status !== 'pending') return null;
   let parsed: TParsedMail;
   let raw: Buffer;
@@ -52,7 +52,7 @@ export async function prepareInbound(base: ServiceContext, parser: TMailParser, 
   }
   const { mail, contents } = parsed;
   try {
-    return await prepareParsed(base, row, mail, contents, queued.recipients ?? recipientsOf(base, row.envelopeTo), () => checkSender(base, auth, row, raw));
+    return await prepareParsed(base, row, mail, contents, queued.recipients ?? await recipientsOf(base, row.envelopeTo), () => checkSender(base, auth, row, raw));
   } catch (err) {
     base.log.error({ err, inboundId: row.id }, 'inbound message could not be processed');
     return { row, mail, files: [], work: () => failed(err) };
@@ -71,11 +71,11 @@ async function prepareParsed(
   const verp = recipients.find((r) => r.kind === 'bounce');
   const outboxId = verp?.kind === 'bounce' ? verp.outboxId : null;
   if (report || (verp && recipients.every((r) => r.kind === 'bounce'))) {
-    return { row, mail, files: [], work: (ctx) => bounceOutcome(ctx, row, mail, report, outboxId) };
+    return { row, mail, files: [], work: async (ctx) => await bounceOutcome(ctx, row, mail, report, outboxId) };
   }
 
   const automatic = automaticReason(mail, row.envelopeFrom, base.settings);
-  const match = matchMessage(base, recipients, mail);
+  const match = await matchMessage(base, recipients, mail);
   const spam = spamVerdict(mail);
   if (spam) {
     // Kept for staff to look at; no ticket, no comment, no mail.
@@ -85,7 +85,7 @@ async function prepareParsed(
   // Mail matched only by its From waits for the verdict; a reply by token does not.
   const senderCheck = startSenderCheck();
   const trust = needsSenderTrust(match, automatic)
-    ? judgeSender(await senderCheck.verdict, senderPolicy(base.db, match.kind === 'ticket' ? match.ticket.providerId : match.providerId), mail.from?.address ?? null)
+    ? judgeSender(await senderCheck.verdict, await senderPolicy(base.db, match.kind === 'ticket' ? match.ticket.providerId : match.providerId), mail.from?.address ?? null)
     : null;
   const content = contents[match.kind === 'new_ticket' ? 'new' : 'reply'];
   const wantsFiles = match.kind === 'ticket' || (match.kind === 'new_ticket' && !automatic);
@@ -98,26 +98,26 @@ async function prepareParsed(
     mail,
     files: files.files,
     failedProviderId: match.kind === 'ticket' ? match.ticket.providerId : match.providerId,
-    work: (ctx) => senderCheck.record(outcomeFor(ctx, row, mail, match, automatic, body, files, fileFlags, trust)),
+    work: async (ctx) => senderCheck.record(await outcomeFor(ctx, row, mail, match, automatic, body, files, fileFlags, trust)),
     afterCommit: senderCheck.afterCommit,
   };
 }
 
-function bounceOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail, report: ReturnType<typeof bounceReport>, outboxId: number | null): TOutcome {
-  const ticket = bounceTicket(ctx, report, outboxId, mail);
+async function bounceOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail, report: Awaited<ReturnType<typeof bounceReport>>, outboxId: number | null): Promise<TOutcome> {
+  const ticket = await bounceTicket(ctx, report, outboxId, mail);
   // Mail to a bounce address that is no delivery report: an auto-reply to the envelope sender.
   if (!report) return { status: 'processed', flags: ['automatic'], matchedBy: 'bounce', ticketId: ticket?.id ?? null, providerId: ticket?.providerId ?? null };
-  const failed = recordBounce(ctx, report, outboxId);
+  const failed = await recordBounce(ctx, report, outboxId);
   let commentId: number | null = null;
   if (ticket) {
     const body = `[Delivery failed: ${failed.map((f) => `${f.email} (${f.reason})`).join('; ') || 'the report names no recipient'}]`;
     const note = { ticketId: ticket.id, providerId: ticket.providerId, body, authorName: senderLabel(mail.from), authorUserId: null };
-    commentId = addMailNote(ctx, { ...note, flags: ['automatic', 'bounce'], inboundMessageId: row.id, files: [], bump: false }).id;
+    commentId = (await addMailNote(ctx, { ...note, flags: ['automatic', 'bounce'], inboundMessageId: row.id, files: [], bump: false })).id;
   }
   return { status: 'processed', flags: ['bounce'], matchedBy: 'bounce', ticketId: ticket?.id ?? null, commentId, providerId: ticket?.providerId ?? null };
 }
 
-function outcomeFor(
+async function outcomeFor(
   ctx: ServiceContext,
   row: TInboundMessage,
   mail: TMail,
@@ -127,7 +127,7 @@ function outcomeFor(
   files: TMailFiles,
   fileFlags: TMailFlag[],
   trust: TSenderCheck | null,
-): TOutcome {
+): Promise<TOutcome> {
   if (match.kind === 'unmatched' || (match.kind === 'new_ticket' && automatic)) {
     // Automatic mail never starts a ticket: two auto-responders would talk forever.
     if (automatic) return { status: 'unmatched', providerId: match.providerId, flags: ['automatic'], problem: 'automatic', detail: automatic };
@@ -136,14 +136,14 @@ function outcomeFor(
   if (match.kind === 'new_ticket') {
     // Never a ticket in a contact's name on the word of a From header alone: staff decide.
     if (trust && !trust.verified) return { status: 'unmatched', providerId: match.providerId, flags: [UNVERIFIED_SENDER], problem: 'unverified_sender', detail: unverifiedReason(trust) };
-    const started = startTicketAsSender(ctx, match, mail, body, files.files);
+    const started = await startTicketAsSender(ctx, match, mail, body, files.files);
     return { status: 'processed', providerId: match.providerId, ticketId: started.ticketId, matchedBy: 'support_address', flags: [...started.flags, ...fileFlags] };
   }
   const { ticket } = match;
   const from = mail.from?.address ?? null;
-  const note = (flags: TMailFlag[], lead: string | null, bump: boolean): TOutcome => {
-    const authorUserId = from ? (intakeQueries(ctx.db).userByEmail.get({ email: from })?.id ?? null) : null;
-    const c = addMailNote(ctx, {
+  const note = async (flags: TMailFlag[], lead: string | null, bump: boolean): Promise<TOutcome> => {
+    const authorUserId = from ? ((await intakeQueries(ctx.db).userByEmail.get({ email: from }))?.id ?? null) : null;
+    const c = await addMailNote(ctx, {
       ticketId: ticket.id,
       providerId: ticket.providerId,
       body: lead ? `[${lead}]\n\n${body}` : body,
@@ -156,15 +156,15 @@ function outcomeFor(
     });
     return { status: 'processed', providerId: ticket.providerId, matchedBy: match.by, ticketId: ticket.id, commentId: c.id, flags: [...flags, ...fileFlags] };
   };
-  if (automatic) return note(['automatic'], `Automatic message (${automatic}): not shown to the client, ticket not reopened`, false);
+  if (automatic) return await note(['automatic'], `Automatic message (${automatic}): not shown to the client, ticket not reopened`, false);
   // Held as it came (no lead), so that releasing it makes it exactly the reply it would have been.
-  if (trust && !trust.verified && match.senderOk) return note([UNVERIFIED_SENDER], null, true);
-  const actor = match.senderOk && from ? senderActor(ctx.db, ticket, from) : null;
-  const posted = actor && postAsSender(withActor(ctx, actor), ticket.id, body, files.files, row.id, fileFlags);
+  if (trust && !trust.verified && match.senderOk) return await note([UNVERIFIED_SENDER], null, true);
+  const actor = match.senderOk && from ? await senderActor(ctx.db, ticket, from) : null;
+  const posted = actor && await postAsSender(withActor(ctx, actor), ticket.id, body, files.files, row.id, fileFlags);
   if (!posted) {
     const who = from ?? 'an unknown address';
     const why = match.senderOk ? `${who} has no portal account that may reply here` : `${who} is not on this ticket`;
-    return note(['sender_mismatch'], `Sender mismatch: ${why}. Kept as an internal note, not shown to the client`, true);
+    return await note(['sender_mismatch'], `Sender mismatch: ${why}. Kept as an internal note, not shown to the client`, true);
   }
   return { status: 'processed', providerId: ticket.providerId, matchedBy: match.by, ticketId: posted.ticketId, commentId: posted.commentId, flags: [...posted.flags, ...fileFlags] };
 }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { TDb } from '../../db/client';
+import type { TDb, TTx } from '../../db/client';
+import { preparedQueries } from '../core/prepared';
 import { inboundMessages, inboundRecipients } from '../../db/schema/inbound-mail';
 import { contacts, staffMembers, users } from '../../db/schema/people';
 import { tickets } from '../../db/schema/tickets';
@@ -11,7 +12,7 @@ import { tickets } from '../../db/schema/tickets';
 
 const p = (name: string) => sql.placeholder(name);
 
-function build(db: TDb) {
+function build(db: TDb | TTx) {
   return {
     insertInbound: db
       .insert(inboundMessages)
@@ -28,16 +29,16 @@ function build(db: TDb) {
         receivedAt: p('receivedAt'),
       })
       .returning()
-      .prepare(),
+      .prepare('queries.insertInbound'),
     /** The recipients a message (its Message-ID, or its bytes when it has none) has reached. */
-    reachedRecipients: db.select({ recipient: inboundRecipients.recipient }).from(inboundRecipients).where(eq(inboundRecipients.messageKey, p('messageKey'))).prepare(),
+    reachedRecipients: db.select({ recipient: inboundRecipients.recipient }).from(inboundRecipients).where(eq(inboundRecipients.messageKey, p('messageKey'))).prepare('queries.reachedRecipients'),
     insertRecipient: db
       .insert(inboundRecipients)
       .values({ messageKey: p('messageKey'), recipient: p('recipient'), inboundMessageId: p('inboundMessageId') })
       .onConflictDoNothing()
-      .prepare(),
-    inboundById: db.select().from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
-    inboundStatus: db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare(),
+      .prepare('queries.insertRecipient'),
+    inboundById: db.select().from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare('queries.inboundById'),
+    inboundStatus: db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare('queries.inboundStatus'),
     finishInbound: db
       .update(inboundMessages)
       .set({
@@ -55,31 +56,26 @@ function build(db: TDb) {
         processedAt: p('processedAt') as never,
       })
       .where(eq(inboundMessages.id, p('id')))
-      .prepare(),
+      .prepare('queries.finishInbound'),
     setSenderAuth: db
       .update(inboundMessages)
       .set({ senderAuth: p('senderAuth') as never })
       .where(eq(inboundMessages.id, p('id')))
-      .prepare(),
-    ticketById: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare(),
-    userByEmail: db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, p('email'))).prepare(),
+      .prepare('queries.setSenderAuth'),
+    ticketById: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare('queries.ticketById'),
+    userByEmail: db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, p('email'))).prepare('queries.userByEmail'),
     activeStaffId: db
       .select({ id: staffMembers.id })
       .from(staffMembers)
       .where(and(eq(staffMembers.userId, p('userId')), eq(staffMembers.providerId, p('providerId')), eq(staffMembers.active, true)))
-      .prepare(),
+      .prepare('queries.activeStaffId'),
     contactId: db
       .select({ id: contacts.id })
       .from(contacts)
       .where(and(eq(contacts.userId, p('userId')), eq(contacts.companyId, p('companyId'))))
-      .prepare(),
+      .prepare('queries.contactId'),
   };
 }
 
-const cache = new WeakMap<TDb, ReturnType<typeof build>>();
-
-export function intakeQueries(db: TDb): ReturnType<typeof build> {
-  let q = cache.get(db);
-  if (!q) cache.set(db, (q = build(db)));
-  return q;
-}
+/** The queries, prepared per connection (fetch them through the transaction inside one). */
+export const intakeQueries = preparedQueries(build);

@@ -22,13 +22,13 @@ const HEAD_BYTES = 64 * 1024;
  * answered 250) ends the scan of that file. Rows are matched by (file, offset); the usual
  * Message-ID/content-hash uniqueness keeps a message that was delivered again from doubling.
  */
-export function recoverSpool(ctx: ServiceContext): number {
-  const newest = ctx.db.select({ at: max(inboundMessages.receivedAt) }).from(inboundMessages).get()?.at ?? null;
+export async function recoverSpool(ctx: ServiceContext): Promise<number> {
+  const newest = (await ctx.db.select({ at: max(inboundMessages.receivedAt) }).from(inboundMessages))[0]?.at ?? null;
   const since = newest ? newest.getTime() - MARGIN_MS : 0;
   let recovered = 0;
   for (const rawPath of spoolFiles(ctx, since)) {
     try {
-      recovered += recoverFile(ctx, rawPath);
+      recovered += await recoverFile(ctx, rawPath);
     } catch (err) {
       ctx.log.error({ err, rawPath }, 'spool file could not be checked');
     }
@@ -60,12 +60,12 @@ function list(dir: string): string[] {
   }
 }
 
-function recoverFile(ctx: ServiceContext, rawPath: string): number {
+async function recoverFile(ctx: ServiceContext, rawPath: string): Promise<number> {
   const fd = openSync(rawFilePath(ctx.settings, rawPath), 'r');
   try {
     const size = fstatSync(fd).size;
     if (!read(fd, 0, SPOOL_MAGIC.length).equals(SPOOL_MAGIC)) return 0; // an older spool without records
-    const rows = ctx.db.select({ rawOffset: inboundMessages.rawOffset }).from(inboundMessages).where(eq(inboundMessages.rawPath, rawPath)).all();
+    const rows = (await ctx.db.select({ rawOffset: inboundMessages.rawOffset }).from(inboundMessages).where(eq(inboundMessages.rawPath, rawPath)));
     const indexed = new Set(rows.map((r) => r.rawOffset));
     let recovered = 0;
     for (let at = SPOOL_MAGIC.length; at < size; ) {
@@ -75,12 +75,12 @@ function recoverFile(ctx: ServiceContext, rawPath: string): number {
       if (!record) break; // torn: the rest of this file was never acknowledged
       const bodyAt = at + eol + 1;
       if (record.file) {
-        if (!isIndexed(ctx, record.file) && reindex(ctx, record, record.file, null, readWhole(ctx, record.file))) recovered++;
+        if (!await isIndexed(ctx, record.file) && await reindex(ctx, record, record.file, null, readWhole(ctx, record.file))) recovered++;
         at = bodyAt;
         continue;
       }
       if (bodyAt + record.len > size) break;
-      if (!indexed.has(bodyAt) && reindex(ctx, record, rawPath, bodyAt, read(fd, bodyAt, record.len))) recovered++;
+      if (!indexed.has(bodyAt) && await reindex(ctx, record, rawPath, bodyAt, read(fd, bodyAt, record.len))) recovered++;
       at = bodyAt + record.len;
     }
     return recovered;
@@ -99,12 +99,12 @@ function parseRecord(text: string): TSpoolRecord | null {
   }
 }
 
-function isIndexed(ctx: ServiceContext, rawPath: string): boolean {
-  return !!ctx.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.rawPath, rawPath)).get();
+async function isIndexed(ctx: ServiceContext, rawPath: string): Promise<boolean> {
+  return !!(await ctx.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.rawPath, rawPath)))[0];
 }
 
 /** A pending row for the message, if its bytes are whole; false when they are not, or every recipient has had it already. */
-function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: string, rawOffset: number | null, bytes: Buffer | null): boolean {
+async function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: string, rawOffset: number | null, bytes: Buffer | null): Promise<boolean> {
   if (!bytes || createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
     ctx.log.error({ rawPath, rawOffset }, 'spooled message does not match its record; not indexed');
     return false;
@@ -112,11 +112,11 @@ function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: string, raw
   const q = intakeQueries(ctx.db);
   const messageId = peekMessageId(bytes.subarray(0, HEAD_BYTES));
   const key = deliveryKey(messageId, record.sha256);
-  const reached = new Set(q.reachedRecipients.all({ messageKey: key }).map((r) => r.recipient));
+  const reached = new Set((await q.reachedRecipients.all({ messageKey: key })).map((r) => r.recipient));
   const recipients = record.envelopeTo.filter((r) => !reached.has(r));
   if (!recipients.length) return false;
-  return ctx.db.transaction(() => {
-    const row = q.insertInbound.get({
+  return await ctx.db.transaction(async () => {
+    const row = await q.insertInbound.get({
       messageId,
       contentHash: record.sha256,
       rawPath,
@@ -129,7 +129,7 @@ function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: string, raw
       receivedAt: new Date(record.receivedAt),
     });
     if (!row) return false;
-    for (const recipient of recipients) q.insertRecipient.run({ messageKey: key, recipient, inboundMessageId: row.id });
+    for (const recipient of recipients) await q.insertRecipient.run({ messageKey: key, recipient, inboundMessageId: row.id });
     return true;
   });
 }

@@ -42,7 +42,7 @@ export function replyContents(mail: Pick<TMail, 'text' | 'html' | 'subject'>): T
   return { reply, new: read.forwarded ? assemble(mail, read, true) : reply };
 }
 
-type TReading = { fromHtml: ReturnType<typeof htmlReplyText> | null; fullText: string; forwarded: boolean };
+type TReading = { fromHtml: Awaited<ReturnType<typeof htmlReplyText>> | null; fullText: string; forwarded: boolean };
 
 /** The text part, unless it is empty or blank (HTML-only mail often carries an empty one): then the HTML speaks. */
 const plainOf = (mail: Pick<TMail, 'text'>) => (mail.text?.trim() ? mail.text : null);

@@ -38,9 +38,9 @@ export function checkSender(base: ServiceContext, auth: TSenderAuthenticator | u
     },
     afterCommit(worked) {
       if (stored && worked) return undefined;
-      return verdict.then((v) => {
+      return verdict.then(async (v) => {
         try {
-          if (v) intakeQueries(base.db).setSenderAuth.run({ id: row.id, senderAuth: v });
+          if (v) await intakeQueries(base.db).setSenderAuth.run({ id: row.id, senderAuth: v });
         } catch (err) {
           // Shutting down: the message is processed; only the staff's view of its verdict is missing.
           base.log.warn({ err, inboundId: row.id }, 'sender authentication result not stored');

@@ -32,12 +32,12 @@ export interface TSenderCheck {
 export const DEFAULT_SENDER_POLICY: TSenderPolicy = { noDmarc: 'hold', trustedDomains: [] };
 
 const queries = preparedQueries((db) => ({
-  policy: db.select({ noDmarc: providers.mailNoDmarc, trustedDomains: providers.mailTrustedDomains }).from(providers).where(eq(providers.id, p('id'))).prepare(),
+  policy: db.select({ noDmarc: providers.mailNoDmarc, trustedDomains: providers.mailTrustedDomains }).from(providers).where(eq(providers.id, p('id'))).prepare('sender-trust.policy'),
 }));
 
 /** The provider's choices (the defaults when it is not known). */
-export function senderPolicy(db: TDb, providerId: number | null): TSenderPolicy {
-  return (providerId !== null && queries(db).policy.get({ id: providerId })) || DEFAULT_SENDER_POLICY;
+export async function senderPolicy(db: TDb, providerId: number | null): Promise<TSenderPolicy> {
+  return (providerId !== null && await queries(db).policy.get({ id: providerId })) || DEFAULT_SENDER_POLICY;
 }
 
 const yes = (by: NonNullable<TSenderCheck['by']>, reason: string): TSenderCheck => ({ verified: true, by, reason });

@@ -8,6 +8,6 @@ export interface TSenderVerdictView {
   check: TSenderCheck;
 }
 
-export function senderVerdict(db: TDb, row: { senderAuth: TSenderAuth | null; providerId: number | null; fromAddress: string | null }): TSenderVerdictView {
-  return { auth: row.senderAuth, check: judgeSender(row.senderAuth, senderPolicy(db, row.providerId), row.fromAddress) };
+export async function senderVerdict(db: TDb, row: { senderAuth: TSenderAuth | null; providerId: number | null; fromAddress: string | null }): Promise<TSenderVerdictView> {
+  return { auth: row.senderAuth, check: judgeSender(row.senderAuth, await senderPolicy(db, row.providerId), row.fromAddress) };
 }

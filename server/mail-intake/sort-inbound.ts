@@ -26,15 +26,15 @@ import { readRawMessage } from './raw-files';
 
 const PER_CALL = 10;
 
-function openRow(ctx: ServiceContext, id: number): TInboundMessage {
-  const row = loadInboundForStaff(ctx, id);
+async function openRow(ctx: ServiceContext, id: number): Promise<TInboundMessage> {
+  const row = await loadInboundForStaff(ctx, id);
   if (row.status !== 'unmatched' && row.status !== 'failed') throw new AppError('CONFLICT', 'This message has already been sorted.');
   return row;
 }
 
 /** Inside the transaction: the row must still be open (two staff members, one message). */
-function stillOpen(ctx: ServiceContext, id: number): void {
-  const now = ctx.db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, id)).get();
+async function stillOpen(ctx: ServiceContext, id: number): Promise<void> {
+  const now = (await ctx.db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, id)))[0];
   if (now?.status !== 'unmatched' && now?.status !== 'failed') throw new AppError('CONFLICT', 'This message has already been sorted.');
 }
 
@@ -53,20 +53,20 @@ async function readMail(ctx: ServiceContext, row: TInboundMessage): Promise<TMai
 export async function attachInboundToTicket(ctx: ServiceContext, input: unknown): Promise<{ ticketId: number; commentId: number | null }> {
   const staff = requireStaff(ctx.actor);
   const data = ZAttachInboundInput.parse(input);
-  const row = openRow(ctx, data.inboundMessageId);
-  const ticket = ctx.db.select().from(tickets).where(and(eq(tickets.providerId, staff.providerId), eq(tickets.number, data.ticketNumber))).get();
+  const row = await openRow(ctx, data.inboundMessageId);
+  const ticket = (await ctx.db.select().from(tickets).where(and(eq(tickets.providerId, staff.providerId), eq(tickets.number, data.ticketNumber))))[0];
   if (!ticket) throw new AppError('NOT_FOUND', `There is no ticket #${data.ticketNumber}.`, { field: 'ticketNumber' });
   const mail = await readMail(ctx, row);
   const content = replyContent(mail, 'reply');
   const files = await receiveMailFiles(ctx, mail.attachments, new Set(content.cids), new Set(mail.htmlCids));
   try {
-    const o = commitInbound(ctx, row, mail, (c): TOutcome => {
-      stillOpen(c, row.id);
-      const sender = mail.from ? senderActor(c.db, ticket, mail.from.address) : null;
+    const o = await commitInbound(ctx, row, mail, async (c): Promise<TOutcome> => {
+      await stillOpen(c, row.id);
+      const sender = mail.from ? await senderActor(c.db, ticket, mail.from.address) : null;
       const base = { status: 'processed' as const, providerId: ticket.providerId, matchedBy: 'staff' };
-      const posted = sender?.kind === 'contact' ? postAsSender(withActor(c, sender), ticket.id, content.body, files.files, row.id, ['attached_by_staff']) : null;
+      const posted = sender?.kind === 'contact' ? await postAsSender(withActor(c, sender), ticket.id, content.body, files.files, row.id, ['attached_by_staff']) : null;
       if (posted) return { ...base, ticketId: posted.ticketId, commentId: posted.commentId, flags: ['attached_by_staff', ...posted.flags] };
-      const note = addMailNote(c, {
+      const note = await addMailNote(c, {
         ticketId: ticket.id,
         providerId: ticket.providerId,
         body: `[Attached by ${staff.name} from the unmatched mail]\n\n${content.body}`,
@@ -90,18 +90,18 @@ export async function attachInboundToTicket(ctx: ServiceContext, input: unknown)
 export async function ticketFromInbound(ctx: ServiceContext, input: unknown): Promise<{ ticketId: number; number: number }> {
   const staff = requireStaff(ctx.actor);
   const data = ZTicketFromInboundInput.parse(input);
-  const row = openRow(ctx, data.inboundMessageId);
+  const row = await openRow(ctx, data.inboundMessageId);
   const mail = await readMail(ctx, row);
   const content = replyContent(mail, 'new');
   const files = await receiveMailFiles(ctx, mail.attachments, new Set(content.cids), new Set(mail.htmlCids));
   try {
     let created = { id: 0, number: 0 };
-    commitInbound(ctx, row, mail, (c): TOutcome => {
-      stillOpen(c, row.id);
-      const ids = c.db.transaction((tx) => recordReceivedFiles(tx, c, files.files, { providerId: staff.providerId, uploaderUserId: staff.userId }, null).map((a) => a.id));
+    await commitInbound(ctx, row, mail, async (c): Promise<TOutcome> => {
+      await stillOpen(c, row.id);
+      const ids = await c.db.transaction(async (tx) => (await recordReceivedFiles(tx, c, files.files, { providerId: staff.providerId, uploaderUserId: staff.userId }, null)).map((a) => a.id));
       const subject = mail.subject.replace(/^\s*((re|aw|sv)\s*:\s*)+/i, '').trim().slice(0, 200) || '(no subject)';
-      const t = createTicket(c, { subject, description: content.body, companyId: data.companyId, requesterContactId: data.requesterContactId, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
-      if (ids.length > PER_CALL) c.db.transaction((tx) => claimAttachments(tx, ids.slice(PER_CALL), { uploaderUserId: staff.userId, providerId: staff.providerId }, { ticketId: t.id, commentId: null }));
+      const t = await createTicket(c, { subject, description: content.body, companyId: data.companyId, requesterContactId: data.requesterContactId, attachmentIds: ids.slice(0, PER_CALL) }, 'email');
+      if (ids.length > PER_CALL) await c.db.transaction(async (tx) => await claimAttachments(tx, ids.slice(PER_CALL), { uploaderUserId: staff.userId, providerId: staff.providerId }, { ticketId: t.id, commentId: null }));
       created = { id: t.id, number: t.number };
       return { status: 'processed', providerId: t.providerId, ticketId: t.id, commentId: null, matchedBy: 'staff', flags: ['created_by_staff'] };
     });
@@ -112,12 +112,12 @@ export async function ticketFromInbound(ctx: ServiceContext, input: unknown): Pr
   }
 }
 
-export function discardInbound(ctx: ServiceContext, input: unknown): { ok: true } {
+export async function discardInbound(ctx: ServiceContext, input: unknown): Promise<{ ok: true }> {
   requireStaff(ctx.actor);
   const { inboundMessageId } = ZInboundIdInput.parse(input);
-  const row = openRow(ctx, inboundMessageId);
-  commitInbound(ctx, row, null, (c) => {
-    stillOpen(c, row.id);
+  const row = await openRow(ctx, inboundMessageId);
+  await commitInbound(ctx, row, null, async (c) => {
+    await stillOpen(c, row.id);
     return { status: 'discarded', providerId: row.providerId, flags: row.flags };
   });
   return { ok: true };

@@ -132,19 +132,20 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
   const now = ctx.clock.now();
   try {
     const claimed = new Map<string, Set<string>>(); // recipients taken by earlier deliveries of this batch
-    const fresh = batch.filter((w) => {
+    const fresh: TWaiting[] = [];
+    for (const w of batch) {
       const key = messageKey(w);
-      const taken = claimed.get(key) ?? new Set(q.reachedRecipients.all({ messageKey: key }).map((r) => r.recipient));
+      const taken = claimed.get(key) ?? new Set((await q.reachedRecipients.all({ messageKey: key })).map((r) => r.recipient));
       claimed.set(key, taken);
       w.recipients = [...new Set(w.msg.envelopeTo)].filter((r) => !taken.has(r));
       if (w.recipients.length) {
         for (const r of w.recipients) taken.add(r);
-        return true;
+        fresh.push(w);
+        continue;
       }
       dropTemp(w.msg);
       w.resolve(DUPLICATE);
-      return false;
-    });
+    }
     // Large messages first: their files must exist before the records that point at them.
     const files = new Map<TWaiting, TPlaced>();
     for (const w of fresh) {
@@ -177,14 +178,17 @@ async function storeBatch(ctx: ServiceContext, spool: RawSpool, batch: TWaiting[
       }
     }
     if (!placed.length) return;
-    const rows = ctx.db.transaction(() =>
-      placed.map(([w, at]) => {
+    const rows = await ctx.db.transaction(async (tx) => {
+      const qt = intakeQueries(tx);
+      const out: TInboundMessage[] = [];
+      for (const [w, at] of placed) {
         const { sha256, size, envelopeFrom, clientIp = null, clientHelo = null } = w.msg;
-        const row = q.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo: w.recipients, clientIp, clientHelo, receivedAt: now });
-        for (const recipient of w.recipients) q.insertRecipient.run({ messageKey: messageKey(w), recipient, inboundMessageId: row!.id });
-        return row;
-      }),
-    );
+        const row = (await qt.insertInbound.get({ messageId: w.messageId, contentHash: sha256, rawPath: at.rawPath, rawOffset: at.rawOffset, size, envelopeFrom, envelopeTo: w.recipients, clientIp, clientHelo, receivedAt: now }))!;
+        for (const recipient of w.recipients) await qt.insertRecipient.run({ messageKey: messageKey(w), recipient, inboundMessageId: row.id });
+        out.push(row);
+      }
+      return out;
+    });
     for (const [i, [w]] of placed.entries()) w.resolve({ id: rows[i]!.id, duplicate: false, row: rows[i]! });
   } catch (err) {
     // A file left under its final name is harmless: a retry of the same bytes reuses it.

@@ -20,25 +20,25 @@ const KINDS_FOR = {
 } as const satisfies Record<'contact' | 'staff', readonly TNotificationKind[]>;
 
 /** The signed-in person's email notifications, each on unless they turned it off. */
-export function listNotificationSettings(ctx: ServiceContext) {
+export async function listNotificationSettings(ctx: ServiceContext) {
   const actor = requireSignedIn(ctx.actor);
   const off = new Set(
-    ctx.db.select({ kind: notificationOptOuts.kind }).from(notificationOptOuts).where(eq(notificationOptOuts.userId, actor.userId)).all().map((r) => r.kind),
+    (await ctx.db.select({ kind: notificationOptOuts.kind }).from(notificationOptOuts).where(eq(notificationOptOuts.userId, actor.userId))).map((r) => r.kind),
   );
   return KINDS_FOR[actor.kind].map((kind) => ({ kind, label: NOTIFICATION_LABELS[kind], enabled: !off.has(kind) }));
 }
 
 /** Turns one notification on or off for the signed-in person; returns the new list. */
-export function setNotificationSetting(ctx: ServiceContext, input: unknown) {
+export async function setNotificationSetting(ctx: ServiceContext, input: unknown) {
   const actor = requireSignedIn(ctx.actor);
   const { kind, enabled } = ZNotificationSettingInput.parse(input);
   if (!(KINDS_FOR[actor.kind] as readonly TNotificationKind[]).includes(kind)) {
     throw new AppError('BAD_INPUT', 'That email notification is not available for your account.', { field: 'kind' });
   }
   if (enabled) {
-    ctx.db.delete(notificationOptOuts).where(and(eq(notificationOptOuts.userId, actor.userId), eq(notificationOptOuts.kind, kind))).run();
+    (await ctx.db.delete(notificationOptOuts).where(and(eq(notificationOptOuts.userId, actor.userId), eq(notificationOptOuts.kind, kind))));
   } else {
-    ctx.db.insert(notificationOptOuts).values({ userId: actor.userId, kind, createdAt: ctx.clock.now() }).onConflictDoNothing().run();
+    (await ctx.db.insert(notificationOptOuts).values({ userId: actor.userId, kind, createdAt: ctx.clock.now() }).onConflictDoNothing());
   }
-  return listNotificationSettings(ctx);
+  return await listNotificationSettings(ctx);
 }

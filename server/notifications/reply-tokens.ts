@@ -18,15 +18,15 @@ const queries = preparedQueries((db) => ({
   insert: db
     .insert(replyTokens)
     .values({ tokenHash: p('tokenHash'), ticketId: p('ticketId'), userId: p('userId'), email: p('email'), expiresAt: p('expiresAt'), createdAt: p('createdAt') })
-    .prepare(),
-  byHash: db.select().from(replyTokens).where(eq(replyTokens.tokenHash, p('tokenHash'))).prepare(),
+    .prepare('reply-tokens.insert'),
+  byHash: db.select().from(replyTokens).where(eq(replyTokens.tokenHash, p('tokenHash'))).prepare('reply-tokens.byHash'),
 }));
 
 /** A fresh token per recipient and message; only its SHA-256 is stored. */
-export function issueReplyToken(tx: TTx, now: Date, target: TReplyTarget): string {
+export async function issueReplyToken(tx: TTx, now: Date, target: TReplyTarget): Promise<string> {
   const token = generateToken();
   const { ticketId, userId, email } = target;
-  queries(tx).insert.run({ tokenHash: hashToken(token), ticketId, userId, email, expiresAt: new Date(now.getTime() + REPLY_TOKEN_DAYS * 86_400_000), createdAt: now });
+  await queries(tx).insert.run({ tokenHash: hashToken(token), ticketId, userId, email, expiresAt: new Date(now.getTime() + REPLY_TOKEN_DAYS * 86_400_000), createdAt: now });
   return token;
 }
 
@@ -45,10 +45,10 @@ const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
  * Who a reply address was issued to. Looked up by hash (the token itself is never compared),
  * so a wrong, altered or expired token just finds nothing.
  */
-export function resolveReplyToken(ctx: Pick<ServiceContext, 'db' | 'clock'>, token: string): TReplyTarget | null {
+export async function resolveReplyToken(ctx: Pick<ServiceContext, 'db' | 'clock'>, token: string): Promise<TReplyTarget | null> {
   const normalised = token.trim().toLowerCase();
   if (!TOKEN_SHAPE.test(normalised)) return null;
-  const row = queries(ctx.db).byHash.get({ tokenHash: hashToken(normalised) });
+  const row = await queries(ctx.db).byHash.get({ tokenHash: hashToken(normalised) });
   if (!row || row.expiresAt.getTime() <= ctx.clock.now().getTime()) return null;
   return { ticketId: row.ticketId, userId: row.userId, email: row.email };
 }

@@ -30,11 +30,11 @@ interface TPlanned {
  * The first run starts at the end of the log: activity from before notifications existed
  * (or the demo seed) is not mailed. From then on the cursor only moves with the mail it caused.
  */
-function readCursor(tx: TTx, now: Date): number {
-  const row = tx.select().from(workerCursors).where(eq(workerCursors.name, TICKET_NOTIFIER)).get();
+async function readCursor(tx: TTx, now: Date): Promise<number> {
+  const row = (await tx.select().from(workerCursors).where(eq(workerCursors.name, TICKET_NOTIFIER)))[0];
   if (row) return row.lastEventId;
-  const last = tx.select({ id: max(events.id) }).from(events).get()?.id ?? 0;
-  tx.insert(workerCursors).values({ name: TICKET_NOTIFIER, lastEventId: last, updatedAt: now }).run();
+  const last = (await tx.select({ id: max(events.id) }).from(events))[0]?.id ?? 0;
+  (await tx.insert(workerCursors).values({ name: TICKET_NOTIFIER, lastEventId: last, updatedAt: now }));
   return last;
 }
 
@@ -47,18 +47,18 @@ function parse<T>(ctx: ServiceContext, row: TEventRow, schema: { safeParse(v: un
 }
 
 /** Which mails one event causes. Internal notes live on ticket-staff topics and never match. */
-function plan(ctx: ServiceContext, tx: TTx, row: TEventRow): TPlanned[] {
+async function plan(ctx: ServiceContext, tx: TTx, row: TEventRow): Promise<TPlanned[]> {
   const base = { eventId: row.id, actorName: null, body: null };
   if (row.kind === 'ticket.created' && row.topic.startsWith('staff-feed:')) {
     const ticketId = parse(ctx, row, ZTicketCreatedPayload);
-    const facts = ticketId ? loadTicketFacts(tx, ticketId) : null;
+    const facts = ticketId ? await loadTicketFacts(tx, ticketId) : null;
     if (!facts || row.topic !== staffFeedTopic(facts.ticket.providerId)) return [];
     const { ticket, requesterUserId } = facts;
     const mail = { ...base, facts, body: ticket.description };
     // "A client raises a ticket": staff who raise one themselves are not told about it.
-    const staff = ticket.source === 'staff' ? [] : withoutOptOuts(tx, staffRecipients(tx, ticket), 'ticket_created', requesterUserId);
+    const staff = ticket.source === 'staff' ? [] : await withoutOptOuts(tx, await staffRecipients(tx, ticket), 'ticket_created', requesterUserId);
     // The receipt is for the requester, including when they raised it themselves.
-    const requester = withoutOptOuts(tx, clientRecipients(tx, ticket, { watchers: false }), 'ticket_created', null);
+    const requester = await withoutOptOuts(tx, await clientRecipients(tx, ticket, { watchers: false }), 'ticket_created', null);
     return [
       { mail: { ...mail, template: 'new_ticket' }, to: staff },
       { mail: { ...mail, template: 'ticket_received' }, to: requester },
@@ -68,25 +68,25 @@ function plan(ctx: ServiceContext, tx: TTx, row: TEventRow): TPlanned[] {
     const p = parse(ctx, row, ZCommentAddedPayload);
     if (!p || p.comment.internal || row.topic !== ticketTopic(p.ticketId)) return [];
     // The stored comment decides, not the payload: an internal note is never mailed.
-    const comment = loadComment(tx, p.ticketId, p.comment.id);
-    const facts = comment && !comment.internal ? loadTicketFacts(tx, p.ticketId) : null;
+    const comment = await loadComment(tx, p.ticketId, p.comment.id);
+    const facts = comment && !comment.internal ? await loadTicketFacts(tx, p.ticketId) : null;
     if (!comment || !facts) return [];
     const mail = { ...base, facts, actorName: comment.authorName, body: comment.body };
     if (comment.authorSide === 'staff') {
-      const to = withoutOptOuts(tx, clientRecipients(tx, facts.ticket, { watchers: true }), 'ticket_reply', comment.authorUserId);
+      const to = await withoutOptOuts(tx, await clientRecipients(tx, facts.ticket, { watchers: true }), 'ticket_reply', comment.authorUserId);
       return [{ mail: { ...mail, template: 'ticket_reply' }, to }];
     }
-    const to = withoutOptOuts(tx, staffRecipients(tx, facts.ticket), 'client_reply', comment.authorUserId);
+    const to = await withoutOptOuts(tx, await staffRecipients(tx, facts.ticket), 'client_reply', comment.authorUserId);
     return [{ mail: { ...mail, template: 'client_reply' }, to }];
   }
   if (row.kind === 'ticket.changed' && row.topic.startsWith('ticket:')) {
     const p = parse(ctx, row, ZTicketChangedPayload);
     const status = p?.changes.status;
     if (!p || !status || row.topic !== ticketTopic(p.ticketId)) return [];
-    const facts = loadTicketFacts(tx, p.ticketId);
+    const facts = await loadTicketFacts(tx, p.ticketId);
     if (!facts) return [];
     const kind = status === 'closed' ? 'ticket_closed' : 'ticket_status';
-    const to = withoutOptOuts(tx, clientRecipients(tx, facts.ticket, { watchers: true }), kind, p.by.userId ?? null);
+    const to = await withoutOptOuts(tx, await clientRecipients(tx, facts.ticket, { watchers: true }), kind, p.by.userId ?? null);
     return [{ mail: { ...base, facts, actorName: p.by.name, status, template: kind }, to }];
   }
   return [];
@@ -97,30 +97,30 @@ function plan(ctx: ServiceContext, tx: TTx, row: TEventRow): TPlanned[] {
  * the cursor moved past them. Either all of it commits or none, so a crash never loses or
  * doubles a notification.
  */
-export function notifyBatch(base: ServiceContext, limit = BATCH_SIZE): { events: number; emails: number } {
+export async function notifyBatch(base: ServiceContext, limit = BATCH_SIZE): Promise<{ events: number; emails: number }> {
   const ctx = withActor(base, system);
-  return unitOfWork(ctx, (tx, emit) => {
+  return await unitOfWork(ctx, async (tx, emit) => {
     const now = ctx.clock.now();
-    const rows = tx.select().from(events).where(gt(events.id, readCursor(tx, now))).orderBy(asc(events.id)).limit(limit).all();
+    const rows = (await tx.select().from(events).where(gt(events.id, await readCursor(tx, now))).orderBy(asc(events.id)).limit(limit));
     let emails = 0;
     for (const row of rows) {
-      for (const { mail, to } of plan(ctx, tx, row)) {
+      for (const { mail, to } of await plan(ctx, tx, row)) {
         for (const r of to) {
-          const token = issueReplyToken(tx, now, { ticketId: mail.facts.ticket.id, userId: r.userId, email: r.email });
-          enqueueEmail(tx, emit, now, composeTicketEmail(ctx.settings, mail, r, token));
+          const token = await issueReplyToken(tx, now, { ticketId: mail.facts.ticket.id, userId: r.userId, email: r.email });
+          await enqueueEmail(tx, emit, now, composeTicketEmail(ctx.settings, mail, r, token));
           emails++;
         }
       }
     }
     const last = rows.at(-1);
-    if (last) tx.update(workerCursors).set({ lastEventId: last.id, updatedAt: now }).where(eq(workerCursors.name, TICKET_NOTIFIER)).run();
+    if (last) (await tx.update(workerCursors).set({ lastEventId: last.id, updatedAt: now }).where(eq(workerCursors.name, TICKET_NOTIFIER)));
     return { events: rows.length, emails };
   });
 }
 
 export interface TTicketNotifier {
   /** Processes everything in the log now; returns how many emails were queued. */
-  drain(): number;
+  drain(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -128,24 +128,24 @@ export interface TTicketNotifier {
  * Tails the event log. Every ticket change also lands on its provider's staff feed, so that
  * topic wakes it at once; a one-second poll covers anything else (and providers added later).
  */
-export function startTicketNotifier(base: ServiceContext, opts: { pollMs?: number } = {}): TTicketNotifier {
+export async function startTicketNotifier(base: ServiceContext, opts: { pollMs?: number } = {}): Promise<TTicketNotifier> {
   const subscriptions = new Map<string, () => void>();
   let pending: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let stopped = false;
 
-  const follow = () => {
-    for (const { id } of base.db.select({ id: providers.id }).from(providers).all()) {
+  const follow = async () => {
+    for (const { id } of (await base.db.select({ id: providers.id }).from(providers))) {
       const topic = staffFeedTopic(id);
       if (!subscriptions.has(topic)) subscriptions.set(topic, base.bus.on(topic, wake));
     }
   };
   // One batch per tick so a backlog does not hold up requests; a full batch asks for another at once.
-  const tick = () => {
+  const tick = async () => {
     pending = null;
     if (stopped) return;
     try {
-      follow();
-      if (notifyBatch(base).events === BATCH_SIZE) pending = setImmediate(tick);
+      await follow();
+      if ((await notifyBatch(base)).events === BATCH_SIZE) pending = setImmediate(tick);
     } catch (err) {
       base.log.error({ err }, 'ticket notifier batch failed; retrying on the next poll');
     }
@@ -155,16 +155,16 @@ export function startTicketNotifier(base: ServiceContext, opts: { pollMs?: numbe
   }
 
   // Create the cursor now, so events written from here on are not skipped by a first run.
-  base.db.transaction((tx) => readCursor(tx, base.clock.now()));
+  await base.db.transaction(async (tx) => await readCursor(tx, base.clock.now()));
   const timer = setInterval(wake, opts.pollMs ?? 1000);
   timer.unref();
   wake();
 
   return {
-    drain() {
+    async drain() {
       let emails = 0;
       for (;;) {
-        const r = notifyBatch(base);
+        const r = await notifyBatch(base);
         emails += r.emails;
         if (r.events < BATCH_SIZE) return emails;
       }

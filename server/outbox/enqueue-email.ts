@@ -29,15 +29,15 @@ const queries = preparedQueries((db) => ({
       createdAt: p('createdAt'),
     })
     .returning({ id: outbox.id })
-    .prepare(),
+    .prepare('enqueue-email.insert'),
 }));
 
 /**
  * Writes an email into the outbox inside the caller's transaction, so mail is sent if and
  * only if the change that caused it committed. The delivery worker wakes on the event.
  */
-export function enqueueEmail(tx: TTx, emit: TEmit, now: Date, draft: TEmailDraft): number {
-  const row = queries(tx).insert.get({
+export async function enqueueEmail(tx: TTx, emit: TEmit, now: Date, draft: TEmailDraft): Promise<number> {
+  const row = (await queries(tx).insert.get({
     providerId: draft.providerId,
     toAddress: draft.to,
     fromAddress: draft.from,
@@ -47,7 +47,7 @@ export function enqueueEmail(tx: TTx, emit: TEmit, now: Date, draft: TEmailDraft
     headers: draft.headers ?? {},
     nextAttemptAt: now,
     createdAt: now,
-  })!;
+  }))!;
   emit(OUTBOX_TOPIC, 'outbox.queued', { outboxId: row.id });
   return row.id;
 }

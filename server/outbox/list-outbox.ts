@@ -11,10 +11,10 @@ export const ZListOutboxInput = z.object({
 });
 
 /** The "Outgoing mail" page: what the portal sent or still holds for this provider. */
-export function listOutbox(ctx: ServiceContext, input: unknown) {
+export async function listOutbox(ctx: ServiceContext, input: unknown) {
   const staff = requireStaff(ctx.actor);
   const q = ZListOutboxInput.parse(input ?? {});
-  const rows = ctx.db
+  const rows = (await ctx.db
     .select()
     .from(outbox)
     .where(
@@ -24,17 +24,16 @@ export function listOutbox(ctx: ServiceContext, input: unknown) {
       ),
     )
     .orderBy(desc(outbox.id))
-    .limit(q.limit + 1)
-    .all();
+    .limit(q.limit + 1));
   const more = rows.length > q.limit;
   const items = more ? rows.slice(0, q.limit) : rows;
   return { items, nextCursor: more ? items[items.length - 1]?.id : undefined };
 }
 
-export function getOutboxMessage(ctx: ServiceContext, input: unknown) {
+export async function getOutboxMessage(ctx: ServiceContext, input: unknown) {
   const staff = requireStaff(ctx.actor);
   const { id } = z.object({ id: z.number().int().positive() }).parse(input);
-  const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
+  const row = (await ctx.db.select().from(outbox).where(eq(outbox.id, id)))[0];
   if (!row || (row.providerId !== null && row.providerId !== staff.providerId)) throw new AppError('NOT_FOUND', 'Message not found.');
   return row;
 }

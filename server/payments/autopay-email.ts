@@ -12,8 +12,8 @@ import type { TTx } from '../core/unit-of-work';
  */
 
 /** Who is told: the company's Billing contacts, or its Primary contacts when it has none. */
-export function billingRecipients(tx: TTx, companyId: number): { name: string; email: string }[] {
-  const all = tx.select({ name: contacts.name, email: contacts.email, types: contacts.types }).from(contacts).where(eq(contacts.companyId, companyId)).all();
+export async function billingRecipients(tx: TTx, companyId: number): Promise<{ name: string; email: string }[]> {
+  const all = (await tx.select({ name: contacts.name, email: contacts.email, types: contacts.types }).from(contacts).where(eq(contacts.companyId, companyId)));
   const billing = all.filter((c) => c.types.includes('billing'));
   const chosen = billing.length ? billing : all.filter((c) => c.types.includes('primary'));
   const seen = new Set<string>();
@@ -32,8 +32,8 @@ export interface TAutopayFailureMail {
   nextAttemptAt: Date | null;
 }
 
-export function composeAutopayFailure(tx: TTx, settings: TSettings, m: TAutopayFailureMail, to: { name: string; email: string }): TEmailDraft {
-  const provider = tx.select({ name: providers.name }).from(providers).where(eq(providers.id, m.invoice.providerId)).get();
+export async function composeAutopayFailure(tx: TTx, settings: TSettings, m: TAutopayFailureMail, to: { name: string; email: string }): Promise<TEmailDraft> {
+  const provider = (await tx.select({ name: providers.name }).from(providers).where(eq(providers.id, m.invoice.providerId)))[0];
   const label = invoiceLabel(m.invoice.number);
   const amount = formatMoney(m.amountMinor, m.invoice.currency, 'en-US');
   const payNow = `${settings.publicUrl}/finance/invoices/${m.invoice.id}`;

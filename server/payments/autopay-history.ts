@@ -22,8 +22,8 @@ export interface TFailedAutopayRow extends Omit<TPaymentRow, 'kind' | 'status'> 
 
 const LIMIT = 500;
 
-export const failedAutopayRows: THistorySource = (ctx, scope, filter) =>
-  ctx.db
+export const failedAutopayRows: THistorySource = async (ctx, scope, filter) =>
+  (await ctx.db
     .select({ a: autopayAttempts, number: invoices.number, currency: invoices.currency, company: companies.name, brand: savedCards.brand, last4: savedCards.last4 })
     .from(autopayAttempts)
     .innerJoin(invoices, eq(invoices.id, autopayAttempts.invoiceId))
@@ -39,8 +39,7 @@ export const failedAutopayRows: THistorySource = (ctx, scope, filter) =>
       ),
     )
     .orderBy(desc(autopayAttempts.updatedAt), desc(autopayAttempts.id))
-    .limit(LIMIT)
-    .all()
+    .limit(LIMIT))
     .map(({ a, number, currency, company, brand, last4 }): TFailedAutopayRow => ({
       kind: 'autopay_failed',
       key: `autopay-${a.id}`,

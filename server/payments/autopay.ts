@@ -53,8 +53,8 @@ type TAttempt = typeof autopayAttempts.$inferSelect;
 const isOpen = (inv: TInvoice) => (inv.status === 'sent' || inv.status === 'partial') && inv.totalMinor > inv.paidMinor;
 
 /** The recurring scheduler's "invoice issued" hook: auto-pay's first attempt is written with the invoice. */
-export const scheduleAutopayOnIssue: TInvoiceIssuedHook = (tx, now, invoice, recurring) => {
-  if (recurring.autoPay) scheduleAutopay(tx, now, invoice);
+export const scheduleAutopayOnIssue: TInvoiceIssuedHook = async (tx, now, invoice, recurring) => {
+  if (recurring.autoPay) await scheduleAutopay(tx, now, invoice);
 };
 
 /**
@@ -62,16 +62,16 @@ export const scheduleAutopayOnIssue: TInvoiceIssuedHook = (tx, now, invoice, rec
  * on: the first attempt, due now. Nothing for an invoice with nothing to pay, nor while the
  * provider has no card payments (the flag then only says what the client asked for).
  */
-export function scheduleAutopay(tx: TTx, now: Date, inv: TInvoice): void {
+export async function scheduleAutopay(tx: TTx, now: Date, inv: TInvoice): Promise<void> {
   if (!isOpen(inv)) return;
-  const gateway = tx.select({ enabled: paymentGateways.enabled }).from(paymentGateways).where(eq(paymentGateways.providerId, inv.providerId)).get();
+  const gateway = (await tx.select({ enabled: paymentGateways.enabled }).from(paymentGateways).where(eq(paymentGateways.providerId, inv.providerId)))[0];
   if (!gateway?.enabled) return;
-  scheduleAttempt(tx, inv, 1, now);
+  await scheduleAttempt(tx, inv, 1, now);
 }
 
 /** A pending attempt for the invoice's open balance, due now; (invoice, attempt no) is unique, so a repeat adds nothing. */
-function scheduleAttempt(tx: TTx, inv: TInvoice, attemptNo: number, now: Date): void {
-  tx.insert(autopayAttempts)
+async function scheduleAttempt(tx: TTx, inv: TInvoice, attemptNo: number, now: Date): Promise<void> {
+  (await tx.insert(autopayAttempts)
     .values({
       providerId: inv.providerId,
       companyId: inv.companyId,
@@ -83,8 +83,7 @@ function scheduleAttempt(tx: TTx, inv: TInvoice, attemptNo: number, now: Date): 
       createdAt: now,
       updatedAt: now,
     })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing());
 }
 
 export type TAutopayRun = { charged: number; failed: number; abandoned: number; skipped: number; unanswered: number };
@@ -97,18 +96,16 @@ export async function runDueAutopay(ctx: ServiceContext, resolve: TGatewayResolv
   if (ctx.actor.kind !== 'system') throw new AppError('FORBIDDEN', 'Auto-pay runs from the scheduler.');
   const run: TAutopayRun = { charged: 0, failed: 0, abandoned: 0, skipped: 0, unanswered: 0 };
   const now = ctx.clock.now();
-  const dueRetries = ctx.db
+  const dueRetries = (await ctx.db
     .select({ id: autopayAttempts.id })
     .from(autopayAttempts)
-    .where(and(eq(autopayAttempts.status, 'failed'), isNotNull(autopayAttempts.nextAttemptAt), lte(autopayAttempts.nextAttemptAt, now)))
-    .all();
-  for (const { id } of dueRetries) startRetry(ctx, id);
-  const due = ctx.db
+    .where(and(eq(autopayAttempts.status, 'failed'), isNotNull(autopayAttempts.nextAttemptAt), lte(autopayAttempts.nextAttemptAt, now))));
+  for (const { id } of dueRetries) await startRetry(ctx, id);
+  const due = (await ctx.db
     .select({ id: autopayAttempts.id })
     .from(autopayAttempts)
     .where(and(eq(autopayAttempts.status, 'pending'), isNotNull(autopayAttempts.nextAttemptAt), lte(autopayAttempts.nextAttemptAt, now)))
-    .orderBy(asc(autopayAttempts.id))
-    .all();
+    .orderBy(asc(autopayAttempts.id)));
   for (const { id } of due) {
     try {
       run[await sendAttempt(ctx, id, resolve)]++;
@@ -122,16 +119,16 @@ export async function runDueAutopay(ctx: ServiceContext, resolve: TGatewayResolv
 }
 
 /** A failed attempt's retry is due: the next attempt, unless the invoice no longer needs it. */
-function startRetry(ctx: ServiceContext, failedId: number): void {
+async function startRetry(ctx: ServiceContext, failedId: number): Promise<void> {
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx) => {
-    const failed = tx.select().from(autopayAttempts).where(eq(autopayAttempts.id, failedId)).get();
+  await unitOfWork(ctx, async (tx) => {
+    const failed = (await tx.select().from(autopayAttempts).where(eq(autopayAttempts.id, failedId)))[0];
     if (!failed || failed.status !== 'failed' || !failed.nextAttemptAt || failed.nextAttemptAt > now) return;
     // updated_at stays the failure's time: the payment history dates the failure by it.
-    tx.update(autopayAttempts).set({ nextAttemptAt: null }).where(eq(autopayAttempts.id, failed.id)).run();
-    const inv = tx.select().from(invoices).where(eq(invoices.id, failed.invoiceId)).get()!;
+    (await tx.update(autopayAttempts).set({ nextAttemptAt: null }).where(eq(autopayAttempts.id, failed.id)));
+    const inv = (await tx.select().from(invoices).where(eq(invoices.id, failed.invoiceId)))[0]!;
     if (!isOpen(inv)) return; // paid (or voided) meanwhile: nothing more to charge
-    scheduleAttempt(tx, inv, failed.attemptNo + 1, now);
+    await scheduleAttempt(tx, inv, failed.attemptNo + 1, now);
   });
 }
 
@@ -142,42 +139,41 @@ type TPlan =
   | { kind: 'send'; attempt: TAttempt; gateway: TPaymentGateway; customerId: string; paymentMethodId: string };
 
 /** Claims one due attempt (committed before any gateway call) and says what to do with it. */
-function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver): TPlan {
+async function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver): Promise<TPlan> {
   const now = ctx.clock.now();
-  return unitOfWork(ctx, (tx): TPlan => {
-    const a = tx.select().from(autopayAttempts).where(eq(autopayAttempts.id, attemptId)).get();
+  return await unitOfWork(ctx, async (tx): Promise<TPlan> => {
+    const a = (await tx.select().from(autopayAttempts).where(eq(autopayAttempts.id, attemptId)))[0];
     if (!a || a.status !== 'pending' || !a.nextAttemptAt || a.nextAttemptAt > now) return { kind: 'skip' };
-    const inv = tx.select().from(invoices).where(eq(invoices.id, a.invoiceId)).get()!;
+    const inv = (await tx.select().from(invoices).where(eq(invoices.id, a.invoiceId)))[0]!;
     const resend = a.savedCardId !== null;
-    const lease = (set: Partial<TAttempt>) =>
-      tx
+    const lease = async (set: Partial<TAttempt>) =>
+      (await tx
         .update(autopayAttempts)
         .set({ ...set, nextAttemptAt: new Date(now.getTime() + AUTOPAY_LEASE_MS), updatedAt: now })
         .where(and(eq(autopayAttempts.id, a.id), eq(autopayAttempts.status, 'pending'), eq(autopayAttempts.nextAttemptAt, a.nextAttemptAt!)))
-        .returning()
-        .get();
-    const customer = tx.select().from(gatewayCustomers).where(eq(gatewayCustomers.companyId, a.companyId)).get();
+        .returning())[0]!;
+    const customer = (await tx.select().from(gatewayCustomers).where(eq(gatewayCustomers.companyId, a.companyId)))[0];
     if (resend) {
       // Possibly sent before: the very same request again (same key, card, amount), whatever changed since.
       if (now.getTime() - a.createdAt.getTime() > NO_ANSWER_GIVE_UP_MS) {
         return { kind: 'fail', attempt: a, reason: 'The payment gateway did not answer. To be sure the card is not charged twice, auto-pay stopped for this invoice.', final: true };
       }
-      const card = tx.select().from(savedCards).where(eq(savedCards.id, a.savedCardId!)).get()!;
-      const gateway = resolve(ctx, a.providerId, { includeDisabled: true });
+      const card = (await tx.select().from(savedCards).where(eq(savedCards.id, a.savedCardId!)))[0]!;
+      const gateway = await resolve(ctx, a.providerId, { includeDisabled: true });
       if (!gateway || !customer) return { kind: 'fail', attempt: a, reason: 'Card payments were turned off.', final: true };
-      const claimed = lease({});
+      const claimed = await lease({});
       return claimed ? { kind: 'send', attempt: claimed, gateway, customerId: customer.gatewayCustomerId, paymentMethodId: card.gatewayPaymentMethodId } : { kind: 'skip' };
     }
     if (!isOpen(inv)) {
       // Paid another way before we charged: settle the attempt without charging.
-      tx.update(autopayAttempts).set({ status: 'abandoned', nextAttemptAt: null, updatedAt: now }).where(eq(autopayAttempts.id, a.id)).run();
+      (await tx.update(autopayAttempts).set({ status: 'abandoned', nextAttemptAt: null, updatedAt: now }).where(eq(autopayAttempts.id, a.id)));
       return { kind: 'skip' };
     }
-    const gateway = resolve(ctx, a.providerId);
+    const gateway = await resolve(ctx, a.providerId);
     if (!gateway) return { kind: 'fail', attempt: a, reason: 'Card payments are turned off.' };
-    const card = defaultCard(tx, a.companyId);
+    const card = await defaultCard(tx, a.companyId);
     if (!card || !customer) return { kind: 'fail', attempt: a, reason: 'There is no saved card to charge.' };
-    const claimed = lease({ savedCardId: card.id, amountMinor: inv.totalMinor - inv.paidMinor });
+    const claimed = await lease({ savedCardId: card.id, amountMinor: inv.totalMinor - inv.paidMinor });
     if (!claimed) return { kind: 'skip' }; // another run claimed it first
     return { kind: 'send', attempt: claimed, gateway, customerId: customer.gatewayCustomerId, paymentMethodId: card.gatewayPaymentMethodId };
   });
@@ -185,11 +181,11 @@ function claim(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver
 
 /** Claims, charges and records one attempt. */
 async function sendAttempt(ctx: ServiceContext, attemptId: number, resolve: TGatewayResolver): Promise<keyof TAutopayRun> {
-  const plan = claim(ctx, attemptId, resolve);
+  const plan = await claim(ctx, attemptId, resolve);
   if (plan.kind === 'skip') return 'skipped';
-  if (plan.kind === 'fail') return recordFailure(ctx, plan.attempt, plan.reason, null, plan.final);
+  if (plan.kind === 'fail') return await recordFailure(ctx, plan.attempt, plan.reason, null, plan.final);
   const { attempt: a, gateway } = plan;
-  const inv = ctx.db.select().from(invoices).where(eq(invoices.id, a.invoiceId)).get()!;
+  const inv = (await ctx.db.select().from(invoices).where(eq(invoices.id, a.invoiceId)))[0]!;
   let result: TChargeResult;
   try {
     result = await gateway.chargeOffSession({
@@ -202,22 +198,21 @@ async function sendAttempt(ctx: ServiceContext, attemptId: number, resolve: TGat
       idempotencyKey: autopayIdempotencyKey(a.invoiceId, a.attemptNo),
     });
   } catch (err) {
-    if (refusedRequest(err)) return recordFailure(ctx, a, `The payment gateway refused the charge: ${err instanceof Error ? err.message : String(err)}`, null);
+    if (refusedRequest(err)) return await recordFailure(ctx, a, `The payment gateway refused the charge: ${err instanceof Error ? err.message : String(err)}`, null);
     // No answer: we cannot know whether it charged, so only ever the same request again.
     ctx.log.warn({ err, attemptId: a.id }, 'auto-pay charge got no answer; will resend with the same key');
     const now = ctx.clock.now();
-    ctx.db
+    (await ctx.db
       .update(autopayAttempts)
       .set({ nextAttemptAt: new Date(now.getTime() + NO_ANSWER_RETRY_MS), updatedAt: now })
-      .where(and(eq(autopayAttempts.id, a.id), eq(autopayAttempts.status, 'pending')))
-      .run();
+      .where(and(eq(autopayAttempts.id, a.id), eq(autopayAttempts.status, 'pending'))));
     return 'unanswered';
   }
-  if (result.status === 'succeeded') return recordSuccess(ctx, a, result.paymentIntentId, result.card);
-  if (result.status === 'failed') return recordFailure(ctx, a, result.message, result.paymentIntentId);
+  if (result.status === 'succeeded') return await recordSuccess(ctx, a, result.paymentIntentId, result.card);
+  if (result.status === 'failed') return await recordFailure(ctx, a, result.message, result.paymentIntentId);
   // Processing: the webhook for this intent settles it (handleAutopayIntent); no resend meanwhile.
   const now = ctx.clock.now();
-  ctx.db.update(autopayAttempts).set({ gatewayPaymentIntentId: result.paymentIntentId, nextAttemptAt: null, updatedAt: now }).where(eq(autopayAttempts.id, a.id)).run();
+  (await ctx.db.update(autopayAttempts).set({ gatewayPaymentIntentId: result.paymentIntentId, nextAttemptAt: null, updatedAt: now }).where(eq(autopayAttempts.id, a.id)));
   return 'skipped';
 }
 
@@ -236,10 +231,10 @@ const emitAttempt = (emit: TEmit, a: TAttempt, status: string) =>
   emitFinance(emit, a, 'autopay.attempted', { invoiceId: a.invoiceId, attemptId: a.id, status }, true);
 
 /** The charge went through: the payment is applied (once, by intent id), then the attempt settled. */
-function recordSuccess(ctx: ServiceContext, a: TAttempt, paymentIntentId: string, card: TCardInfo | null): 'charged' {
+async function recordSuccess(ctx: ServiceContext, a: TAttempt, paymentIntentId: string, card: TCardInfo | null): Promise<'charged'> {
   let note: string | null = null;
   try {
-    applyGatewayPayment(ctx, {
+    await applyGatewayPayment(ctx, {
       invoiceId: a.invoiceId,
       amountMinor: a.amountMinor,
       gateway: 'stripe',
@@ -254,15 +249,14 @@ function recordSuccess(ctx: ServiceContext, a: TAttempt, paymentIntentId: string
     ctx.log.error({ attemptId: a.id, paymentIntentId }, 'auto-pay charged an invoice that was already paid');
   }
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx, emit) => {
-    const done = tx
+  await unitOfWork(ctx, async (tx, emit) => {
+    const done = (await tx
       .update(autopayAttempts)
       .set({ status: 'succeeded', gatewayPaymentIntentId: paymentIntentId, failureMessage: note, nextAttemptAt: null, updatedAt: now })
       .where(and(eq(autopayAttempts.id, a.id), eq(autopayAttempts.status, 'pending')))
-      .returning()
-      .get();
+      .returning())[0]!;
     if (!done) return;
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'autopay_charged',
       providerId: a.providerId,
       detail: { companyId: a.companyId, invoiceId: a.invoiceId, attemptNo: a.attemptNo, amountMinor: a.amountMinor, paymentIntentId, ...(note ? { note } : {}) },
@@ -277,33 +271,32 @@ function recordSuccess(ctx: ServiceContext, a: TAttempt, paymentIntentId: string
  * billing contacts are mailed with a Pay Now link, and the next retry is set, or, after the
  * last one, the invoice's auto-pay is abandoned.
  */
-function recordFailure(ctx: ServiceContext, a: TAttempt, reason: string, paymentIntentId: string | null, final = false): 'failed' | 'abandoned' {
+async function recordFailure(ctx: ServiceContext, a: TAttempt, reason: string, paymentIntentId: string | null, final = false): Promise<'failed' | 'abandoned'> {
   const now = ctx.clock.now();
   const last = final || a.attemptNo >= AUTOPAY_MAX_ATTEMPTS;
-  return unitOfWork(ctx, (tx, emit) => {
-    const first = a.attemptNo === 1 ? a : tx.select().from(autopayAttempts).where(and(eq(autopayAttempts.invoiceId, a.invoiceId), eq(autopayAttempts.attemptNo, 1))).get() ?? a;
-    const inv = tx.select().from(invoices).where(eq(invoices.id, a.invoiceId)).get()!;
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const first = a.attemptNo === 1 ? a : (await tx.select().from(autopayAttempts).where(and(eq(autopayAttempts.invoiceId, a.invoiceId), eq(autopayAttempts.attemptNo, 1))))[0] ?? a;
+    const inv = (await tx.select().from(invoices).where(eq(invoices.id, a.invoiceId)))[0]!;
     const retryAt = last ? null : new Date(Math.max(first.createdAt.getTime() + AUTOPAY_RETRY_DAYS[a.attemptNo - 1]! * DAY_MS, now.getTime()));
     const nextAttemptAt = retryAt && isOpen(inv) ? retryAt : null;
-    const done = tx
+    const done = (await tx
       .update(autopayAttempts)
       .set({ status: last ? 'abandoned' : 'failed', failureMessage: reason, gatewayPaymentIntentId: paymentIntentId, nextAttemptAt, updatedAt: now })
       .where(and(eq(autopayAttempts.id, a.id), eq(autopayAttempts.status, 'pending')))
-      .returning()
-      .get();
+      .returning())[0]!;
     if (!done) return last ? 'abandoned' : 'failed';
-    const card = done.savedCardId ? tx.select().from(savedCards).where(eq(savedCards.id, done.savedCardId)).get() : undefined;
+    const card = done.savedCardId ? (await tx.select().from(savedCards).where(eq(savedCards.id, done.savedCardId)))[0] : undefined;
     if (isOpen(inv)) {
-      for (const to of billingRecipients(tx, a.companyId)) {
-        enqueueEmail(
+      for (const to of await billingRecipients(tx, a.companyId)) {
+        await enqueueEmail(
           tx,
           emit,
           now,
-          composeAutopayFailure(tx, ctx.settings, { invoice: inv, amountMinor: done.amountMinor, card: card ?? null, reason, nextAttemptAt }, to),
+          await composeAutopayFailure(tx, ctx.settings, { invoice: inv, amountMinor: done.amountMinor, card: card ?? null, reason, nextAttemptAt }, to),
         );
       }
     }
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'autopay_failed',
       providerId: a.providerId,
       detail: { companyId: a.companyId, invoiceId: a.invoiceId, attemptNo: a.attemptNo, reason, paymentIntentId, nextAttemptAt: nextAttemptAt?.toISOString() ?? null },
@@ -324,12 +317,12 @@ export async function handleAutopayIntent(
   gateway: TPaymentGateway,
   input: { providerId: number; paymentIntentId: string; attemptId: number | null; outcome: 'succeeded' | 'failed'; message?: string },
 ): Promise<{ handled: boolean }> {
-  const byIntent = ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.gatewayPaymentIntentId, input.paymentIntentId)).get();
-  const a = byIntent ?? (input.attemptId ? ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, input.attemptId)).get() : undefined);
+  const byIntent = (await ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.gatewayPaymentIntentId, input.paymentIntentId)))[0];
+  const a = byIntent ?? (input.attemptId ? (await ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, input.attemptId)))[0] : undefined);
   if (!a || a.providerId !== input.providerId) return { handled: false };
   if (a.status === 'succeeded') return { handled: true };
   if (input.outcome === 'failed') {
-    if (a.status === 'pending') recordFailure(ctx, a, input.message ?? 'The card was declined.', input.paymentIntentId);
+    if (a.status === 'pending') await recordFailure(ctx, a, input.message ?? 'The card was declined.', input.paymentIntentId);
     return { handled: true };
   }
   let card: TCardInfo | null = null;
@@ -338,17 +331,17 @@ export async function handleAutopayIntent(
   } catch (err) {
     ctx.log.warn({ err, paymentIntentId: input.paymentIntentId }, 'could not read the card of an auto-pay charge');
   }
-  const now = ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, a.id)).get()!;
+  const now = (await ctx.db.select().from(autopayAttempts).where(eq(autopayAttempts.id, a.id)))[0]!;
   if (now.status === 'succeeded') return { handled: true };
   if (now.status === 'pending') {
-    recordSuccess(ctx, now, input.paymentIntentId, card);
+    await recordSuccess(ctx, now, input.paymentIntentId, card);
     return { handled: true };
   }
   // The gateway says money moved for an attempt we had settled as failed (it gave no answer in
   // time): the payment is applied all the same, once, and staff are told in the log.
   ctx.log.error({ attemptId: a.id, paymentIntentId: input.paymentIntentId }, 'auto-pay charge succeeded after its attempt was settled as failed');
   try {
-    applyGatewayPayment(ctx, { invoiceId: a.invoiceId, amountMinor: a.amountMinor, gateway: 'stripe', gatewayRef: input.paymentIntentId, card });
+    await applyGatewayPayment(ctx, { invoiceId: a.invoiceId, amountMinor: a.amountMinor, gateway: 'stripe', gatewayRef: input.paymentIntentId, card });
   } catch (err) {
     if (!isAppError(err) || (err.code !== 'CONFLICT' && err.code !== 'BAD_INPUT')) throw err;
     ctx.log.error({ attemptId: a.id, paymentIntentId: input.paymentIntentId, reason: err.message }, 'late auto-pay charge could not be applied; refund it at the gateway');

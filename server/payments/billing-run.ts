@@ -14,7 +14,7 @@ export async function runRecurringBilling(
   resolve?: TGatewayResolver,
 ): Promise<{ issued: number; alreadyIssued: number; autopay: TAutopayRun }> {
   const ctx = withActor(base, system);
-  const issued = issueDueRecurringInvoices(ctx, scheduleAutopayOnIssue);
+  const issued = await issueDueRecurringInvoices(ctx, scheduleAutopayOnIssue);
   const autopay = await runDueAutopay(ctx, resolve);
   return { ...issued, autopay };
 }

@@ -15,16 +15,16 @@ import { cardLabel } from './card-label';
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The payer (when known) and every Billing contact of the company, once each. */
-function receiptRecipients(tx: TTx, companyId: number, payerContactId: number | null): { name: string; email: string }[] {
-  const all = tx.select({ id: contacts.id, name: contacts.name, email: contacts.email, types: contacts.types }).from(contacts).where(eq(contacts.companyId, companyId)).all();
+async function receiptRecipients(tx: TTx, companyId: number, payerContactId: number | null): Promise<{ name: string; email: string }[]> {
+  const all = (await tx.select({ id: contacts.id, name: contacts.name, email: contacts.email, types: contacts.types }).from(contacts).where(eq(contacts.companyId, companyId)));
   const chosen = all.filter((c) => c.id === payerContactId || c.types.includes('billing'));
   const seen = new Set<string>();
   return chosen.filter((c) => !seen.has(c.email.toLowerCase()) && seen.add(c.email.toLowerCase())).map(({ name, email }) => ({ name, email }));
 }
 
-export function enqueueCardReceipt(tx: TTx, emit: TEmit, now: Date, settings: TSettings, r: { invoice: TInvoice; payment: TPayment; payerContactId: number | null }): number {
+export async function enqueueCardReceipt(tx: TTx, emit: TEmit, now: Date, settings: TSettings, r: { invoice: TInvoice; payment: TPayment; payerContactId: number | null }): Promise<number> {
   const { invoice: inv, payment: p } = r;
-  const provider = tx.select({ name: providers.name }).from(providers).where(eq(providers.id, inv.providerId)).get();
+  const provider = (await tx.select({ name: providers.name }).from(providers).where(eq(providers.id, inv.providerId)))[0];
   const label = invoiceLabel(inv.number);
   const amount = formatMoney(p.amountMinor, p.currency, 'en-US');
   const balance = formatMoney(inv.totalMinor - inv.paidMinor, inv.currency, 'en-US');
@@ -37,9 +37,9 @@ export function enqueueCardReceipt(tx: TTx, emit: TEmit, now: Date, settings: TS
     ['Date', p.paidOn],
     ['Balance remaining', balance],
   ];
-  const recipients = receiptRecipients(tx, inv.companyId, r.payerContactId);
+  const recipients = await receiptRecipients(tx, inv.companyId, r.payerContactId);
   for (const to of recipients) {
-    enqueueEmail(tx, emit, now, {
+    await enqueueEmail(tx, emit, now, {
       providerId: inv.providerId,
       to: to.email,
       from: `${provider?.name ?? settings.MAIL_FROM_NAME} <no-reply@${settings.MAIL_DOMAIN}>`,

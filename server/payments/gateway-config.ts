@@ -61,11 +61,11 @@ export interface TGatewaySettingsView {
 export const webhookPath = (providerIdentifier: string) => `/webhooks/stripe/${encodeURIComponent(providerIdentifier)}`;
 
 /** Staff admins: the provider's card payment settings, without secrets. */
-export function getGatewaySettings(ctx: ServiceContext): TGatewaySettingsView {
+export async function getGatewaySettings(ctx: ServiceContext): Promise<TGatewaySettingsView> {
   const admin = requireStaffAdmin(ctx.actor);
-  const provider = ctx.db.select({ identifier: providers.identifier }).from(providers).where(eq(providers.id, admin.providerId)).get();
+  const provider = (await ctx.db.select({ identifier: providers.identifier }).from(providers).where(eq(providers.id, admin.providerId)))[0];
   if (!provider) throw new AppError('NOT_FOUND', 'Provider not found.');
-  const row = ctx.db.select().from(paymentGateways).where(eq(paymentGateways.providerId, admin.providerId)).get();
+  const row = (await ctx.db.select().from(paymentGateways).where(eq(paymentGateways.providerId, admin.providerId)))[0];
   const webhookUrl = new URL(webhookPath(provider.identifier), ctx.settings.publicUrl).toString();
   if (!row) {
     return { configured: false, kind: 'stripe', publishableKey: '', secretKeySet: false, secretKeyLast4: null, webhookSecretSet: false, allowPartial: false, enabled: false, webhookUrl, updatedAt: null };
@@ -90,14 +90,14 @@ export function getGatewaySettings(ctx: ServiceContext): TGatewaySettingsView {
  * changed key redirects the provider's money). The first save needs both secrets; later
  * saves keep a secret left blank. Audited (which fields changed, never their values).
  */
-export function updateGatewaySettings(ctx: ServiceContext, input: unknown, meta: { ip: string | null; session: { reauthenticatedAt: Date | null } }): TGatewaySettingsView {
+export async function updateGatewaySettings(ctx: ServiceContext, input: unknown, meta: { ip: string | null; session: { reauthenticatedAt: Date | null } }): Promise<TGatewaySettingsView> {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZGatewaySettingsInput.parse(input);
   requireRecentAuth(ctx, meta.session);
   const ip = meta.ip;
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx) => {
-    const row = tx.select().from(paymentGateways).where(eq(paymentGateways.providerId, admin.providerId)).get();
+  await unitOfWork(ctx, async (tx) => {
+    const row = (await tx.select().from(paymentGateways).where(eq(paymentGateways.providerId, admin.providerId)))[0];
     if (!row && !data.secretKey) throw new AppError('BAD_INPUT', 'Enter the secret key.', { field: 'secretKey' });
     if (!row && !data.webhookSecret) throw new AppError('BAD_INPUT', 'Enter the webhook signing secret.', { field: 'webhookSecret' });
     const sealedSecretKey = data.secretKey ? seal(ctx.settings.secretKey, Buffer.from(data.secretKey)) : row!.sealedSecretKey;
@@ -111,9 +111,9 @@ export function updateGatewaySettings(ctx: ServiceContext, input: unknown, meta:
       updatedByStaffId: admin.staffId,
       updatedAt: now,
     };
-    if (row) tx.update(paymentGateways).set(values).where(eq(paymentGateways.providerId, admin.providerId)).run();
-    else tx.insert(paymentGateways).values({ providerId: admin.providerId, kind: 'stripe', createdAt: now, ...values }).run();
-    recordAudit(tx, now, {
+    if (row) (await tx.update(paymentGateways).set(values).where(eq(paymentGateways.providerId, admin.providerId)));
+    else (await tx.insert(paymentGateways).values({ providerId: admin.providerId, kind: 'stripe', createdAt: now, ...values }));
+    await recordAudit(tx, now, {
       kind: 'payment_settings_changed',
       providerId: admin.providerId,
       actorUserId: admin.userId,
@@ -130,7 +130,7 @@ export function updateGatewaySettings(ctx: ServiceContext, input: unknown, meta:
     });
   });
   invalidateGateway(ctx.db, admin.providerId);
-  return getGatewaySettings(ctx);
+  return await getGatewaySettings(ctx);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -148,8 +148,8 @@ function invalidateGateway(db: TDb, providerId: number): void {
  * Now button, no auto-pay). `includeDisabled` is for what must still work after staff turn
  * card payments off: webhooks for payments already made, and refunds.
  */
-export function gatewayFor(ctx: ServiceContext, providerId: number, opts: { includeDisabled?: boolean } = {}): TPaymentGateway | null {
-  const row = ctx.db.select().from(paymentGateways).where(eq(paymentGateways.providerId, providerId)).get();
+export async function gatewayFor(ctx: ServiceContext, providerId: number, opts: { includeDisabled?: boolean } = {}): Promise<TPaymentGateway | null> {
+  const row = (await ctx.db.select().from(paymentGateways).where(eq(paymentGateways.providerId, providerId)))[0];
   if (!row || (!row.enabled && !opts.includeDisabled)) return null;
   let perDb = cache.get(ctx.db);
   if (!perDb) cache.set(ctx.db, (perDb = new Map()));
@@ -168,11 +168,10 @@ export function gatewayFor(ctx: ServiceContext, providerId: number, opts: { incl
 }
 
 /** What contacts' pages need to know (no keys): whether Pay Now is offered, and partial payments. */
-export function cardPaymentOptions(db: TDb, providerId: number): { enabled: boolean; allowPartial: boolean } {
-  const row = db
+export async function cardPaymentOptions(db: TDb, providerId: number): Promise<{ enabled: boolean; allowPartial: boolean }> {
+  const row = (await db
     .select({ enabled: paymentGateways.enabled, allowPartial: paymentGateways.allowPartial })
     .from(paymentGateways)
-    .where(eq(paymentGateways.providerId, providerId))
-    .get();
+    .where(eq(paymentGateways.providerId, providerId)))[0];
   return row ? { enabled: row.enabled, allowPartial: row.allowPartial } : { enabled: false, allowPartial: false };
 }

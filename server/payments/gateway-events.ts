@@ -9,20 +9,19 @@ import type { TTx } from '../core/unit-of-work';
  */
 
 /** Whether this event was already applied. */
-export function gatewayEventSeen(db: TDb | TTx, eventId: string): boolean {
-  return Boolean(db.select({ id: gatewayEvents.id }).from(gatewayEvents).where(eq(gatewayEvents.id, eventId)).get());
+export async function gatewayEventSeen(db: TDb | TTx, eventId: string): Promise<boolean> {
+  return Boolean((await db.select({ id: gatewayEvents.id }).from(gatewayEvents).where(eq(gatewayEvents.id, eventId)))[0]);
 }
 
 /**
  * Records the event inside the caller's transaction; false when it was already there (the
  * caller then changes nothing). Call it first in the transaction that applies the event.
  */
-export function claimGatewayEvent(tx: TTx, event: { id: string; type: string; providerId: number; receivedAt: Date }): boolean {
-  const row = tx
+export async function claimGatewayEvent(tx: TTx, event: { id: string; type: string; providerId: number; receivedAt: Date }): Promise<boolean> {
+  const row = (await tx
     .insert(gatewayEvents)
     .values({ id: event.id, type: event.type, providerId: event.providerId, receivedAt: event.receivedAt })
     .onConflictDoNothing()
-    .returning({ id: gatewayEvents.id })
-    .get();
+    .returning({ id: gatewayEvents.id }))[0];
   return Boolean(row);
 }

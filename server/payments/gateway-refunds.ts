@@ -20,32 +20,31 @@ import { statusAfterRefund } from './refund-payment';
 
 export type TRefundReconciled = { applied: number } | { ignored: string } | { duplicate: true };
 
-export function reconcileGatewayRefund(ctx: ServiceContext, providerId: number, event: TGatewayEvent): TRefundReconciled {
+export async function reconcileGatewayRefund(ctx: ServiceContext, providerId: number, event: TGatewayEvent): Promise<TRefundReconciled> {
   const charge = event.object;
   const pi = charge.payment_intent;
   const paymentIntentId = typeof pi === 'string' ? pi : pi && typeof pi === 'object' ? String((pi as { id?: unknown }).id ?? '') : '';
   const refundedTotal = Number(charge.amount_refunded);
   if (!paymentIntentId || !Number.isInteger(refundedTotal) || refundedTotal < 0) return { ignored: 'not a refund we can read' };
   const now = ctx.clock.now();
-  return unitOfWork(ctx, (tx, emit): TRefundReconciled => {
-    const p = tx.select().from(payments).where(and(eq(payments.gatewayRef, paymentIntentId), eq(payments.providerId, providerId))).get();
+  return await unitOfWork(ctx, async (tx, emit): Promise<TRefundReconciled> => {
+    const p = (await tx.select().from(payments).where(and(eq(payments.gatewayRef, paymentIntentId), eq(payments.providerId, providerId))))[0];
     if (!p) return { ignored: 'not a payment of this portal' };
-    if (!claimGatewayEvent(tx, { id: event.id, type: event.type, providerId, receivedAt: now })) return { duplicate: true };
-    const claimed = tx
+    if (!await claimGatewayEvent(tx, { id: event.id, type: event.type, providerId, receivedAt: now })) return { duplicate: true };
+    const claimed = (await tx
       .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)` })
       .from(refunds)
-      .where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ['pending', 'succeeded'])))
-      .get()!.total;
+      .where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ['pending', 'succeeded']))))[0]!.total;
     const delta = Math.min(refundedTotal, p.amountMinor) - Math.max(claimed, p.refundedMinor);
     if (delta <= 0) return { applied: 0 };
-    tx.insert(refunds).values({ providerId, paymentId: p.id, amountMinor: delta, status: 'succeeded', reason: 'Refunded at the payment gateway', createdAt: now }).run();
-    tx.update(payments).set({ refundedMinor: sql`${payments.refundedMinor} + ${delta}` }).where(eq(payments.id, p.id)).run();
-    const inv = tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
+    (await tx.insert(refunds).values({ providerId, paymentId: p.id, amountMinor: delta, status: 'succeeded', reason: 'Refunded at the payment gateway', createdAt: now }));
+    (await tx.update(payments).set({ refundedMinor: sql`${payments.refundedMinor} + ${delta}` }).where(eq(payments.id, p.id)));
+    const inv = (await tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)))[0]!;
     const paidMinor = inv.paidMinor - delta;
-    const updated = tx.update(invoices).set({ paidMinor, status: statusAfterRefund(inv, paidMinor), updatedAt: now }).where(eq(invoices.id, inv.id)).returning().get();
+    const updated = (await tx.update(invoices).set({ paidMinor, status: statusAfterRefund(inv, paidMinor), updatedAt: now }).where(eq(invoices.id, inv.id)).returning())[0]!;
     emitFinance(emit, inv, 'payment.refunded', { paymentId: p.id, invoiceId: inv.id }, true);
     emitInvoice(emit, updated);
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'payment_refunded',
       providerId,
       detail: { invoice: invoiceLabel(inv.number), amountMinor: delta, currency: p.currency, status: 'succeeded', source: 'gateway', event: event.id, paymentIntent: paymentIntentId },

@@ -35,7 +35,7 @@ const MIN_PARTIAL_MINOR = 50;
 const payable = (inv: TInvoice) => (inv.status === 'sent' || inv.status === 'partial') && inv.totalMinor - inv.paidMinor > 0;
 
 /** What the invoice page needs to offer Pay Now: only to contacts who may pay, with a gateway, with a balance. */
-export function payOptions(ctx: ServiceContext, input: unknown): { canPay: boolean; allowPartial: boolean; balanceMinor: number; currency: string; minPartialMinor: number } {
+export async function payOptions(ctx: ServiceContext, input: unknown): Promise<{ canPay: boolean; allowPartial: boolean; balanceMinor: number; currency: string; minPartialMinor: number }> {
   const { invoiceId } = ZPayOptionsInput.parse(input);
   const actor = ctx.actor;
   const none = { canPay: false, allowPartial: false, balanceMinor: 0, currency: 'USD', minPartialMinor: MIN_PARTIAL_MINOR };
@@ -46,8 +46,8 @@ export function payOptions(ctx: ServiceContext, input: unknown): { canPay: boole
   } catch {
     return none;
   }
-  const inv = loadInvoice(ctx.db, scope, invoiceId);
-  const opts = cardPaymentOptions(ctx.db, inv.providerId);
+  const inv = await loadInvoice(ctx.db, scope, invoiceId);
+  const opts = await cardPaymentOptions(ctx.db, inv.providerId);
   return {
     canPay: opts.enabled && payable(inv),
     allowPartial: opts.allowPartial,
@@ -65,8 +65,8 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
   const scope = requirePayingContact(ctx.actor);
   const data = ZStartCardPaymentInput.parse(input);
   requireCheckoutAllowance(ctx);
-  const inv = loadInvoice(ctx.db, scope, data.invoiceId);
-  const gateway = gatewayFor(ctx, inv.providerId);
+  const inv = await loadInvoice(ctx.db, scope, data.invoiceId);
+  const gateway = await gatewayFor(ctx, inv.providerId);
   if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Please pay by another method shown on the invoice.');
   if (!payable(inv)) throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} has nothing left to pay.`);
   const balance = inv.totalMinor - inv.paidMinor;
@@ -76,7 +76,7 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
     throw new AppError('BAD_INPUT', `The amount is more than the balance of ${label} (${formatMoney(balance, inv.currency, 'en-US')}).`, { field: 'amountMinor' });
   }
   if (amountMinor < balance) {
-    if (!cardPaymentOptions(ctx.db, inv.providerId).allowPartial) {
+    if (!(await cardPaymentOptions(ctx.db, inv.providerId)).allowPartial) {
       throw new AppError('BAD_INPUT', `Pay the full balance of ${label} (${formatMoney(balance, inv.currency, 'en-US')}).`, { field: 'amountMinor' });
     }
     if (amountMinor < MIN_PARTIAL_MINOR) {
@@ -87,8 +87,8 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
   const now = ctx.clock.now();
   const contact = scope.contact;
   // The real session id is filled in once the gateway answers; until then the row is a placeholder.
-  const row = unitOfWork(ctx, (tx) =>
-    tx
+  const row = await unitOfWork(ctx, async (tx) =>
+    (await tx
       .insert(checkoutSessions)
       .values({
         providerId: inv.providerId,
@@ -102,8 +102,7 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
         status: 'open',
         createdAt: now,
       })
-      .returning()
-      .get(),
+      .returning())[0]!,
   );
   const back = new URL(`/finance/invoices/${inv.id}`, ctx.settings.publicUrl);
   const metadata = { [CHECKOUT_METADATA.checkoutId]: String(row.id), [CHECKOUT_METADATA.invoiceId]: String(inv.id), [CHECKOUT_METADATA.providerId]: String(inv.providerId) };
@@ -114,7 +113,7 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
       amountMinor,
       currency: inv.currency,
       description: `Invoice ${label}`,
-      customerEmail: contactEmail(ctx, contact.contactId),
+      customerEmail: await contactEmail(ctx, contact.contactId),
       metadata,
       successUrl: `${back.href}?payment=success`,
       cancelUrl: `${back.href}?payment=cancelled`,
@@ -122,12 +121,12 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
     });
   } catch (err) {
     ctx.log.error({ err, invoiceId: inv.id }, 'creating the card checkout failed');
-    ctx.db.update(checkoutSessions).set({ status: 'expired' }).where(eq(checkoutSessions.id, row.id)).run();
+    (await ctx.db.update(checkoutSessions).set({ status: 'expired' }).where(eq(checkoutSessions.id, row.id)));
     throw new AppError('TEMPORARY', 'The card payment page could not be opened. Please try again in a moment.');
   }
-  unitOfWork(ctx, (tx) => {
-    tx.update(checkoutSessions).set({ gatewaySessionId: session.id }).where(eq(checkoutSessions.id, row.id)).run();
-    recordAudit(tx, now, {
+  await unitOfWork(ctx, async (tx) => {
+    (await tx.update(checkoutSessions).set({ gatewaySessionId: session.id }).where(eq(checkoutSessions.id, row.id)));
+    await recordAudit(tx, now, {
       kind: 'checkout_started',
       providerId: inv.providerId,
       userId: contact.userId,
@@ -138,6 +137,6 @@ export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: 
   return { url: session.url };
 }
 
-function contactEmail(ctx: ServiceContext, contactId: number): string | null {
-  return ctx.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, contactId)).get()?.email ?? null;
+async function contactEmail(ctx: ServiceContext, contactId: number): Promise<string | null> {
+  return (await ctx.db.select({ email: contacts.email }).from(contacts).where(eq(contacts.id, contactId)))[0]?.email ?? null;
 }

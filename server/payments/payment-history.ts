@@ -47,21 +47,20 @@ export interface TPaymentRow {
 export type TPaymentHistoryRow = TPaymentRow | TFailedAutopayRow;
 
 export type THistoryFilter = { companyId?: number; invoiceId?: number };
-export type THistorySource = (ctx: ServiceContext, scope: TFinanceScope, filter: THistoryFilter) => TPaymentHistoryRow[];
+export type THistorySource = (ctx: ServiceContext, scope: TFinanceScope, filter: THistoryFilter) => Promise<TPaymentHistoryRow[]>;
 
 const METHOD_WORDS: Record<string, string> = { card: 'Card', bank_transfer: 'Bank transfer', check: 'Check', cash: 'Cash', other: 'Other' };
 const LIMIT = 500;
 
-const paymentRows: THistorySource = (ctx, scope, filter) =>
-  ctx.db
+const paymentRows: THistorySource = async (ctx, scope, filter) =>
+  (await ctx.db
     .select({ p: payments, number: invoices.number, company: companies.name })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
     .innerJoin(companies, eq(companies.id, payments.companyId))
     .where(and(inScope(scope, payments, filter.companyId), filter.invoiceId ? eq(payments.invoiceId, filter.invoiceId) : undefined))
     .orderBy(desc(payments.paidOn), desc(payments.id))
-    .limit(LIMIT)
-    .all()
+    .limit(LIMIT))
     .map(({ p, number, company }) => ({
       kind: 'payment' as const,
       key: `payment-${p.id}`,
@@ -86,10 +85,12 @@ const paymentRows: THistorySource = (ctx, scope, filter) =>
 export const HISTORY_SOURCES: THistorySource[] = [paymentRows, failedAutopayRows];
 
 /** The payment history the caller may see, newest first (contacts: their company; staff: their provider, or one company). */
-export function paymentHistory(ctx: ServiceContext, input?: unknown): TPaymentHistoryRow[] {
+export async function paymentHistory(ctx: ServiceContext, input?: unknown): Promise<TPaymentHistoryRow[]> {
   const scope = requireFinanceAccess(ctx.actor);
   const filter = ZPaymentHistoryInput.parse(input) ?? {};
-  return HISTORY_SOURCES.flatMap((source) => source(ctx, scope, filter))
+  const rows: TPaymentHistoryRow[] = [];
+  for (const source of HISTORY_SOURCES) rows.push(...(await source(ctx, scope, filter)));
+  return rows
     .sort((a, b) => (a.date === b.date ? b.at - a.at : a.date < b.date ? 1 : -1))
     .slice(0, LIMIT);
 }

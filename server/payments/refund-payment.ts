@@ -36,16 +36,15 @@ export async function refundPayment(ctx: ServiceContext, input: unknown, ip: str
   const data = ZRefundInput.parse(input);
   const now = ctx.clock.now();
 
-  const reserved = unitOfWork(ctx, (tx) => {
-    const p = tx.select().from(payments).where(and(eq(payments.id, data.paymentId), inScope(scope, payments))).get();
+  const reserved = await unitOfWork(ctx, async (tx) => {
+    const p = (await tx.select().from(payments).where(and(eq(payments.id, data.paymentId), inScope(scope, payments))))[0];
     if (!p) throw new AppError('NOT_FOUND', 'Payment not found.');
     if (!p.gateway || !p.gatewayRef) throw new AppError('CONFLICT', 'Only card payments made through the portal can be refunded here.');
     // Pending refunds count too: the money is already on its way back.
-    const claimed = tx
+    const claimed = (await tx
       .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)` })
       .from(refunds)
-      .where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ['pending', 'succeeded'])))
-      .get()!.total;
+      .where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ['pending', 'succeeded']))))[0]!.total;
     const left = p.amountMinor - Math.max(claimed, p.refundedMinor);
     if (data.amountMinor > left) {
       throw new AppError('BAD_INPUT', left > 0 ? `At most ${formatMoney(left, p.currency, 'en-US')} of this payment can be refunded.` : 'This payment is already refunded in full.', {
@@ -53,16 +52,15 @@ export async function refundPayment(ctx: ServiceContext, input: unknown, ip: str
         refundableMinor: Math.max(left, 0),
       });
     }
-    const refund = tx
+    const refund = (await tx
       .insert(refunds)
       .values({ providerId: p.providerId, paymentId: p.id, amountMinor: data.amountMinor, status: 'pending', reason: data.reason || null, staffId: staff.staffId, createdAt: now })
-      .returning()
-      .get();
+      .returning())[0]!;
     return { payment: p, refund };
   });
   const { payment, refund } = reserved;
 
-  const gateway = gatewayFor(ctx, payment.providerId, { includeDisabled: true });
+  const gateway = await gatewayFor(ctx, payment.providerId, { includeDisabled: true });
   let answer: { id: string; status: 'succeeded' | 'pending' | 'failed' };
   try {
     if (!gateway) throw new AppError('CONFLICT', 'Card payments are not set up, so the refund cannot be sent.');
@@ -73,24 +71,24 @@ export async function refundPayment(ctx: ServiceContext, input: unknown, ip: str
       metadata: { portico_refund_id: String(refund.id), portico_payment_id: String(payment.id) },
     });
   } catch (err) {
-    ctx.db.update(refunds).set({ status: 'failed' }).where(eq(refunds.id, refund.id)).run();
+    (await ctx.db.update(refunds).set({ status: 'failed' }).where(eq(refunds.id, refund.id)));
     if (err instanceof AppError) throw err;
     ctx.log.error({ err, paymentId: payment.id }, 'gateway refund failed');
     throw new AppError('TEMPORARY', `The payment gateway did not accept the refund: ${(err as Error).message}`);
   }
 
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(refunds).set({ status: answer.status, gatewayRefundId: answer.id }).where(eq(refunds.id, refund.id)).run();
-    const inv = tx.select().from(invoices).where(eq(invoices.id, payment.invoiceId)).get()!;
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(refunds).set({ status: answer.status, gatewayRefundId: answer.id }).where(eq(refunds.id, refund.id)));
+    const inv = (await tx.select().from(invoices).where(eq(invoices.id, payment.invoiceId)))[0]!;
     if (answer.status !== 'failed') {
       // A pending card refund completes at the bank; the gateway has taken it, so the invoice owes it again now.
-      tx.update(payments).set({ refundedMinor: sql`${payments.refundedMinor} + ${data.amountMinor}` }).where(eq(payments.id, payment.id)).run();
+      (await tx.update(payments).set({ refundedMinor: sql`${payments.refundedMinor} + ${data.amountMinor}` }).where(eq(payments.id, payment.id)));
       const paidMinor = inv.paidMinor - data.amountMinor;
-      const updated = tx.update(invoices).set({ paidMinor, status: statusAfterRefund(inv, paidMinor), updatedAt: now }).where(eq(invoices.id, inv.id)).returning().get();
+      const updated = (await tx.update(invoices).set({ paidMinor, status: statusAfterRefund(inv, paidMinor), updatedAt: now }).where(eq(invoices.id, inv.id)).returning())[0]!;
       emitFinance(emit, inv, 'payment.refunded', { paymentId: payment.id, invoiceId: inv.id, refundId: refund.id }, true);
       emitInvoice(emit, updated);
     }
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'payment_refunded',
       providerId: payment.providerId,
       actorUserId: staff.userId,

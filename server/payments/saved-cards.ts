@@ -22,7 +22,7 @@ import { requireCheckoutAllowance } from './pay-now';
  */
 
 /** How services reach a provider's gateway; tests pass an in-memory one. */
-export type TGatewayResolver = (ctx: ServiceContext, providerId: number, opts?: { includeDisabled?: boolean }) => TPaymentGateway | null;
+export type TGatewayResolver = (ctx: ServiceContext, providerId: number, opts?: { includeDisabled?: boolean }) => Promise<TPaymentGateway | null>;
 
 type TSavedCard = typeof savedCards.$inferSelect;
 
@@ -41,33 +41,32 @@ export function savedCardView(c: TSavedCard, today: Date) {
     createdAt: c.createdAt,
   };
 }
-export type TSavedCardView = ReturnType<typeof savedCardView>;
+export type TSavedCardView = Awaited<ReturnType<typeof savedCardView>>;
 
 /** The company's cards in use, the default first, then the newest. */
-export function activeCards(db: ServiceContext['db'] | TTx, companyId: number): TSavedCard[] {
-  return db
+export async function activeCards(db: ServiceContext['db'] | TTx, companyId: number): Promise<TSavedCard[]> {
+  return (await db
     .select()
     .from(savedCards)
     .where(and(eq(savedCards.companyId, companyId), isNull(savedCards.removedAt)))
-    .orderBy(desc(savedCards.isDefault), desc(savedCards.id))
-    .all();
+    .orderBy(desc(savedCards.isDefault), desc(savedCards.id)));
 }
 
 /** The card auto-pay charges, if the company has one. */
-export function defaultCard(db: ServiceContext['db'] | TTx, companyId: number): TSavedCard | null {
-  return activeCards(db, companyId).find((c) => c.isDefault) ?? null;
+export async function defaultCard(db: ServiceContext['db'] | TTx, companyId: number): Promise<TSavedCard | null> {
+  return (await activeCards(db, companyId)).find((c) => c.isDefault) ?? null;
 }
 
 /** Saved cards: Billing and Primary contacts see their company's; staff name a company. */
-export function listSavedCards(ctx: ServiceContext, input?: unknown): TSavedCardView[] {
+export async function listSavedCards(ctx: ServiceContext, input?: unknown): Promise<TSavedCardView[]> {
   const scope = requireFinanceAccess(ctx.actor);
   const filter = ZSavedCardsFilter.parse(input) ?? {};
   const companyId = scope.companyId ?? filter.companyId;
   if (companyId === undefined) throw new AppError('BAD_INPUT', 'Choose a company.', { field: 'companyId' });
-  const company = ctx.db.select({ providerId: companies.providerId }).from(companies).where(eq(companies.id, companyId)).get();
+  const company = (await ctx.db.select({ providerId: companies.providerId }).from(companies).where(eq(companies.id, companyId)))[0];
   if (!company || company.providerId !== scope.providerId) throw new AppError('NOT_FOUND', 'Company not found.');
   const now = ctx.clock.now();
-  return activeCards(ctx.db, companyId).map((c) => savedCardView(c, now));
+  return (await activeCards(ctx.db, companyId)).map((c) => savedCardView(c, now));
 }
 
 const gatewayTrouble = (ctx: ServiceContext, err: unknown, what: string): AppError => {
@@ -81,9 +80,9 @@ const gatewayTrouble = (ctx: ServiceContext, err: unknown, what: string): AppErr
  * the same moment get the same customer.
  */
 async function ensureGatewayCustomer(ctx: ServiceContext, gateway: TPaymentGateway, providerId: number, companyId: number): Promise<string> {
-  const known = ctx.db.select().from(gatewayCustomers).where(eq(gatewayCustomers.companyId, companyId)).get();
+  const known = (await ctx.db.select().from(gatewayCustomers).where(eq(gatewayCustomers.companyId, companyId)))[0];
   if (known) return known.gatewayCustomerId;
-  const company = ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)).get()!;
+  const company = (await ctx.db.select({ name: companies.name }).from(companies).where(eq(companies.id, companyId)))[0]!;
   let created: { id: string };
   try {
     created = await gateway.createCustomer({
@@ -95,12 +94,11 @@ async function ensureGatewayCustomer(ctx: ServiceContext, gateway: TPaymentGatew
   } catch (err) {
     throw gatewayTrouble(ctx, err, 'create customer');
   }
-  ctx.db
+  (await ctx.db
     .insert(gatewayCustomers)
     .values({ companyId, providerId, gatewayCustomerId: created.id, createdAt: ctx.clock.now() })
-    .onConflictDoNothing()
-    .run();
-  return ctx.db.select().from(gatewayCustomers).where(eq(gatewayCustomers.companyId, companyId)).get()!.gatewayCustomerId;
+    .onConflictDoNothing());
+  return (await ctx.db.select().from(gatewayCustomers).where(eq(gatewayCustomers.companyId, companyId)))[0]!.gatewayCustomerId;
 }
 
 /** Where the hosted page sends the contact back to. */
@@ -112,7 +110,7 @@ const autopayPage = (ctx: ServiceContext, notice: 'saved' | 'cancelled') => `${c
  */
 export async function startSaveCard(ctx: ServiceContext, resolve: TGatewayResolver = gatewayFor): Promise<{ url: string }> {
   const scope = requireBillingContact(ctx.actor);
-  const gateway = resolve(ctx, scope.providerId);
+  const gateway = await resolve(ctx, scope.providerId);
   if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Ask your provider to turn them on.');
   requireCheckoutAllowance(ctx);
   const customerId = await ensureGatewayCustomer(ctx, gateway, scope.providerId, scope.contact.companyId);
@@ -127,7 +125,7 @@ export async function startSaveCard(ctx: ServiceContext, resolve: TGatewayResolv
     session = await gateway.createCheckout({
       mode: 'setup',
       customerId,
-      currency: providerOf(ctx.db, scope.providerId).currency,
+      currency: (await providerOf(ctx.db, scope.providerId)).currency,
       metadata,
       successUrl: autopayPage(ctx, 'saved'),
       cancelUrl: autopayPage(ctx, 'cancelled'),
@@ -138,11 +136,10 @@ export async function startSaveCard(ctx: ServiceContext, resolve: TGatewayResolv
     throw gatewayTrouble(ctx, err, 'create setup checkout');
   }
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx) => {
-    tx.insert(checkoutSessions)
-      .values({ providerId: scope.providerId, companyId: scope.contact.companyId, contactId: scope.contact.contactId, mode: 'setup', gatewaySessionId: session.id, createdAt: now })
-      .run();
-    recordAudit(tx, now, { kind: 'checkout_started', providerId: scope.providerId, userId: scope.contact.userId, detail: { mode: 'setup', companyId: scope.contact.companyId } });
+  await unitOfWork(ctx, async (tx) => {
+    (await tx.insert(checkoutSessions)
+      .values({ providerId: scope.providerId, companyId: scope.contact.companyId, contactId: scope.contact.contactId, mode: 'setup', gatewaySessionId: session.id, createdAt: now }));
+    await recordAudit(tx, now, { kind: 'checkout_started', providerId: scope.providerId, userId: scope.contact.userId, detail: { mode: 'setup', companyId: scope.contact.companyId } });
   });
   return { url: session.url };
 }
@@ -150,8 +147,8 @@ export async function startSaveCard(ctx: ServiceContext, resolve: TGatewayResolv
 const emitCards = (emit: TEmit, providerId: number, companyId: number, cardId: number) =>
   emitFinance(emit, { providerId, companyId }, 'card.changed', { cardId }, true);
 
-const userOfContact = (tx: TTx, contactId: number | null) =>
-  contactId === null ? null : (tx.select({ userId: contacts.userId }).from(contacts).where(eq(contacts.id, contactId)).get()?.userId ?? null);
+const userOfContact = async (tx: TTx, contactId: number | null) =>
+  contactId === null ? null : ((await tx.select({ userId: contacts.userId }).from(contacts).where(eq(contacts.id, contactId)))[0]?.userId ?? null);
 
 /**
  * The webhook's `checkout.session.completed` in setup mode (a system call): stores the card
@@ -161,25 +158,24 @@ const userOfContact = (tx: TTx, contactId: number | null) =>
 export async function handleSetupCompleted(
   ctx: ServiceContext,
   gateway: TPaymentGateway,
-  input: { providerId: number; gatewaySessionId: string; setupIntentId: string | null; claim?: (tx: TTx) => boolean },
+  input: { providerId: number; gatewaySessionId: string; setupIntentId: string | null; claim?: (tx: TTx) => Promise<boolean> },
 ): Promise<{ cardId: number } | null> {
-  const session = ctx.db
+  const session = (await ctx.db
     .select()
     .from(checkoutSessions)
-    .where(and(eq(checkoutSessions.gatewaySessionId, input.gatewaySessionId), eq(checkoutSessions.providerId, input.providerId), eq(checkoutSessions.mode, 'setup')))
-    .get();
+    .where(and(eq(checkoutSessions.gatewaySessionId, input.gatewaySessionId), eq(checkoutSessions.providerId, input.providerId), eq(checkoutSessions.mode, 'setup'))))[0];
   if (!session) return null;
   const setupIntentId = input.setupIntentId ?? (await gateway.retrieveCheckout(input.gatewaySessionId)).setupIntentId;
   if (!setupIntentId) return null;
   const pm = await gateway.paymentMethodOfSetupIntent(setupIntentId);
   const now = ctx.clock.now();
-  return unitOfWork(ctx, (tx, emit) => {
-    if (input.claim && !input.claim(tx)) return null;
-    tx.update(checkoutSessions).set({ status: 'complete', completedAt: now }).where(eq(checkoutSessions.id, session.id)).run();
-    const existing = tx.select().from(savedCards).where(eq(savedCards.gatewayPaymentMethodId, pm.id)).get();
+  return await unitOfWork(ctx, async (tx, emit) => {
+    if (input.claim && !(await input.claim(tx))) return null;
+    (await tx.update(checkoutSessions).set({ status: 'complete', completedAt: now }).where(eq(checkoutSessions.id, session.id)));
+    const existing = (await tx.select().from(savedCards).where(eq(savedCards.gatewayPaymentMethodId, pm.id)))[0];
     if (existing) return { cardId: existing.id };
-    const isDefault = !defaultCard(tx, session.companyId);
-    const card = tx
+    const isDefault = !await defaultCard(tx, session.companyId);
+    const card = (await tx
       .insert(savedCards)
       .values({
         providerId: session.providerId,
@@ -193,12 +189,11 @@ export async function handleSetupCompleted(
         addedByContactId: session.contactId,
         createdAt: now,
       })
-      .returning()
-      .get();
-    recordAudit(tx, now, {
+      .returning())[0]!;
+    await recordAudit(tx, now, {
       kind: 'card_saved',
       providerId: session.providerId,
-      userId: userOfContact(tx, session.contactId),
+      userId: await userOfContact(tx, session.contactId),
       detail: { companyId: session.companyId, cardId: card.id, brand: card.brand, last4: card.last4, isDefault },
     });
     emitCards(emit, session.providerId, session.companyId, card.id);
@@ -206,12 +201,11 @@ export async function handleSetupCompleted(
   });
 }
 
-function loadCard(db: ServiceContext['db'] | TTx, companyId: number, cardId: number): TSavedCard {
-  const card = db
+async function loadCard(db: ServiceContext['db'] | TTx, companyId: number, cardId: number): Promise<TSavedCard> {
+  const card = (await db
     .select()
     .from(savedCards)
-    .where(and(eq(savedCards.id, cardId), eq(savedCards.companyId, companyId), isNull(savedCards.removedAt)))
-    .get();
+    .where(and(eq(savedCards.id, cardId), eq(savedCards.companyId, companyId), isNull(savedCards.removedAt))))[0];
   if (!card) throw new AppError('NOT_FOUND', 'Saved card not found.');
   return card;
 }
@@ -227,9 +221,9 @@ export async function removeSavedCard(ctx: ServiceContext, input: unknown, resol
   const scope = requireBillingContact(ctx.actor);
   const { cardId } = ZSavedCardId.parse(input);
   const companyId = scope.contact.companyId;
-  const card = loadCard(ctx.db, companyId, cardId);
+  const card = await loadCard(ctx.db, companyId, cardId);
   // Even with card payments turned off, a card the client removes must leave the gateway too.
-  const gateway = resolve(ctx, scope.providerId, { includeDisabled: true });
+  const gateway = await resolve(ctx, scope.providerId, { includeDisabled: true });
   if (gateway) {
     try {
       await gateway.detachPaymentMethod(card.gatewayPaymentMethodId);
@@ -238,29 +232,27 @@ export async function removeSavedCard(ctx: ServiceContext, input: unknown, resol
     }
   }
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx, emit) => {
-    const removed = tx
+  await unitOfWork(ctx, async (tx, emit) => {
+    const removed = (await tx
       .update(savedCards)
       .set({ removedAt: now, isDefault: false })
       .where(and(eq(savedCards.id, card.id), isNull(savedCards.removedAt)))
-      .returning()
-      .get();
+      .returning())[0]!;
     if (!removed) return; // removed by a concurrent call
     let promoted: number | null = null;
     if (card.isDefault) {
-      const next = tx
+      const next = (await tx
         .select()
         .from(savedCards)
         .where(and(eq(savedCards.companyId, companyId), isNull(savedCards.removedAt), ne(savedCards.id, card.id)))
         .orderBy(desc(savedCards.id))
-        .limit(1)
-        .get();
+        .limit(1))[0];
       if (next) {
-        tx.update(savedCards).set({ isDefault: true }).where(eq(savedCards.id, next.id)).run();
+        (await tx.update(savedCards).set({ isDefault: true }).where(eq(savedCards.id, next.id)));
         promoted = next.id;
       }
     }
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'card_removed',
       providerId: scope.providerId,
       userId: scope.contact.userId,
@@ -268,21 +260,21 @@ export async function removeSavedCard(ctx: ServiceContext, input: unknown, resol
     });
     emitCards(emit, scope.providerId, companyId, card.id);
   });
-  return listSavedCards(ctx);
+  return await listSavedCards(ctx);
 }
 
 /** "Make default": the card auto-pay charges from now on. */
-export function setDefaultCard(ctx: ServiceContext, input: unknown): TSavedCardView[] {
+export async function setDefaultCard(ctx: ServiceContext, input: unknown): Promise<TSavedCardView[]> {
   const scope = requireBillingContact(ctx.actor);
   const { cardId } = ZSavedCardId.parse(input);
   const companyId = scope.contact.companyId;
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx, emit) => {
-    const card = loadCard(tx, companyId, cardId);
+  await unitOfWork(ctx, async (tx, emit) => {
+    const card = await loadCard(tx, companyId, cardId);
     if (card.isDefault) return;
-    tx.update(savedCards).set({ isDefault: false }).where(and(eq(savedCards.companyId, companyId), eq(savedCards.isDefault, true))).run();
-    tx.update(savedCards).set({ isDefault: true }).where(eq(savedCards.id, card.id)).run();
-    recordAudit(tx, now, {
+    (await tx.update(savedCards).set({ isDefault: false }).where(and(eq(savedCards.companyId, companyId), eq(savedCards.isDefault, true))));
+    (await tx.update(savedCards).set({ isDefault: true }).where(eq(savedCards.id, card.id)));
+    await recordAudit(tx, now, {
       kind: 'card_default_changed',
       providerId: scope.providerId,
       userId: scope.contact.userId,
@@ -290,5 +282,5 @@ export function setDefaultCard(ctx: ServiceContext, input: unknown): TSavedCardV
     });
     emitCards(emit, scope.providerId, companyId, card.id);
   });
-  return listSavedCards(ctx);
+  return await listSavedCards(ctx);
 }

@@ -33,9 +33,9 @@ const ok = (extra: Record<string, unknown> = {}): TWebhookAnswer => ({ status: 2
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : null);
 
 /** The provider a webhook URL names: its identifier, or its numeric id. */
-function providerOfKey(ctx: ServiceContext, key: string) {
+async function providerOfKey(ctx: ServiceContext, key: string) {
   const where = /^\d{1,15}$/.test(key) ? eq(providers.id, Number(key)) : eq(providers.identifier, key);
-  return ctx.db.select({ id: providers.id, identifier: providers.identifier }).from(providers).where(where).get() ?? null;
+  return (await ctx.db.select({ id: providers.id, identifier: providers.identifier }).from(providers).where(where))[0] ?? null;
 }
 
 /**
@@ -45,8 +45,8 @@ function providerOfKey(ctx: ServiceContext, key: string) {
  */
 export async function handleStripeWebhook(base: ServiceContext, providerKey: string, rawBody: Buffer, signature: string | undefined): Promise<TWebhookAnswer> {
   const ctx = withActor(base, system);
-  const provider = providerOfKey(ctx, providerKey);
-  const gateway = provider ? gatewayFor(ctx, provider.id, { includeDisabled: true }) : null;
+  const provider = await providerOfKey(ctx, providerKey);
+  const gateway = provider ? await gatewayFor(ctx, provider.id, { includeDisabled: true }) : null;
   if (!provider || !gateway) return { status: 404, body: { error: 'No card payments are set up here.' } };
   if (!signature) return { status: 400, body: { error: 'Missing Stripe-Signature header.' } };
   let event: TGatewayEvent;
@@ -56,7 +56,7 @@ export async function handleStripeWebhook(base: ServiceContext, providerKey: str
     ctx.log.warn({ err: (err as Error).message, provider: provider.identifier }, 'stripe webhook refused: bad signature');
     return { status: 400, body: { error: 'Invalid signature.' } };
   }
-  if (gatewayEventSeen(ctx.db, event.id)) return ok({ duplicate: true });
+  if (await gatewayEventSeen(ctx.db, event.id)) return ok({ duplicate: true });
 
   switch (event.type) {
     case 'checkout.session.completed':
@@ -67,7 +67,7 @@ export async function handleStripeWebhook(base: ServiceContext, providerKey: str
     case 'payment_intent.payment_failed':
       return onPaymentIntentFailed(ctx, gateway, provider.id, event);
     case 'charge.refunded':
-      return ok(reconcileGatewayRefund(ctx, provider.id, event));
+      return ok(await reconcileGatewayRefund(ctx, provider.id, event));
     default:
       return ok({ ignored: event.type });
   }
@@ -75,14 +75,13 @@ export async function handleStripeWebhook(base: ServiceContext, providerKey: str
 
 async function onCheckoutCompleted(ctx: ServiceContext, gateway: TPaymentGateway, providerId: number, event: TGatewayEvent): Promise<TWebhookAnswer> {
   const s = event.object;
-  const row = ctx.db
+  const row = (await ctx.db
     .select()
     .from(checkoutSessions)
-    .where(and(eq(checkoutSessions.gatewaySessionId, String(s.id)), eq(checkoutSessions.providerId, providerId)))
-    .get();
+    .where(and(eq(checkoutSessions.gatewaySessionId, String(s.id)), eq(checkoutSessions.providerId, providerId))))[0];
   if (!row) return ok({ ignored: 'not a checkout of this portal' });
   if (row.mode === 'setup') {
-    const claim = (tx: TTx) => claimGatewayEvent(tx, { id: event.id, type: event.type, providerId, receivedAt: ctx.clock.now() });
+    const claim = async (tx: TTx) => await claimGatewayEvent(tx, { id: event.id, type: event.type, providerId, receivedAt: ctx.clock.now() });
     const saved = await handleSetupCompleted(ctx, gateway, { providerId, gatewaySessionId: row.gatewaySessionId, setupIntentId: str(s.setup_intent), claim });
     return ok({ cardSaved: saved !== null });
   }
@@ -106,11 +105,10 @@ async function onPaymentIntentSucceeded(ctx: ServiceContext, gateway: TPaymentGa
   const checkoutId = Number(metadata[CHECKOUT_METADATA.checkoutId]);
   // Only intents our Pay Now created carry our checkout id (auto-pay charges are applied when made).
   if (!Number.isInteger(checkoutId) || checkoutId <= 0) return ok({ ignored: 'not a Pay Now payment' });
-  const row = ctx.db
+  const row = (await ctx.db
     .select()
     .from(checkoutSessions)
-    .where(and(eq(checkoutSessions.id, checkoutId), eq(checkoutSessions.providerId, providerId), eq(checkoutSessions.mode, 'payment')))
-    .get();
+    .where(and(eq(checkoutSessions.id, checkoutId), eq(checkoutSessions.providerId, providerId), eq(checkoutSessions.mode, 'payment'))))[0];
   if (!row) return ok({ ignored: 'not a checkout of this portal' });
   if (!agrees(ctx, row, pi.amount_received ?? pi.amount, pi.currency, event)) return ok({ applied: false, reason: 'amount mismatch' });
   return applyCardPayment(ctx, gateway, event, row, String(pi.id));
@@ -151,25 +149,25 @@ async function applyCardPayment(ctx: ServiceContext, gateway: TPaymentGateway, e
     ctx.log.warn({ err, paymentIntentId }, 'could not read the card of a payment intent');
   }
   const now = ctx.clock.now();
-  const result = unitOfWork(ctx, (tx, emit) => {
-    if (!claimGatewayEvent(tx, { id: event.id, type: event.type, providerId: row.providerId, receivedAt: now })) return { duplicate: true as const };
-    tx.update(checkoutSessions).set({ status: 'complete', completedAt: now }).where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, 'open'))).run();
+  const result = await unitOfWork(ctx, async (tx, emit) => {
+    if (!await claimGatewayEvent(tx, { id: event.id, type: event.type, providerId: row.providerId, receivedAt: now })) return { duplicate: true as const };
+    (await tx.update(checkoutSessions).set({ status: 'complete', completedAt: now }).where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, 'open'))));
     // checkout.session.completed and payment_intent.succeeded both name this intent: one payment.
-    if (tx.select({ id: payments.id }).from(payments).where(eq(payments.gatewayRef, paymentIntentId)).get()) return { alreadyApplied: true as const };
-    const inv = tx.select().from(invoices).where(eq(invoices.id, row.invoiceId!)).get()!;
+    if ((await tx.select({ id: payments.id }).from(payments).where(eq(payments.gatewayRef, paymentIntentId)))[0]) return { alreadyApplied: true as const };
+    const inv = (await tx.select().from(invoices).where(eq(invoices.id, row.invoiceId!)))[0]!;
     const received = row.amountMinor!;
     // Two checkouts paid for one balance (two tabs), or staff recorded a transfer meanwhile: apply what is owed.
     const owed = inv.status === 'sent' || inv.status === 'partial' ? inv.totalMinor - inv.paidMinor : 0;
     const applied = Math.min(received, owed);
-    const payer = row.contactId ? tx.select({ userId: contacts.userId }).from(contacts).where(eq(contacts.id, row.contactId)).get() : undefined;
+    const payer = row.contactId ? (await tx.select({ userId: contacts.userId }).from(contacts).where(eq(contacts.id, row.contactId)))[0] : undefined;
     let paymentId: number | null = null;
     if (applied > 0) {
-      const payment = applyGatewayPaymentInTx(tx, emit, now, inv, { amountMinor: applied, gateway: gateway.kind, gatewayRef: paymentIntentId, card });
+      const payment = await applyGatewayPaymentInTx(tx, emit, now, inv, { amountMinor: applied, gateway: gateway.kind, gatewayRef: paymentIntentId, card });
       paymentId = payment.id;
-      const after = tx.select().from(invoices).where(eq(invoices.id, inv.id)).get()!;
-      enqueueCardReceipt(tx, emit, now, ctx.settings, { invoice: after, payment, payerContactId: row.contactId });
+      const after = (await tx.select().from(invoices).where(eq(invoices.id, inv.id)))[0]!;
+      await enqueueCardReceipt(tx, emit, now, ctx.settings, { invoice: after, payment, payerContactId: row.contactId });
     }
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'card_payment_received',
       providerId: row.providerId,
       userId: payer?.userId ?? null,

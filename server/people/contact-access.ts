@@ -11,9 +11,9 @@ import type { TActor } from '../core/actor';
  * provider, and Technical or Primary contacts of the same company. Anything else reads as
  * missing, so ids of other companies reveal nothing.
  */
-export function requireContactManager(db: TDb, actor: TActor, companyId: number): { manager: TStaffActor | TContactActor; company: TCompany } {
+export async function requireContactManager(db: TDb, actor: TActor, companyId: number): Promise<{ manager: TStaffActor | TContactActor; company: TCompany }> {
   const who = requireSignedIn(actor);
-  const company = db.select().from(companies).where(eq(companies.id, companyId)).get();
+  const company = (await db.select().from(companies).where(eq(companies.id, companyId)))[0];
   if (!company || company.providerId !== who.providerId) throw new AppError('NOT_FOUND', 'Company not found.');
   if (who.kind === 'contact') {
     if (who.companyId !== company.id) throw new AppError('NOT_FOUND', 'Company not found.');
@@ -23,9 +23,9 @@ export function requireContactManager(db: TDb, actor: TActor, companyId: number)
 }
 
 /** Loads a contact the actor may manage. */
-export function loadManagedContact(db: TDb, actor: TActor, contactId: number): { manager: TStaffActor | TContactActor; contact: TContact; company: TCompany } {
-  const contact = db.select().from(contacts).where(eq(contacts.id, contactId)).get();
+export async function loadManagedContact(db: TDb, actor: TActor, contactId: number): Promise<{ manager: TStaffActor | TContactActor; contact: TContact; company: TCompany }> {
+  const contact = (await db.select().from(contacts).where(eq(contacts.id, contactId)))[0];
   if (!contact) throw new AppError('NOT_FOUND', 'Contact not found.');
-  const { manager, company } = requireContactManager(db, actor, contact.companyId);
+  const { manager, company } = await requireContactManager(db, actor, contact.companyId);
   return { manager, contact, company };
 }

@@ -11,11 +11,11 @@ import { ZCreateContactInput, type TCreateContactInput } from './schemas';
  * Adds a contact to a company: staff of the company's provider, or a Primary/Technical
  * contact of the same company (only Primary contacts may grant Primary).
  */
-export function createContact(ctx: ServiceContext, input: TCreateContactInput): TContact {
+export async function createContact(ctx: ServiceContext, input: TCreateContactInput): Promise<TContact> {
   const actor = requireSignedIn(ctx.actor);
   const data = ZCreateContactInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const company = tx.select().from(companies).where(eq(companies.id, data.companyId)).get();
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const company = (await tx.select().from(companies).where(eq(companies.id, data.companyId)))[0];
     if (!company || company.providerId !== actor.providerId) throw new AppError('NOT_FOUND', 'Company not found.');
     if (actor.kind === 'contact') {
       if (actor.companyId !== company.id || !contactAreas(actor.types).contacts) {
@@ -25,19 +25,17 @@ export function createContact(ctx: ServiceContext, input: TCreateContactInput): 
         throw new AppError('FORBIDDEN', 'Only Primary contacts can grant the Primary type.');
       }
     }
-    const dup = tx
+    const dup = (await tx
       .select({ id: contacts.id })
       .from(contacts)
-      .where(and(eq(contacts.companyId, company.id), eq(contacts.email, data.email)))
-      .get();
+      .where(and(eq(contacts.companyId, company.id), eq(contacts.email, data.email))))[0];
     if (dup) throw new AppError('CONFLICT', 'A contact with this email already exists in this company.');
     const now = ctx.clock.now();
-    const userId = ensureUser(tx, data.email, data.name, now);
-    const row = tx
+    const userId = await ensureUser(tx, data.email, data.name, now);
+    const row = (await tx
       .insert(contacts)
       .values({ ...data, userId, createdAt: now })
-      .returning()
-      .get();
+      .returning())[0]!;
     emit([`company:${company.id}`, `provider:${actor.providerId}`], 'contact.created', { contactId: row.id });
     return row;
   });

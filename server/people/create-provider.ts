@@ -7,19 +7,18 @@ import { addProviderTicketDefaults } from '../tickets/provider-defaults';
 import { ZCreateProviderInput, type TCreateProviderInput } from './schemas';
 
 /** Creates an MSP. Only the system (setup, seed, scripts) may do this. */
-export function createProvider(ctx: ServiceContext, input: TCreateProviderInput): TProvider {
+export async function createProvider(ctx: ServiceContext, input: TCreateProviderInput): Promise<TProvider> {
   if (ctx.actor.kind !== 'system') throw new AppError('FORBIDDEN', 'Providers are created by the system.');
   const data = ZCreateProviderInput.parse(input);
-  return unitOfWork(ctx, (tx) => {
-    if (tx.select().from(providers).where(eq(providers.identifier, data.identifier)).get()) {
+  return await unitOfWork(ctx, async (tx) => {
+    if ((await tx.select().from(providers).where(eq(providers.identifier, data.identifier)))[0]) {
       throw new AppError('CONFLICT', 'That service provider identifier is taken.');
     }
-    const provider = tx
+    const provider = (await tx
       .insert(providers)
       .values({ ...data, createdAt: ctx.clock.now() })
-      .returning()
-      .get();
-    addProviderTicketDefaults(tx, provider.id, ctx.clock.now());
+      .returning())[0]!;
+    await addProviderTicketDefaults(tx, provider.id, ctx.clock.now());
     return provider;
   });
 }

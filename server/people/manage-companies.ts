@@ -17,10 +17,10 @@ export const ZArchiveCompanyInput = z.object({ companyId: z.number().int().posit
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The staff console's company list, with contact counts. */
-export function listCompanies(ctx: ServiceContext, input: unknown) {
+export async function listCompanies(ctx: ServiceContext, input: unknown) {
   const staff = requireStaff(ctx.actor);
   const { search, archived } = ZListCompaniesInput.parse(input ?? {});
-  const rows = ctx.db
+  const rows = (await ctx.db
     .select()
     .from(companies)
     .where(
@@ -30,16 +30,14 @@ export function listCompanies(ctx: ServiceContext, input: unknown) {
         search ? like(companies.name, `%${escapeLike(search)}%`) : undefined,
       ),
     )
-    .orderBy(asc(companies.name))
-    .all();
+    .orderBy(asc(companies.name)));
   const counts = new Map(
-    ctx.db
+    (await ctx.db
       .select({ companyId: contacts.companyId, n: count() })
       .from(contacts)
       .innerJoin(companies, eq(companies.id, contacts.companyId))
       .where(eq(companies.providerId, staff.providerId))
-      .groupBy(contacts.companyId)
-      .all()
+      .groupBy(contacts.companyId))
       .map((r) => [r.companyId, r.n]),
   );
   return rows.map((c) => ({
@@ -52,28 +50,28 @@ export function listCompanies(ctx: ServiceContext, input: unknown) {
   }));
 }
 
-function ownCompany(ctx: ServiceContext, companyId: number) {
+async function ownCompany(ctx: ServiceContext, companyId: number) {
   const staff = requireStaff(ctx.actor);
-  const company = ctx.db.select().from(companies).where(eq(companies.id, companyId)).get();
+  const company = (await ctx.db.select().from(companies).where(eq(companies.id, companyId)))[0];
   if (!company || company.providerId !== staff.providerId) throw new AppError('NOT_FOUND', 'Company not found.');
   return { staff, company };
 }
 
-export function updateCompany(ctx: ServiceContext, input: unknown): void {
+export async function updateCompany(ctx: ServiceContext, input: unknown): Promise<void> {
   const { companyId, ...fields } = ZUpdateCompanyInput.parse(input);
-  const { staff } = ownCompany(ctx, companyId);
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(companies).set(fields).where(eq(companies.id, companyId)).run();
+  const { staff } = await ownCompany(ctx, companyId);
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(companies).set(fields).where(eq(companies.id, companyId)));
     emit(`provider:${staff.providerId}`, 'company.updated', { companyId });
   });
 }
 
 /** Archived companies disappear from lists and their contacts can no longer sign in to them. */
-export function archiveCompany(ctx: ServiceContext, input: unknown): void {
+export async function archiveCompany(ctx: ServiceContext, input: unknown): Promise<void> {
   const { companyId, archived } = ZArchiveCompanyInput.parse(input);
-  const { staff } = ownCompany(ctx, companyId);
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(companies).set({ archivedAt: archived ? ctx.clock.now() : null }).where(eq(companies.id, companyId)).run();
+  const { staff } = await ownCompany(ctx, companyId);
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(companies).set({ archivedAt: archived ? ctx.clock.now() : null }).where(eq(companies.id, companyId)));
     emit(`provider:${staff.providerId}`, 'company.updated', { companyId, archived });
   });
 }

@@ -29,11 +29,11 @@ export const ZPortalAccessInput = z.object({ contactId: z.number().int().positiv
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Technical > Contacts: the company's contacts, searchable by name, email, title or department. */
-export function listContacts(ctx: ServiceContext, input: unknown) {
+export async function listContacts(ctx: ServiceContext, input: unknown) {
   const { companyId, search } = ZListContactsInput.parse(input);
-  const { company } = requireContactManager(ctx.db, ctx.actor, companyId);
+  const { company } = await requireContactManager(ctx.db, ctx.actor, companyId);
   const pattern = `%${escapeLike(search)}%`;
-  const rows = ctx.db
+  const rows = (await ctx.db
     .select()
     .from(contacts)
     .where(
@@ -49,8 +49,7 @@ export function listContacts(ctx: ServiceContext, input: unknown) {
           : undefined,
       ),
     )
-    .orderBy(asc(contacts.name))
-    .all();
+    .orderBy(asc(contacts.name)));
   return {
     company: { id: company.id, name: company.name },
     items: rows.map((c) => ({
@@ -68,9 +67,9 @@ export function listContacts(ctx: ServiceContext, input: unknown) {
 }
 
 /** Edits a contact. Nobody changes their own types; only Primary contacts grant or remove Primary. */
-export function updateContact(ctx: ServiceContext, input: unknown): { id: number } {
+export async function updateContact(ctx: ServiceContext, input: unknown): Promise<{ id: number }> {
   const data = ZUpdateContactInput.parse(input);
-  const { manager, contact } = loadManagedContact(ctx.db, ctx.actor, data.contactId);
+  const { manager, contact } = await loadManagedContact(ctx.db, ctx.actor, data.contactId);
   if (data.types && manager.kind === 'contact') {
     const before = new Set<TContactType>(contact.types);
     const after = new Set<TContactType>(data.types);
@@ -81,8 +80,8 @@ export function updateContact(ctx: ServiceContext, input: unknown): { id: number
     }
   }
   const { contactId, ...fields } = data;
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(contacts).set(fields).where(eq(contacts.id, contactId)).run();
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(contacts).set(fields).where(eq(contacts.id, contactId)));
     emit(`company:${contact.companyId}`, 'contact.updated', { contactId });
   });
   return { id: contactId };
@@ -92,20 +91,19 @@ export function updateContact(ctx: ServiceContext, input: unknown): { id: number
  * Grants or revokes portal access. Revoking ends that person's sessions on this account at
  * once (their open tabs are told); nobody revokes their own access.
  */
-export function setPortalAccess(ctx: ServiceContext, input: unknown): { ended: number } {
+export async function setPortalAccess(ctx: ServiceContext, input: unknown): Promise<{ ended: number }> {
   const { contactId, enabled } = ZPortalAccessInput.parse(input);
-  const { manager, contact } = loadManagedContact(ctx.db, ctx.actor, contactId);
+  const { manager, contact } = await loadManagedContact(ctx.db, ctx.actor, contactId);
   if (manager.kind === 'contact' && manager.contactId === contact.id) throw new AppError('FORBIDDEN', 'You cannot change your own portal access.');
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(contacts).set({ portalAccess: enabled }).where(eq(contacts.id, contactId)).run();
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(contacts).set({ portalAccess: enabled }).where(eq(contacts.id, contactId)));
     emit(`company:${contact.companyId}`, 'contact.updated', { contactId });
   });
   if (enabled) return { ended: 0 };
-  const live = ctx.db
+  const live = (await ctx.db
     .select({ id: sessions.id })
     .from(sessions)
-    .where(and(eq(sessions.accountKind, 'contact'), eq(sessions.accountId, contactId)))
-    .all();
-  for (const s of live) endSession(ctx, s.id, 'access_revoked', { actorUserId: manager.userId, providerId: manager.providerId });
+    .where(and(eq(sessions.accountKind, 'contact'), eq(sessions.accountId, contactId))));
+  for (const s of live) await endSession(ctx, s.id, 'access_revoked', { actorUserId: manager.userId, providerId: manager.providerId });
   return { ended: live.length };
 }

@@ -40,12 +40,12 @@ export async function setProfilePhoto(ctx: ServiceContext, userId: number, input
     mkdirSync(join(ctx.settings.DATA_DIR, 'photos'), { recursive: true });
     writeFileSync(file, webp);
   }
-  ctx.db.update(users).set({ photoSha256: sha }).where(eq(users.id, userId)).run();
+  (await ctx.db.update(users).set({ photoSha256: sha }).where(eq(users.id, userId)));
   return { photoDataUrl: `data:image/webp;base64,${webp.toString('base64')}` };
 }
 
-export function removeProfilePhoto(ctx: ServiceContext, userId: number): void {
-  ctx.db.update(users).set({ photoSha256: null }).where(eq(users.id, userId)).run();
+export async function removeProfilePhoto(ctx: ServiceContext, userId: number): Promise<void> {
+  (await ctx.db.update(users).set({ photoSha256: null }).where(eq(users.id, userId)));
 }
 
 /** The photo as a data URL (small: 256 px WebP), or null. */

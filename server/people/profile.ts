@@ -11,9 +11,9 @@ const phone = z.string().trim().max(40, 'Use at most 40 characters.').regex(/^[0
 export const ZUpdateProfileInput = z.object({ name: ZName, phoneOffice: phone.default(''), phoneCell: phone.default('') });
 
 /** The signed-in person's profile: their name, and their phone numbers on their contact records. */
-export function getProfile(ctx: ServiceContext, userId: number) {
-  const user = ctx.db.select().from(users).where(eq(users.id, userId)).get();
-  const contact = ctx.db.select().from(contacts).where(eq(contacts.userId, userId)).get();
+export async function getProfile(ctx: ServiceContext, userId: number) {
+  const user = (await ctx.db.select().from(users).where(eq(users.id, userId)))[0];
+  const contact = (await ctx.db.select().from(contacts).where(eq(contacts.userId, userId)))[0];
   return {
     name: user?.name ?? '',
     email: user?.email ?? '',
@@ -24,14 +24,13 @@ export function getProfile(ctx: ServiceContext, userId: number) {
 }
 
 /** [Your name] > Account > Profile: display name and phones, kept the same on every company. */
-export function updateProfile(ctx: ServiceContext, userId: number, input: unknown): void {
+export async function updateProfile(ctx: ServiceContext, userId: number, input: unknown): Promise<void> {
   const data = ZUpdateProfileInput.parse(input);
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(users).set({ name: data.name }).where(eq(users.id, userId)).run();
-    tx.update(contacts)
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(users).set({ name: data.name }).where(eq(users.id, userId)));
+    (await tx.update(contacts)
       .set({ name: data.name, phoneOffice: data.phoneOffice || null, phoneCell: data.phoneCell || null })
-      .where(eq(contacts.userId, userId))
-      .run();
+      .where(eq(contacts.userId, userId)));
     emit(`user:${userId}`, 'profile.updated', { name: data.name });
   });
 }

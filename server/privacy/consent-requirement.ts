@@ -7,21 +7,19 @@ import type { ServiceContext } from '../core/context';
 export type TPrivacyPolicy = { version: string; url: string | null };
 
 /** The provider's current policy, or null when privacy prompts are off (no version). */
-export function privacyPolicyOf(ctx: ServiceContext, providerId: number): TPrivacyPolicy | null {
-  const p = ctx.db
+export async function privacyPolicyOf(ctx: ServiceContext, providerId: number): Promise<TPrivacyPolicy | null> {
+  const p = (await ctx.db
     .select({ version: providers.privacyPolicyVersion, url: providers.privacyPolicyUrl })
     .from(providers)
-    .where(eq(providers.id, providerId))
-    .get();
+    .where(eq(providers.id, providerId)))[0];
   return p?.version ? { version: p.version, url: p.url } : null;
 }
 
-export function hasAccepted(ctx: ServiceContext, userId: number, providerId: number, version: string): boolean {
-  const row = ctx.db
+export async function hasAccepted(ctx: ServiceContext, userId: number, providerId: number, version: string): Promise<boolean> {
+  const row = (await ctx.db
     .select({ id: privacyConsents.id })
     .from(privacyConsents)
-    .where(and(eq(privacyConsents.userId, userId), eq(privacyConsents.providerId, providerId), eq(privacyConsents.policyVersion, version)))
-    .get();
+    .where(and(eq(privacyConsents.userId, userId), eq(privacyConsents.providerId, providerId), eq(privacyConsents.policyVersion, version))))[0];
   return !!row;
 }
 
@@ -29,10 +27,10 @@ export function hasAccepted(ctx: ServiceContext, userId: number, providerId: num
  * Privacy prompts: when the signed-in account's provider has a policy version, a user
  * flagged `consentRequired` reaches nothing until they accepted that very version there.
  */
-export function mustAcceptPrivacy(ctx: ServiceContext, actor: TActor): boolean {
+export async function mustAcceptPrivacy(ctx: ServiceContext, actor: TActor): Promise<boolean> {
   if (actor.kind !== 'staff' && actor.kind !== 'contact') return false;
-  const policy = privacyPolicyOf(ctx, actor.providerId);
+  const policy = await privacyPolicyOf(ctx, actor.providerId);
   if (!policy) return false;
-  const user = ctx.db.select({ required: users.consentRequired }).from(users).where(eq(users.id, actor.userId)).get();
-  return !!user?.required && !hasAccepted(ctx, actor.userId, actor.providerId, policy.version);
+  const user = (await ctx.db.select({ required: users.consentRequired }).from(users).where(eq(users.id, actor.userId)))[0];
+  return !!user?.required && !await hasAccepted(ctx, actor.userId, actor.providerId, policy.version);
 }

@@ -18,10 +18,10 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 }
 
 /** "Export CSV" on the Privacy Action History page: the whole history, times in UTC. */
-export function exportPrivacyHistory(ctx: ServiceContext): { filename: string; csv: string } {
+export async function exportPrivacyHistory(ctx: ServiceContext): Promise<{ filename: string; csv: string }> {
   const admin = requireStaffAdmin(ctx.actor);
-  const rows = allPrivacyHistory(ctx);
-  const provider = ctx.db.select({ identifier: providers.identifier }).from(providers).where(eq(providers.id, admin.providerId)).get();
+  const rows = await allPrivacyHistory(ctx);
+  const provider = (await ctx.db.select({ identifier: providers.identifier }).from(providers).where(eq(providers.id, admin.providerId)))[0];
   const header = ['Person', 'Email', 'Policy version', 'Accepted at (UTC)', 'IP address'];
   const body = rows.map((r) => [r.name, r.email, r.policyVersion, r.acceptedAt.toISOString(), r.ip]);
   const day = ctx.clock.now().toISOString().slice(0, 10);

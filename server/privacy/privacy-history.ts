@@ -5,7 +5,7 @@ import type { ServiceContext } from '../core/context';
 import { requireStaffAdmin } from '../core/permissions';
 import { ZPrivacyHistoryInput } from './schemas';
 
-function historyRows(ctx: ServiceContext, providerId: number, cursor?: number, limit?: number) {
+async function historyRows(ctx: ServiceContext, providerId: number, cursor?: number, limit?: number) {
   const q = ctx.db
     .select({
       id: privacyConsents.id,
@@ -20,23 +20,23 @@ function historyRows(ctx: ServiceContext, providerId: number, cursor?: number, l
     .where(and(eq(privacyConsents.providerId, providerId), cursor ? lt(privacyConsents.id, cursor) : undefined))
     // Append-only, so the newest acceptance has the highest id.
     .orderBy(desc(privacyConsents.id));
-  return limit ? q.limit(limit).all() : q.all();
+  return limit ? (await q.limit(limit)) : (await q);
 }
 
-export type TPrivacyHistoryRow = ReturnType<typeof historyRows>[number];
+export type TPrivacyHistoryRow = Awaited<ReturnType<typeof historyRows>>[number];
 
 /** "Privacy Action History": read-only, the admin's provider only, newest first. */
-export function listPrivacyHistory(ctx: ServiceContext, input: unknown) {
+export async function listPrivacyHistory(ctx: ServiceContext, input: unknown) {
   const admin = requireStaffAdmin(ctx.actor);
   const { cursor, limit } = ZPrivacyHistoryInput.parse(input ?? {});
-  const rows = historyRows(ctx, admin.providerId, cursor, limit + 1);
+  const rows = await historyRows(ctx, admin.providerId, cursor, limit + 1);
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   return { items, nextCursor: more ? items[items.length - 1]?.id : undefined };
 }
 
 /** Every acceptance of the admin's provider, for the CSV export. */
-export function allPrivacyHistory(ctx: ServiceContext): TPrivacyHistoryRow[] {
+export async function allPrivacyHistory(ctx: ServiceContext): Promise<TPrivacyHistoryRow[]> {
   const admin = requireStaffAdmin(ctx.actor);
-  return historyRows(ctx, admin.providerId);
+  return await historyRows(ctx, admin.providerId);
 }

@@ -7,13 +7,12 @@ import { privacyPolicyOf } from './consent-requirement';
 import { ZPrivacySettingsInput, type TPrivacySettingsInput } from './schemas';
 
 /** The staff "Privacy" page's form: the admin's own provider only. */
-export function getPrivacySettings(ctx: ServiceContext) {
+export async function getPrivacySettings(ctx: ServiceContext) {
   const admin = requireStaffAdmin(ctx.actor);
-  const p = ctx.db
+  const p = (await ctx.db
     .select({ policyVersion: providers.privacyPolicyVersion, policyUrl: providers.privacyPolicyUrl })
     .from(providers)
-    .where(eq(providers.id, admin.providerId))
-    .get();
+    .where(eq(providers.id, admin.providerId)))[0];
   return { policyVersion: p?.policyVersion ?? '', policyUrl: p?.policyUrl ?? '' };
 }
 
@@ -21,15 +20,14 @@ export function getPrivacySettings(ctx: ServiceContext) {
  * Saves the policy. A new version asks everyone flagged to accept again (consents are kept
  * per version); an empty version turns the prompts off.
  */
-export function updatePrivacySettings(ctx: ServiceContext, input: TPrivacySettingsInput) {
+export async function updatePrivacySettings(ctx: ServiceContext, input: TPrivacySettingsInput) {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZPrivacySettingsInput.parse(input);
-  unitOfWork(ctx, (tx, emit) => {
-    tx.update(providers)
+  await unitOfWork(ctx, async (tx, emit) => {
+    (await tx.update(providers)
       .set({ privacyPolicyVersion: data.policyVersion || null, privacyPolicyUrl: data.policyUrl || null })
-      .where(eq(providers.id, admin.providerId))
-      .run();
+      .where(eq(providers.id, admin.providerId)));
     emit(`provider:${admin.providerId}`, 'privacy.settings_changed', { policyVersion: data.policyVersion || null });
   });
-  return { policy: privacyPolicyOf(ctx, admin.providerId) };
+  return { policy: await privacyPolicyOf(ctx, admin.providerId) };
 }

@@ -9,7 +9,7 @@ import { seedTechnical } from './demo-technical';
  * `npm start` and `npm run db:seed` add it; tests seed what each of them needs.
  */
 export async function seedDemoAreas(base: ServiceContext): Promise<void> {
-  seedFinance(base);
+  await seedFinance(base);
   await seedTechnical(base);
   await seedHeldMail(base);
 }

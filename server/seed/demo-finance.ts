@@ -7,6 +7,7 @@ import { recordPayment } from '../finance/payments';
 import { createQuote, sendQuote } from '../finance/quote-edits';
 import { createRecurring } from '../finance/recurring';
 import { companies, providers, staffMembers, users } from '../../db/schema/people';
+import { mapInOrder } from '../core/in-order';
 
 export interface TSeededFinance {
   companyId: number;
@@ -21,12 +22,12 @@ export interface TSeededFinance {
  * invoice with their payments, a sent and a draft quote, and one recurring invoice.
  * Dates are relative to the service clock, so "overdue" stays overdue on any day.
  */
-export function seedFinance(base: ServiceContext): TSeededFinance[] {
-  const provider = base.db.select().from(providers).where(eq(providers.identifier, 'demo-msp')).get();
-  const adminUser = base.db.select().from(users).where(eq(users.email, 'admin@demo-msp.test')).get();
+export async function seedFinance(base: ServiceContext): Promise<TSeededFinance[]> {
+  const provider = (await base.db.select().from(providers).where(eq(providers.identifier, 'demo-msp')))[0];
+  const adminUser = (await base.db.select().from(users).where(eq(users.email, 'admin@demo-msp.test')))[0];
   if (!provider || !adminUser) throw new Error('seedFinance: run seedDemo first');
-  const staff = base.db.select().from(staffMembers).where(and(eq(staffMembers.userId, adminUser.id), eq(staffMembers.providerId, provider.id))).get()!;
-  const actor = actorForAccount(base.db, adminUser, { kind: 'staff', id: staff.id });
+  const staff = (await base.db.select().from(staffMembers).where(and(eq(staffMembers.userId, adminUser.id), eq(staffMembers.providerId, provider.id))))[0]!;
+  const actor = await actorForAccount(base.db, adminUser, { kind: 'staff', id: staff.id });
   if (!actor) throw new Error('seedFinance: demo admin not usable');
   const ctx = withActor(base, actor);
   const today = isoDay(ctx.clock.now());
@@ -36,31 +37,31 @@ export function seedFinance(base: ServiceContext): TSeededFinance[] {
     { name: 'Acme Dental', seats: 25, frequency: 'monthly' as const, autoPay: true },
     { name: 'Northwind Logistics', seats: 40, frequency: 'quarterly' as const, autoPay: false },
   ];
-  return demo.map((d) => {
-    const company = base.db.select().from(companies).where(and(eq(companies.providerId, provider.id), eq(companies.name, d.name))).get();
+  return mapInOrder(demo, async (d) => {
+    const company = (await base.db.select().from(companies).where(and(eq(companies.providerId, provider.id), eq(companies.name, d.name))))[0];
     if (!company) throw new Error(`seedFinance: no company ${d.name}`);
     const companyId = company.id;
     const managed = { description: `Managed services, ${d.seats} seats`, quantityMilli: d.seats * 1000, unitPriceMinor: 4500, taxRateBp: 825 };
-    const issued = (issueDate: string, dueDate: string, lines: (typeof managed)[]) => {
-      const inv = createInvoice(ctx, { companyId, issueDate, dueDate, paymentTerms: 'Net 30 days', lines });
-      return issueInvoice(ctx, { invoiceId: inv.id });
+    const issued = async (issueDate: string, dueDate: string, lines: (typeof managed)[]) => {
+      const inv = await createInvoice(ctx, { companyId, issueDate, dueDate, paymentTerms: 'Net 30 days', lines });
+      return await issueInvoice(ctx, { invoiceId: inv.id });
     };
 
-    const paid = issued(day(-62), day(-32), [managed]);
-    recordPayment(ctx, { invoiceId: paid.id, amountMinor: paid.totalMinor, method: 'bank_transfer', reference: 'ACH 20931', paidOn: day(-35) });
+    const paid = await issued(day(-62), day(-32), [managed]);
+    await recordPayment(ctx, { invoiceId: paid.id, amountMinor: paid.totalMinor, method: 'bank_transfer', reference: 'ACH 20931', paidOn: day(-35) });
 
-    const partial = issued(day(-10), day(20), [
+    const partial = await issued(day(-10), day(20), [
       managed,
       { description: 'On-site visit: new starter laptop setup', quantityMilli: 2500, unitPriceMinor: 9500, taxRateBp: 0 },
     ]);
-    recordPayment(ctx, { invoiceId: partial.id, amountMinor: Math.round(partial.totalMinor / 2), method: 'check', reference: 'Check 1187', paidOn: day(-3) });
+    await recordPayment(ctx, { invoiceId: partial.id, amountMinor: Math.round(partial.totalMinor / 2), method: 'check', reference: 'Check 1187', paidOn: day(-3) });
 
-    const overdue = issued(day(-45), day(-15), [
+    const overdue = await issued(day(-45), day(-15), [
       { description: 'Replacement switch (24-port, PoE)', quantityMilli: 1000, unitPriceMinor: 42900, taxRateBp: 825 },
       { description: 'Installation and configuration', quantityMilli: 1500, unitPriceMinor: 9500, taxRateBp: 0 },
     ]);
 
-    const sent = createQuote(ctx, {
+    const sent = await createQuote(ctx, {
       companyId,
       title: 'Firewall replacement',
       issueDate: day(-2),
@@ -71,8 +72,8 @@ export function seedFinance(base: ServiceContext): TSeededFinance[] {
         { description: 'Installation and policy migration', quantityMilli: 4000, unitPriceMinor: 9500, taxRateBp: 0 },
       ],
     });
-    sendQuote(ctx, { quoteId: sent.id });
-    const draft = createQuote(ctx, {
+    await sendQuote(ctx, { quoteId: sent.id });
+    const draft = await createQuote(ctx, {
       companyId,
       title: 'Microsoft 365 migration',
       issueDate: today,
@@ -81,7 +82,7 @@ export function seedFinance(base: ServiceContext): TSeededFinance[] {
     });
 
     // The first bill date of next month, so the scheduler has nothing to do today.
-    const recurring = createRecurring(ctx, {
+    const recurring = await createRecurring(ctx, {
       companyId,
       scope: `Managed services and monitoring, ${d.seats} seats`,
       frequency: d.frequency,

@@ -13,13 +13,12 @@ import { tickets } from '../../db/schema/tickets';
  * verdict beside the original and a Release button for staff.
  */
 export async function seedHeldMail(base: ServiceContext): Promise<void> {
-  const ticket = base.db
+  const ticket = (await base.db
     .select({ number: tickets.number, subject: tickets.subject })
     .from(tickets)
     .innerJoin(contacts, eq(contacts.id, tickets.requesterContactId))
     .where(eq(contacts.email, 'standard@acme-dental.test'))
-    .orderBy(asc(tickets.id))
-    .get();
+    .orderBy(asc(tickets.id)))[0];
   if (!ticket) return;
   const support = `support@${base.settings.MAIL_DOMAIN}`;
   const raw = Buffer.from(

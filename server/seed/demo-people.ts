@@ -23,8 +23,8 @@ export interface TDemoSignIn {
   role: string;
 }
 
-export function isDatabaseEmpty(ctx: ServiceContext): boolean {
-  return ctx.db.select({ id: providers.id }).from(providers).limit(1).all().length === 0;
+export async function isDatabaseEmpty(ctx: ServiceContext): Promise<boolean> {
+  return (await ctx.db.select({ id: providers.id }).from(providers).limit(1)).length === 0;
 }
 
 /**
@@ -34,26 +34,26 @@ export function isDatabaseEmpty(ctx: ServiceContext): boolean {
  */
 export async function seedDemo(base: ServiceContext): Promise<TDemoSignIn[]> {
   const sys = withActor(base, system);
-  const provider = createProvider(sys, { name: 'Demo MSP', identifier: 'demo-msp', currency: 'USD' });
+  const provider = await createProvider(sys, { name: 'Demo MSP', identifier: 'demo-msp', currency: 'USD' });
   const signIns: TDemoSignIn[] = [];
-  const asUser = (actorFor: () => TActor | null): ServiceContext => {
-    const actor = actorFor();
+  const asUser = async (actorFor: () => Promise<TActor | null>): Promise<ServiceContext> => {
+    const actor = await actorFor();
     if (!actor) throw new Error('seed: account not usable');
     return withActor(base, actor);
   };
   const password = async (email: string, role: string) => {
-    const user = base.db.select().from(users).where(eq(users.email, email)).get()!;
+    const user = (await base.db.select().from(users).where(eq(users.email, email)))[0]!;
     await setUserPassword(base, user.id, DEMO_PASSWORD);
     signIns.push({ email, role });
     return user;
   };
 
-  const admin = createStaffMember(sys, provider.id, { name: 'Alex Admin', email: 'admin@demo-msp.test', role: 'admin' });
+  const admin = await createStaffMember(sys, provider.id, { name: 'Alex Admin', email: 'admin@demo-msp.test', role: 'admin' });
   const adminUser = await password('admin@demo-msp.test', 'Staff admin');
-  const tech = createStaffMember(sys, provider.id, { name: 'Taylor Tech', email: 'tech@demo-msp.test', role: 'technician' });
+  const tech = await createStaffMember(sys, provider.id, { name: 'Taylor Tech', email: 'tech@demo-msp.test', role: 'technician' });
   const techUser = await password('tech@demo-msp.test', 'Staff technician');
-  const asAdmin = asUser(() => actorForAccount(base.db, adminUser, { kind: 'staff', id: admin.id }));
-  const asTech = asUser(() => actorForAccount(base.db, techUser, { kind: 'staff', id: tech.id }));
+  const asAdmin = await asUser(async () => await actorForAccount(base.db, adminUser, { kind: 'staff', id: admin.id }));
+  const asTech = await asUser(async () => await actorForAccount(base.db, techUser, { kind: 'staff', id: tech.id }));
 
   const companies = [
     { name: 'Acme Dental', domain: 'acme-dental.test' },
@@ -72,44 +72,44 @@ export async function seedDemo(base: ServiceContext): Promise<TDemoSignIn[]> {
   ];
 
   for (const [n, c] of companies.entries()) {
-    const company = createCompany(asAdmin, { name: c.name, emailDomains: [c.domain] });
+    const company = await createCompany(asAdmin, { name: c.name, emailDomains: [c.domain] });
     const contactCtx: ServiceContext[] = [];
     const contactIds: number[] = [];
     for (const [name, types] of people) {
       const local = name.split(' ')[1]!.toLowerCase();
       const email = `${local}@${c.domain}`;
-      const contact = createContact(asAdmin, { companyId: company.id, name, email, types });
+      const contact = await createContact(asAdmin, { companyId: company.id, name, email, types });
       const user = await password(email, `${c.name}: ${types.filter((t) => t !== 'standard').join(', ') || 'standard'} contact`);
-      contactCtx.push(asUser(() => actorForAccount(base.db, user, { kind: 'contact', id: contact.id })));
+      contactCtx.push(await asUser(async () => await actorForAccount(base.db, user, { kind: 'contact', id: contact.id })));
       contactIds.push(contact.id);
     }
-    subjects.forEach(([subject, description, priority, category], i) => {
+    for (const [i, [subject, description, priority, category]] of subjects.entries()) {
       const requester = contactCtx[i % contactCtx.length]!;
-      const ticket = createTicket(requester, { subject, description, priority, category });
-      addReply(asTech, { ticketId: ticket.id, body: 'Thanks, I am looking into this now.' });
+      const ticket = await createTicket(requester, { subject, description, priority, category });
+      await addReply(asTech, { ticketId: ticket.id, body: 'Thanks, I am looking into this now.' });
       if (i === 0) {
-        addReply(requester, { ticketId: ticket.id, body: 'Thank you! It is the one with the asset tag PR-204.' });
-        addReply(asTech, { ticketId: ticket.id, body: 'Driver was stale on the print server; restarting the spooler.', internal: true });
+        await addReply(requester, { ticketId: ticket.id, body: 'Thank you! It is the one with the asset tag PR-204.' });
+        await addReply(asTech, { ticketId: ticket.id, body: 'Driver was stale on the print server; restarting the spooler.', internal: true });
         // The Billing contact follows the Standard contact's ticket.
-        addWatcher(asTech, { ticketId: ticket.id, contactId: contactIds[1]! });
-        logTime(asTech, { ticketId: ticket.id, minutes: 25, note: 'Print server driver and spooler' });
-        updateTicket(asTech, { ticketId: ticket.id, status: 'in_progress', assigneeStaffId: tech.id });
+        await addWatcher(asTech, { ticketId: ticket.id, contactId: contactIds[1]! });
+        await logTime(asTech, { ticketId: ticket.id, minutes: 25, note: 'Print server driver and spooler' });
+        await updateTicket(asTech, { ticketId: ticket.id, status: 'in_progress', assigneeStaffId: tech.id });
       }
-      if (i === 1) updateTicket(asAdmin, { ticketId: ticket.id, assigneeStaffId: n === 0 ? admin.id : tech.id, status: 'waiting_on_client' });
-    });
+      if (i === 1) await updateTicket(asAdmin, { ticketId: ticket.id, assigneeStaffId: n === 0 ? admin.id : tech.id, status: 'waiting_on_client' });
+    }
     if (n === 0) {
       // One closed ticket, rated by its requester (the Primary contact).
       const primary = contactCtx[3]!;
-      const done = createTicket(primary, {
+      const done = await createTicket(primary, {
         subject: 'Guest Wi-Fi password',
         description: 'Please change the guest Wi-Fi password; it was printed in the newsletter.',
         priority: 'low',
         category: 'Network',
       });
-      addReply(asTech, { ticketId: done.id, body: 'Changed. The new password is on the card at reception.' });
-      logTime(asTech, { ticketId: done.id, minutes: 10 });
-      closeTicket(primary, { ticketId: done.id });
-      rateTicket(primary, { ticketId: done.id, rating: 'good', comment: 'Quick, thank you!' });
+      await addReply(asTech, { ticketId: done.id, body: 'Changed. The new password is on the card at reception.' });
+      await logTime(asTech, { ticketId: done.id, minutes: 10 });
+      await closeTicket(primary, { ticketId: done.id });
+      await rateTicket(primary, { ticketId: done.id, rating: 'good', comment: 'Quick, thank you!' });
     }
   }
   return signIns;

@@ -6,16 +6,16 @@ import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './demo-people';
 import { seedDemoAreas } from './demo-areas';
 
 const settings = loadSettings();
-const db = openDatabase(settings.DATABASE_PATH);
-migrateDatabase(db);
+const db = await openDatabase(settings);
+await migrateDatabase(db);
 const ctx = createServiceContext({ db, settings });
-if (!isDatabaseEmpty(ctx)) {
+if (!await isDatabaseEmpty(ctx)) {
   console.error(`${settings.DATABASE_PATH} already holds data; demo data is only added to an empty database.`);
-  closeDatabase(db);
+  await closeDatabase(db);
   process.exit(1);
 }
 const signIns = await seedDemo(ctx);
 await seedDemoAreas(ctx);
-closeDatabase(db);
+await closeDatabase(db);
 console.log(`Seeded ${settings.DATABASE_PATH}. Demo sign-ins (password "${DEMO_PASSWORD}"):`);
 for (const s of signIns) console.log(`  ${s.email.padEnd(32)} ${s.role}`);

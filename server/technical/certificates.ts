@@ -25,66 +25,66 @@ const view = (d: TCertificate, companyName: string, today: string) => ({
   notes: d.notes,
   updatedAt: d.updatedAt,
 });
-export type TCertificateView = ReturnType<typeof view>;
+export type TCertificateView = Awaited<ReturnType<typeof view>>;
 
 const selectCertificates = (ctx: ServiceContext) =>
   ctx.db.select({ certificate: certificates, companyName: companies.name }).from(certificates).innerJoin(companies, eq(companies.id, certificates.companyId));
 
 /** "Expiring" includes what has already expired, as for domains. */
-export function listCertificates(ctx: ServiceContext, input: unknown) {
+export async function listCertificates(ctx: ServiceContext, input: unknown) {
   const scope = requireTechnicalRecords(ctx.actor);
   const q = ZListRecordsInput.parse(input ?? {});
   const today = todayOf(ctx.clock);
   const where: (SQL | undefined)[] = [
-    companyCondition(ctx.db, scope, certificates.companyId, q.companyId),
+    await companyCondition(ctx.db, scope, certificates.companyId, q.companyId),
     containsText(q.search, certificates.name, certificates.fqdn, certificates.issuer),
     q.expiring ? lte(certificates.expiresOn, addDays(today, EXPIRY_WINDOW_DAYS)) : undefined,
   ];
-  const rows = selectCertificates(ctx).where(and(...where)).orderBy(asc(certificates.name), asc(certificates.id)).limit(MAX_LIST + 1).all();
+  const rows = (await selectCertificates(ctx).where(and(...where)).orderBy(asc(certificates.name), asc(certificates.id)).limit(MAX_LIST + 1));
   return { items: rows.slice(0, MAX_LIST).map((r) => view(r.certificate, r.companyName, today)), truncated: rows.length > MAX_LIST };
 }
 
-export function getCertificate(ctx: ServiceContext, input: unknown): TCertificateView {
+export async function getCertificate(ctx: ServiceContext, input: unknown): Promise<TCertificateView> {
   const scope = requireTechnicalRecords(ctx.actor);
   const { certificateId } = ZCertificateIdInput.parse(input);
-  const row = selectCertificates(ctx).where(eq(certificates.id, certificateId)).get();
-  inScope(ctx.db, scope, row?.certificate, 'certificate');
+  const row = (await selectCertificates(ctx).where(eq(certificates.id, certificateId)))[0];
+  await inScope(ctx.db, scope, row?.certificate, 'certificate');
   return view(row!.certificate, row!.companyName, todayOf(ctx.clock));
 }
 
-export function createCertificate(ctx: ServiceContext, input: unknown): TCertificateView {
+export async function createCertificate(ctx: ServiceContext, input: unknown): Promise<TCertificateView> {
   const staff = requireStaff(ctx.actor);
   const { companyId: requested, ...data } = ZCreateCertificateInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  const id = unitOfWork(ctx, (tx, emit) => {
-    const companyId = writableCompany(tx, scope, requested);
+  const id = await unitOfWork(ctx, async (tx, emit) => {
+    const companyId = await writableCompany(tx, scope, requested);
     const now = ctx.clock.now();
-    const row = tx.insert(certificates).values({ companyId, ...data, createdAt: now, updatedAt: now }).returning().get();
+    const row = (await tx.insert(certificates).values({ companyId, ...data, createdAt: now, updatedAt: now }).returning())[0]!;
     emitTechnical(emit, staff.providerId, { record: 'certificate', id: row.id, companyId, action: 'created' });
     return row.id;
   });
-  return getCertificate(ctx, { certificateId: id });
+  return await getCertificate(ctx, { certificateId: id });
 }
 
-export function updateCertificate(ctx: ServiceContext, input: unknown): TCertificateView {
+export async function updateCertificate(ctx: ServiceContext, input: unknown): Promise<TCertificateView> {
   const staff = requireStaff(ctx.actor);
   const { certificateId, ...data } = ZUpdateCertificateInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  unitOfWork(ctx, (tx, emit) => {
-    const before = inScope(tx, scope, tx.select().from(certificates).where(eq(certificates.id, certificateId)).get(), 'certificate');
-    tx.update(certificates).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(certificates.id, certificateId)).run();
+  await unitOfWork(ctx, async (tx, emit) => {
+    const before = await inScope(tx, scope, (await tx.select().from(certificates).where(eq(certificates.id, certificateId)))[0], 'certificate');
+    (await tx.update(certificates).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(certificates.id, certificateId)));
     emitTechnical(emit, staff.providerId, { record: 'certificate', id: certificateId, companyId: before.companyId, action: 'updated' });
   });
-  return getCertificate(ctx, { certificateId });
+  return await getCertificate(ctx, { certificateId });
 }
 
-export function deleteCertificate(ctx: ServiceContext, input: unknown): { deleted: true } {
+export async function deleteCertificate(ctx: ServiceContext, input: unknown): Promise<{ deleted: true }> {
   const staff = requireStaff(ctx.actor);
   const { certificateId } = ZCertificateIdInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  unitOfWork(ctx, (tx, emit) => {
-    const before = inScope(tx, scope, tx.select().from(certificates).where(eq(certificates.id, certificateId)).get(), 'certificate');
-    tx.delete(certificates).where(eq(certificates.id, certificateId)).run();
+  await unitOfWork(ctx, async (tx, emit) => {
+    const before = await inScope(tx, scope, (await tx.select().from(certificates).where(eq(certificates.id, certificateId)))[0], 'certificate');
+    (await tx.delete(certificates).where(eq(certificates.id, certificateId)));
     emitTechnical(emit, staff.providerId, { record: 'certificate', id: certificateId, companyId: before.companyId, action: 'deleted' });
   });
   return { deleted: true };

@@ -92,8 +92,8 @@ export function placeDocumentFile(s: TSettings, file: TReceivedDocument): void {
 }
 
 /** Deletes a document's content once no document row holds it any more. */
-export function removeUnusedDocumentFile(db: TDb | TTx, s: TSettings, sha256: string): void {
-  if (db.select({ id: documents.id }).from(documents).where(eq(documents.sha256, sha256)).get()) return;
+export async function removeUnusedDocumentFile(db: TDb | TTx, s: TSettings, sha256: string): Promise<void> {
+  if ((await db.select({ id: documents.id }).from(documents).where(eq(documents.sha256, sha256)))[0]) return;
   try {
     unlinkSync(documentPath(s, sha256));
   } catch (err) {

@@ -46,7 +46,7 @@ function view(r: TRow, staff: boolean) {
     updatedAt: d.updatedAt,
   };
 }
-export type TDocumentView = ReturnType<typeof view>;
+export type TDocumentView = Awaited<ReturnType<typeof view>>;
 
 const selectDocuments = (ctx: ServiceContext) =>
   ctx.db
@@ -55,43 +55,42 @@ const selectDocuments = (ctx: ServiceContext) =>
     .innerJoin(companies, eq(companies.id, documents.companyId))
     .leftJoin(users, eq(users.id, documents.uploadedByUserId));
 
-export function listDocuments(ctx: ServiceContext, input: unknown) {
+export async function listDocuments(ctx: ServiceContext, input: unknown) {
   const scope = requireTechnicalRecords(ctx.actor);
   const q = ZListDocumentsInput.parse(input ?? {});
   const where: (SQL | undefined)[] = [
-    companyCondition(ctx.db, scope, documents.companyId, q.companyId),
+    await companyCondition(ctx.db, scope, documents.companyId, q.companyId),
     scope.kind === 'provider' ? undefined : eq(documents.visibleToClient, true),
     containsText(q.search, documents.title, documents.filename, documents.description),
   ];
-  const rows = selectDocuments(ctx)
+  const rows = (await selectDocuments(ctx)
     .where(and(...where))
     .orderBy(desc(documents.createdAt), desc(documents.id))
-    .limit(MAX_LIST + 1)
-    .all();
+    .limit(MAX_LIST + 1));
   return { items: rows.slice(0, MAX_LIST).map((r) => view(r, scope.kind === 'provider')), truncated: rows.length > MAX_LIST };
 }
 
 /** The document row if the actor may see it, else null (callers answer "not found"). */
-export function visibleDocument(ctx: ServiceContext, documentId: number): TRow | null {
+export async function visibleDocument(ctx: ServiceContext, documentId: number): Promise<TRow | null> {
   if (ctx.actor.kind !== 'staff' && ctx.actor.kind !== 'contact') return null;
   const scope = technicalScope(ctx.actor);
   if (scope.kind === 'assigned') return null;
-  const row = selectDocuments(ctx).where(eq(documents.id, documentId)).get();
-  if (!row || !reachesCompany(ctx.db, scope, row.doc.companyId)) return null;
+  const row = (await selectDocuments(ctx).where(eq(documents.id, documentId)))[0];
+  if (!row || !await reachesCompany(ctx.db, scope, row.doc.companyId)) return null;
   return scope.kind === 'provider' || row.doc.visibleToClient ? row : null;
 }
 
-export function getDocument(ctx: ServiceContext, input: unknown): TDocumentView {
+export async function getDocument(ctx: ServiceContext, input: unknown): Promise<TDocumentView> {
   const scope = requireTechnicalRecords(ctx.actor);
   const { documentId } = ZDocumentIdInput.parse(input);
-  const row = visibleDocument(ctx, documentId);
+  const row = await visibleDocument(ctx, documentId);
   if (!row) throw new AppError('NOT_FOUND', 'No such document.');
   return view(row, scope.kind === 'provider');
 }
 
 /** What the download route needs, or null for anything the caller may not see. */
-export function openDocument(ctx: ServiceContext, documentId: number): { document: TDocument; path: string } | null {
-  const row = visibleDocument(ctx, documentId);
+export async function openDocument(ctx: ServiceContext, documentId: number): Promise<{ document: TDocument; path: string } | null> {
+  const row = await visibleDocument(ctx, documentId);
   return row && { document: row.doc, path: documentPath(ctx.settings, row.doc.sha256) };
 }
 
@@ -104,25 +103,24 @@ export function requireDocumentUpload(ctx: ServiceContext): void {
  * Records a received file as a document. A contact's upload belongs to their company and
  * is visible to it; staff choose the company and the visibility.
  */
-export function createDocument(ctx: ServiceContext, input: unknown, file: TReceivedDocument): TDocumentView {
+export async function createDocument(ctx: ServiceContext, input: unknown, file: TReceivedDocument): Promise<TDocumentView> {
   const scope = requireTechnicalRecords(ctx.actor);
   const data = ZDocumentUploadInput.parse(input ?? {});
   const userId = ctx.actor.kind === 'staff' || ctx.actor.kind === 'contact' ? ctx.actor.userId : null;
-  const companyId = writableCompany(ctx.db, scope, data.companyId);
+  const companyId = await writableCompany(ctx.db, scope, data.companyId);
   const visibleToClient = scope.kind === 'provider' ? data.visibleToClient : true;
   const title = data.title ?? (file.filename.replace(/\.[^.]+$/, '') || file.filename);
   placeDocumentFile(ctx.settings, file);
-  const id = unitOfWork(ctx, (tx, emit) => {
+  const id = await unitOfWork(ctx, async (tx, emit) => {
     const now = ctx.clock.now();
-    const row = tx
+    const row = (await tx
       .insert(documents)
       .values({ companyId, title, description: data.description, sha256: file.sha256, size: file.size, mimeType: file.mimeType, filename: file.filename, visibleToClient, uploadedByUserId: userId, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+      .returning())[0]!;
     emitTechnical(emit, scope.providerId, { record: 'document', id: row.id, companyId, action: 'created', visible: [visibleToClient] });
     return row.id;
   });
-  return getDocument(ctx, { documentId: id });
+  return await getDocument(ctx, { documentId: id });
 }
 
 /** Receives and records one file (demo data, tests; the HTTP route streams the same way). */
@@ -130,40 +128,39 @@ export async function storeDocument(ctx: ServiceContext, input: unknown, source:
   requireDocumentUpload(ctx);
   const file = await receiveDocument(ctx, source, filename);
   try {
-    return createDocument(ctx, input, file);
+    return await createDocument(ctx, input, file);
   } catch (err) {
     await discardDocument(file);
     throw err;
   }
 }
 
-export function updateDocument(ctx: ServiceContext, input: unknown): TDocumentView {
+export async function updateDocument(ctx: ServiceContext, input: unknown): Promise<TDocumentView> {
   const staff = requireStaff(ctx.actor);
   const data = ZUpdateDocumentInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  unitOfWork(ctx, (tx, emit) => {
-    const before = inScope(tx, scope, tx.select().from(documents).where(eq(documents.id, data.documentId)).get(), 'document');
-    tx.update(documents)
+  await unitOfWork(ctx, async (tx, emit) => {
+    const before = await inScope(tx, scope, (await tx.select().from(documents).where(eq(documents.id, data.documentId)))[0], 'document');
+    (await tx.update(documents)
       .set({ title: data.title, description: data.description, visibleToClient: data.visibleToClient, updatedAt: ctx.clock.now() })
-      .where(eq(documents.id, before.id))
-      .run();
+      .where(eq(documents.id, before.id)));
     const visible = [before.visibleToClient, data.visibleToClient];
     emitTechnical(emit, staff.providerId, { record: 'document', id: before.id, companyId: before.companyId, action: 'updated', visible });
   });
-  return getDocument(ctx, { documentId: data.documentId });
+  return await getDocument(ctx, { documentId: data.documentId });
 }
 
-export function deleteDocument(ctx: ServiceContext, input: unknown): { deleted: true } {
+export async function deleteDocument(ctx: ServiceContext, input: unknown): Promise<{ deleted: true }> {
   const staff = requireStaff(ctx.actor);
   const { documentId } = ZDocumentIdInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  const before = unitOfWork(ctx, (tx, emit) => {
-    const row = inScope(tx, scope, tx.select().from(documents).where(eq(documents.id, documentId)).get(), 'document');
-    tx.delete(documents).where(eq(documents.id, documentId)).run();
+  const before = await unitOfWork(ctx, async (tx, emit) => {
+    const row = await inScope(tx, scope, (await tx.select().from(documents).where(eq(documents.id, documentId)))[0], 'document');
+    (await tx.delete(documents).where(eq(documents.id, documentId)));
     emitTechnical(emit, staff.providerId, { record: 'document', id: documentId, companyId: row.companyId, action: 'deleted', visible: [row.visibleToClient] });
     return row;
   });
   // After the commit, still synchronously: no upload can dedupe against the file meanwhile.
-  removeUnusedDocumentFile(ctx.db, ctx.settings, before.sha256);
+  await removeUnusedDocumentFile(ctx.db, ctx.settings, before.sha256);
   return { deleted: true };
 }

@@ -26,77 +26,76 @@ const view = (d: TDomain, companyName: string, today: string) => ({
   notes: d.notes,
   updatedAt: d.updatedAt,
 });
-export type TDomainView = ReturnType<typeof view>;
+export type TDomainView = Awaited<ReturnType<typeof view>>;
 
 const selectDomains = (ctx: ServiceContext) =>
   ctx.db.select({ domain: domains, companyName: companies.name }).from(domains).innerJoin(companies, eq(companies.id, domains.companyId));
 
 /** "Expiring" includes what has already expired: that needs renewing most of all. */
-export function listDomains(ctx: ServiceContext, input: unknown) {
+export async function listDomains(ctx: ServiceContext, input: unknown) {
   const scope = requireTechnicalRecords(ctx.actor);
   const q = ZListRecordsInput.parse(input ?? {});
   const today = todayOf(ctx.clock);
   const where: (SQL | undefined)[] = [
-    companyCondition(ctx.db, scope, domains.companyId, q.companyId),
+    await companyCondition(ctx.db, scope, domains.companyId, q.companyId),
     containsText(q.search, domains.name, domains.registrar),
     q.expiring ? lte(domains.expiresOn, addDays(today, EXPIRY_WINDOW_DAYS)) : undefined,
   ];
-  const rows = selectDomains(ctx).where(and(...where)).orderBy(asc(domains.name), asc(domains.id)).limit(MAX_LIST + 1).all();
+  const rows = (await selectDomains(ctx).where(and(...where)).orderBy(asc(domains.name), asc(domains.id)).limit(MAX_LIST + 1));
   return { items: rows.slice(0, MAX_LIST).map((r) => view(r.domain, r.companyName, today)), truncated: rows.length > MAX_LIST };
 }
 
-export function getDomain(ctx: ServiceContext, input: unknown): TDomainView {
+export async function getDomain(ctx: ServiceContext, input: unknown): Promise<TDomainView> {
   const scope = requireTechnicalRecords(ctx.actor);
   const { domainId } = ZDomainIdInput.parse(input);
-  const row = selectDomains(ctx).where(eq(domains.id, domainId)).get();
-  inScope(ctx.db, scope, row?.domain, 'domain');
+  const row = (await selectDomains(ctx).where(eq(domains.id, domainId)))[0];
+  await inScope(ctx.db, scope, row?.domain, 'domain');
   return view(row!.domain, row!.companyName, todayOf(ctx.clock));
 }
 
-function refuseDuplicate(tx: TTx, companyId: number, name: string, exceptId = 0): void {
-  const dup = tx
+async function refuseDuplicate(tx: TTx, companyId: number, name: string, exceptId = 0): Promise<void> {
+  const dup = (await tx
     .select({ id: domains.id })
     .from(domains)
-    .where(and(eq(domains.companyId, companyId), eq(domains.name, name), ne(domains.id, exceptId)))
-    .get();
+    .where(and(eq(domains.companyId, companyId), eq(domains.name, name), ne(domains.id, exceptId))))[0];
   if (dup) throw new AppError('CONFLICT', `${name} is already listed for this company.`, { field: 'name' });
 }
 
-export function createDomain(ctx: ServiceContext, input: unknown): TDomainView {
+export async function createDomain(ctx: ServiceContext, input: unknown): Promise<TDomainView> {
   const staff = requireStaff(ctx.actor);
   const { companyId: requested, ...data } = ZCreateDomainInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  const id = unitOfWork(ctx, (tx, emit) => {
-    const companyId = writableCompany(tx, scope, requested);
-    refuseDuplicate(tx, companyId, data.name);
+  const id = await unitOfWork(ctx, async (tx, emit) => {
+    const companyId = await writableCompany(tx, scope, requested);
+    await refuseDuplicate(tx, companyId, data.name);
     const now = ctx.clock.now();
-    const row = tx.insert(domains).values({ companyId, ...data, createdAt: now, updatedAt: now }).returning().get();
+    const row = (await tx.insert(domains).values({ companyId, ...data, createdAt: now, updatedAt: now }).returning())[0]!;
     emitTechnical(emit, staff.providerId, { record: 'domain', id: row.id, companyId, action: 'created' });
     return row.id;
   });
-  return getDomain(ctx, { domainId: id });
+  return await getDomain(ctx, { domainId: id });
 }
 
-export function updateDomain(ctx: ServiceContext, input: unknown): TDomainView {
+export async function updateDomain(ctx: ServiceContext, input: unknown): Promise<TDomainView> {
   const staff = requireStaff(ctx.actor);
   const { domainId, ...data } = ZUpdateDomainInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  unitOfWork(ctx, (tx, emit) => {
-    const before = inScope(tx, scope, tx.select().from(domains).where(eq(domains.id, domainId)).get(), 'domain');
-    refuseDuplicate(tx, before.companyId, data.name, before.id);
-    tx.update(domains).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(domains.id, domainId)).run();
+  await unitOfWork(ctx, async (tx, emit) => {
+    const before = await inScope(tx, scope, (await tx.select().from(domains).where(eq(domains.id, domainId)))[0], 'domain');
+    await refuseDuplicate(tx, before.companyId, data.name, before.id);
+    (await tx.update(domains).set({ ...data, updatedAt: ctx.clock.now() }).where(eq(domains.id, domainId)));
     emitTechnical(emit, staff.providerId, { record: 'domain', id: domainId, companyId: before.companyId, action: 'updated' });
   });
-  return getDomain(ctx, { domainId });
+  return await getDomain(ctx, { domainId });
 }
 
-export function deleteDomain(ctx: ServiceContext, input: unknown): { deleted: true } {
+export async function deleteDomain(ctx: ServiceContext, input: unknown): Promise<{ deleted: true }> {
   const staff = requireStaff(ctx.actor);
   const { domainId } = ZDomainIdInput.parse(input);
   const scope = requireTechnicalRecords(staff);
-  unitOfWork(ctx, (tx, emit) => {
-    const before = inScope(tx, scope, tx.select().from(domains).where(eq(domains.id, domainId)).get(), 'domain');
-    tx.delete(domains).where(eq(domains.id, domainId)).run();
+  await unitOfWork(ctx, async (tx, emit) => {
+    const before = await inScope(tx, scope, (await tx.select().from(domains).where(eq(domains.id, domainId)))[0], 'domain');
+    (await tx.delete(domains).where(eq(domains.id, domainId)));
     emitTechnical(emit, staff.providerId, { record: 'domain', id: domainId, companyId: before.companyId, action: 'deleted' });
   });
   return { deleted: true };

@@ -6,20 +6,19 @@ import { writableCompany } from './company-access';
 import { ZCompanyIdInput } from './schemas';
 
 /** Staff: the provider's active companies, for "pick a company". */
-export function technicalCompanies(ctx: ServiceContext) {
+export async function technicalCompanies(ctx: ServiceContext) {
   const staff = requireStaff(ctx.actor);
-  return ctx.db
+  return (await ctx.db
     .select({ id: companies.id, name: companies.name })
     .from(companies)
     .where(and(eq(companies.providerId, staff.providerId), isNull(companies.archivedAt)))
-    .orderBy(asc(companies.name))
-    .all();
+    .orderBy(asc(companies.name)));
 }
 
 /** A company's contacts, for "Assigned contact" (staff: any company of theirs; Technical/Primary contacts: their own). */
-export function technicalContacts(ctx: ServiceContext, input: unknown) {
+export async function technicalContacts(ctx: ServiceContext, input: unknown) {
   const scope = requireTechnicalRecords(ctx.actor);
   const { companyId } = ZCompanyIdInput.parse(input ?? {});
-  const id = writableCompany(ctx.db, scope, companyId);
-  return ctx.db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.companyId, id)).orderBy(asc(contacts.name), asc(contacts.id)).all();
+  const id = await writableCompany(ctx.db, scope, companyId);
+  return (await ctx.db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.companyId, id)).orderBy(asc(contacts.name), asc(contacts.id)));
 }

@@ -29,10 +29,10 @@ export interface TMailNote {
  * internal notes, and this note is not by staff, so intake calls this, with the same
  * comment view and events.
  */
-export function addMailNote(ctx: ServiceContext, note: TMailNote): TTicketComment {
-  return unitOfWork(ctx, (tx, emit) => {
+export async function addMailNote(ctx: ServiceContext, note: TMailNote): Promise<TTicketComment> {
+  return await unitOfWork(ctx, async (tx, emit) => {
     const now = ctx.clock.now();
-    const comment = tx
+    const comment = (await tx
       .insert(ticketComments)
       .values({
         ticketId: note.ticketId,
@@ -46,14 +46,13 @@ export function addMailNote(ctx: ServiceContext, note: TMailNote): TTicketCommen
         flags: note.flags,
         inboundMessageId: note.inboundMessageId,
       })
-      .returning()
-      .get();
-    recordReceivedFiles(tx, ctx, note.files, { providerId: note.providerId, uploaderUserId: null }, { ticketId: note.ticketId, commentId: comment.id });
-    const [view] = toCommentViews(tx, [comment]);
+      .returning())[0]!;
+    await recordReceivedFiles(tx, ctx, note.files, { providerId: note.providerId, uploaderUserId: null }, { ticketId: note.ticketId, commentId: comment.id });
+    const [view] = await toCommentViews(tx, [comment]);
     emitTicketEvent(emit, ticketStaffTopic(note.ticketId), 'comment.added', { ticketId: note.ticketId, comment: view! });
     if (note.bump) {
-      tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, note.ticketId)).run();
-      emitTicketUpdated(tx, emit, note.ticketId, 'staff');
+      (await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, note.ticketId)));
+      await emitTicketUpdated(tx, emit, note.ticketId, 'staff');
     }
     return comment;
   });

@@ -29,8 +29,8 @@ const queries = preparedQueries((db) => ({
       inboundMessageId: p('inboundMessageId'),
     })
     .returning()
-    .prepare(),
-  touch: db.update(tickets).set({ updatedAt: p('now') as never }).where(eq(tickets.id, p('id'))).prepare(),
+    .prepare('add-reply.insertComment'),
+  touch: db.update(tickets).set({ updatedAt: p('now') as never }).where(eq(tickets.id, p('id'))).prepare('add-reply.touch'),
 }));
 
 /**
@@ -41,15 +41,15 @@ const queries = preparedQueries((db) => ({
 /** Where an emailed reply came from: the accepted message, and what intake noted of it (reopened, …). */
 export type TMailOrigin = { inboundMessageId: number; flags: TMailFlag[] };
 
-export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'portal' | 'email' | 'staff' = 'portal', mail?: TMailOrigin): TTicketComment {
+export async function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'portal' | 'email' | 'staff' = 'portal', mail?: TMailOrigin): Promise<TTicketComment> {
   const actor = requireSignedIn(ctx.actor);
   const data = ZAddReplyInput.parse(input);
   if (data.internal && actor.kind !== 'staff') throw new AppError('FORBIDDEN', 'Only staff can add internal notes.');
-  return unitOfWork(ctx, (tx, emit) => {
-    const ticket = loadVisibleTicket(tx, actor, data.ticketId);
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const ticket = await loadVisibleTicket(tx, actor, data.ticketId);
     requireTicketAction(actor, ticket, 'reply');
     const now = ctx.clock.now();
-    const comment = queries(tx).insertComment.get({
+    const comment = (await queries(tx).insertComment.get({
       ticketId: ticket.id,
       authorUserId: actor.userId,
       authorName: actor.name,
@@ -60,15 +60,15 @@ export function addReply(ctx: ServiceContext, input: TAddReplyInput, source: 'po
       createdAt: now,
       flags: mail?.flags ?? [],
       inboundMessageId: mail?.inboundMessageId ?? null,
-    })!;
-    claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: ticket.providerId }, { ticketId: ticket.id, commentId: comment.id });
+    }))!;
+    await claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: ticket.providerId }, { ticketId: ticket.id, commentId: comment.id });
     const firstResponse = actor.kind === 'staff' && !comment.internal && !ticket.firstRespondedAt;
-    if (firstResponse) tx.update(tickets).set({ updatedAt: now, firstRespondedAt: now }).where(eq(tickets.id, ticket.id)).run();
-    else queries(tx).touch.run({ now, id: ticket.id });
-    const [view] = toCommentViews(tx, [comment]);
+    if (firstResponse) (await tx.update(tickets).set({ updatedAt: now, firstRespondedAt: now }).where(eq(tickets.id, ticket.id)));
+    else await queries(tx).touch.run({ now, id: ticket.id });
+    const [view] = await toCommentViews(tx, [comment]);
     const topic = comment.internal ? ticketStaffTopic(ticket.id) : ticketTopic(ticket.id);
     emitTicketEvent(emit, topic, 'comment.added', { ticketId: ticket.id, comment: view! });
-    emitTicketUpdated(tx, emit, ticket.id, comment.internal ? 'staff' : 'public');
+    await emitTicketUpdated(tx, emit, ticket.id, comment.internal ? 'staff' : 'public');
     return comment;
   });
 }

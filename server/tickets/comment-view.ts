@@ -16,22 +16,21 @@ const queries = preparedQueries((db) => ({
     .from(attachments)
     .where(eq(attachments.commentId, p('commentId')))
     .orderBy(asc(attachments.id))
-    .prepare(),
+    .prepare('comment-view.files'),
 }));
 
 /** Comments as the thread and `comment.added` show them, each with its attachments. */
-export function toCommentViews(db: TDb | TTx, comments: readonly TTicketComment[]): TCommentView[] {
+export async function toCommentViews(db: TDb | TTx, comments: readonly TTicketComment[]): Promise<TCommentView[]> {
   const files = new Map<number, TAttachmentView[]>();
   if (comments.length) {
     const rows =
       comments.length === 1
-        ? queries(db).files.all({ commentId: comments[0]!.id })
-        : db
+        ? await queries(db).files.all({ commentId: comments[0]!.id })
+        : (await db
             .select({ ...attachmentColumns, commentId: attachments.commentId })
             .from(attachments)
             .where(inArray(attachments.commentId, comments.map((c) => c.id)))
-            .orderBy(asc(attachments.id))
-            .all();
+            .orderBy(asc(attachments.id)));
     for (const { commentId, ...a } of rows) files.set(commentId!, [...(files.get(commentId!) ?? []), a]);
   }
   return comments.map((c) => ({
@@ -48,11 +47,10 @@ export function toCommentViews(db: TDb | TTx, comments: readonly TTicketComment[
 }
 
 /** Files attached to the ticket's description (no comment). */
-export function descriptionAttachments(db: TDb | TTx, ticketId: number): TAttachmentView[] {
-  return db
+export async function descriptionAttachments(db: TDb | TTx, ticketId: number): Promise<TAttachmentView[]> {
+  return (await db
     .select(attachmentColumns)
     .from(attachments)
     .where(and(eq(attachments.ticketId, ticketId), isNull(attachments.commentId)))
-    .orderBy(asc(attachments.id))
-    .all();
+    .orderBy(asc(attachments.id)));
 }

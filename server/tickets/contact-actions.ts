@@ -16,15 +16,15 @@ import { ticketTopic } from './topics';
  */
 
 /** "Close ticket": any actor who sees an open ticket (staff may also set the status). */
-export function closeTicket(ctx: ServiceContext, input: unknown): TTicketSummary {
+export async function closeTicket(ctx: ServiceContext, input: unknown): Promise<TTicketSummary> {
   const actor = requireSignedIn(ctx.actor);
   const { ticketId } = ZTicketIdInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const t = loadVisibleTicket(tx, actor, ticketId);
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const t = await loadVisibleTicket(tx, actor, ticketId);
     requireTicketAction(actor, t, 'close');
     const now = ctx.clock.now();
-    tx.update(tickets).set({ status: 'closed', closedAt: now, updatedAt: now }).where(eq(tickets.id, t.id)).run();
-    return emitTicketChanged(tx, emit, t.id, { status: 'closed' }, { userId: actor.userId, name: actor.name, side: actor.kind === 'staff' ? 'staff' : 'client' });
+    (await tx.update(tickets).set({ status: 'closed', closedAt: now, updatedAt: now }).where(eq(tickets.id, t.id)));
+    return await emitTicketChanged(tx, emit, t.id, { status: 'closed' }, { userId: actor.userId, name: actor.name, side: actor.kind === 'staff' ? 'staff' : 'client' });
   });
 }
 
@@ -33,14 +33,14 @@ export function closeTicket(ctx: ServiceContext, input: unknown): TTicketSummary
  * which reaches staff on the thread and (as the client's last word) in the staff feed.
  * Staff reopen it by changing the status.
  */
-export function requestReopen(ctx: ServiceContext, input: unknown): TTicketSummary {
+export async function requestReopen(ctx: ServiceContext, input: unknown): Promise<TTicketSummary> {
   const actor = requireSignedIn(ctx.actor);
   const { ticketId, reason } = ZRequestReopenInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const t = loadVisibleTicket(tx, actor, ticketId);
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const t = await loadVisibleTicket(tx, actor, ticketId);
     requireTicketAction(actor, t, 'requestReopen');
     const now = ctx.clock.now();
-    const comment = tx
+    const comment = (await tx
       .insert(ticketComments)
       .values({
         ticketId: t.id,
@@ -52,26 +52,24 @@ export function requestReopen(ctx: ServiceContext, input: unknown): TTicketSumma
         source: 'portal',
         createdAt: now,
       })
-      .returning()
-      .get();
-    tx.update(tickets).set({ reopenRequestedAt: now, updatedAt: now }).where(eq(tickets.id, t.id)).run();
-    emitTicketEvent(emit, ticketTopic(t.id), 'comment.added', { ticketId: t.id, comment: toCommentViews(tx, [comment])[0]! });
-    return emitTicketUpdated(tx, emit, t.id, 'public');
+      .returning())[0]!;
+    (await tx.update(tickets).set({ reopenRequestedAt: now, updatedAt: now }).where(eq(tickets.id, t.id)));
+    emitTicketEvent(emit, ticketTopic(t.id), 'comment.added', { ticketId: t.id, comment: (await toCommentViews(tx, [comment]))[0]! });
+    return await emitTicketUpdated(tx, emit, t.id, 'public');
   });
 }
 
 /** The requester rates a closed ticket once: good or bad, with an optional comment. */
-export function rateTicket(ctx: ServiceContext, input: unknown): TTicketSummary {
+export async function rateTicket(ctx: ServiceContext, input: unknown): Promise<TTicketSummary> {
   const actor = requireSignedIn(ctx.actor);
   const { ticketId, rating, comment } = ZRateTicketInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const t = loadVisibleTicket(tx, actor, ticketId);
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const t = await loadVisibleTicket(tx, actor, ticketId);
     requireTicketAction(actor, t, 'rate');
-    tx.update(tickets)
+    (await tx.update(tickets)
       .set({ satisfaction: rating, satisfactionComment: comment || null, satisfactionAt: ctx.clock.now() })
-      .where(eq(tickets.id, t.id))
-      .run();
+      .where(eq(tickets.id, t.id)));
     // The summary carries no rating; the update tells open lists and consoles to re-read the row.
-    return emitTicketUpdated(tx, emit, t.id, 'public');
+    return await emitTicketUpdated(tx, emit, t.id, 'public');
   });
 }

@@ -13,16 +13,15 @@ import { emitTicketEvent, loadTicketSummary } from './ticket-summary';
 import { companyTicketsTopic, staffFeedTopic } from './topics';
 
 /** Staff raise a ticket for a company of their provider, optionally for one of its contacts. */
-function staffTarget(tx: TTx, providerId: number, companyId: number | undefined, requesterContactId: number | undefined) {
+async function staffTarget(tx: TTx, providerId: number, companyId: number | undefined, requesterContactId: number | undefined) {
   if (!companyId) throw new AppError('BAD_INPUT', 'Choose the company this ticket is for.', { field: 'companyId' });
-  const company = tx.select().from(companies).where(eq(companies.id, companyId)).get();
+  const company = (await tx.select().from(companies).where(eq(companies.id, companyId)))[0];
   if (!company || company.providerId !== providerId) throw new AppError('NOT_FOUND', 'Company not found.');
   if (requesterContactId) {
-    const c = tx
+    const c = (await tx
       .select({ id: contacts.id })
       .from(contacts)
-      .where(and(eq(contacts.id, requesterContactId), eq(contacts.companyId, company.id)))
-      .get();
+      .where(and(eq(contacts.id, requesterContactId), eq(contacts.companyId, company.id))))[0];
     if (!c) throw new AppError('BAD_INPUT', 'That contact is not in this company.', { field: 'requesterContactId' });
   }
   return { companyId: company.id, requesterContactId: requesterContactId ?? null };
@@ -33,29 +32,28 @@ function staffTarget(tx: TTx, providerId: number, companyId: number | undefined,
  * themselves; staff for a company (source "staff"); mail intake passes source "email".
  * The web, mail intake and seed all call this.
  */
-export function createTicket(
+export async function createTicket(
   ctx: ServiceContext,
   input: TCreateTicketInput,
   source: 'portal' | 'email' | 'staff' = 'portal',
   /** A reply by email to a long-closed ticket opens a new one linked to it. */
   link?: { relatedTicketId: number },
-): TTicket {
+): Promise<TTicket> {
   const actor = requireSignedIn(ctx.actor);
   const data = ZCreateTicketInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
+  return await unitOfWork(ctx, async (tx, emit) => {
     const target =
       actor.kind === 'contact'
         ? { companyId: actor.companyId, requesterContactId: actor.contactId }
-        : staffTarget(tx, actor.providerId, data.companyId, data.requesterContactId);
-    const category = data.category ? requireActiveCategory(tx, actor.providerId, data.category) : null;
-    const { number } = tx
+        : await staffTarget(tx, actor.providerId, data.companyId, data.requesterContactId);
+    const category = data.category ? await requireActiveCategory(tx, actor.providerId, data.category) : null;
+    const { number } = (await tx
       .update(providers)
       .set({ nextTicketNumber: sql`${providers.nextTicketNumber} + 1` })
       .where(eq(providers.id, actor.providerId))
-      .returning({ number: sql<number>`${providers.nextTicketNumber} - 1` })
-      .get()!;
+      .returning({ number: sql<number>`${providers.nextTicketNumber} - 1` }))[0]!;
     const now = ctx.clock.now();
-    const ticket = tx
+    const ticket = (await tx
       .insert(tickets)
       .values({
         providerId: actor.providerId,
@@ -68,14 +66,13 @@ export function createTicket(
         source: source === 'email' ? 'email' : actor.kind === 'staff' ? 'staff' : 'portal',
         createdAt: now,
         updatedAt: now,
-        ...slaDueTimes(tx, actor.providerId, data.priority, now),
+        ...await slaDueTimes(tx, actor.providerId, data.priority, now),
         relatedTicketId: link?.relatedTicketId ?? null,
       })
-      .returning()
-      .get();
-    claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: actor.providerId }, { ticketId: ticket.id, commentId: null });
+      .returning())[0]!;
+    await claimAttachments(tx, data.attachmentIds, { uploaderUserId: actor.userId, providerId: actor.providerId }, { ticketId: ticket.id, commentId: null });
     emitTicketEvent(emit, [companyTicketsTopic(ticket.companyId), staffFeedTopic(ticket.providerId)], 'ticket.created', {
-      ticket: loadTicketSummary(tx, ticket.id),
+      ticket: await loadTicketSummary(tx, ticket.id),
     });
     return ticket;
   });

@@ -32,54 +32,50 @@ export interface TTicketView {
 }
 
 /** One ticket with its conversation, watchers, time and SLA; internal notes only for staff. */
-export function getTicket(ctx: ServiceContext, input: unknown): TTicketView {
+export async function getTicket(ctx: ServiceContext, input: unknown): Promise<TTicketView> {
   const { ticketId } = ZTicketIdInput.parse(input);
-  const row = loadVisibleTicket(ctx.db, ctx.actor, ticketId);
+  const row = await loadVisibleTicket(ctx.db, ctx.actor, ticketId);
   const staff = ctx.actor.kind === 'staff';
-  const comments = ctx.db
+  const comments = (await ctx.db
     .select()
     .from(ticketComments)
     .where(and(eq(ticketComments.ticketId, row.id), staff ? undefined : eq(ticketComments.internal, false)))
-    .orderBy(asc(ticketComments.id))
-    .all();
-  const watchers = ctx.db
+    .orderBy(asc(ticketComments.id)));
+  const watchers = (await ctx.db
     .select({ contactId: contacts.id, name: contacts.name, email: contacts.email })
     .from(ticketWatchers)
     .innerJoin(contacts, eq(contacts.id, ticketWatchers.contactId))
     .where(eq(ticketWatchers.ticketId, row.id))
-    .orderBy(asc(contacts.name))
-    .all();
+    .orderBy(asc(contacts.name)));
   const showTime =
-    staff || !!ctx.db.select({ show: providers.showTimeSpent }).from(providers).where(eq(providers.id, row.providerId)).get()?.show;
-  const total = ctx.db
+    staff || !!(await ctx.db.select({ show: providers.showTimeSpent }).from(providers).where(eq(providers.id, row.providerId)))[0]?.show;
+  const total = (await ctx.db
     .select({ minutes: sql<number>`coalesce(sum(${timeEntries.minutes}), 0)` })
     .from(timeEntries)
-    .where(eq(timeEntries.ticketId, row.id))
-    .get();
+    .where(eq(timeEntries.ticketId, row.id)))[0];
   const entries = staff
-    ? ctx.db
+    ? (await ctx.db
         .select({ id: timeEntries.id, minutes: timeEntries.minutes, note: timeEntries.note, staffName: users.name, createdAt: timeEntries.createdAt })
         .from(timeEntries)
         .innerJoin(staffMembers, eq(staffMembers.id, timeEntries.staffId))
         .innerJoin(users, eq(users.id, staffMembers.userId))
         .where(eq(timeEntries.ticketId, row.id))
-        .orderBy(asc(timeEntries.id))
-        .all()
+        .orderBy(asc(timeEntries.id)))
         .map((e) => ({ ...e, createdAt: e.createdAt.getTime() }))
     : [];
-  const summary = loadTicketSummary(ctx.db, row.id);
+  const summary = await loadTicketSummary(ctx.db, row.id);
   return {
     ticket: {
       ...summary,
       id: row.id,
       description: row.description,
-      descriptionAttachments: descriptionAttachments(ctx.db, row.id),
+      descriptionAttachments: await descriptionAttachments(ctx.db, row.id),
       reopenRequestedAt: row.reopenRequestedAt?.getTime() ?? null,
       satisfaction: row.satisfaction,
       satisfactionComment: row.satisfactionComment,
       satisfactionAt: row.satisfactionAt?.getTime() ?? null,
     },
-    comments: toCommentViews(ctx.db, comments),
+    comments: await toCommentViews(ctx.db, comments),
     watchers,
     timeSpentMinutes: showTime ? (total?.minutes ?? 0) : null,
     timeEntries: entries,

@@ -33,8 +33,8 @@ export function listConditions(actor: TStaffActor | TContactActor, q: ReturnType
  * they raised or watch, `company` everything they may see (all of the company for
  * Technical and Primary contacts). Staff: every ticket of their provider.
  */
-export function listTickets(ctx: ServiceContext, input: TListTicketsInput = {}): TTicketPage {
+export async function listTickets(ctx: ServiceContext, input: TListTicketsInput = {}): Promise<TTicketPage> {
   const actor = requireSignedIn(ctx.actor);
   const q = ZListTicketsInput.parse(input ?? {});
-  return runTicketPage(ctx.db, listConditions(actor, q), q);
+  return await runTicketPage(ctx.db, listConditions(actor, q), q);
 }

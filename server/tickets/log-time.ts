@@ -11,16 +11,15 @@ import { ticketStaffTopic } from './topics';
 type TTimeEntryView = Extract<TTicketEvent, { kind: 'time.logged' }>['payload']['entry'];
 
 /** Staff log time on a ticket (1..1440 minutes); announced on the staff thread only. */
-export function logTime(ctx: ServiceContext, input: unknown): TTimeEntryView {
+export async function logTime(ctx: ServiceContext, input: unknown): Promise<TTimeEntryView> {
   const actor = requireStaff(ctx.actor);
   const data = ZLogTimeInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const t = loadVisibleTicket(tx, actor, data.ticketId);
-    const row = tx
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const t = await loadVisibleTicket(tx, actor, data.ticketId);
+    const row = (await tx
       .insert(timeEntries)
       .values({ ticketId: t.id, staffId: actor.staffId, minutes: data.minutes, note: data.note || null, createdAt: ctx.clock.now() })
-      .returning()
-      .get();
+      .returning())[0]!;
     const entry = { id: row.id, minutes: row.minutes, note: row.note, staffName: actor.name, createdAt: row.createdAt.getTime() };
     emitTicketEvent(emit, ticketStaffTopic(t.id), 'time.logged', { ticketId: t.id, entry });
     return entry;

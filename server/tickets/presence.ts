@@ -125,10 +125,10 @@ export function presenceFor(ctx: ServiceContext): TicketPresence {
 }
 
 /** Staff say they are viewing, typing on, or have left a ticket; returns who is there now. */
-export function setPresence(ctx: ServiceContext, input: unknown): TPresenceEntry[] {
+export async function setPresence(ctx: ServiceContext, input: unknown): Promise<TPresenceEntry[]> {
   const staff = requireStaff(ctx.actor);
   const { ticketId, state } = ZPresenceInput.parse(input);
-  loadVisibleTicket(ctx.db, staff, ticketId);
+  await loadVisibleTicket(ctx.db, staff, ticketId);
   const presence = presenceFor(ctx);
   presence.set(ticketId, { staffId: staff.staffId, name: staff.name }, state);
   return presence.list(ticketId);
@@ -146,7 +146,7 @@ export async function* followPresence(
 ): AsyncGenerator<TPresenceEntry[]> {
   const staff = requireStaff(ctx.actor);
   const { ticketId } = ZTicketIdInput.parse(input);
-  loadVisibleTicket(ctx.db, staff, ticketId);
+  await loadVisibleTicket(ctx.db, staff, ticketId);
   const presence = presenceFor(ctx);
   let wake: (() => void) | null = null;
   let dirty = true;

@@ -12,7 +12,7 @@ export const DEFAULT_CATEGORIES = ['Hardware', 'Software', 'Network', 'Email', '
  * A new provider's ticket console: seed 004 §10's response targets as its SLA and the usual
  * categories, which its staff admins then edit. Inside the transaction creating the provider.
  */
-export function addProviderTicketDefaults(tx: TTx, providerId: number, now: Date): void {
-  for (const sla of DEFAULT_SLA) tx.insert(slaPolicies).values({ providerId, ...sla }).run();
-  for (const name of DEFAULT_CATEGORIES) tx.insert(ticketCategories).values({ providerId, name, createdAt: now }).run();
+export async function addProviderTicketDefaults(tx: TTx, providerId: number, now: Date): Promise<void> {
+  for (const sla of DEFAULT_SLA) (await tx.insert(slaPolicies).values({ providerId, ...sla }));
+  for (const name of DEFAULT_CATEGORIES) (await tx.insert(ticketCategories).values({ providerId, name, createdAt: now }));
 }

@@ -27,40 +27,39 @@ export const RELEASED: TMailFlag = 'released';
  * as any client reply is; the release is in the Security log. Only a contact of the ticket's
  * company who may reply there can be the author; a closed ticket is reopened first.
  */
-export function releaseMailNote(ctx: ServiceContext, input: unknown, ip: string | null = null): TCommentView {
+export async function releaseMailNote(ctx: ServiceContext, input: unknown, ip: string | null = null): Promise<TCommentView> {
   const staff = requireStaff(ctx.actor);
   const { commentId } = ZReleaseMailNoteInput.parse(input);
-  return unitOfWork(ctx, (tx, emit) => {
-    const comment = tx.select().from(ticketComments).where(eq(ticketComments.id, commentId)).get();
-    const ticket = comment && tx.select().from(tickets).where(eq(tickets.id, comment.ticketId)).get();
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const comment = (await tx.select().from(ticketComments).where(eq(ticketComments.id, commentId)))[0];
+    const ticket = comment && (await tx.select().from(tickets).where(eq(tickets.id, comment.ticketId)))[0];
     if (!comment || !ticket || ticket.providerId !== staff.providerId) throw new AppError('NOT_FOUND', 'Comment not found.');
     if (!comment.internal || !comment.flags.includes(UNVERIFIED_SENDER)) throw new AppError('CONFLICT', 'Only a held reply from an unverified sender can be released.');
 
-    const user = comment.authorUserId ? tx.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, comment.authorUserId)).get() : undefined;
-    const contact = user && tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.userId, user.id), eq(contacts.companyId, ticket.companyId))).get();
-    const author = contact ? actorForAccount(ctx.db, user, { kind: 'contact', id: contact.id }) : null;
+    const user = comment.authorUserId ? (await tx.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, comment.authorUserId)))[0] : undefined;
+    const contact = user && (await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.userId, user.id), eq(contacts.companyId, ticket.companyId))))[0];
+    const author = contact ? await actorForAccount(ctx.db, user, { kind: 'contact', id: contact.id }) : null;
     if (!author || author.kind !== 'contact') throw new AppError('CONFLICT', 'The sender is not a contact of this company with portal access, so the reply cannot be theirs.');
     try {
-      requireTicketAction(author, loadVisibleTicket(tx, author, ticket.id), 'reply');
+      requireTicketAction(author, await loadVisibleTicket(tx, author, ticket.id), 'reply');
     } catch (err) {
       if (!isAppError(err)) throw err;
       throw new AppError('CONFLICT', ticket.status === 'closed' ? 'The ticket is closed: reopen it, then release the reply.' : 'The sender may not reply on this ticket.');
     }
 
     const now = ctx.clock.now();
-    const released = tx
+    const released = (await tx
       .update(ticketComments)
       .set({ internal: false, authorUserId: author.userId, authorName: author.name, authorSide: 'client', flags: [...comment.flags.filter((f) => f !== UNVERIFIED_SENDER), RELEASED] })
       .where(and(eq(ticketComments.id, comment.id), eq(ticketComments.internal, true)))
-      .returning()
-      .get();
+      .returning())[0]!;
     if (!released) throw new AppError('CONFLICT', 'This reply was released already.');
-    tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticket.id)).run();
-    const [view] = toCommentViews(tx, [released]);
+    (await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticket.id)));
+    const [view] = await toCommentViews(tx, [released]);
     // On the public thread: clients see it, staff views replace the note, the notifier mails it.
     emitTicketEvent(emit, ticketTopic(ticket.id), 'comment.added', { ticketId: ticket.id, comment: view! });
-    emitTicketUpdated(tx, emit, ticket.id, 'public');
-    recordAudit(tx, now, {
+    await emitTicketUpdated(tx, emit, ticket.id, 'public');
+    await recordAudit(tx, now, {
       kind: 'mail_reply_released',
       providerId: ticket.providerId,
       actorUserId: staff.userId,

@@ -6,9 +6,9 @@ import { unitOfWork } from '../core/unit-of-work';
 import { ZUpdateSlaInput } from './schemas';
 
 /** The provider's SLA targets per priority, High first. */
-export function listSlaPolicies(ctx: ServiceContext) {
+export async function listSlaPolicies(ctx: ServiceContext) {
   const staff = requireStaff(ctx.actor);
-  const rows = ctx.db.select().from(slaPolicies).where(eq(slaPolicies.providerId, staff.providerId)).all();
+  const rows = (await ctx.db.select().from(slaPolicies).where(eq(slaPolicies.providerId, staff.providerId)));
   return [...TICKET_PRIORITIES].reverse().flatMap((p) => {
     const r = rows.find((x) => x.priority === p);
     return r ? [{ priority: r.priority, firstResponseMinutes: r.firstResponseMinutes, resolutionMinutes: r.resolutionMinutes }] : [];
@@ -16,16 +16,16 @@ export function listSlaPolicies(ctx: ServiceContext) {
 }
 
 /** Sets the targets of one priority; they apply to new tickets and later priority changes. */
-export function updateSlaPolicy(ctx: ServiceContext, input: unknown) {
+export async function updateSlaPolicy(ctx: ServiceContext, input: unknown) {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZUpdateSlaInput.parse(input);
-  unitOfWork(ctx, (tx) => {
+  await unitOfWork(ctx, async (tx) => {
     const where = and(eq(slaPolicies.providerId, admin.providerId), eq(slaPolicies.priority, data.priority));
-    if (tx.select().from(slaPolicies).where(where).get()) {
-      tx.update(slaPolicies).set({ firstResponseMinutes: data.firstResponseMinutes, resolutionMinutes: data.resolutionMinutes }).where(where).run();
+    if ((await tx.select().from(slaPolicies).where(where))[0]) {
+      (await tx.update(slaPolicies).set({ firstResponseMinutes: data.firstResponseMinutes, resolutionMinutes: data.resolutionMinutes }).where(where));
     } else {
-      tx.insert(slaPolicies).values({ providerId: admin.providerId, ...data }).run();
+      (await tx.insert(slaPolicies).values({ providerId: admin.providerId, ...data }));
     }
   });
-  return listSlaPolicies(ctx);
+  return await listSlaPolicies(ctx);
 }

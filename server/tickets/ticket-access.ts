@@ -34,22 +34,22 @@ const queries = preparedQueries((db) => ({
     .select({ id: ticketWatchers.contactId })
     .from(ticketWatchers)
     .where(and(eq(ticketWatchers.ticketId, p('ticketId')), eq(ticketWatchers.contactId, p('contactId'))))
-    .prepare(),
-  ticket: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare(),
+    .prepare('ticket-access.watching'),
+  ticket: db.select().from(tickets).where(eq(tickets.id, p('id'))).prepare('ticket-access.ticket'),
 }));
 
 /** Whether a contact watches a ticket (one indexed lookup). */
-export function isWatching(db: TDb | TTx, ticketId: number, contactId: number): boolean {
-  return !!queries(db).watching.get({ ticketId, contactId });
+export async function isWatching(db: TDb | TTx, ticketId: number, contactId: number): Promise<boolean> {
+  return !!await queries(db).watching.get({ ticketId, contactId });
 }
 
 /** Loads a ticket the actor may see; a ticket they may not see is reported as missing. */
-export function loadVisibleTicket(db: TDb | TTx, actor: TActor, ticketId: number): TTicket {
+export async function loadVisibleTicket(db: TDb | TTx, actor: TActor, ticketId: number): Promise<TTicket> {
   requireSignedIn(actor);
-  const ticket = queries(db).ticket.get({ id: ticketId });
+  const ticket = await queries(db).ticket.get({ id: ticketId });
   if (!ticket) throw new AppError('NOT_FOUND', 'Ticket not found.');
   // Only a contact's own watch matters for their visibility.
-  const watchers = actor.kind === 'contact' && actor.companyId === ticket.companyId && isWatching(db, ticket.id, actor.contactId) ? [actor.contactId] : [];
+  const watchers = actor.kind === 'contact' && actor.companyId === ticket.companyId && await isWatching(db, ticket.id, actor.contactId) ? [actor.contactId] : [];
   if (!canSeeTicket(actor, ticket, watchers)) {
     throw new AppError('NOT_FOUND', 'Ticket not found.');
   }

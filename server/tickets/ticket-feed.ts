@@ -31,8 +31,8 @@ export function feedConditions(actor: TStaffActor, q: ReturnType<typeof ZTicketF
 }
 
 /** The staff console's feed: every ticket of the provider, filtered, newest update first. */
-export function ticketFeed(ctx: ServiceContext, input: TTicketFeedInput = {}): TTicketPage {
+export async function ticketFeed(ctx: ServiceContext, input: TTicketFeedInput = {}): Promise<TTicketPage> {
   const actor = requireStaff(ctx.actor);
   const q = ZTicketFeedInput.parse(input ?? {});
-  return runTicketPage(ctx.db, feedConditions(actor, q), q);
+  return await runTicketPage(ctx.db, feedConditions(actor, q), q);
 }

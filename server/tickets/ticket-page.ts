@@ -48,13 +48,13 @@ export function ticketPageQuery(db: TDb, conditions: (SQL | undefined)[], page: 
     .limit(page.limit + 1);
 }
 
-export function runTicketPage(db: TDb, conditions: (SQL | undefined)[], page: { cursor?: string; limit: number }): TTicketPage {
-  const rows = ticketPageQuery(db, conditions, page).all();
+export async function runTicketPage(db: TDb, conditions: (SQL | undefined)[], page: { cursor?: string; limit: number }): Promise<TTicketPage> {
+  const rows = (await ticketPageQuery(db, conditions, page));
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
   const last = shown[shown.length - 1];
   return {
-    items: loadTicketSummaries(db, shown.map((r) => r.id)).map((s) => ({ ...s, id: s.ticketId })),
+    items: (await loadTicketSummaries(db, shown.map((r) => r.id))).map((s) => ({ ...s, id: s.ticketId })),
     nextCursor: more && last ? encodeTicketCursor({ updatedAt: last.updatedAt.getTime(), id: last.id }) : null,
   };
 }

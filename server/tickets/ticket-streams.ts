@@ -26,7 +26,7 @@ export function listEventVisibleTo(actor: TActor, e: Pick<TEventRow, 'kind' | 'p
   return !!ticket && contactMaySee(actor, ticket);
 }
 
-function follow<T>(ctx: ServiceContext, topics: string[], opts: TFollow, keep: ((e: TEventRow) => boolean | 'stop') | undefined, map: TMap<T>): TEventStream<T> {
+function follow<T>(ctx: ServiceContext, topics: string[], opts: TFollow, keep: ((e: TEventRow, live: boolean) => boolean | 'stop') | undefined, map: TMap<T>): TEventStream<T> {
   return followEvents(ctx, { topics, lastEventId: opts.lastEventId, signal: opts.signal, stopTopic: opts.stopTopic, keep, map: map === asIs ? undefined : map });
 }
 
@@ -51,23 +51,19 @@ export function followTicketFeed(ctx: ServiceContext, opts: TFollow = {}, map: T
  * A ticket's thread: public events, plus internal notes and time for staff. A contact who
  * loses sight of the ticket (removed as a watcher) stops receiving it.
  */
-export function followTicketThread(ctx: ServiceContext, ticketId: number, opts?: TFollow): TEventStream<TEventRow>;
-export function followTicketThread<T>(ctx: ServiceContext, ticketId: number, opts: TFollow, map: TMap<T>): TEventStream<T>;
-export function followTicketThread(ctx: ServiceContext, ticketId: number, opts: TFollow = {}, map: TMap<unknown> = asIs): TEventStream<unknown> {
+export function followTicketThread(ctx: ServiceContext, ticketId: number, opts?: TFollow): Promise<TEventStream<TEventRow>>;
+export function followTicketThread<T>(ctx: ServiceContext, ticketId: number, opts: TFollow, map: TMap<T>): Promise<TEventStream<T>>;
+export async function followTicketThread(ctx: ServiceContext, ticketId: number, opts: TFollow = {}, map: TMap<unknown> = asIs): Promise<TEventStream<unknown>> {
   const actor = ctx.actor;
-  // Only the id outlives this call: the filter below must not keep the whole row per subscriber.
-  const id = loadVisibleTicket(ctx.db, actor, ticketId).id;
+  const ticket = await loadVisibleTicket(ctx.db, actor, ticketId);
+  // Only these outlive this call: the filter below must not keep the whole row per subscriber.
+  const { id, companyId, requesterContactId } = ticket;
   const topics = actor.kind === 'staff' ? [ticketTopic(id), ticketStaffTopic(id)] : [ticketTopic(id)];
-  return follow(ctx, topics, opts, (e) => {
-    if (actor.kind !== 'contact' || e.kind !== 'ticket.changed') return true;
+  return follow(ctx, topics, opts, (e, live) => {
+    if (actor.kind !== 'contact' || e.kind !== 'ticket.changed' || !live) return true;
     const { changes } = e.payload as Extract<TTicketEvent, { kind: 'ticket.changed' }>['payload'];
     if (!changes.watcherContactIds) return true;
-    // Watchers changed: ask the database (not the possibly replayed event) whether they still see it.
-    try {
-      loadVisibleTicket(ctx.db, actor, id);
-      return true;
-    } catch {
-      return 'stop';
-    }
+    // Watchers changed, just now: does this contact still see the ticket?
+    return contactMaySee(actor, { companyId, requesterContactId, watcherContactIds: changes.watcherContactIds }) ? true : 'stop';
   }, map);
 }

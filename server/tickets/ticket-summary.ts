@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias } from '../../db/schema/dialect';
 import type { TDb } from '../../db/client';
 import { companies, contacts, staffMembers, users } from '../../db/schema/people';
 import { ticketWatchers, tickets } from '../../db/schema/tickets';
@@ -42,9 +42,9 @@ function watcherRows(db: TDb | TTx, where: SQL | undefined) {
 
 // One ticket (every change event) is the common case.
 const queries = preparedQueries((db) => ({
-  summary: summaryRows(db, eq(tickets.id, p('id'))).prepare(),
-  watchers: watcherRows(db, eq(ticketWatchers.ticketId, p('id'))).prepare(),
-  providerId: db.select({ providerId: tickets.providerId }).from(tickets).where(eq(tickets.id, p('id'))).prepare(),
+  summary: summaryRows(db, eq(tickets.id, p('id'))).prepare('ticket-summary.summary'),
+  watchers: watcherRows(db, eq(ticketWatchers.ticketId, p('id'))).prepare('ticket-summary.watchers'),
+  providerId: db.select({ providerId: tickets.providerId }).from(tickets).where(eq(tickets.id, p('id'))).prepare('ticket-summary.providerId'),
 }));
 
 /**
@@ -52,11 +52,11 @@ const queries = preparedQueries((db) => ({
  * it, so a live update always has the same shape as the row it replaces. Returns the
  * summaries in the order of `ids` (missing ids are skipped).
  */
-export function loadTicketSummaries(db: TDb | TTx, ids: readonly number[]): TTicketSummary[] {
+export async function loadTicketSummaries(db: TDb | TTx, ids: readonly number[]): Promise<TTicketSummary[]> {
   if (!ids.length) return [];
   const one = ids.length === 1 ? queries(db) : null;
-  const rows = one ? one.summary.all({ id: ids[0] }) : summaryRows(db, inArray(tickets.id, [...ids])).all();
-  const watcherList = one ? one.watchers.all({ id: ids[0] }) : watcherRows(db, inArray(ticketWatchers.ticketId, [...ids])).all();
+  const rows = one ? await one.summary.all({ id: ids[0] }) : (await summaryRows(db, inArray(tickets.id, [...ids])));
+  const watcherList = one ? await one.watchers.all({ id: ids[0] }) : (await watcherRows(db, inArray(ticketWatchers.ticketId, [...ids])));
   const watchers = new Map<number, number[]>();
   for (const w of watcherList) {
     watchers.set(w.ticketId, [...(watchers.get(w.ticketId) ?? []), w.contactId]);
@@ -92,8 +92,8 @@ export function loadTicketSummaries(db: TDb | TTx, ids: readonly number[]): TTic
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-export function loadTicketSummary(db: TDb | TTx, ticketId: number): TTicketSummary {
-  const [summary] = loadTicketSummaries(db, [ticketId]);
+export async function loadTicketSummary(db: TDb | TTx, ticketId: number): Promise<TTicketSummary> {
+  const [summary] = await loadTicketSummaries(db, [ticketId]);
   if (!summary) throw new AppError('NOT_FOUND', 'Ticket not found.');
   return summary;
 }
@@ -112,22 +112,22 @@ export function emitTicketEvent<K extends TTicketEvent['kind']>(
  * After a change inside a unit of work: re-reads the summary and sends `ticket.updated`
  * to the company's list and the staff feed, or (staff-only changes) to the staff feed only.
  */
-export function emitTicketUpdated(tx: TTx, emit: TEmit, ticketId: number, audience: 'public' | 'staff'): TTicketSummary {
-  const ticket = loadTicketSummary(tx, ticketId);
-  const row = queries(tx).providerId.get({ id: ticketId })!;
+export async function emitTicketUpdated(tx: TTx, emit: TEmit, ticketId: number, audience: 'public' | 'staff'): Promise<TTicketSummary> {
+  const ticket = await loadTicketSummary(tx, ticketId);
+  const row = (await queries(tx).providerId.get({ id: ticketId }))!;
   const topics = audience === 'public' ? [companyTicketsTopic(ticket.companyId), staffFeedTopic(row.providerId)] : [staffFeedTopic(row.providerId)];
   emitTicketEvent(emit, topics, 'ticket.updated', { ticket });
   return ticket;
 }
 
 /** A public field change: `ticket.changed` on the thread plus `ticket.updated` on both lists. */
-export function emitTicketChanged(
+export async function emitTicketChanged(
   tx: TTx,
   emit: TEmit,
   ticketId: number,
   changes: TTicketChanges,
   by: { userId: number; name: string; side: 'staff' | 'client' },
-): TTicketSummary {
+): Promise<TTicketSummary> {
   emitTicketEvent(emit, ticketTopic(ticketId), 'ticket.changed', { ticketId, changes, by });
-  return emitTicketUpdated(tx, emit, ticketId, 'public');
+  return await emitTicketUpdated(tx, emit, ticketId, 'public');
 }

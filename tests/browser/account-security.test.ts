@@ -92,8 +92,8 @@ describe('account security', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
     // The sign-in was more than 5 minutes ago, as far as the server knows.
-    const user = fx.portico.base.db.select().from(users).where(eq(users.email, email)).get()!;
-    fx.portico.base.db.update(sessions).set({ reauthenticatedAt: new Date(Date.now() - 6 * 60_000) }).where(eq(sessions.userId, user.id)).run();
+    const user = (await fx.portico.base.db.select().from(users).where(eq(users.email, email)))[0]!;
+    (await fx.portico.base.db.update(sessions).set({ reauthenticatedAt: new Date(Date.now() - 6 * 60_000) }).where(eq(sessions.userId, user.id)));
 
     await page.goto(`${origin}/account`);
     await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();

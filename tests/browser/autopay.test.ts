@@ -30,11 +30,10 @@ beforeAll(async () => {
   ({ portico, origin } = fx);
   const db = portico.base.db;
   const sealed = (v: string) => seal(portico.base.settings.secretKey, Buffer.from(v));
-  const providerId = db.select().from(providers).where(eq(providers.identifier, 'demo-msp')).get()!.id;
+  const providerId = (await db.select().from(providers).where(eq(providers.identifier, 'demo-msp')))[0]!.id;
   const now = new Date();
-  db.insert(paymentGateways)
-    .values({ providerId, publishableKey: 'pk_test_browser000000', sealedSecretKey: sealed('sk_test_browser0000wxyz'), sealedWebhookSecret: sealed(WHSEC), createdAt: now, updatedAt: now })
-    .run();
+  (await db.insert(paymentGateways)
+    .values({ providerId, publishableKey: 'pk_test_browser000000', sealedSecretKey: sealed('sk_test_browser0000wxyz'), sealedWebhookSecret: sealed(WHSEC), createdAt: now, updatedAt: now }));
 });
 afterAll(async () => {
   await fx?.stop();
@@ -43,8 +42,8 @@ afterAll(async () => {
 
 describe('Auto Payment', () => {
   it('Save Card through the secure page, the card appears live, Auto Pay on, Remove', async () => {
-    const companyId = portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
-    const recurring = createRecurring(asDemoUser(portico.base, 'admin@demo-msp.test'), {
+    const companyId = (await portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')))[0]!.companyId;
+    const recurring = await createRecurring(await asDemoUser(portico.base, 'admin@demo-msp.test'), {
       companyId,
       scope: 'Managed services, 25 seats',
       frequency: 'monthly',
@@ -80,7 +79,7 @@ describe('Auto Payment', () => {
     // Auto Pay on for the subscription.
     await expect.poll(() => autoPay.isDisabled()).toBe(false);
     await autoPay.check();
-    await expect.poll(() => portico.base.db.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurring.id)).get()!.autoPay).toBe(true);
+    await expect.poll(async () => (await portico.base.db.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurring.id)))[0]!.autoPay).toBe(true);
     expect(await autoPay.isChecked()).toBe(true);
 
     // Remove, with a confirmation step.

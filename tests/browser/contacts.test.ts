@@ -34,7 +34,7 @@ describe('contacts and profile', () => {
     await form.getByRole('button', { name: 'Add Contact' }).click();
     await page.getByRole('status').getByText('Nora New was added and an invitation is on its way to nora@acme-dental.test.').waitFor();
     await page.getByRole('row').filter({ hasText: 'nora@acme-dental.test' }).waitFor();
-    const mail = fx.portico.base.db.select().from(outbox).orderBy(desc(outbox.id)).get()!;
+    const mail = (await fx.portico.base.db.select().from(outbox).orderBy(desc(outbox.id)))[0]!;
     expect(mail.toAddress).toBe('nora@acme-dental.test');
     expect(mail.textBody).toContain('/invitation?token=');
 

@@ -13,7 +13,7 @@ let finance: TSeededFinance[];
 beforeAll(async () => {
   fx = await startPortalFixture();
   ({ browser, origin } = fx);
-  finance = seedFinance(fx.portico.base);
+  finance = await seedFinance(fx.portico.base);
   await seedTechnical(fx.portico.base);
 });
 afterAll(() => fx?.stop());
@@ -47,9 +47,9 @@ describe('dashboard cards per contact type', () => {
     const balance = page.getByTestId('account-balance');
     const before = await balance.textContent();
     await expect.poll(() => page.getByRole('status').first().getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
-    const companyId = (asDemoUser(fx.portico.base, 'billing@acme-dental.test').actor as { companyId: number }).companyId;
+    const companyId = ((await asDemoUser(fx.portico.base, 'billing@acme-dental.test')).actor as { companyId: number }).companyId;
     const mine = finance.find((f) => f.companyId === companyId)!;
-    recordPayment(asDemoUser(fx.portico.base, 'admin@demo-msp.test'), { invoiceId: mine.invoices.overdue, amountMinor: 1000, method: 'cash' });
+    await recordPayment(await asDemoUser(fx.portico.base, 'admin@demo-msp.test'), { invoiceId: mine.invoices.overdue, amountMinor: 1000, method: 'cash' });
     await expect.poll(() => balance.textContent(), { timeout: 5_000 }).not.toBe(before);
     await page.close();
   });

@@ -17,7 +17,7 @@ let seeded: TSeededFinance[];
 beforeAll(async () => {
   fx = await startPortalFixture();
   ({ portico, browser, origin } = fx);
-  seeded = seedFinance(portico.base);
+  seeded = await seedFinance(portico.base);
 });
 afterAll(() => fx?.stop());
 
@@ -127,14 +127,14 @@ describe('finance', () => {
     await page.getByTestId('balance').getByText('$100.00').waitFor();
 
     // A quote sent to Acme; the client's decision appears on the staff page without reload.
-    const admin = asDemoUser(portico.base, 'admin@demo-msp.test');
-    const q = createQuote(admin, { companyId: seeded[0]!.companyId, title: 'Wi-Fi survey', issueDate: '2026-01-01', expiryDate: '2099-01-01', lines: [{ description: 'Survey', quantityMilli: 1000, unitPriceMinor: 50_000 }] });
-    sendQuote(admin, { quoteId: q.id });
+    const admin = await asDemoUser(portico.base, 'admin@demo-msp.test');
+    const q = await createQuote(admin, { companyId: seeded[0]!.companyId, title: 'Wi-Fi survey', issueDate: '2026-01-01', expiryDate: '2099-01-01', lines: [{ description: 'Survey', quantityMilli: 1000, unitPriceMinor: 50_000 }] });
+    await sendQuote(admin, { quoteId: q.id });
     await page.goto(`${origin}/staff/finance/quotes/${q.id}`);
     await page.getByTestId('quote-status').getByText('Awaiting decision').waitFor();
     // The page's live subscription is listening before the client decides.
     await expect.poll(() => portico.base.bus.listenerCount(staffFinanceTopic(admin.actor.kind === 'staff' ? admin.actor.providerId : 0))).toBeGreaterThan(0);
-    decideQuote(asDemoUser(portico.base, 'primary@acme-dental.test'), { quoteId: q.id, decision: 'decline', comment: 'Not this year.' });
+    await decideQuote(await asDemoUser(portico.base, 'primary@acme-dental.test'), { quoteId: q.id, decision: 'decline', comment: 'Not this year.' });
     await page.getByTestId('quote-status').getByText('Declined').waitFor({ timeout: 10_000 });
     await page.getByText('Not this year.').waitFor();
     await page.close();

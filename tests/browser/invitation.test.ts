@@ -22,11 +22,11 @@ afterAll(() => fx?.stop());
 describe('invitation', () => {
   it('sets up an account from the emailed link, signs in, and the link then shows as used', async () => {
     const base = portico.base;
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    const company = base.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')).get()!;
-    const contact = createContact(admin, { companyId: company.id, name: 'Nia New', email: 'nia@northwind.test', types: ['standard'] });
-    sendInvitation(admin, { contactId: contact.id });
-    const mail = base.db.select().from(outbox).orderBy(desc(outbox.id)).get()!;
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    const company = (await base.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')))[0]!;
+    const contact = await createContact(admin, { companyId: company.id, name: 'Nia New', email: 'nia@northwind.test', types: ['standard'] });
+    await sendInvitation(admin, { contactId: contact.id });
+    const mail = (await base.db.select().from(outbox).orderBy(desc(outbox.id)))[0]!;
     expect(mail.toAddress).toBe('nia@northwind.test');
     const link = /https?:\/\/\S+\/invitation\?token=[a-z2-7]+/.exec(mail.textBody)![0];
 

@@ -47,7 +47,7 @@ describe('lockout and password reset', () => {
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByText('If an account exists for that email, a reset link is on its way.').waitFor();
 
-    const mail = portico.base.db.select().from(outbox).orderBy(desc(outbox.id)).get()!;
+    const mail = (await portico.base.db.select().from(outbox).orderBy(desc(outbox.id)))[0]!;
     expect(mail.toAddress).toBe(email);
     const link = /https?:\/\/\S+\/reset-password\?token=[a-z2-7]+/.exec(mail.textBody)![0];
     await page.goto(link);

@@ -35,9 +35,9 @@ async function mail(message: nodemailer.SendMailOptions): Promise<void> {
 describe('email into the open portal', () => {
   it('a contact with the ticket open sees their emailed reply appear, trimmed, without reloading', async () => {
     const { base } = fx.portico;
-    const ticket = createTicket(asDemoUser(base, SAM), { subject: 'Label printer prints blank pages', description: 'The Zebra printer at the front desk.' });
-    const user = base.db.select().from(users).where(eq(users.email, SAM)).get()!;
-    const token = base.db.transaction((tx) => issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email: SAM }));
+    const ticket = await createTicket(await asDemoUser(base, SAM), { subject: 'Label printer prints blank pages', description: 'The Zebra printer at the front desk.' });
+    const user = (await base.db.select().from(users).where(eq(users.email, SAM)))[0]!;
+    const token = await base.db.transaction(async (tx) => await issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email: SAM }));
 
     const page = await fx.browser.newPage();
     await signIn(page, fx.origin, SAM);

@@ -15,7 +15,7 @@ const SAM = 'standard@acme-dental.test';
 describe('a reply from an unverified sender', () => {
   it('staff see it held with the verdict beside the original, and "Release" posts it to the client live', async () => {
     const { base } = fx.portico;
-    const ticket = createTicket(asDemoUser(base, SAM), { subject: 'Scanner will not scan to email', description: 'The Brother in the back office.' });
+    const ticket = await createTicket(await asDemoUser(base, SAM), { subject: 'Scanner will not scan to email', description: 'The Brother in the back office.' });
     // The forged From of the issue: the attacker's envelope, the contact's header From, the ticket's number.
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: fx.portico.smtpPort, secure: false, ignoreTLS: true });
     await t.sendMail({

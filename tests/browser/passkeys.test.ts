@@ -34,9 +34,9 @@ async function addAuthenticator(page: Page, opts: { transport: 'internal' | 'usb
   return { cdp, authenticatorId };
 }
 
-const userId = (email: string) => fx.portico.base.db.select().from(users).where(eq(users.email, email)).get()!.id;
-const auditKinds = (email: string) =>
-  fx.portico.base.db.select().from(auditEvents).where(eq(auditEvents.userId, userId(email))).orderBy(desc(auditEvents.id)).all();
+const userId = async (email: string) => (await fx.portico.base.db.select().from(users).where(eq(users.email, email)))[0]!.id;
+const auditKinds = async (email: string) =>
+  (await fx.portico.base.db.select().from(auditEvents).where(eq(auditEvents.userId, await userId(email))).orderBy(desc(auditEvents.id)));
 
 async function signOut(page: Page, name: string) {
   await page.getByRole('button', { name }).click();
@@ -78,13 +78,13 @@ describe('passkeys and security keys', () => {
     await list.getByText('Work laptop').waitFor();
     await expect(list.getByText(/last used never/).count()).resolves.toBe(1);
 
-    const rows = fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId(email))).all();
+    const rows = (await fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, await userId(email))));
     expect(rows).toHaveLength(1);
     const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.authenticatorId });
     expect(credentials).toHaveLength(1);
     expect(credentials[0]!.isResidentCredential).toBe(true);
     expect(Buffer.from(credentials[0]!.credentialId, 'base64').toString('base64url')).toBe(rows[0]!.credentialId);
-    expect(auditKinds(email).map((e) => e.kind)).toContain('passkey_added');
+    expect((await auditKinds(email)).map((e) => e.kind)).toContain('passkey_added');
 
     // Renaming changes only the label.
     await page.getByRole('button', { name: 'Rename Work laptop' }).click();
@@ -102,7 +102,7 @@ describe('passkeys and security keys', () => {
     await page.getByRole('radio', { name: 'Use a recovery code' }).waitFor();
     await page.getByRole('button', { name: 'Use security key or passkey' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    const signInEvent = auditKinds(email).find((e) => e.kind === 'sign_in');
+    const signInEvent = (await auditKinds(email)).find((e) => e.kind === 'sign_in');
     expect(signInEvent?.detail).toMatchObject({ twoFactor: true });
     await signOut(page, person);
   });
@@ -125,7 +125,7 @@ describe('passkeys and security keys', () => {
   it('refuses a cloned credential whose counter went backwards, and audits it', async () => {
     const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.authenticatorId });
     const original = credentials[0]!;
-    const stored = fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId(email))).get()!;
+    const stored = (await fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, await userId(email))))[0]!;
     expect(original.signCount).toBeGreaterThan(0);
     expect(stored.counter).toBe(original.signCount);
 
@@ -136,11 +136,11 @@ describe('passkeys and security keys', () => {
     await clonePage.goto(`${origin}/sign-in`);
     await clonePage.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await clonePage.getByRole('alert').filter({ hasText: 'That passkey did not work' }).waitFor();
-    const suspicious = auditKinds(email).find((e) => e.kind === 'passkey_counter_suspicious');
+    const suspicious = (await auditKinds(email)).find((e) => e.kind === 'passkey_counter_suspicious');
     expect(suspicious?.detail).toMatchObject({ storedCounter: original.signCount, receivedCounter: 1 });
-    expect(auditKinds(email)[0]).toMatchObject({ kind: 'sign_in_failed', detail: { step: 'passkey', reason: 'counter' } });
+    expect((await auditKinds(email))[0]).toMatchObject({ kind: 'sign_in_failed', detail: { step: 'passkey', reason: 'counter' } });
     // The stored counter did not move back.
-    expect(fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, stored.id)).get()!.counter).toBe(original.signCount);
+    expect((await fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, stored.id)))[0]!.counter).toBe(original.signCount);
     await clonePage.close();
   });
 
@@ -152,15 +152,15 @@ describe('passkeys and security keys', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove My laptop' }).click();
     await page.getByRole('status').filter({ hasText: 'My laptop was removed.' }).waitFor();
-    expect(fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId(email))).all()).toHaveLength(0);
-    expect(auditKinds(email).map((e) => e.kind)).toContain('passkey_removed');
+    expect((await fx.portico.base.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, await userId(email))))).toHaveLength(0);
+    expect((await auditKinds(email)).map((e) => e.kind)).toContain('passkey_removed');
     await signOut(page, person);
 
     // The authenticator still holds the key, but the portal no longer knows it.
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.getByRole('alert').filter({ hasText: 'That passkey did not work' }).waitFor();
     // An unknown key names nobody: the entry has no user.
-    const latest = fx.portico.base.db.select().from(auditEvents).orderBy(desc(auditEvents.id)).get();
+    const latest = (await fx.portico.base.db.select().from(auditEvents).orderBy(desc(auditEvents.id)))[0];
     expect(latest).toMatchObject({ kind: 'sign_in_failed', userId: null, detail: { step: 'passkey', reason: 'unknown_credential' } });
     await passwordStep(page, email);
     await page.getByRole('navigation', { name: 'Main' }).waitFor();

@@ -43,12 +43,12 @@ async function newPage(): Promise<Page> {
   return ctx.newPage();
 }
 
-const acmeCompanyId = () => portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
+const acmeCompanyId = async () => (await portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')))[0]!.companyId;
 
-function newAcmeInvoice(totalMinor: number): { id: number; number: string } {
-  const staff = asDemoUser(portico.base, 'admin@demo-msp.test');
-  const inv = createInvoice(staff, { companyId: acmeCompanyId(), issueDate: '2026-11-01', dueDate: '2099-12-31', lines: [{ description: 'Quarterly support', quantityMilli: 1000, unitPriceMinor: totalMinor, taxRateBp: 0 }] });
-  const issued = issueInvoice(staff, { invoiceId: inv.id });
+async function newAcmeInvoice(totalMinor: number): Promise<{ id: number; number: string }> {
+  const staff = await asDemoUser(portico.base, 'admin@demo-msp.test');
+  const inv = await createInvoice(staff, { companyId: await acmeCompanyId(), issueDate: '2026-11-01', dueDate: '2099-12-31', lines: [{ description: 'Quarterly support', quantityMilli: 1000, unitPriceMinor: totalMinor, taxRateBp: 0 }] });
+  const issued = await issueInvoice(staff, { invoiceId: inv.id });
   return { id: issued.id, number: issued.number };
 }
 
@@ -74,7 +74,7 @@ describe('card payments', () => {
     expect(await staff.getByLabel('Secret key').inputValue()).toBe('');
 
     // The Billing contact opens the invoice: "Pay Now" is there.
-    const inv = newAcmeInvoice(25_000);
+    const inv = await newAcmeInvoice(25_000);
     const client = await newPage();
     await signIn(client, origin, 'billing@acme-dental.test');
     await client.goto(`${origin}/finance/invoices/${inv.id}`);
@@ -101,7 +101,7 @@ describe('card payments', () => {
     expect(owedBefore).toBeGreaterThanOrEqual(250);
 
     // The webhook lands; the open page turns Paid without a reload. (Both pages follow the company's finance topic first.)
-    await expect.poll(() => portico.base.bus.listenerCount(companyFinanceTopic(acmeCompanyId())), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => portico.base.bus.listenerCount(companyFinanceTopic(await acmeCompanyId())), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await client.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
     const res = await fake.sendWebhook(`${origin}/webhooks/stripe/demo-msp`, fake.checkoutCompletedEvent(sessionId), WHSEC);
     expect(res.status).toBe(200);
@@ -135,7 +135,7 @@ describe('card payments', () => {
   });
 
   it('a cancelled checkout returns to the invoice with a neutral notice and nothing paid', async () => {
-    const inv = newAcmeInvoice(9_900);
+    const inv = await newAcmeInvoice(9_900);
     const client = await newPage();
     await signIn(client, origin, 'primary@acme-dental.test');
     await client.goto(`${origin}/finance/invoices/${inv.id}`);
@@ -149,7 +149,7 @@ describe('card payments', () => {
   });
 
   it('a Standard contact sees no Pay Now (no Finance at all)', async () => {
-    const inv = newAcmeInvoice(1_000);
+    const inv = await newAcmeInvoice(1_000);
     const client = await newPage();
     await signIn(client, origin, 'standard@acme-dental.test');
     await client.goto(`${origin}/finance/invoices/${inv.id}`);

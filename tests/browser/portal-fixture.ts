@@ -63,11 +63,11 @@ export function totpCode(keyBase32: string, step = Math.floor(Date.now() / 30_00
  * so a browser test can sign a staff member in without walking through setup each time.
  */
 export async function enrollTotp(portico: TPortico, email: string): Promise<string> {
-  const user = portico.base.db.select().from(users).where(eq(users.email, email)).get();
+  const user = (await portico.base.db.select().from(users).where(eq(users.email, email)))[0];
   if (!user) throw new Error(`no user ${email}`);
   const { key } = await beginTotpSetup(portico.base, user.id);
   // The previous step, so the sign-in code (current step) is still unused.
-  confirmTotpSetup(portico.base, user.id, totpCode(key, Math.floor(Date.now() / 30_000) - 1));
+  await confirmTotpSetup(portico.base, user.id, totpCode(key, Math.floor(Date.now() / 30_000) - 1));
   return key;
 }
 

@@ -40,7 +40,7 @@ describe('privacy prompts', () => {
     await admin.getByRole('status').filter({ hasText: 'Version 2026-11 is now prompted' }).waitFor();
     const row = admin.getByRole('row').filter({ hasText: CONTACT });
     await row.getByLabel('Requires privacy consent').check();
-    const flagged = () => fx.portico.base.db.select().from(users).where(eq(users.email, CONTACT)).get()!.consentRequired;
+    const flagged = async () => (await fx.portico.base.db.select().from(users).where(eq(users.email, CONTACT)))[0]!.consentRequired;
     await expect.poll(flagged).toBe(true);
 
     // The contact sees only the policy screen, and the API refuses everything else.
@@ -59,7 +59,7 @@ describe('privacy prompts', () => {
     await accept.click();
     await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
     expect(await apiStatus(page)).toBe(200);
-    const rows = fx.portico.base.db.select().from(privacyConsents).all();
+    const rows = (await fx.portico.base.db.select().from(privacyConsents));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ policyVersion: '2026-11' });
     await page.close();

@@ -54,10 +54,10 @@ describe('request access', () => {
     await request.waitFor({ state: 'detached' });
 
     const db = portico.base.db;
-    const company = db.select().from(companies).where(eq(companies.name, 'Rita Bakery Ltd')).get()!;
-    const contact = db.select().from(contacts).where(and(eq(contacts.companyId, company.id), eq(contacts.email, 'rita@rita-bakery.test'))).get();
+    const company = (await db.select().from(companies).where(eq(companies.name, 'Rita Bakery Ltd')))[0]!;
+    const contact = (await db.select().from(contacts).where(and(eq(contacts.companyId, company.id), eq(contacts.email, 'rita@rita-bakery.test'))))[0];
     expect(contact?.types).toEqual(['standard']);
-    const mail = db.select().from(outbox).where(eq(outbox.toAddress, 'rita@rita-bakery.test')).orderBy(desc(outbox.id)).get()!;
+    const mail = (await db.select().from(outbox).where(eq(outbox.toAddress, 'rita@rita-bakery.test')).orderBy(desc(outbox.id)))[0]!;
     const link = /https?:\/\/\S+\/invitation\?token=[a-z2-7]+/.exec(mail.textBody)![0];
     await visitor.goto(link);
     await visitor.getByRole('heading', { name: 'Set up your account' }).waitFor();

@@ -57,19 +57,19 @@ describe('client shell', () => {
     const page = await browser.newPage();
     await signIn(page, origin, 'standard@acme-dental.test');
     const db = portico.base.db;
-    const contact = db.select().from(contacts).where(eq(contacts.email, 'standard@acme-dental.test')).get()!;
-    const ticket = db.select().from(tickets).where(eq(tickets.requesterContactId, contact.id)).get()!;
+    const contact = (await db.select().from(contacts).where(eq(contacts.email, 'standard@acme-dental.test')))[0]!;
+    const ticket = (await db.select().from(tickets).where(eq(tickets.requesterContactId, contact.id)))[0]!;
     await page.goto(`${origin}/tickets/${ticket.id}`);
     await page.getByRole('heading', { name: new RegExp(`#${ticket.number}`) }).waitFor();
     await expect.poll(() => page.getByRole('status').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
     // Give the thread subscription a moment to be registered on the server.
     await expect.poll(() => portico.base.bus.listenerCount(`ticket:${ticket.id}`), { timeout: 10_000 }).toBeGreaterThan(0);
 
-    const techUser = db.select().from(users).where(eq(users.email, 'tech@demo-msp.test')).get()!;
-    const tech = db.select().from(staffMembers).where(eq(staffMembers.userId, techUser.id)).get()!;
-    const staffCtx = withActor(portico.base, actorForAccount(db, techUser, { kind: 'staff', id: tech.id })!);
-    addReply(staffCtx, { ticketId: ticket.id, body: 'Live reply from the technician' });
-    addReply(staffCtx, { ticketId: ticket.id, body: 'Secret internal note', internal: true });
+    const techUser = (await db.select().from(users).where(eq(users.email, 'tech@demo-msp.test')))[0]!;
+    const tech = (await db.select().from(staffMembers).where(eq(staffMembers.userId, techUser.id)))[0]!;
+    const staffCtx = withActor(portico.base, (await actorForAccount(db, techUser, { kind: 'staff', id: tech.id }))!);
+    await addReply(staffCtx, { ticketId: ticket.id, body: 'Live reply from the technician' });
+    await addReply(staffCtx, { ticketId: ticket.id, body: 'Secret internal note', internal: true });
 
     await page.getByText('Live reply from the technician').waitFor({ timeout: 5_000 });
     expect(await page.getByText('Secret internal note').count()).toBe(0);

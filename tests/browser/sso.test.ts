@@ -21,8 +21,8 @@ let northwind: number;
 beforeAll(async () => {
   idp = await startTestIdp();
   fx = await startPortalFixture({ SESSION_LIMIT_DESKTOP: '20' });
-  acme = companyId(fx.portico, 'Acme Dental');
-  northwind = companyId(fx.portico, 'Northwind Logistics');
+  acme = await companyId(fx.portico, 'Acme Dental');
+  northwind = await companyId(fx.portico, 'Northwind Logistics');
   sso = await addTestIdentityProvider(fx.portico, idp, {
     displayName: 'Test IdP',
     companies: [
@@ -61,7 +61,7 @@ async function emailStep(page: Page, email: string): Promise<void> {
 
 describe('single sign-on in the browser', () => {
   it('signs in through the provider and asks to choose when the email has several accounts', async () => {
-    createContact(asDemoUser(fx.portico.base, 'admin@demo-msp.test'), { companyId: northwind, name: 'Pat Primary', email: 'primary@acme-dental.test', types: ['standard'] });
+    await createContact(await asDemoUser(fx.portico.base, 'admin@demo-msp.test'), { companyId: northwind, name: 'Pat Primary', email: 'primary@acme-dental.test', types: ['standard'] });
     const page = await freshPage();
     await emailStep(page, 'primary@acme-dental.test');
     // Seed 002: both the SSO button and the password form.

@@ -47,7 +47,7 @@ describe('staff draft editor', () => {
     await page.getByRole('heading', { name: /^Quote .+: Wi-Fi upgrade$/, level: 1 }).waitFor();
     await page.getByText('A draft: only staff see it until it is sent.').waitFor();
     const id = idInUrl(page);
-    const draft = portico.base.db.select().from(quotes).where(eq(quotes.id, id)).get()!;
+    const draft = (await portico.base.db.select().from(quotes).where(eq(quotes.id, id)))[0]!;
     expect([draft.status, draft.title, draft.notes]).toEqual(['draft', 'Wi-Fi upgrade', 'Two visits.']);
     await page.getByRole('heading', { name: /^Draft \S+$/ }).waitFor();
     await expect(page.getByLabel('Title', { exact: true }).inputValue()).resolves.toBe('Wi-Fi upgrade');
@@ -55,7 +55,7 @@ describe('staff draft editor', () => {
     await page.getByLabel('Valid until').fill('2099-12-31');
     await page.getByRole('button', { name: 'Save and send' }).click();
     await page.getByTestId('quote-status').getByText('Awaiting decision').waitFor();
-    const sent = portico.base.db.select().from(quotes).where(eq(quotes.id, id)).get()!;
+    const sent = (await portico.base.db.select().from(quotes).where(eq(quotes.id, id)))[0]!;
     expect([sent.status, sent.expiryDate]).toEqual(['sent', '2099-12-31']);
     await page.close();
   });
@@ -78,12 +78,12 @@ describe('staff draft editor', () => {
     await page.waitForURL(/\/staff\/finance\/invoices\/\d+$/);
     await page.getByText('A draft: only staff see it until it is issued.').waitFor();
     const id = idInUrl(page);
-    expect(portico.base.db.select().from(invoices).where(eq(invoices.id, id)).get()).toMatchObject({ status: 'draft', paymentTerms: 'Net 14 days' });
+    expect((await portico.base.db.select().from(invoices).where(eq(invoices.id, id)))[0]).toMatchObject({ status: 'draft', paymentTerms: 'Net 14 days' });
     await expect(page.getByLabel('Payment terms').inputValue()).resolves.toBe('Net 14 days');
 
     await page.getByRole('button', { name: 'Save and issue' }).click();
     await page.getByRole('heading', { name: 'Record payment' }).waitFor();
-    expect(portico.base.db.select().from(invoices).where(eq(invoices.id, id)).get()).toMatchObject({ status: 'sent', paymentTerms: 'Net 14 days' });
+    expect((await portico.base.db.select().from(invoices).where(eq(invoices.id, id)))[0]).toMatchObject({ status: 'sent', paymentTerms: 'Net 14 days' });
     await page.close();
   });
 });

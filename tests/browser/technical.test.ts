@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => fx?.stop());
 
-const docId = (title: string) => portico.base.db.select().from(documents).where(eq(documents.title, title)).all()[0]!.id;
+const docId = async (title: string) => (await portico.base.db.select().from(documents).where(eq(documents.title, title)))[0]!.id;
 
 describe('Technical area', () => {
   it('a Technical contact sees assets, domains with an expiry badge, opens a document and uploads one', async () => {
@@ -39,8 +39,8 @@ describe('Technical area', () => {
     await domainRow.waitFor();
     expect(await domainRow.innerText()).toContain('Expires in 20 days');
     // Live: a domain staff add appears without a reload.
-    await expect.poll(() => portico.base.bus.listenerCount(`company-technical:${acmeId()}`), { timeout: 10_000 }).toBeGreaterThan(0);
-    createDomain(asDemoUser(portico.base, 'admin@demo-msp.test'), { companyId: acmeId(), name: 'acme-new.com', expiresOn: null });
+    await expect.poll(async () => portico.base.bus.listenerCount(`company-technical:${(await acmeId())}`), { timeout: 10_000 }).toBeGreaterThan(0);
+    await createDomain(await asDemoUser(portico.base, 'admin@demo-msp.test'), { companyId: await acmeId(), name: 'acme-new.com', expiresOn: null });
     await page.getByRole('table', { name: 'Domains' }).getByText('acme-new.com').waitFor({ timeout: 5_000 });
 
     await sub.getByRole('link', { name: 'Certificates' }).click();
@@ -53,12 +53,12 @@ describe('Technical area', () => {
     // Markdown is shown as its text, never rendered.
     await expect.poll(() => page.locator('pre.doc-text').innerText()).toContain('# Acme Dental network overview');
 
-    const visible = await page.request.get(`${origin}/documents/${docId('Network overview')}/network-overview.md`);
+    const visible = await page.request.get(`${origin}/documents/${(await docId('Network overview'))}/network-overview.md`);
     expect(visible.status()).toBe(200);
     expect(visible.headers()['content-type']).toBe('text/plain; charset=utf-8');
     expect(visible.headers()['x-content-type-options']).toBe('nosniff');
     expect(visible.headers()['content-security-policy']).toMatch(/^default-src 'none'; sandbox/);
-    expect((await page.request.get(`${origin}/documents/${docId('Technician handover notes')}/x`)).status()).toBe(404);
+    expect((await page.request.get(`${origin}/documents/${(await docId('Technician handover notes'))}/x`)).status()).toBe(404);
 
     await page.getByRole('link', { name: '← Documents' }).click();
     await page.getByLabel('File').setInputFiles({ name: 'wifi-guide.txt', mimeType: 'text/plain', buffer: Buffer.from('Join the staff Wi-Fi with your portal email.\n') });
@@ -102,7 +102,7 @@ describe('Technical area', () => {
     await page.goto(`${origin}/technical/domains`);
     await page.getByRole('alert').getByText('Technical records are for Technical and Primary contacts.').waitFor();
     expect(await page.getByRole('table').count()).toBe(0);
-    expect((await page.request.get(`${origin}/documents/${docId('Network overview')}/network-overview.md`)).status()).toBe(404);
+    expect((await page.request.get(`${origin}/documents/${(await docId('Network overview'))}/network-overview.md`)).status()).toBe(404);
     const file = { name: 'x.txt', mimeType: 'text/plain', buffer: Buffer.from('x') };
     // As the page's own upload sends it: with the portal's Origin.
     const refused = await page.request.post(`${origin}/documents`, { multipart: { file }, headers: { Origin: origin } });
@@ -145,11 +145,11 @@ describe('Technical area', () => {
     const box = page.getByRole('checkbox', { name: 'Visible to client: Technician handover notes' });
     expect(await box.isChecked()).toBe(false);
     await box.check();
-    await expect.poll(() => portico.base.db.select().from(documents).where(eq(documents.id, docId('Technician handover notes'))).get()!.visibleToClient).toBe(true);
+    await expect.poll(async () => (await portico.base.db.select().from(documents).where(eq(documents.id, await docId('Technician handover notes'))))[0]!.visibleToClient).toBe(true);
     await page.close();
   });
 });
 
-function acmeId(): number {
-  return portico.base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!.id;
+async function acmeId(): Promise<number> {
+  return (await portico.base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')))[0]!.id;
 }

@@ -28,7 +28,7 @@ const liveState = (page: Page) => page.getByRole('status').getAttribute('data-st
 
 describe('client tickets', () => {
   it('lets the requester close a ticket and rate it good with a comment', { timeout: 90_000 }, async () => {
-    const t = createTicket(asDemoUser(fx.portico.base, 'standard@acme-dental.test'), { subject: 'Outlook asks for password', description: 'Every morning.', priority: 'low' });
+    const t = await createTicket(await asDemoUser(fx.portico.base, 'standard@acme-dental.test'), { subject: 'Outlook asks for password', description: 'Every morning.', priority: 'low' });
     const page = await contactPage('standard@acme-dental.test');
     await page.goto(`${fx.origin}/tickets/${t.id}`);
     await page.getByRole('heading', { name: /Outlook asks for password/ }).waitFor();
@@ -77,11 +77,11 @@ describe('client tickets', () => {
   });
 
   it('finds a ticket by a word in a reply, but not by a word only in an internal note', { timeout: 90_000 }, async () => {
-    const requester = asDemoUser(fx.portico.base, 'technical@northwind.test');
-    const t = createTicket(requester, { subject: 'Laptop fan is loud', description: 'Very loud since Tuesday.', priority: 'medium' });
-    const tech = asDemoUser(fx.portico.base, 'tech@demo-msp.test');
-    addReply(tech, { ticketId: t.id, body: 'Please check whether the vent is blocked by the kickstand.' });
-    addReply(tech, { ticketId: t.id, body: 'Probably needs a thermalpaste refresh.', internal: true });
+    const requester = await asDemoUser(fx.portico.base, 'technical@northwind.test');
+    const t = await createTicket(requester, { subject: 'Laptop fan is loud', description: 'Very loud since Tuesday.', priority: 'medium' });
+    const tech = await asDemoUser(fx.portico.base, 'tech@demo-msp.test');
+    await addReply(tech, { ticketId: t.id, body: 'Please check whether the vent is blocked by the kickstand.' });
+    await addReply(tech, { ticketId: t.id, body: 'Probably needs a thermalpaste refresh.', internal: true });
 
     const page = await contactPage('technical@northwind.test');
     await page.goto(`${fx.origin}/tickets`);
@@ -104,7 +104,7 @@ describe('client tickets', () => {
     await expect.poll(() => fx.portico.base.bus.listenerCount('company-tickets:1'), { timeout: 15_000 }).toBeGreaterThan(0);
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
-    createTicket(asDemoUser(fx.portico.base, 'billing@acme-dental.test'), { subject: 'Monitor flickers', description: 'Desk 4.', priority: 'low' });
+    await createTicket(await asDemoUser(fx.portico.base, 'billing@acme-dental.test'), { subject: 'Monitor flickers', description: 'Desk 4.', priority: 'low' });
     const row = page.locator('tbody tr', { hasText: 'Monitor flickers' });
     await row.waitFor({ timeout: 10_000 });
     expect(await page.locator('tbody tr').first().textContent()).toContain('Monitor flickers');
@@ -114,8 +114,8 @@ describe('client tickets', () => {
   });
 
   it('pages with "Load more" and shows each ticket once', { timeout: 90_000 }, async () => {
-    const bailey = asDemoUser(fx.portico.base, 'billing@northwind.test');
-    for (let i = 1; i <= 30; i++) createTicket(bailey, { subject: `Batch request ${i}`, description: 'One of many.', priority: 'low' });
+    const bailey = await asDemoUser(fx.portico.base, 'billing@northwind.test');
+    for (let i = 1; i <= 30; i++) await createTicket(bailey, { subject: `Batch request ${i}`, description: 'One of many.', priority: 'low' });
     const page = await contactPage('billing@northwind.test');
     await page.goto(`${fx.origin}/tickets`);
     await page.getByRole('link', { name: 'Batch request 30' }).waitFor();

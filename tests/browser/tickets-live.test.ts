@@ -46,10 +46,10 @@ async function contactPage(email: string, width = 1280): Promise<Page> {
 const liveState = (page: Page) => page.getByRole('status').getAttribute('data-state');
 const listeners = (topic: string) => fx.portico.base.bus.listenerCount(topic);
 
-function ticketOf(email: string) {
+async function ticketOf(email: string) {
   const db = fx.portico.base.db;
-  const contact = db.select().from(contacts).where(eq(contacts.email, email)).get()!;
-  return db.select().from(tickets).where(eq(tickets.requesterContactId, contact.id)).get()!;
+  const contact = (await db.select().from(contacts).where(eq(contacts.email, email)))[0]!;
+  return (await db.select().from(tickets).where(eq(tickets.requesterContactId, contact.id)))[0]!;
 }
 
 async function openTicket(page: Page, ticket: { id: number; number: number }) {
@@ -60,7 +60,7 @@ async function openTicket(page: Page, ticket: { id: number; number: number }) {
 
 describe('ticket page, live on both sides', () => {
   it('shows each side the other’s replies without reload, and never shows the client an internal note', { timeout: 120_000 }, async () => {
-    const ticket = ticketOf('standard@acme-dental.test');
+    const ticket = await ticketOf('standard@acme-dental.test');
     const client = await contactPage('standard@acme-dental.test');
     const tech = await staffPage('tech@demo-msp.test');
     const before = listeners(`ticket:${ticket.id}`);
@@ -100,7 +100,7 @@ describe('ticket page, live on both sides', () => {
   });
 
   it('shows which other staff are viewing and typing', { timeout: 120_000 }, async () => {
-    const ticket = ticketOf('technical@acme-dental.test');
+    const ticket = await ticketOf('technical@acme-dental.test');
     const tech = await staffPage('tech@demo-msp.test');
     const admin = await staffPage('admin@demo-msp.test');
     await openTicket(tech, ticket);
@@ -162,13 +162,12 @@ describe('staff Ticket feed', () => {
   });
 
   it('marks a missed response target in red words on the feed', { timeout: 120_000 }, async () => {
-    const asClient = asDemoUser(fx.portico.base, 'standard@northwind.test');
-    const t = createTicket(asClient, { subject: 'VPN drops every hour', description: 'Since the update.', priority: 'high' });
-    fx.portico.base.db
+    const asClient = await asDemoUser(fx.portico.base, 'standard@northwind.test');
+    const t = await createTicket(asClient, { subject: 'VPN drops every hour', description: 'Since the update.', priority: 'high' });
+    (await fx.portico.base.db
       .update(tickets)
       .set({ firstResponseDueAt: new Date(Date.now() - 2 * 3600_000 - 60_000) })
-      .where(eq(tickets.id, t.id))
-      .run();
+      .where(eq(tickets.id, t.id)));
     const feed = await staffPage('admin@demo-msp.test');
     await feed.goto(`${fx.origin}/staff/tickets`);
     const sla = feed.locator('tr', { hasText: 'VPN drops every hour' }).locator('.sla-line').first();
@@ -177,7 +176,7 @@ describe('staff Ticket feed', () => {
     expect(await sla.getAttribute('class')).toContain('sla-overdue');
     expect(await sla.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(185, 28, 28)');
     // A technician's first reply clears the response countdown live.
-    addReply(asDemoUser(fx.portico.base, 'tech@demo-msp.test'), { ticketId: t.id, body: 'Looking now.' });
+    await addReply(await asDemoUser(fx.portico.base, 'tech@demo-msp.test'), { ticketId: t.id, body: 'Looking now.' });
     await expect.poll(() => feed.locator('tr', { hasText: 'VPN drops every hour' }).textContent(), { timeout: 10_000 }).toMatch(/Resolution due in/);
     expect(await feed.locator('tr', { hasText: 'VPN drops every hour' }).textContent()).not.toContain('Response overdue');
     await feed.close();
@@ -186,11 +185,11 @@ describe('staff Ticket feed', () => {
 
 describe('resuming after a dropped connection', () => {
   it('shows replies posted while offline exactly once, with and without an event seen before', { timeout: 120_000 }, async () => {
-    const ticket = ticketOf('billing@northwind.test');
+    const ticket = await ticketOf('billing@northwind.test');
     const page = await contactPage('billing@northwind.test');
     await openTicket(page, ticket);
     await expect.poll(() => listeners(`ticket:${ticket.id}`), { timeout: 15_000 }).toBeGreaterThan(0);
-    const tech = asDemoUser(fx.portico.base, 'tech@demo-msp.test');
+    const tech = await asDemoUser(fx.portico.base, 'tech@demo-msp.test');
     const comments = page.locator('[data-comment-id]');
     const start = await comments.count();
 
@@ -202,19 +201,19 @@ describe('resuming after a dropped connection', () => {
     };
 
     // No event seen yet: nothing to resume from, so the page re-reads the ticket.
-    await dropWhile(() => {
-      addReply(tech, { ticketId: ticket.id, body: 'Offline reply one' });
-      addReply(tech, { ticketId: ticket.id, body: 'Offline reply two' });
+    await dropWhile(async () => {
+      await addReply(tech, { ticketId: ticket.id, body: 'Offline reply one' });
+      await addReply(tech, { ticketId: ticket.id, body: 'Offline reply two' });
     });
     await expect.poll(() => page.getByText('Offline reply two').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByText('Offline reply one').count()).toBe(1);
 
     // With an event seen, the stream resumes after its id.
-    addReply(tech, { ticketId: ticket.id, body: 'Online reply three' });
+    await addReply(tech, { ticketId: ticket.id, body: 'Online reply three' });
     await page.getByText('Online reply three').waitFor({ timeout: 10_000 });
-    await dropWhile(() => {
-      addReply(tech, { ticketId: ticket.id, body: 'Offline reply four' });
-      addReply(tech, { ticketId: ticket.id, body: 'Offline reply five' });
+    await dropWhile(async () => {
+      await addReply(tech, { ticketId: ticket.id, body: 'Offline reply four' });
+      await addReply(tech, { ticketId: ticket.id, body: 'Offline reply five' });
     });
     await expect.poll(() => page.getByText('Offline reply five').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByText('Offline reply four').count()).toBe(1);

@@ -4,11 +4,11 @@ import { actorForAccount } from '../../server/auth/accounts';
 import { withActor, type ServiceContext } from '../../server/core/context';
 
 /** A context acting as a seeded contact or staff member, found by email. */
-export function asDemoUser(base: ServiceContext, email: string): ServiceContext {
-  const user = base.db.select().from(users).where(eq(users.email, email)).get();
+export async function asDemoUser(base: ServiceContext, email: string): Promise<ServiceContext> {
+  const user = (await base.db.select().from(users).where(eq(users.email, email)))[0];
   if (!user) throw new Error(`no demo user ${email}`);
-  const staff = base.db.select().from(staffMembers).where(eq(staffMembers.userId, user.id)).get();
-  const contact = base.db.select().from(contacts).where(eq(contacts.userId, user.id)).get();
+  const staff = (await base.db.select().from(staffMembers).where(eq(staffMembers.userId, user.id)))[0];
+  const contact = (await base.db.select().from(contacts).where(eq(contacts.userId, user.id)))[0];
   const account = staff ? { kind: 'staff' as const, id: staff.id } : { kind: 'contact' as const, id: contact!.id };
-  return withActor(base, actorForAccount(base.db, user, account)!);
+  return withActor(base, (await actorForAccount(base.db, user, account))!);
 }

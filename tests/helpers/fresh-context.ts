@@ -8,20 +8,23 @@ import type { ServiceContext } from '../../server/core/context';
 import { createServiceContext } from '../../server/core/create-service-context';
 import { createLogger } from '../../server/core/logger';
 import { loadSettings } from '../../server/settings';
+import { testDatabase } from './test-database';
 
-/** A service context on a fresh, migrated SQLite file, with a clock the test moves. */
-export function freshContext(start = new Date('2026-11-01T09:00:00Z')): { ctx: ServiceContext; clock: FixedClock; cleanup(): void } {
+/** A service context on a fresh, migrated database (SQLite file or PostgreSQL), with a clock the test moves. */
+export async function freshContext(start = new Date('2026-11-01T09:00:00Z')): Promise<{ ctx: ServiceContext; clock: FixedClock; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-unit-'));
-  const settings = loadSettings({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'p.db'), LOG_LEVEL: 'silent' }, '/nonexistent.env');
-  const db = openDatabase(settings.DATABASE_PATH);
-  migrateDatabase(db);
+  const database = await testDatabase(dir);
+  const settings = loadSettings({ NODE_ENV: 'test', ...database.env, DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent' }, '/nonexistent.env');
+  const db = await openDatabase(settings);
+  await migrateDatabase(db);
   const clock = new FixedClock(start);
   const ctx = createServiceContext({ db, settings, clock, log: createLogger('silent') });
   return {
     ctx,
     clock,
-    cleanup() {
-      closeDatabase(db);
+    async cleanup() {
+      await closeDatabase(db);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startPortico } from '../../server/app';
 import { loadSettings } from '../../server/settings';
+import { checkpointSqlite } from '../../db/client';
 
 /*
  * The real server in a process of its own, for tests that must kill it as a crash or a power
@@ -58,7 +59,7 @@ if (process.env.PORTICO_CHILD === '1' && process.send) {
   const portico = await startPortico(loadSettings(process.env, '/nonexistent.env'));
   process.on('message', (m: TToChild) => {
     if (m.kind !== 'checkpoint') return;
-    portico.base.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    checkpointSqlite(portico.base.db);
     process.send!({ kind: 'checkpointed' } satisfies TFromChild);
   });
   // Exit with the parent (it may die without killing us).

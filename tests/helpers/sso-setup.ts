@@ -7,8 +7,8 @@ import type { TSaveIdentityProviderInput } from '../../server/auth/sso/schemas';
 import { asDemoUser } from './demo-actors';
 import type { TTestIdp } from './oidc-idp';
 
-export const companyId = (portico: TPortico, name: string): number => {
-  const c = portico.base.db.select({ id: companies.id }).from(companies).where(eq(companies.name, name)).get();
+export const companyId = async (portico: TPortico, name: string): Promise<number> => {
+  const c = (await portico.base.db.select({ id: companies.id }).from(companies).where(eq(companies.name, name)))[0];
   if (!c) throw new Error(`no company ${name}`);
   return c.id;
 };
@@ -22,7 +22,7 @@ export async function addTestIdentityProvider(
   idp: TTestIdp,
   input: Partial<TSaveIdentityProviderInput> = {},
 ): Promise<{ id: number; clientId: string; save(changes: Partial<TSaveIdentityProviderInput>): Promise<void> }> {
-  const admin = asDemoUser(portico.base, 'admin@demo-msp.test');
+  const admin = await asDemoUser(portico.base, 'admin@demo-msp.test');
   const clientId = `portico-${randomBytes(4).toString('hex')}`;
   const clientSecret = randomBytes(24).toString('base64url');
   let current: TSaveIdentityProviderInput = { kind: 'oidc', displayName: 'Test IdP', issuerUrl: idp.issuer, clientId, clientSecret, ...input };

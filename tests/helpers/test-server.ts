@@ -4,24 +4,33 @@ import { join } from 'node:path';
 import { startPortico, type TPortico } from '../../server/app';
 import type { TDnsResolver } from '../../server/mail-intake/mail-dns';
 import { loadSettings, type TSettings } from '../../server/settings';
+import { testDatabase } from './test-database';
 
-/** Settings for a test: port 0, a fresh SQLite file in a temp dir, silent logs. */
-export function testSettings(extra: Record<string, string> = {}): { settings: TSettings; dir: string } {
+/** Settings for a test: port 0, a fresh database (file or server) and files folder, silent logs. */
+export async function testSettings(extra: Record<string, string> = {}): Promise<{ settings: TSettings; dir: string; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-test-'));
+  const database = await testDatabase(dir);
   const settings = loadSettings(
     {
       NODE_ENV: 'test',
       PORT: '0',
       SMTP_PORT: '0',
       SMTP_HOST: '127.0.0.1',
-      DATABASE_PATH: join(dir, 'portico.db'),
+      ...database.env,
       DATA_DIR: join(dir, 'files'),
       LOG_LEVEL: 'silent',
       ...extra,
     },
     '/nonexistent.env',
   );
-  return { settings, dir };
+  return {
+    settings,
+    dir,
+    async cleanup() {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The real server (demo data unless SEED_DEMO=false) on port 0; `dnsResolver` serves sender authentication's DNS. */
@@ -31,14 +40,14 @@ export async function startTestServer(extra: Record<string, string> = {}, opts: 
   origin: string;
   stop(): Promise<void>;
 }> {
-  const { settings, dir } = testSettings(extra);
-  const portico = await startPortico(settings, { dnsResolver: opts.dnsResolver });
+  const test = await testSettings(extra);
+  const portico = await startPortico(test.settings, { dnsResolver: opts.dnsResolver });
   return {
     portico,
-    origin: settings.publicUrl,
+    origin: test.settings.publicUrl,
     async stop() {
       await portico.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await test.cleanup();
     },
   };
 }

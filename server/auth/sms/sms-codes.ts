@@ -38,25 +38,24 @@ export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<
   const pending = signInState(ctx).pendingSignIns.get(pendingToken, now.getTime());
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   const { userId } = pending;
-  const target = secondFactorMethods(ctx, userId).includes('sms') ? smsTargetFor(ctx, userId) : null;
+  const target = (await secondFactorMethods(ctx, userId)).includes('sms') ? await smsTargetFor(ctx, userId) : null;
   if (!target) throw new AppError('FORBIDDEN', 'Codes by text message are not available for your account. Choose another way to verify.');
 
   const pendingHash = hashToken(pendingToken);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   // Counted and written in one synchronous transaction, so parallel clicks cannot pass the limit.
-  const codeId = ctx.db.transaction((tx) => {
-    const sent = tx
+  const codeId = await ctx.db.transaction(async (tx) => {
+    const sent = (await tx
       .select({ n: count() })
       .from(smsCodes)
-      .where(and(eq(smsCodes.userId, userId), gt(smsCodes.createdAt, new Date(now.getTime() - SEND_WINDOW_MS))))
-      .get();
+      .where(and(eq(smsCodes.userId, userId), gt(smsCodes.createdAt, new Date(now.getTime() - SEND_WINDOW_MS)))))[0];
     if ((sent?.n ?? 0) >= SMS_SENDS_PER_WINDOW) {
       throw new AppError('RATE_LIMITED', 'You have asked for 3 codes in 15 minutes. Wait a few minutes, or choose another way to verify.');
     }
     // Rows outlive their code only to count sends; a day later they are of no use.
-    tx.delete(smsCodes).where(and(eq(smsCodes.userId, userId), lt(smsCodes.createdAt, new Date(now.getTime() - 86_400_000)))).run();
-    tx.update(smsCodes).set({ usedAt: now }).where(and(eq(smsCodes.userId, userId), isNull(smsCodes.usedAt))).run();
-    return tx
+    (await tx.delete(smsCodes).where(and(eq(smsCodes.userId, userId), lt(smsCodes.createdAt, new Date(now.getTime() - 86_400_000)))));
+    (await tx.update(smsCodes).set({ usedAt: now }).where(and(eq(smsCodes.userId, userId), isNull(smsCodes.usedAt))));
+    return (await tx
       .insert(smsCodes)
       .values({
         userId,
@@ -66,11 +65,10 @@ export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<
         expiresAt: new Date(now.getTime() + SMS_CODE_MINUTES * 60_000),
         createdAt: now,
       })
-      .returning({ id: smsCodes.id })
-      .get().id;
+      .returning({ id: smsCodes.id }))[0]!.id;
   });
 
-  const provider = ctx.db.select({ name: providers.name }).from(providers).where(eq(providers.id, target.providerId)).get();
+  const provider = (await ctx.db.select({ name: providers.name }).from(providers).where(eq(providers.id, target.providerId)))[0];
   const audit = { userId, providerId: target.providerId, ip: pending.meta.ip };
   try {
     await sendSms(gatewayConfig(ctx, target.gateway), {
@@ -78,14 +76,14 @@ export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<
       body: `${code} is your ${provider?.name ?? 'client'} portal sign-in code. It expires in ${SMS_CODE_MINUTES} minutes. Do not share it.`,
     });
   } catch (err) {
-    ctx.db.update(smsCodes).set({ usedAt: ctx.clock.now() }).where(eq(smsCodes.id, codeId)).run();
+    (await ctx.db.update(smsCodes).set({ usedAt: ctx.clock.now() }).where(eq(smsCodes.id, codeId)));
     const reason = err instanceof SmsSendError ? err.reason : 'error';
     const message = err instanceof SmsSendError ? err.message : 'The SMS gateway could not be used.';
-    recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_send_failed', ...audit, detail: { purpose: 'sign_in', ending: target.ending, reason, message } });
+    await recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_send_failed', ...audit, detail: { purpose: 'sign_in', ending: target.ending, reason, message } });
     ctx.log.warn({ userId, providerId: target.providerId, reason }, 'sms code not sent');
     throw new AppError('TEMPORARY', 'We could not send the text message. Try again in a moment, or choose another way to verify.');
   }
-  recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_code_sent', ...audit, detail: { ending: target.ending } });
+  await recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_code_sent', ...audit, detail: { ending: target.ending } });
   return { ending: target.ending, validMinutes: SMS_CODE_MINUTES };
 }
 
@@ -93,30 +91,28 @@ export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<
  * Checks a texted code for a pending sign-in: the latest one sent for it, unexpired, unused.
  * Wrong codes count against the same per-user limit as authenticator codes. Accepted once.
  */
-export function verifySmsCode(ctx: ServiceContext, userId: number, pendingToken: string, code: string): void {
+export async function verifySmsCode(ctx: ServiceContext, userId: number, pendingToken: string, code: string): Promise<void> {
   const now = ctx.clock.now();
   if (!ctx.rateLimits.totpPerUser.consume(String(userId), now.getTime())) {
     throw new AppError('RATE_LIMITED', 'Too many wrong codes. Wait 15 minutes, or use a recovery code.');
   }
   const pendingHash = hashToken(pendingToken);
-  const row = ctx.db
+  const row = (await ctx.db
     .select()
     .from(smsCodes)
     .where(and(eq(smsCodes.userId, userId), eq(smsCodes.pendingHash, pendingHash)))
-    .orderBy(desc(smsCodes.id))
-    .get();
+    .orderBy(desc(smsCodes.id)))[0];
   const clean = code.replace(/\s/g, '');
   if (!row || row.usedAt || !/^\d{6}$/.test(clean) || !constantTimeEqual(codeHash(ctx.settings.secretKey, pendingHash, clean), row.codeHash)) {
     throw new AppError('BAD_INPUT', WRONG_CODE);
   }
   if (row.expiresAt <= now) throw new AppError('BAD_INPUT', 'That code has expired. Use "Send SMS Code" for a new one.');
   // Marked used only if still unused: two requests racing with the same code cannot both pass.
-  const taken = ctx.db
+  const taken = (await ctx.db
     .update(smsCodes)
     .set({ usedAt: now })
     .where(and(eq(smsCodes.id, row.id), isNull(smsCodes.usedAt)))
-    .returning({ id: smsCodes.id })
-    .get();
+    .returning({ id: smsCodes.id }))[0]!;
   if (!taken) throw new AppError('BAD_INPUT', WRONG_CODE);
   ctx.rateLimits.totpPerUser.reset(String(userId));
 }

@@ -25,9 +25,9 @@ export function gatewayConfig(ctx: ServiceContext, row: TSmsGateway): TSmsGatewa
 }
 
 /** Staff admins: the provider's SMS gateway as the page shows it; the auth token only as "set". */
-export function getSmsSettings(ctx: ServiceContext) {
+export async function getSmsSettings(ctx: ServiceContext) {
   const admin = requireStaffAdmin(ctx.actor);
-  const row = ctx.db.select().from(smsGateways).where(eq(smsGateways.providerId, admin.providerId)).get();
+  const row = (await ctx.db.select().from(smsGateways).where(eq(smsGateways.providerId, admin.providerId)))[0];
   return {
     configured: !!row,
     apiUrl: row?.apiUrl ?? DEFAULT_SMS_API_URL,
@@ -41,12 +41,12 @@ export function getSmsSettings(ctx: ServiceContext) {
 }
 
 /** Saves the gateway; an empty auth token keeps the stored one. Audited without the token. */
-export function updateSmsSettings(ctx: ServiceContext, input: unknown, ip: string): void {
+export async function updateSmsSettings(ctx: ServiceContext, input: unknown, ip: string): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZSmsSettingsInput.parse(input);
   const now = ctx.clock.now();
-  unitOfWork(ctx, (tx) => {
-    const existing = tx.select().from(smsGateways).where(eq(smsGateways.providerId, admin.providerId)).get();
+  await unitOfWork(ctx, async (tx) => {
+    const existing = (await tx.select().from(smsGateways).where(eq(smsGateways.providerId, admin.providerId)))[0];
     if (!existing && !data.authToken) throw new AppError('BAD_INPUT', 'Enter the auth token.', { field: 'authToken' });
     const values = {
       apiUrl: data.apiUrl.replace(/\/+$/, ''),
@@ -58,10 +58,10 @@ export function updateSmsSettings(ctx: ServiceContext, input: unknown, ip: strin
       updatedAt: now,
       ...(data.authToken ? { sealedAuthToken: seal(ctx.settings.secretKey, new TextEncoder().encode(data.authToken)) } : {}),
     };
-    if (existing) tx.update(smsGateways).set(values).where(eq(smsGateways.providerId, admin.providerId)).run();
-    else tx.insert(smsGateways).values({ ...values, sealedAuthToken: values.sealedAuthToken!, providerId: admin.providerId, createdAt: now }).run();
+    if (existing) (await tx.update(smsGateways).set(values).where(eq(smsGateways.providerId, admin.providerId)));
+    else (await tx.insert(smsGateways).values({ ...values, sealedAuthToken: values.sealedAuthToken!, providerId: admin.providerId, createdAt: now }));
     const { sealedAuthToken: _sealed, updatedByStaffId: _by, updatedAt: _at, ...shown } = values;
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       kind: 'sms_settings_changed',
       providerId: admin.providerId,
       actorUserId: admin.userId,
@@ -72,12 +72,12 @@ export function updateSmsSettings(ctx: ServiceContext, input: unknown, ip: strin
 }
 
 /** Removes the gateway: sign-in codes by text message are no longer offered. */
-export function removeSmsSettings(ctx: ServiceContext, ip: string): void {
+export async function removeSmsSettings(ctx: ServiceContext, ip: string): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
-  unitOfWork(ctx, (tx) => {
-    const gone = tx.delete(smsGateways).where(eq(smsGateways.providerId, admin.providerId)).returning({ id: smsGateways.providerId }).get();
+  await unitOfWork(ctx, async (tx) => {
+    const gone = (await tx.delete(smsGateways).where(eq(smsGateways.providerId, admin.providerId)).returning({ id: smsGateways.providerId }))[0]!;
     if (!gone) throw new AppError('NOT_FOUND', 'No SMS gateway is set up.');
-    recordAudit(tx, ctx.clock.now(), { kind: 'sms_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: { removed: true } });
+    await recordAudit(tx, ctx.clock.now(), { kind: 'sms_settings_changed', providerId: admin.providerId, actorUserId: admin.userId, ip, detail: { removed: true } });
   });
 }
 
@@ -85,19 +85,19 @@ export function removeSmsSettings(ctx: ServiceContext, ip: string): void {
 export async function sendTestSms(ctx: ServiceContext, input: unknown, ip: string): Promise<{ ending: string }> {
   const admin = requireStaffAdmin(ctx.actor);
   const { to } = ZSendTestSmsInput.parse(input);
-  const row = ctx.db.select().from(smsGateways).where(eq(smsGateways.providerId, admin.providerId)).get();
+  const row = (await ctx.db.select().from(smsGateways).where(eq(smsGateways.providerId, admin.providerId)))[0];
   if (!row) throw new AppError('NOT_FOUND', 'Save the gateway settings first.');
   const number = toE164(to, row.defaultCountryCode);
   if (!number) throw new AppError('BAD_INPUT', 'Enter the number with its country code, such as +1 555 010 0142.', { field: 'to' });
-  const provider = ctx.db.select({ name: providers.name }).from(providers).where(eq(providers.id, admin.providerId)).get();
+  const provider = (await ctx.db.select({ name: providers.name }).from(providers).where(eq(providers.id, admin.providerId)))[0];
   const audit = { providerId: admin.providerId, actorUserId: admin.userId, ip };
   try {
     await sendSms(gatewayConfig(ctx, row), { to: number, body: `Test message from the ${provider?.name ?? 'client'} portal: text messages work.` });
   } catch (err) {
     const message = err instanceof SmsSendError ? err.message : 'The SMS gateway could not be used.';
-    recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_send_failed', ...audit, detail: { purpose: 'test', ending: phoneEnding(number), reason: err instanceof SmsSendError ? err.reason : 'error', message } });
+    await recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_send_failed', ...audit, detail: { purpose: 'test', ending: phoneEnding(number), reason: err instanceof SmsSendError ? err.reason : 'error', message } });
     throw new AppError('TEMPORARY', message);
   }
-  recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_test_sent', ...audit, detail: { ending: phoneEnding(number) } });
+  await recordAudit(ctx.db, ctx.clock.now(), { kind: 'sms_test_sent', ...audit, detail: { ending: phoneEnding(number) } });
   return { ending: phoneEnding(number) };
 }

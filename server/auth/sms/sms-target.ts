@@ -19,8 +19,8 @@ export interface TSmsTarget {
  * whose provider has an SMS gateway turned on. Staff records have no cell phone. Null when
  * there is none, so the method is not offered.
  */
-export function smsTargetFor(ctx: ServiceContext, userId: number): TSmsTarget | null {
-  const rows = ctx.db
+export async function smsTargetFor(ctx: ServiceContext, userId: number): Promise<TSmsTarget | null> {
+  const rows = (await ctx.db
     .select({ phoneCell: contacts.phoneCell, gateway: smsGateways })
     .from(contacts)
     .innerJoin(companies, eq(companies.id, contacts.companyId))
@@ -34,8 +34,7 @@ export function smsTargetFor(ctx: ServiceContext, userId: number): TSmsTarget | 
         eq(smsGateways.enabled, true),
       ),
     )
-    .orderBy(asc(contacts.id))
-    .all();
+    .orderBy(asc(contacts.id)));
   for (const r of rows) {
     const to = r.phoneCell ? toE164(r.phoneCell, r.gateway.defaultCountryCode) : null;
     if (to) return { providerId: r.gateway.providerId, to, ending: phoneEnding(to), gateway: r.gateway };

@@ -21,17 +21,16 @@ const noMatch = (idp: TIdentityProvider, email: string): TMatch => ({
  * ID token, only when the provider says it is verified, against users' primary emails, and
  * only when that person has an account this provider applies to. The first match links `sub`.
  */
-export function matchSsoAccount(ctx: ServiceContext, idp: TIdentityProvider, claims: TIdTokenClaims, ip: string): TMatch {
+export async function matchSsoAccount(ctx: ServiceContext, idp: TIdentityProvider, claims: TIdTokenClaims, ip: string): Promise<TMatch> {
   const now = ctx.clock.now();
-  const link = ctx.db
+  const link = (await ctx.db
     .select()
     .from(ssoLinks)
-    .where(and(eq(ssoLinks.idpId, idp.id), eq(ssoLinks.subject, claims.sub)))
-    .get();
+    .where(and(eq(ssoLinks.idpId, idp.id), eq(ssoLinks.subject, claims.sub))))[0];
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
   if (link) {
-    if (accountsInScope(ctx, idp.id, link.userId).length === 0) return noMatch(idp, email || 'your sign-in');
-    ctx.db.update(ssoLinks).set({ lastUsedAt: now }).where(eq(ssoLinks.id, link.id)).run();
+    if ((await accountsInScope(ctx, idp.id, link.userId)).length === 0) return noMatch(idp, email || 'your sign-in');
+    (await ctx.db.update(ssoLinks).set({ lastUsedAt: now }).where(eq(ssoLinks.id, link.id)));
     return { ok: true, userId: link.userId, linked: false };
   }
   if (!email) {
@@ -46,9 +45,9 @@ export function matchSsoAccount(ctx: ServiceContext, idp: TIdentityProvider, cla
       message: `${idp.displayName} has not verified ${email}, so it cannot be matched to a portal account. Log in with your Client Portal user account instead.`,
     };
   }
-  const user = ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  if (!user || accountsInScope(ctx, idp.id, user.id).length === 0) return noMatch(idp, email);
-  ctx.db.insert(ssoLinks).values({ idpId: idp.id, subject: claims.sub, userId: user.id, createdAt: now, lastUsedAt: now }).onConflictDoNothing().run();
-  recordAudit(ctx.db, now, { kind: 'sso_linked', userId: user.id, providerId: idp.providerId, email, ip, detail: { identityProvider: idp.displayName } });
+  const user = (await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0];
+  if (!user || (await accountsInScope(ctx, idp.id, user.id)).length === 0) return noMatch(idp, email);
+  (await ctx.db.insert(ssoLinks).values({ idpId: idp.id, subject: claims.sub, userId: user.id, createdAt: now, lastUsedAt: now }).onConflictDoNothing());
+  await recordAudit(ctx.db, now, { kind: 'sso_linked', userId: user.id, providerId: idp.providerId, email, ip, detail: { identityProvider: idp.displayName } });
   return { ok: true, userId: user.id, linked: true };
 }

@@ -11,22 +11,21 @@ import type { ServiceContext } from '../../core/context';
  */
 
 /** The accounts of a login identity that this identity provider may sign in; none when it is off. */
-export function accountsInScope(ctx: ServiceContext, idpId: number, userId: number): TAccountChoice[] {
-  const idp = ctx.db.select().from(identityProviders).where(eq(identityProviders.id, idpId)).get();
+export async function accountsInScope(ctx: ServiceContext, idpId: number, userId: number): Promise<TAccountChoice[]> {
+  const idp = (await ctx.db.select().from(identityProviders).where(eq(identityProviders.id, idpId)))[0];
   if (!idp || !idp.enabled) return [];
-  const all = listAccounts(ctx.db, userId);
+  const all = await listAccounts(ctx.db, userId);
   const contactIds = all.filter((a) => a.kind === 'contact').map((a) => a.id);
   const companyOf = new Map<number, number>();
   if (contactIds.length > 0) {
-    const rows = ctx.db.select({ id: contacts.id, companyId: contacts.companyId }).from(contacts).where(inArray(contacts.id, contactIds)).all();
+    const rows = (await ctx.db.select({ id: contacts.id, companyId: contacts.companyId }).from(contacts).where(inArray(contacts.id, contactIds)));
     for (const r of rows) companyOf.set(r.id, r.companyId);
   }
   const linked = new Set(
-    ctx.db
+    (await ctx.db
       .select({ companyId: identityProviderCompanies.companyId })
       .from(identityProviderCompanies)
-      .where(eq(identityProviderCompanies.idpId, idpId))
-      .all()
+      .where(eq(identityProviderCompanies.idpId, idpId)))
       .map((r) => r.companyId),
   );
   return all.filter((a) =>
@@ -35,22 +34,21 @@ export function accountsInScope(ctx: ServiceContext, idpId: number, userId: numb
 }
 
 /** Remembers that a session was opened through an identity provider (see accountsForSession). */
-export function recordSsoSession(ctx: ServiceContext, sessionId: string, idpId: number): void {
-  ctx.db.insert(ssoSessions).values({ sessionId, idpId, createdAt: ctx.clock.now() }).run();
+export async function recordSsoSession(ctx: ServiceContext, sessionId: string, idpId: number): Promise<void> {
+  (await ctx.db.insert(ssoSessions).values({ sessionId, idpId, createdAt: ctx.clock.now() }));
 }
 
 /** The accounts a session may use: all of its user's, or only the provider's for an SSO session. */
-export function accountsForSession(ctx: ServiceContext, sessionId: string, userId: number): TAccountChoice[] {
-  const sso = ctx.db.select({ idpId: ssoSessions.idpId }).from(ssoSessions).where(eq(ssoSessions.sessionId, sessionId)).get();
-  return sso ? accountsInScope(ctx, sso.idpId, userId) : listAccounts(ctx.db, userId);
+export async function accountsForSession(ctx: ServiceContext, sessionId: string, userId: number): Promise<TAccountChoice[]> {
+  const sso = (await ctx.db.select({ idpId: ssoSessions.idpId }).from(ssoSessions).where(eq(ssoSessions.sessionId, sessionId)))[0];
+  return sso ? await accountsInScope(ctx, sso.idpId, userId) : await listAccounts(ctx.db, userId);
 }
 
 /** The ids of the sessions an identity provider opened (ended when it is turned off or removed). */
-export function sessionsOpenedBy(ctx: ServiceContext, idpId: number): string[] {
-  return ctx.db
+export async function sessionsOpenedBy(ctx: ServiceContext, idpId: number): Promise<string[]> {
+  return (await ctx.db
     .select({ id: ssoSessions.sessionId })
     .from(ssoSessions)
-    .where(eq(ssoSessions.idpId, idpId))
-    .all()
+    .where(eq(ssoSessions.idpId, idpId)))
     .map((r) => r.id);
 }

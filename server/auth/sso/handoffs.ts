@@ -24,25 +24,24 @@ export type TSsoHandoff =
 
 const EXPIRED: TSsoHandoff = { kind: 'error', message: 'This sign-in has expired. Please sign in again.' };
 
-export function createHandoff(ctx: ServiceContext, payload: TSsoHandoff): string {
+export async function createHandoff(ctx: ServiceContext, payload: TSsoHandoff): Promise<string> {
   const now = ctx.clock.now();
-  ctx.db.delete(ssoHandoffs).where(lt(ssoHandoffs.expiresAt, now)).run();
+  (await ctx.db.delete(ssoHandoffs).where(lt(ssoHandoffs.expiresAt, now)));
   const token = generateToken();
-  ctx.db
+  (await ctx.db
     .insert(ssoHandoffs)
     .values({
       tokenHash: hashToken(token),
       payloadSealed: seal(ctx.settings.secretKey, new TextEncoder().encode(JSON.stringify(payload))),
       expiresAt: new Date(now.getTime() + TTL_MS),
-    })
-    .run();
+    }));
   return token;
 }
 
 /** Reads and deletes a handoff: a second read, or one after 2 minutes, gets "expired". */
-export function consumeHandoff(ctx: ServiceContext, input: unknown): TSsoHandoff {
+export async function consumeHandoff(ctx: ServiceContext, input: unknown): Promise<TSsoHandoff> {
   const { handoff } = ZResumeSsoInput.parse(input);
-  const row = ctx.db.delete(ssoHandoffs).where(eq(ssoHandoffs.tokenHash, hashToken(handoff))).returning().get();
+  const row = (await ctx.db.delete(ssoHandoffs).where(eq(ssoHandoffs.tokenHash, hashToken(handoff))).returning())[0]!;
   if (!row || row.expiresAt <= ctx.clock.now()) return EXPIRED;
   const payload = JSON.parse(new TextDecoder().decode(open(ctx.settings.secretKey, row.payloadSealed))) as TSsoHandoff;
   if (payload.kind === 'session-limit') {

@@ -13,17 +13,17 @@ import { callbackUrl } from './login-flow';
 import { ZIdentityProviderIdInput, ZSaveIdentityProviderInput } from './schemas';
 
 /** Staff admins: the MSP's identity providers (never their secrets), its companies, and the addresses to give the provider. */
-export function listIdentityProviders(ctx: ServiceContext) {
+export async function listIdentityProviders(ctx: ServiceContext) {
   const admin = requireStaffAdmin(ctx.actor);
-  const rows = ctx.db.select().from(identityProviders).where(eq(identityProviders.providerId, admin.providerId)).orderBy(asc(identityProviders.id)).all();
+  const rows = (await ctx.db.select().from(identityProviders).where(eq(identityProviders.providerId, admin.providerId)).orderBy(asc(identityProviders.id)));
   const ids = rows.map((r) => r.id);
   const links = ids.length
-    ? ctx.db.select().from(identityProviderCompanies).where(inArray(identityProviderCompanies.idpId, ids)).all()
+    ? (await ctx.db.select().from(identityProviderCompanies).where(inArray(identityProviderCompanies.idpId, ids)))
     : [];
   const linkedUsers = ids.length
-    ? ctx.db.select({ idpId: ssoLinks.idpId, n: count() }).from(ssoLinks).where(inArray(ssoLinks.idpId, ids)).groupBy(ssoLinks.idpId).all()
+    ? (await ctx.db.select({ idpId: ssoLinks.idpId, n: count() }).from(ssoLinks).where(inArray(ssoLinks.idpId, ids)).groupBy(ssoLinks.idpId))
     : [];
-  const provider = ctx.db.select({ name: providers.name }).from(providers).where(eq(providers.id, admin.providerId)).get();
+  const provider = (await ctx.db.select({ name: providers.name }).from(providers).where(eq(providers.id, admin.providerId)))[0];
   return {
     providerName: provider?.name ?? '',
     /** Same for every provider of this portal except for the id: shown before the first save too. */
@@ -44,12 +44,11 @@ export function listIdentityProviders(ctx: ServiceContext) {
       initiateLoginUri: `${ctx.settings.publicUrl}/auth/oidc/${r.id}/initiate`,
       linkedUsers: linkedUsers.find((l) => l.idpId === r.id)?.n ?? 0,
     })),
-    companies: ctx.db
+    companies: (await ctx.db
       .select({ id: companies.id, name: companies.name, emailDomains: companies.emailDomains })
       .from(companies)
       .where(and(eq(companies.providerId, admin.providerId), isNull(companies.archivedAt)))
-      .orderBy(asc(companies.name))
-      .all(),
+      .orderBy(asc(companies.name))),
   };
 }
 
@@ -62,22 +61,20 @@ export async function saveIdentityProvider(ctx: ServiceContext, input: unknown, 
   const admin = requireStaffAdmin(ctx.actor);
   const data = ZSaveIdentityProviderInput.parse(input);
   const existing = data.id
-    ? ctx.db
+    ? (await ctx.db
         .select()
         .from(identityProviders)
-        .where(and(eq(identityProviders.id, data.id), eq(identityProviders.providerId, admin.providerId)))
-        .get()
+        .where(and(eq(identityProviders.id, data.id), eq(identityProviders.providerId, admin.providerId))))[0]
     : undefined;
   if (data.id && !existing) throw new AppError('NOT_FOUND', 'Identity provider not found.');
   if (!existing && !data.clientSecret) throw new AppError('BAD_INPUT', 'Enter the client secret.', { field: 'clientSecret' });
   const companyIds = [...new Set(data.companies.map((c) => c.companyId))];
   if (companyIds.length !== data.companies.length) throw new AppError('BAD_INPUT', 'Each company can be listed once.');
   if (companyIds.length) {
-    const own = ctx.db
+    const own = (await ctx.db
       .select({ id: companies.id })
       .from(companies)
-      .where(and(inArray(companies.id, companyIds), eq(companies.providerId, admin.providerId)))
-      .all();
+      .where(and(inArray(companies.id, companyIds), eq(companies.providerId, admin.providerId))));
     if (own.length !== companyIds.length) throw new AppError('NOT_FOUND', 'Company not found.');
   }
 
@@ -106,13 +103,13 @@ export async function saveIdentityProvider(ctx: ServiceContext, input: unknown, 
     emailDomains: [...new Set(data.emailDomains)],
     updatedAt: now,
   };
-  const id = ctx.db.transaction((tx) => {
+  const id = await ctx.db.transaction(async (tx) => {
     const idpId = existing
-      ? (tx.update(identityProviders).set(values).where(eq(identityProviders.id, existing.id)).run(), existing.id)
-      : tx.insert(identityProviders).values({ ...values, providerId: admin.providerId, createdAt: now }).returning({ id: identityProviders.id }).get().id;
-    tx.delete(identityProviderCompanies).where(eq(identityProviderCompanies.idpId, idpId)).run();
-    if (data.companies.length) tx.insert(identityProviderCompanies).values(data.companies.map((c) => ({ idpId, ...c }))).run();
-    recordAudit(tx, now, {
+      ? ((await tx.update(identityProviders).set(values).where(eq(identityProviders.id, existing.id))), existing.id)
+      : (await tx.insert(identityProviders).values({ ...values, providerId: admin.providerId, createdAt: now }).returning({ id: identityProviders.id }))[0]!.id;
+    (await tx.delete(identityProviderCompanies).where(eq(identityProviderCompanies.idpId, idpId)));
+    if (data.companies.length) (await tx.insert(identityProviderCompanies).values(data.companies.map((c) => ({ idpId, ...c }))));
+    await recordAudit(tx, now, {
       kind: 'sso_settings_changed',
       providerId: admin.providerId,
       actorUserId: admin.userId,
@@ -134,24 +131,23 @@ export async function saveIdentityProvider(ctx: ServiceContext, input: unknown, 
   });
   forgetProviderConfig(id);
   // Turning a provider off ends the sessions it opened: it no longer vouches for anyone.
-  if (existing?.enabled && !data.enabled) endSessionsOf(ctx, id, admin.userId, admin.providerId, ip);
+  if (existing?.enabled && !data.enabled) await endSessionsOf(ctx, id, admin.userId, admin.providerId, ip);
   return { id };
 }
 
 /** Removes an identity provider, its company settings and `sub` links, and ends the sessions it opened. */
-export function removeIdentityProvider(ctx: ServiceContext, input: unknown, ip: string): void {
+export async function removeIdentityProvider(ctx: ServiceContext, input: unknown, ip: string): Promise<void> {
   const admin = requireStaffAdmin(ctx.actor);
   const { id } = ZIdentityProviderIdInput.parse(input);
-  const idp = ctx.db
+  const idp = (await ctx.db
     .select()
     .from(identityProviders)
-    .where(and(eq(identityProviders.id, id), eq(identityProviders.providerId, admin.providerId)))
-    .get();
+    .where(and(eq(identityProviders.id, id), eq(identityProviders.providerId, admin.providerId))))[0];
   if (!idp) throw new AppError('NOT_FOUND', 'Identity provider not found.');
-  endSessionsOf(ctx, id, admin.userId, admin.providerId, ip);
-  ctx.db.transaction((tx) => {
-    tx.delete(identityProviders).where(eq(identityProviders.id, id)).run();
-    recordAudit(tx, ctx.clock.now(), {
+  await endSessionsOf(ctx, id, admin.userId, admin.providerId, ip);
+  await ctx.db.transaction(async (tx) => {
+    (await tx.delete(identityProviders).where(eq(identityProviders.id, id)));
+    await recordAudit(tx, ctx.clock.now(), {
       kind: 'sso_settings_changed',
       providerId: admin.providerId,
       actorUserId: admin.userId,
@@ -162,6 +158,6 @@ export function removeIdentityProvider(ctx: ServiceContext, input: unknown, ip: 
   forgetProviderConfig(id);
 }
 
-function endSessionsOf(ctx: ServiceContext, idpId: number, actorUserId: number, providerId: number, ip: string): void {
-  for (const sessionId of sessionsOpenedBy(ctx, idpId)) endSession(ctx, sessionId, 'ended_by_admin', { actorUserId, providerId, ip });
+async function endSessionsOf(ctx: ServiceContext, idpId: number, actorUserId: number, providerId: number, ip: string): Promise<void> {
+  for (const sessionId of await sessionsOpenedBy(ctx, idpId)) await endSession(ctx, sessionId, 'ended_by_admin', { actorUserId, providerId, ip });
 }

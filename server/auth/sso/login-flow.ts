@@ -24,8 +24,8 @@ const MAX_PENDING = 20_000;
 export const callbackUrl = (ctx: ServiceContext, idpId: number): string => `${ctx.settings.publicUrl}/auth/oidc/${idpId}/callback`;
 
 /** The enabled identity provider with this id, or NOT_FOUND. */
-export function enabledIdentityProvider(ctx: ServiceContext, idpId: number): TIdentityProvider {
-  const idp = ctx.db.select().from(identityProviders).where(eq(identityProviders.id, idpId)).get();
+export async function enabledIdentityProvider(ctx: ServiceContext, idpId: number): Promise<TIdentityProvider> {
+  const idp = (await ctx.db.select().from(identityProviders).where(eq(identityProviders.id, idpId)))[0];
   if (!idp || !idp.enabled) throw new AppError('NOT_FOUND', 'This sign-in option is not available. Sign in with your email address.');
   return idp;
 }
@@ -41,18 +41,18 @@ export interface TBeginInput {
 
 /** Starts a sign-in: stores what the callback checks and returns the provider's authorization URL. */
 export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Promise<string> {
-  const idp = enabledIdentityProvider(ctx, input.idpId);
+  const idp = await enabledIdentityProvider(ctx, input.idpId);
   const config = await providerConfig(ctx, idp);
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const verifier = oidc.randomPKCECodeVerifier();
   const now = ctx.clock.now();
-  ctx.db.delete(ssoLoginStates).where(lt(ssoLoginStates.expiresAt, now)).run();
+  (await ctx.db.delete(ssoLoginStates).where(lt(ssoLoginStates.expiresAt, now)));
   // Each start stores a row for 10 minutes; a bound keeps a flood of starts from filling the disk.
-  if ((ctx.db.select({ n: count() }).from(ssoLoginStates).get()?.n ?? 0) >= MAX_PENDING) {
+  if (((await ctx.db.select({ n: count() }).from(ssoLoginStates))[0]?.n ?? 0) >= MAX_PENDING) {
     throw new AppError('RATE_LIMITED', 'Too many sign-ins are in progress. Try again in a few minutes.');
   }
-  ctx.db
+  (await ctx.db
     .insert(ssoLoginStates)
     .values({
       stateHash: hashToken(state),
@@ -62,8 +62,7 @@ export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Pr
       codeVerifierSealed: seal(ctx.settings.secretKey, new TextEncoder().encode(verifier)),
       returnTo: input.returnTo ?? null,
       expiresAt: new Date(now.getTime() + STATE_TTL_MS),
-    })
-    .run();
+    }));
   const params: Record<string, string> = {
     redirect_uri: callbackUrl(ctx, idp.id),
     scope: SCOPE,
@@ -96,20 +95,20 @@ export async function finishSsoLogin(
   browserToken: string | null,
   meta: TSessionMeta,
 ): Promise<TSsoOutcome> {
-  const refuse = (reason: string, message: string, extra: Record<string, unknown> = {}): TSsoOutcome => {
-    recordAudit(ctx.db, ctx.clock.now(), { kind: 'sign_in_failed', ip: meta.ip, detail: { step: 'sso', reason, identityProvider: idpId, ...extra } });
+  const refuse = async (reason: string, message: string, extra: Record<string, unknown> = {}): Promise<TSsoOutcome> => {
+    await recordAudit(ctx.db, ctx.clock.now(), { kind: 'sign_in_failed', ip: meta.ip, detail: { step: 'sso', reason, identityProvider: idpId, ...extra } });
     return { kind: 'refused', message };
   };
   const state = query.get('state') ?? '';
-  const row = state ? ctx.db.delete(ssoLoginStates).where(eq(ssoLoginStates.stateHash, hashToken(state))).returning().get() : undefined;
-  if (!row || row.idpId !== idpId || row.expiresAt <= ctx.clock.now()) return refuse('sso_state', EXPIRED);
-  if (!browserToken || !constantTimeEqual(hashToken(browserToken), row.browserHash)) return refuse('sso_browser', EXPIRED);
+  const row = state ? (await ctx.db.delete(ssoLoginStates).where(eq(ssoLoginStates.stateHash, hashToken(state))).returning())[0]! : undefined;
+  if (!row || row.idpId !== idpId || row.expiresAt <= ctx.clock.now()) return await refuse('sso_state', EXPIRED);
+  if (!browserToken || !constantTimeEqual(hashToken(browserToken), row.browserHash)) return await refuse('sso_browser', EXPIRED);
 
   let idp: TIdentityProvider;
   try {
-    idp = enabledIdentityProvider(ctx, idpId);
+    idp = await enabledIdentityProvider(ctx, idpId);
   } catch (err) {
-    if (isAppError(err)) return refuse('sso_disabled', err.message);
+    if (isAppError(err)) return await refuse('sso_disabled', err.message);
     throw err;
   }
   const failed = `Signing in with ${idp.displayName} did not work. Please try again, or log in with your Client Portal user account.`;
@@ -124,7 +123,7 @@ export async function finishSsoLogin(
       idTokenExpected: true,
     });
     const idToken = tokens.claims();
-    if (!idToken) return refuse('sso_no_id_token', failed);
+    if (!idToken) return await refuse('sso_no_id_token', failed);
     claims = { ...idToken };
     // Some providers keep the email out of the ID token: ask UserInfo, which must name the same `sub`.
     if (claims.email === undefined && tokens.access_token) {
@@ -132,19 +131,19 @@ export async function finishSsoLogin(
       claims = { ...claims, email: info.email, email_verified: info.email_verified };
     }
   } catch (err) {
-    if (isAppError(err)) return refuse('sso_unreachable', err.message);
+    if (isAppError(err)) return await refuse('sso_unreachable', err.message);
     ctx.log.warn({ err, idp: idp.id }, 'single sign-on response refused');
     const code = (err as { code?: unknown; error?: unknown }).error ?? (err as { code?: unknown }).code;
-    return refuse('sso_invalid', failed, { error: typeof code === 'string' ? code : 'invalid_response' });
+    return await refuse('sso_invalid', failed, { error: typeof code === 'string' ? code : 'invalid_response' });
   }
 
-  const match = matchSsoAccount(ctx, idp, claims, meta.ip);
-  if (!match.ok) return refuse(match.reason, match.message, { email: typeof claims.email === 'string' ? claims.email : null });
+  const match = await matchSsoAccount(ctx, idp, claims, meta.ip);
+  if (!match.ok) return await refuse(match.reason, match.message, { email: typeof claims.email === 'string' ? claims.email : null });
   try {
     const result = await afterFirstFactor(ctx, match.userId, { ...meta, sso: { idpId: idp.id } }, { skipSecondFactor: idp.skipTwoFactor });
     return { kind: 'result', result, returnTo: row.returnTo };
   } catch (err) {
-    if (isAppError(err) && err.code !== 'INTERNAL') return refuse('sso_account', err.message);
+    if (isAppError(err) && err.code !== 'INTERNAL') return await refuse('sso_account', err.message);
     throw err;
   }
 }

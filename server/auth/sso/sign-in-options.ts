@@ -12,16 +12,15 @@ export type TSsoButton = { id: number; name: string; kind: TIdpKind; url: string
 export const ssoStartPath = (idpId: number, loginHint?: string): string =>
   `/auth/oidc/${idpId}/start${loginHint ? `?login_hint=${encodeURIComponent(loginHint)}` : ''}`;
 
-const enabledProviders = (ctx: ServiceContext) =>
-  ctx.db.select().from(identityProviders).where(eq(identityProviders.enabled, true)).orderBy(asc(identityProviders.id)).all();
+const enabledProviders = async (ctx: ServiceContext) =>
+  (await ctx.db.select().from(identityProviders).where(eq(identityProviders.enabled, true)).orderBy(asc(identityProviders.id)));
 
-const enabledLinks = (ctx: ServiceContext) =>
-  ctx.db
+const enabledLinks = async (ctx: ServiceContext) =>
+  (await ctx.db
     .select({ idpId: identityProviderCompanies.idpId, companyId: identityProviderCompanies.companyId, mode: identityProviderCompanies.mode })
     .from(identityProviderCompanies)
     .innerJoin(identityProviders, eq(identityProviders.id, identityProviderCompanies.idpId))
-    .where(eq(identityProviders.enabled, true))
-    .all();
+    .where(eq(identityProviders.enabled, true)));
 
 /**
  * The email-first step's options (seed 002), decided by the address's domain alone so the
@@ -30,15 +29,14 @@ const enabledLinks = (ctx: ServiceContext) =>
  * password form unless every owner of the domain has SSO enforced. A domain nobody owns
  * gets the password form only.
  */
-export function signInOptionsFor(ctx: ServiceContext, email: string): { password: boolean; sso: TSsoButton[] } {
+export async function signInOptionsFor(ctx: ServiceContext, email: string): Promise<{ password: boolean; sso: TSsoButton[] }> {
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  const idps = enabledProviders(ctx);
-  const links = enabledLinks(ctx);
-  const owners = ctx.db
+  const idps = await enabledProviders(ctx);
+  const links = await enabledLinks(ctx);
+  const owners = (await ctx.db
     .select({ id: companies.id, emailDomains: companies.emailDomains })
     .from(companies)
-    .where(isNull(companies.archivedAt))
-    .all()
+    .where(isNull(companies.archivedAt)))
     .filter((c) => c.emailDomains.includes(domain));
   const shown = new Set<number>();
   const enforced: boolean[] = [];
@@ -62,17 +60,16 @@ export function signInOptionsFor(ctx: ServiceContext, email: string): { password
 type TAccountRef = { kind: 'staff' | 'contact'; id: number; providerId: number };
 
 /** Whether SSO is enforced for one account (staff of an MSP that enforces it, a contact of an enforced company); `skip`: and 2FA is left to the provider. */
-function enforcedFor(ctx: ServiceContext, account: TAccountRef, skip: boolean): boolean {
+async function enforcedFor(ctx: ServiceContext, account: TAccountRef, skip: boolean): Promise<boolean> {
   if (account.kind === 'staff') {
-    return enabledProviders(ctx).some((i) => i.providerId === account.providerId && i.staffMode === 'sso' && (!skip || i.skipTwoFactor));
+    return (await enabledProviders(ctx)).some((i) => i.providerId === account.providerId && i.staffMode === 'sso' && (!skip || i.skipTwoFactor));
   }
-  return ctx.db
+  return (await ctx.db
     .select({ skip: identityProviders.skipTwoFactor })
     .from(identityProviderCompanies)
     .innerJoin(identityProviders, eq(identityProviders.id, identityProviderCompanies.idpId))
     .innerJoin(contacts, eq(contacts.companyId, identityProviderCompanies.companyId))
-    .where(and(eq(contacts.id, account.id), eq(identityProviderCompanies.mode, 'sso'), eq(identityProviders.enabled, true)))
-    .all()
+    .where(and(eq(contacts.id, account.id), eq(identityProviderCompanies.mode, 'sso'), eq(identityProviders.enabled, true))))
     .some((r) => !skip || r.skip);
 }
 
@@ -81,14 +78,15 @@ function enforcedFor(ctx: ServiceContext, account: TAccountRef, skip: boolean): 
  * glass: a staff administrator who has a second factor may still use the password (and that
  * factor), so a broken identity provider cannot lock the MSP out of its own portal.
  */
-export function passwordRefusedBySso(ctx: ServiceContext, userId: number, credential: 'password' | 'passkey' = 'password'): string | null {
-  if (!listAccounts(ctx.db, userId).some((a) => enforcedFor(ctx, a, false))) return null;
-  const admin = ctx.db
+export async function passwordRefusedBySso(ctx: ServiceContext, userId: number, credential: 'password' | 'passkey' = 'password'): Promise<string | null> {
+  let enforced = false;
+  for (const a of await listAccounts(ctx.db, userId)) if (await enforcedFor(ctx, a, false)) enforced = true;
+  if (!enforced) return null;
+  const admin = (await ctx.db
     .select({ id: staffMembers.id })
     .from(staffMembers)
-    .where(and(eq(staffMembers.userId, userId), eq(staffMembers.role, 'admin'), eq(staffMembers.active, true)))
-    .get();
-  if (admin && hasSecondFactor(ctx, userId)) return null;
+    .where(and(eq(staffMembers.userId, userId), eq(staffMembers.role, 'admin'), eq(staffMembers.active, true))))[0];
+  if (admin && await hasSecondFactor(ctx, userId)) return null;
   return `Your service provider requires single sign-on for your account. Use the "Continue with" button instead of a ${credential}.`;
 }
 
@@ -97,14 +95,14 @@ export function passwordRefusedBySso(ctx: ServiceContext, userId: number, creden
  * An account that can only sign in through a provider that handles 2FA itself is not
  * sent to set up the portal's own.
  */
-export function ssoReplacesTwoFactor(ctx: ServiceContext, actor: TActor): boolean {
-  if (actor.kind === 'staff') return enforcedFor(ctx, { kind: 'staff', id: actor.staffId, providerId: actor.providerId }, true);
-  if (actor.kind === 'contact') return enforcedFor(ctx, { kind: 'contact', id: actor.contactId, providerId: actor.providerId }, true);
+export async function ssoReplacesTwoFactor(ctx: ServiceContext, actor: TActor): Promise<boolean> {
+  if (actor.kind === 'staff') return await enforcedFor(ctx, { kind: 'staff', id: actor.staffId, providerId: actor.providerId }, true);
+  if (actor.kind === 'contact') return await enforcedFor(ctx, { kind: 'contact', id: actor.contactId, providerId: actor.providerId }, true);
   return false;
 }
 
 /** Seed 000 "the login page will be hidden": where /sign-in sends browsers instead, if a provider asks for it. */
-export function hiddenSignInTarget(ctx: ServiceContext): string | null {
-  const idp = enabledProviders(ctx).find((i) => i.hideSignInPage);
+export async function hiddenSignInTarget(ctx: ServiceContext): Promise<string | null> {
+  const idp = (await enabledProviders(ctx)).find((i) => i.hideSignInPage);
   return idp ? ssoStartPath(idp.id) : null;
 }

@@ -52,7 +52,7 @@ export async function verifyAssertion(
   const challenge = readClientChallenge(response.response.clientDataJSON);
   const live = challenge && signInState(ctx).webauthnChallenges.consume(challenge, expected.purpose, expected.bind, ctx.clock.now().getTime());
   if (!challenge || !live) throw new AssertionRefused('challenge', expected.userId);
-  const row = credentialById(ctx, response.id);
+  const row = await credentialById(ctx, response.id);
   if (!row) throw new AssertionRefused('unknown_credential', expected.userId);
   if (expected.userId !== null && row.userId !== expected.userId) throw new AssertionRefused('other_user', expected.userId);
   // A passkey sign-in names the user only through the handle: it must be the one we gave this credential.
@@ -79,15 +79,14 @@ export async function verifyAssertion(
 
   const now = ctx.clock.now();
   const counted = info.newCounter > 0 || row.counter > 0;
-  const updated = ctx.db
+  const updated = (await ctx.db
     .update(webauthnCredentials)
     .set({ counter: info.newCounter, lastUsedAt: now, backedUp: info.credentialBackedUp })
     // Conditional on the stored counter, so two racing assertions cannot both pass with one value.
     .where(and(eq(webauthnCredentials.id, row.id), counted ? lt(webauthnCredentials.counter, info.newCounter) : undefined))
-    .returning({ id: webauthnCredentials.id })
-    .get();
+    .returning({ id: webauthnCredentials.id }))[0]!;
   if (!updated) {
-    recordAudit(ctx.db, now, {
+    await recordAudit(ctx.db, now, {
       kind: 'passkey_counter_suspicious',
       userId: row.userId,
       ip: expected.ip,

@@ -40,21 +40,21 @@ export async function passkeySignInOptions(ctx: ServiceContext, ip: string): Pro
  */
 export async function signInWithPasskey(ctx: ServiceContext, input: unknown, meta: TSessionMeta): Promise<TSignInResult> {
   const { response } = ZPasskeySignInInput.parse(input);
-  const fail = (reason: string, userId: number | null): never => {
-    recordAudit(ctx.db, ctx.clock.now(), { kind: 'sign_in_failed', userId, ip: meta.ip, detail: { step: 'passkey', reason } });
+  const fail = async (reason: string, userId: number | null): Promise<never> => {
+    await recordAudit(ctx.db, ctx.clock.now(), { kind: 'sign_in_failed', userId, ip: meta.ip, detail: { step: 'passkey', reason } });
     throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
   };
   let userId: number;
   try {
     userId = (await verifyAssertion(ctx, response, { purpose: 'passkey', bind: '', userId: null, ip: meta.ip })).userId;
   } catch (err) {
-    if (err instanceof AssertionRefused) return fail(err.reason, err.userId);
+    if (err instanceof AssertionRefused) return await fail(err.reason, err.userId);
     throw err;
   }
-  const user = ctx.db.select({ lockedAt: users.lockedAt }).from(users).where(eq(users.id, userId)).get();
-  if (!user || user.lockedAt) return fail('locked', userId);
+  const user = (await ctx.db.select({ lockedAt: users.lockedAt }).from(users).where(eq(users.id, userId)))[0];
+  if (!user || user.lockedAt) return await fail('locked', userId);
   // Enforced SSO means the identity provider decides who gets in (and who is off-boarded).
-  const sso = passwordRefusedBySso(ctx, userId, 'passkey');
+  const sso = await passwordRefusedBySso(ctx, userId, 'passkey');
   if (sso) throw new AppError('FORBIDDEN', sso);
   return afterBothFactors(ctx, userId, meta);
 }

@@ -26,9 +26,9 @@ const NOT_ADDED = 'That passkey or security key could not be added. Try again, o
  */
 export async function beginWebauthnRegistration(ctx: ServiceContext, session: TSessionRef): Promise<PublicKeyCredentialCreationOptionsJSON> {
   requireRecentAuth(ctx, session);
-  const user = ctx.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, session.userId)).get();
+  const user = (await ctx.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, session.userId)))[0];
   if (!user) throw new AppError('NOT_FOUND', 'Account not found.');
-  const existing = credentialsOf(ctx, session.userId);
+  const existing = await credentialsOf(ctx, session.userId);
   if (existing.length >= MAX_CREDENTIALS_PER_USER) throw new AppError('CONFLICT', TOO_MANY);
   // One opaque handle per user (kept on each of their credentials), never the email or row id.
   const userHandle = existing[0]?.userHandle ?? randomBytes(32).toString('base64url');
@@ -66,11 +66,11 @@ export async function finishWebauthnRegistration(
   const nowMs = ctx.clock.now().getTime();
   const challenge = readClientChallenge(response.response.clientDataJSON);
   const issued = challenge ? signInState(ctx).webauthnChallenges.consume(challenge, 'register', session.id, nowMs) : null;
-  const refuse = (reason: string): never => {
-    recordAudit(ctx.db, ctx.clock.now(), { kind: 'passkey_registration_failed', userId: session.userId, ip, detail: { reason } });
+  const refuse = async (reason: string): Promise<never> => {
+    await recordAudit(ctx.db, ctx.clock.now(), { kind: 'passkey_registration_failed', userId: session.userId, ip, detail: { reason } });
     throw new AppError('BAD_INPUT', reason === 'challenge' ? 'This request has expired. Try adding the key again.' : NOT_ADDED);
   };
-  if (!challenge || !issued?.userHandle) return refuse('challenge');
+  if (!challenge || !issued?.userHandle) return await refuse('challenge');
   const rp = relyingParty(ctx.settings);
   let verified;
   try {
@@ -84,19 +84,19 @@ export async function finishWebauthnRegistration(
     });
   } catch (err) {
     ctx.log.info({ err: (err as Error).message, userId: session.userId }, 'webauthn registration refused');
-    return refuse('verification');
+    return await refuse('verification');
   }
-  if (!verified.verified) return refuse('verification');
+  if (!verified.verified) return await refuse('verification');
   const info = verified.registrationInfo;
   const now = ctx.clock.now();
   const userHandle = issued.userHandle;
   // One connection (better-sqlite3): reads through ctx.db run inside this transaction, nested ones as savepoints.
-  return ctx.db.transaction((tx) => {
+  return await ctx.db.transaction(async (tx) => {
     // Counted again here: two tabs could both have passed the check in step 1.
-    if (countCredentials(ctx, session.userId) >= MAX_CREDENTIALS_PER_USER) throw new AppError('CONFLICT', TOO_MANY);
-    const taken = tx.select({ id: webauthnCredentials.id }).from(webauthnCredentials).where(eq(webauthnCredentials.credentialId, info.credential.id)).get();
+    if (await countCredentials(ctx, session.userId) >= MAX_CREDENTIALS_PER_USER) throw new AppError('CONFLICT', TOO_MANY);
+    const taken = (await tx.select({ id: webauthnCredentials.id }).from(webauthnCredentials).where(eq(webauthnCredentials.credentialId, info.credential.id)))[0];
     if (taken) throw new AppError('CONFLICT', 'That passkey or security key is already registered.');
-    const row = tx
+    const row = (await tx
       .insert(webauthnCredentials)
       .values({
         userId: session.userId,
@@ -110,10 +110,9 @@ export async function finishWebauthnRegistration(
         backedUp: info.credentialBackedUp,
         createdAt: now,
       })
-      .returning({ id: webauthnCredentials.id })
-      .get();
-    recordAudit(tx, now, { kind: 'passkey_added', userId: session.userId, ip, detail: { credential: row.id, name, deviceType: info.credentialDeviceType } });
-    const needsCodes = remainingRecoveryCodes(ctx, session.userId) === 0;
-    return { id: row.id, recoveryCodes: needsCodes ? regenerateRecoveryCodes(ctx, session.userId) : null };
+      .returning({ id: webauthnCredentials.id }))[0]!;
+    await recordAudit(tx, now, { kind: 'passkey_added', userId: session.userId, ip, detail: { credential: row.id, name, deviceType: info.credentialDeviceType } });
+    const needsCodes = await remainingRecoveryCodes(ctx, session.userId) === 0;
+    return { id: row.id, recoveryCodes: needsCodes ? await regenerateRecoveryCodes(ctx, session.userId) : null };
   });
 }

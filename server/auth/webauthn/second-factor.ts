@@ -30,7 +30,7 @@ export async function webauthnSecondFactorOptions(ctx: ServiceContext, input: un
   const nowMs = ctx.clock.now().getTime();
   const pending = signInState(ctx).pendingSignIns.get(pendingToken, nowMs);
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', EXPIRED);
-  const credentials = credentialsOf(ctx, pending.userId);
+  const credentials = await credentialsOf(ctx, pending.userId);
   if (credentials.length === 0) throw new AppError('BAD_INPUT', 'You have no security key or passkey. Choose another way to verify.');
   return generateAuthenticationOptions({
     rpID: relyingParty(ctx.settings).id,

@@ -10,12 +10,12 @@ import { publicProcedure, router, staffProcedure } from '../procedures';
 
 export const accessRequestsRouter = router({
   /** Whether the form shows "Service provider identifier". */
-  needsIdentifier: publicProcedure.query(({ ctx }) => identifierNeeded(ctx.svc)),
-  request: publicProcedure.input(ZRequestAccessInput).mutation(({ ctx, input }) => requestAccess(ctx.svc, input, ctx.ip)),
+  needsIdentifier: publicProcedure.query(async ({ ctx }) => await identifierNeeded(ctx.svc)),
+  request: publicProcedure.input(ZRequestAccessInput).mutation(async ({ ctx, input }) => await requestAccess(ctx.svc, input, ctx.ip)),
 
-  list: staffProcedure.query(({ ctx }) => listAccessRequests(ctx.svc)),
-  approve: staffProcedure.input(ZApproveAccessInput).mutation(({ ctx, input }) => approveAccessRequest(ctx.svc, input)),
-  decline: staffProcedure.input(ZAccessRequestIdInput).mutation(({ ctx, input }) => declineAccessRequest(ctx.svc, input)),
+  list: staffProcedure.query(async ({ ctx }) => await listAccessRequests(ctx.svc)),
+  approve: staffProcedure.input(ZApproveAccessInput).mutation(async ({ ctx, input }) => await approveAccessRequest(ctx.svc, input)),
+  decline: staffProcedure.input(ZAccessRequestIdInput).mutation(async ({ ctx, input }) => await declineAccessRequest(ctx.svc, input)),
 
   /** New and decided requests of the provider, live; resumes after `lastEventId`. */
   onChange: staffProcedure

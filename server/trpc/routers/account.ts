@@ -7,12 +7,12 @@ import { forgetTrustedDevice, listTrustedDevices, ZForgetDeviceInput } from '../
 import { router, sessionProcedure } from '../procedures';
 
 export const accountRouter = router({
-  sessions: sessionProcedure.query(({ ctx }) => listActiveSessions(ctx.svc, ctx.session)),
-  endSession: sessionProcedure.input(ZEndSessionInput).mutation(({ ctx, input }) => {
-    endOwnSession(ctx.svc, ctx.session, input);
+  sessions: sessionProcedure.query(async ({ ctx }) => await listActiveSessions(ctx.svc, ctx.session)),
+  endSession: sessionProcedure.input(ZEndSessionInput).mutation(async ({ ctx, input }) => {
+    await endOwnSession(ctx.svc, ctx.session, input);
     return { ok: true as const };
   }),
-  passwordRules: sessionProcedure.query(({ ctx }) => describePolicy(policyForUser(ctx.svc.db, ctx.session.userId))),
+  passwordRules: sessionProcedure.query(async ({ ctx }) => describePolicy(await policyForUser(ctx.svc.db, ctx.session.userId))),
   changePassword: sessionProcedure
     .input(ZChangePasswordInput)
     .mutation(({ ctx, input }) => changePassword(ctx.svc, ctx.session, input, ctx.ip)),
@@ -20,12 +20,12 @@ export const accountRouter = router({
   reauthenticate: sessionProcedure
     .input(ZReauthenticateInput)
     .mutation(({ ctx, input }) => reauthenticate(ctx.svc, ctx.session, input, ctx.ip)),
-  trustedDevices: sessionProcedure.query(({ ctx }) => listTrustedDevices(ctx.svc, ctx.session.userId)),
-  forgetDevice: sessionProcedure.input(ZForgetDeviceInput).mutation(({ ctx, input }) => {
-    forgetTrustedDevice(ctx.svc, ctx.session.userId, input, ctx.ip);
+  trustedDevices: sessionProcedure.query(async ({ ctx }) => await listTrustedDevices(ctx.svc, ctx.session.userId)),
+  forgetDevice: sessionProcedure.input(ZForgetDeviceInput).mutation(async ({ ctx, input }) => {
+    await forgetTrustedDevice(ctx.svc, ctx.session.userId, input, ctx.ip);
     return { ok: true as const };
   }),
   changeEmail: sessionProcedure
     .input(ZChangeEmailInput)
-    .mutation(({ ctx, input }) => requestEmailChange(ctx.svc, ctx.session, input, ctx.ip)),
+    .mutation(async ({ ctx, input }) => await requestEmailChange(ctx.svc, ctx.session, input, ctx.ip)),
 });

@@ -10,31 +10,31 @@ import { router, staffProcedure } from '../procedures';
 
 /** Staff admin security pages; each service checks for an administrator itself. */
 export const adminRouter = router({
-  users: staffProcedure.input(ZListUsersInput).query(({ ctx, input }) => listUsers(ctx.svc, input)),
-  unlock: staffProcedure.input(ZUserIdInput).mutation(({ ctx, input }) => unlockUser(ctx.svc, input, { ip: ctx.ip })),
+  users: staffProcedure.input(ZListUsersInput).query(async ({ ctx, input }) => await listUsers(ctx.svc, input)),
+  unlock: staffProcedure.input(ZUserIdInput).mutation(async ({ ctx, input }) => await unlockUser(ctx.svc, input, { ip: ctx.ip })),
   endSessions: staffProcedure
     .input(ZUserIdInput)
-    .mutation(({ ctx, input }) => endUserSessions(ctx.svc, input, { sessionId: ctx.session.id, ip: ctx.ip })),
-  securitySettings: staffProcedure.query(({ ctx }) => getSecuritySettings(ctx.svc)),
-  updateSecuritySettings: staffProcedure.input(ZSecuritySettingsInput).mutation(({ ctx, input }) => {
-    updateSecuritySettings(ctx.svc, input, ctx.ip);
+    .mutation(async ({ ctx, input }) => await endUserSessions(ctx.svc, input, { sessionId: ctx.session.id, ip: ctx.ip })),
+  securitySettings: staffProcedure.query(async ({ ctx }) => await getSecuritySettings(ctx.svc)),
+  updateSecuritySettings: staffProcedure.input(ZSecuritySettingsInput).mutation(async ({ ctx, input }) => {
+    await updateSecuritySettings(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
-  setCompanyTwoFactor: staffProcedure.input(ZCompanyTwoFactorInput).mutation(({ ctx, input }) => {
-    setCompanyTwoFactor(ctx.svc, input, ctx.ip);
+  setCompanyTwoFactor: staffProcedure.input(ZCompanyTwoFactorInput).mutation(async ({ ctx, input }) => {
+    await setCompanyTwoFactor(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
-  providerSettings: staffProcedure.query(({ ctx }) => getProviderSettings(ctx.svc)),
-  updateProviderSettings: staffProcedure.input(ZProviderSettingsInput).mutation(({ ctx, input }) => {
-    updateProviderSettings(ctx.svc, input, ctx.ip);
+  providerSettings: staffProcedure.query(async ({ ctx }) => await getProviderSettings(ctx.svc)),
+  updateProviderSettings: staffProcedure.input(ZProviderSettingsInput).mutation(async ({ ctx, input }) => {
+    await updateProviderSettings(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
   /** Mail intake: senders whose domain publishes no DMARC policy, and domains trusted without authentication. */
-  mailSenderSettings: staffProcedure.query(({ ctx }) => getMailSenderSettings(ctx.svc)),
-  updateMailSenderSettings: staffProcedure.input(ZMailSenderSettingsInput).mutation(({ ctx, input }) => {
-    updateMailSenderSettings(ctx.svc, input, ctx.ip);
+  mailSenderSettings: staffProcedure.query(async ({ ctx }) => await getMailSenderSettings(ctx.svc)),
+  updateMailSenderSettings: staffProcedure.input(ZMailSenderSettingsInput).mutation(async ({ ctx, input }) => {
+    await updateMailSenderSettings(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
   setLogo: staffProcedure.input(ZLogoInput).mutation(({ ctx, input }) => setProviderLogo(ctx.svc, input)),
-  securityLog: staffProcedure.input(ZListAuditInput).query(({ ctx, input }) => listAudit(ctx.svc, input)),
+  securityLog: staffProcedure.input(ZListAuditInput).query(async ({ ctx, input }) => await listAudit(ctx.svc, input)),
 });

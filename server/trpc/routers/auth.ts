@@ -22,7 +22,7 @@ export const authRouter = router({
   /** What the sign-in page shows before anyone types (no per-account facts). */
   page: publicProcedure.query(({ ctx }) => ({ systemStatusUrl: ctx.svc.settings.SYSTEM_STATUS_URL ?? null })),
 
-  start: publicProcedure.input(ZStartSignInInput).mutation(({ ctx, input }) => startSignIn(ctx.svc, input)),
+  start: publicProcedure.input(ZStartSignInInput).mutation(async ({ ctx, input }) => await startSignIn(ctx.svc, input)),
 
   signInWithPassword: publicProcedure
     .input(ZPasswordSignInInput)
@@ -40,15 +40,15 @@ export const authRouter = router({
 
   chooseAccount: sessionProcedure
     .input(ZChooseAccountInput)
-    .mutation(({ ctx, input }) => chooseAccount(ctx.svc, ctx.session, input)),
+    .mutation(async ({ ctx, input }) => await chooseAccount(ctx.svc, ctx.session, input)),
 
   /** The link from the new mailbox after "Change email". */
-  confirmEmail: publicProcedure.input(ZConfirmEmailInput).mutation(({ ctx, input }) => confirmEmailChange(ctx.svc, input, ctx.ip)),
+  confirmEmail: publicProcedure.input(ZConfirmEmailInput).mutation(async ({ ctx, input }) => await confirmEmailChange(ctx.svc, input, ctx.ip)),
 
   me: publicProcedure.query(({ ctx }) => getCurrentUser(ctx.svc, ctx.sessionId)),
 
-  signOut: sessionProcedure.mutation(({ ctx }) => {
-    endSession(ctx.svc, ctx.session.id, 'signed_out');
+  signOut: sessionProcedure.mutation(async ({ ctx }) => {
+    await endSession(ctx.svc, ctx.session.id, 'signed_out');
     ctx.setCookie(serializeSessionCookie(ctx.svc.settings.publicUrl, null, 0));
     return { ok: true as const };
   }),

@@ -8,11 +8,11 @@ import { authedProcedure, router } from '../procedures';
  * invoice. The services decide who may (Billing and Primary contacts; staff read, and switch).
  */
 export const autopayRouter = router({
-  overview: authedProcedure.query(({ ctx }) => autopayOverview(ctx.svc)),
-  cards: authedProcedure.input(ZSavedCardsFilter).query(({ ctx, input }) => listSavedCards(ctx.svc, input)),
+  overview: authedProcedure.query(async ({ ctx }) => await autopayOverview(ctx.svc)),
+  cards: authedProcedure.input(ZSavedCardsFilter).query(async ({ ctx, input }) => await listSavedCards(ctx.svc, input)),
   /** "Save Card": the URL of the gateway's hosted page to send the browser to. */
   saveCard: authedProcedure.mutation(({ ctx }) => startSaveCard(ctx.svc)),
   removeCard: authedProcedure.input(ZSavedCardId).mutation(({ ctx, input }) => removeSavedCard(ctx.svc, input)),
-  makeDefault: authedProcedure.input(ZSavedCardId).mutation(({ ctx, input }) => setDefaultCard(ctx.svc, input)),
-  setAutoPay: authedProcedure.input(ZSetAutoPayInput).mutation(({ ctx, input }) => setAutoPay(ctx.svc, input)),
+  makeDefault: authedProcedure.input(ZSavedCardId).mutation(async ({ ctx, input }) => await setDefaultCard(ctx.svc, input)),
+  setAutoPay: authedProcedure.input(ZSetAutoPayInput).mutation(async ({ ctx, input }) => await setAutoPay(ctx.svc, input)),
 });

@@ -6,7 +6,7 @@ import { dashboardFor, dashboardTopics } from '../../dashboard/dashboard';
 import { authedProcedure, router } from '../procedures';
 
 export const dashboardRouter = router({
-  get: authedProcedure.query(({ ctx }) => dashboardFor(ctx.svc)),
+  get: authedProcedure.query(async ({ ctx }) => await dashboardFor(ctx.svc)),
   /**
    * "Something on your dashboard changed": no content, only a tracked id, so an event about
    * a ticket a Standard contact may not see tells them nothing; the page refetches `get`.

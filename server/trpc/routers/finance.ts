@@ -33,28 +33,28 @@ import { authedProcedure, router, staffProcedure } from '../procedures';
 const ZResume = z.object({ lastEventId: z.coerce.number().int().nonnegative().nullish() });
 
 export const financeRouter = router({
-  summary: authedProcedure.input(ZCompanyFilter).query(({ ctx, input }) => financeSummary(ctx.svc, input)),
-  invoices: authedProcedure.input(ZListInvoicesInput).query(({ ctx, input }) => listInvoices(ctx.svc, input)),
-  invoice: authedProcedure.input(ZInvoiceId).query(({ ctx, input }) => getInvoice(ctx.svc, input)),
-  quotes: authedProcedure.input(ZCompanyFilter).query(({ ctx, input }) => listQuotes(ctx.svc, input)),
-  quote: authedProcedure.input(ZQuoteId).query(({ ctx, input }) => getQuote(ctx.svc, input)),
-  decideQuote: authedProcedure.input(ZDecideQuoteInput).mutation(({ ctx, input }) => decideQuote(ctx.svc, input)),
-  recurring: authedProcedure.input(ZCompanyFilter).query(({ ctx, input }) => listRecurring(ctx.svc, input)),
-  payments: authedProcedure.input(ZCompanyFilter).query(({ ctx, input }) => listPayments(ctx.svc, input)),
+  summary: authedProcedure.input(ZCompanyFilter).query(async ({ ctx, input }) => await financeSummary(ctx.svc, input)),
+  invoices: authedProcedure.input(ZListInvoicesInput).query(async ({ ctx, input }) => await listInvoices(ctx.svc, input)),
+  invoice: authedProcedure.input(ZInvoiceId).query(async ({ ctx, input }) => await getInvoice(ctx.svc, input)),
+  quotes: authedProcedure.input(ZCompanyFilter).query(async ({ ctx, input }) => await listQuotes(ctx.svc, input)),
+  quote: authedProcedure.input(ZQuoteId).query(async ({ ctx, input }) => await getQuote(ctx.svc, input)),
+  decideQuote: authedProcedure.input(ZDecideQuoteInput).mutation(async ({ ctx, input }) => await decideQuote(ctx.svc, input)),
+  recurring: authedProcedure.input(ZCompanyFilter).query(async ({ ctx, input }) => await listRecurring(ctx.svc, input)),
+  payments: authedProcedure.input(ZCompanyFilter).query(async ({ ctx, input }) => await listPayments(ctx.svc, input)),
 
   /** Staff (Billing console). */
-  companies: staffProcedure.query(({ ctx }) => listBillingCompanies(ctx.svc)),
-  createInvoice: staffProcedure.input(ZCreateInvoiceInput).mutation(({ ctx, input }) => createInvoice(ctx.svc, input)),
-  updateInvoice: staffProcedure.input(ZUpdateInvoiceInput).mutation(({ ctx, input }) => updateInvoice(ctx.svc, input)),
-  issueInvoice: staffProcedure.input(ZInvoiceId).mutation(({ ctx, input }) => issueInvoice(ctx.svc, input)),
-  voidInvoice: staffProcedure.input(ZInvoiceId).mutation(({ ctx, input }) => voidInvoice(ctx.svc, input)),
-  recordPayment: staffProcedure.input(ZRecordPaymentInput).mutation(({ ctx, input }) => recordPayment(ctx.svc, input)),
-  createQuote: staffProcedure.input(ZCreateQuoteInput).mutation(({ ctx, input }) => createQuote(ctx.svc, input)),
-  updateQuote: staffProcedure.input(ZUpdateQuoteInput).mutation(({ ctx, input }) => updateQuote(ctx.svc, input)),
-  sendQuote: staffProcedure.input(ZQuoteId).mutation(({ ctx, input }) => sendQuote(ctx.svc, input)),
-  createRecurring: staffProcedure.input(ZCreateRecurringInput).mutation(({ ctx, input }) => createRecurring(ctx.svc, input)),
-  updateRecurring: staffProcedure.input(ZUpdateRecurringInput).mutation(({ ctx, input }) => updateRecurring(ctx.svc, input)),
-  setRecurringActive: staffProcedure.input(ZSetRecurringActiveInput).mutation(({ ctx, input }) => setRecurringActive(ctx.svc, input)),
+  companies: staffProcedure.query(async ({ ctx }) => await listBillingCompanies(ctx.svc)),
+  createInvoice: staffProcedure.input(ZCreateInvoiceInput).mutation(async ({ ctx, input }) => await createInvoice(ctx.svc, input)),
+  updateInvoice: staffProcedure.input(ZUpdateInvoiceInput).mutation(async ({ ctx, input }) => await updateInvoice(ctx.svc, input)),
+  issueInvoice: staffProcedure.input(ZInvoiceId).mutation(async ({ ctx, input }) => await issueInvoice(ctx.svc, input)),
+  voidInvoice: staffProcedure.input(ZInvoiceId).mutation(async ({ ctx, input }) => await voidInvoice(ctx.svc, input)),
+  recordPayment: staffProcedure.input(ZRecordPaymentInput).mutation(async ({ ctx, input }) => await recordPayment(ctx.svc, input)),
+  createQuote: staffProcedure.input(ZCreateQuoteInput).mutation(async ({ ctx, input }) => await createQuote(ctx.svc, input)),
+  updateQuote: staffProcedure.input(ZUpdateQuoteInput).mutation(async ({ ctx, input }) => await updateQuote(ctx.svc, input)),
+  sendQuote: staffProcedure.input(ZQuoteId).mutation(async ({ ctx, input }) => await sendQuote(ctx.svc, input)),
+  createRecurring: staffProcedure.input(ZCreateRecurringInput).mutation(async ({ ctx, input }) => await createRecurring(ctx.svc, input)),
+  updateRecurring: staffProcedure.input(ZUpdateRecurringInput).mutation(async ({ ctx, input }) => await updateRecurring(ctx.svc, input)),
+  setRecurringActive: staffProcedure.input(ZSetRecurringActiveInput).mutation(async ({ ctx, input }) => await setRecurringActive(ctx.svc, input)),
 
   /** Any finance change the caller may know of (ids and status only; pages refetch), resumable. */
   onChange: authedProcedure.input(ZResume).subscription(async function* ({ ctx, input, signal }) {

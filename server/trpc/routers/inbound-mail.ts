@@ -10,14 +10,14 @@ import { router, staffProcedure } from '../procedures';
 
 export const inboundMailRouter = router({
   /** The Unmatched mail list (status "open": unmatched and failed). */
-  list: staffProcedure.input(ZListInboundInput).query(({ ctx, input }) => listInboundMail(ctx.svc, input)),
+  list: staffProcedure.input(ZListInboundInput).query(async ({ ctx, input }) => await listInboundMail(ctx.svc, input)),
   /** One message in full: sanitised HTML or text, attachments, and the .eml link. */
   get: staffProcedure.input(ZInboundIdInput).query(({ ctx, input }) => viewInboundMail(ctx.svc, input)),
   /** Which comments of a ticket came by mail (to offer "Show original"), with their flags. */
-  forTicket: staffProcedure.input(ZTicketIdInput).query(({ ctx, input }) => ticketMailOrigins(ctx.svc, input)),
+  forTicket: staffProcedure.input(ZTicketIdInput).query(async ({ ctx, input }) => await ticketMailOrigins(ctx.svc, input)),
   attach: staffProcedure.input(ZAttachInboundInput).mutation(({ ctx, input }) => attachInboundToTicket(ctx.svc, input)),
   createTicket: staffProcedure.input(ZTicketFromInboundInput).mutation(({ ctx, input }) => ticketFromInbound(ctx.svc, input)),
-  discard: staffProcedure.input(ZInboundIdInput).mutation(({ ctx, input }) => discardInbound(ctx.svc, input)),
+  discard: staffProcedure.input(ZInboundIdInput).mutation(async ({ ctx, input }) => await discardInbound(ctx.svc, input)),
 
   /** Messages entering or leaving the list, live; resumes after `lastEventId`. */
   onChange: staffProcedure

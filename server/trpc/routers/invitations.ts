@@ -3,8 +3,8 @@ import { authedProcedure, publicProcedure, router } from '../procedures';
 
 export const invitationsRouter = router({
   /** Send or "Resend invitation": a new link, the old one stops working. */
-  send: authedProcedure.input(ZSendInvitationInput).mutation(({ ctx, input }) => sendInvitation(ctx.svc, input)),
-  get: publicProcedure.input(ZInvitationTokenInput).query(({ ctx, input }) => getInvitation(ctx.svc, input)),
-  join: publicProcedure.input(ZInvitationTokenInput).mutation(({ ctx, input }) => joinWithExistingAccount(ctx.svc, input)),
+  send: authedProcedure.input(ZSendInvitationInput).mutation(async ({ ctx, input }) => await sendInvitation(ctx.svc, input)),
+  get: publicProcedure.input(ZInvitationTokenInput).query(async ({ ctx, input }) => await getInvitation(ctx.svc, input)),
+  join: publicProcedure.input(ZInvitationTokenInput).mutation(async ({ ctx, input }) => await joinWithExistingAccount(ctx.svc, input)),
   accept: publicProcedure.input(ZAcceptInvitationInput).mutation(({ ctx, input }) => acceptInvitation(ctx.svc, input)),
 });

@@ -4,6 +4,6 @@ import { authedProcedure, router } from '../procedures';
 
 /** Account > Email notifications: per-person opt-outs the ticket notifier honours. */
 export const notificationsRouter = router({
-  settings: authedProcedure.query(({ ctx }) => listNotificationSettings(ctx.svc)),
-  setSetting: authedProcedure.input(ZNotificationSettingInput).mutation(({ ctx, input }) => setNotificationSetting(ctx.svc, input)),
+  settings: authedProcedure.query(async ({ ctx }) => await listNotificationSettings(ctx.svc)),
+  setSetting: authedProcedure.input(ZNotificationSettingInput).mutation(async ({ ctx, input }) => await setNotificationSetting(ctx.svc, input)),
 });

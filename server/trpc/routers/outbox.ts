@@ -3,6 +3,6 @@ import { getOutboxMessage, listOutbox, ZListOutboxInput } from '../../outbox/lis
 import { router, staffProcedure } from '../procedures';
 
 export const outboxRouter = router({
-  list: staffProcedure.input(ZListOutboxInput).query(({ ctx, input }) => listOutbox(ctx.svc, input)),
-  get: staffProcedure.input(z.object({ id: z.number().int().positive() })).query(({ ctx, input }) => getOutboxMessage(ctx.svc, input)),
+  list: staffProcedure.input(ZListOutboxInput).query(async ({ ctx, input }) => await listOutbox(ctx.svc, input)),
+  get: staffProcedure.input(z.object({ id: z.number().int().positive() })).query(async ({ ctx, input }) => await getOutboxMessage(ctx.svc, input)),
 });

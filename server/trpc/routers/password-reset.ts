@@ -2,7 +2,7 @@ import { checkResetLink, requestPasswordReset, resetPassword, ZRequestResetInput
 import { publicProcedure, router } from '../procedures';
 
 export const passwordResetRouter = router({
-  request: publicProcedure.input(ZRequestResetInput).mutation(({ ctx, input }) => requestPasswordReset(ctx.svc, input, ctx.ip)),
-  check: publicProcedure.input(ZResetLinkInput).query(({ ctx, input }) => checkResetLink(ctx.svc, input)),
+  request: publicProcedure.input(ZRequestResetInput).mutation(async ({ ctx, input }) => await requestPasswordReset(ctx.svc, input, ctx.ip)),
+  check: publicProcedure.input(ZResetLinkInput).query(async ({ ctx, input }) => await checkResetLink(ctx.svc, input)),
   reset: publicProcedure.input(ZResetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx.svc, input, ctx.ip)),
 });

@@ -12,13 +12,13 @@ import { authedProcedure, router, staffProcedure } from '../procedures';
  */
 export const paymentsRouter = router({
   /** Whether the invoice page offers "Pay Now" (and a partial amount). */
-  payOptions: authedProcedure.input(ZPayOptionsInput).query(({ ctx, input }) => payOptions(ctx.svc, input)),
+  payOptions: authedProcedure.input(ZPayOptionsInput).query(async ({ ctx, input }) => await payOptions(ctx.svc, input)),
   /** Opens a hosted checkout for the invoice; the browser goes to the returned URL. */
   payNow: authedProcedure.input(ZStartCardPaymentInput).mutation(({ ctx, input }) => startCardPayment(ctx.svc, input, ctx.ip)),
-  history: authedProcedure.input(ZPaymentHistoryInput).query(({ ctx, input }) => paymentHistory(ctx.svc, input)),
+  history: authedProcedure.input(ZPaymentHistoryInput).query(async ({ ctx, input }) => await paymentHistory(ctx.svc, input)),
 
   /** Staff. */
   refund: staffProcedure.input(ZRefundInput).mutation(({ ctx, input }) => refundPayment(ctx.svc, input, ctx.ip)),
-  gatewaySettings: staffProcedure.query(({ ctx }) => getGatewaySettings(ctx.svc)),
-  updateGatewaySettings: staffProcedure.input(ZGatewaySettingsInput).mutation(({ ctx, input }) => updateGatewaySettings(ctx.svc, input, { ip: ctx.ip, session: ctx.session })),
+  gatewaySettings: staffProcedure.query(async ({ ctx }) => await getGatewaySettings(ctx.svc)),
+  updateGatewaySettings: staffProcedure.input(ZGatewaySettingsInput).mutation(async ({ ctx, input }) => await updateGatewaySettings(ctx.svc, input, { ip: ctx.ip, session: ctx.session })),
 });

@@ -11,38 +11,38 @@ import { authedProcedure, router, sessionProcedure, staffProcedure } from '../pr
 
 /** Contacts (Technical > Contacts and the staff console), companies (staff) and the own profile. */
 export const peopleRouter = router({
-  contacts: authedProcedure.input(ZListContactsInput).query(({ ctx, input }) => listContacts(ctx.svc, input)),
+  contacts: authedProcedure.input(ZListContactsInput).query(async ({ ctx, input }) => await listContacts(ctx.svc, input)),
   /** "Add Contact": creates the contact and, unless told not to, emails the invitation. */
   addContact: authedProcedure
     .input(ZCreateContactInput.extend({ sendInvitation: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const { sendInvitation: invite, ...data } = input;
-      const contact = createContact(ctx.svc, data);
-      if (invite) sendInvitation(ctx.svc, { contactId: contact.id });
+      const contact = await createContact(ctx.svc, data);
+      if (invite) await sendInvitation(ctx.svc, { contactId: contact.id });
       return { id: contact.id, invited: invite };
     }),
-  updateContact: authedProcedure.input(ZUpdateContactInput).mutation(({ ctx, input }) => updateContact(ctx.svc, input)),
-  setPortalAccess: authedProcedure.input(ZPortalAccessInput).mutation(({ ctx, input }) => setPortalAccess(ctx.svc, input)),
+  updateContact: authedProcedure.input(ZUpdateContactInput).mutation(async ({ ctx, input }) => await updateContact(ctx.svc, input)),
+  setPortalAccess: authedProcedure.input(ZPortalAccessInput).mutation(async ({ ctx, input }) => await setPortalAccess(ctx.svc, input)),
 
-  companies: staffProcedure.input(ZListCompaniesInput).query(({ ctx, input }) => listCompanies(ctx.svc, input)),
-  createCompany: staffProcedure.input(ZCreateCompanyInput).mutation(({ ctx, input }) => ({ id: createCompany(ctx.svc, input).id })),
-  updateCompany: staffProcedure.input(ZUpdateCompanyInput).mutation(({ ctx, input }) => {
-    updateCompany(ctx.svc, input);
+  companies: staffProcedure.input(ZListCompaniesInput).query(async ({ ctx, input }) => await listCompanies(ctx.svc, input)),
+  createCompany: staffProcedure.input(ZCreateCompanyInput).mutation(async ({ ctx, input }) => ({ id: (await createCompany(ctx.svc, input)).id })),
+  updateCompany: staffProcedure.input(ZUpdateCompanyInput).mutation(async ({ ctx, input }) => {
+    await updateCompany(ctx.svc, input);
     return { ok: true as const };
   }),
-  archiveCompany: staffProcedure.input(ZArchiveCompanyInput).mutation(({ ctx, input }) => {
-    archiveCompany(ctx.svc, input);
+  archiveCompany: staffProcedure.input(ZArchiveCompanyInput).mutation(async ({ ctx, input }) => {
+    await archiveCompany(ctx.svc, input);
     return { ok: true as const };
   }),
 
-  profile: sessionProcedure.query(({ ctx }) => getProfile(ctx.svc, ctx.session.userId)),
-  updateProfile: sessionProcedure.input(ZUpdateProfileInput).mutation(({ ctx, input }) => {
-    updateProfile(ctx.svc, ctx.session.userId, input);
+  profile: sessionProcedure.query(async ({ ctx }) => await getProfile(ctx.svc, ctx.session.userId)),
+  updateProfile: sessionProcedure.input(ZUpdateProfileInput).mutation(async ({ ctx, input }) => {
+    await updateProfile(ctx.svc, ctx.session.userId, input);
     return { ok: true as const };
   }),
   setPhoto: sessionProcedure.input(ZSetPhotoInput).mutation(({ ctx, input }) => setProfilePhoto(ctx.svc, ctx.session.userId, input)),
-  removePhoto: sessionProcedure.mutation(({ ctx }) => {
-    removeProfilePhoto(ctx.svc, ctx.session.userId);
+  removePhoto: sessionProcedure.mutation(async ({ ctx }) => {
+    await removeProfilePhoto(ctx.svc, ctx.session.userId);
     return { ok: true as const };
   }),
 });

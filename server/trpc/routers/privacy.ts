@@ -8,13 +8,13 @@ import { router, sessionProcedure, staffProcedure } from '../procedures';
 
 export const privacyRouter = router({
   /** Reachable while the privacy gate is up (authedProcedure refuses everything else). */
-  accept: sessionProcedure.input(ZAcceptPrivacyInput).mutation(({ ctx, input }) => acceptPrivacy(ctx.svc, input, { ip: ctx.ip })),
+  accept: sessionProcedure.input(ZAcceptPrivacyInput).mutation(async ({ ctx, input }) => await acceptPrivacy(ctx.svc, input, { ip: ctx.ip })),
 
-  settings: staffProcedure.query(({ ctx }) => getPrivacySettings(ctx.svc)),
-  saveSettings: staffProcedure.input(ZPrivacySettingsInput).mutation(({ ctx, input }) => updatePrivacySettings(ctx.svc, input)),
-  people: staffProcedure.query(({ ctx }) => listConsentPeople(ctx.svc)),
-  setConsentRequired: staffProcedure.input(ZConsentRequiredInput).mutation(({ ctx, input }) => setConsentRequired(ctx.svc, input)),
-  history: staffProcedure.input(ZPrivacyHistoryInput).query(({ ctx, input }) => listPrivacyHistory(ctx.svc, input)),
+  settings: staffProcedure.query(async ({ ctx }) => await getPrivacySettings(ctx.svc)),
+  saveSettings: staffProcedure.input(ZPrivacySettingsInput).mutation(async ({ ctx, input }) => await updatePrivacySettings(ctx.svc, input)),
+  people: staffProcedure.query(async ({ ctx }) => await listConsentPeople(ctx.svc)),
+  setConsentRequired: staffProcedure.input(ZConsentRequiredInput).mutation(async ({ ctx, input }) => await setConsentRequired(ctx.svc, input)),
+  history: staffProcedure.input(ZPrivacyHistoryInput).query(async ({ ctx, input }) => await listPrivacyHistory(ctx.svc, input)),
   /** The CSV is built here so quoting and formula neutralising live in one tested place. */
-  exportCsv: staffProcedure.query(({ ctx }) => exportPrivacyHistory(ctx.svc)),
+  exportCsv: staffProcedure.query(async ({ ctx }) => await exportPrivacyHistory(ctx.svc)),
 });

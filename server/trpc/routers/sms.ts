@@ -8,13 +8,13 @@ export const smsRouter = router({
   /** The two-factor step's "Send SMS Code"; the pending sign-in's token is the only credential. */
   sendCode: publicProcedure.input(ZSendSmsCodeInput).mutation(({ ctx, input }) => sendSmsCode(ctx.svc, input)),
 
-  settings: staffProcedure.query(({ ctx }) => getSmsSettings(ctx.svc)),
-  updateSettings: staffProcedure.input(ZSmsSettingsInput).mutation(({ ctx, input }) => {
-    updateSmsSettings(ctx.svc, input, ctx.ip);
+  settings: staffProcedure.query(async ({ ctx }) => await getSmsSettings(ctx.svc)),
+  updateSettings: staffProcedure.input(ZSmsSettingsInput).mutation(async ({ ctx, input }) => {
+    await updateSmsSettings(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
-  removeSettings: staffProcedure.mutation(({ ctx }) => {
-    removeSmsSettings(ctx.svc, ctx.ip);
+  removeSettings: staffProcedure.mutation(async ({ ctx }) => {
+    await removeSmsSettings(ctx.svc, ctx.ip);
     return { ok: true as const };
   }),
   sendTest: staffProcedure.input(ZSendTestSmsInput).mutation(({ ctx, input }) => sendTestSms(ctx.svc, input, ctx.ip)),

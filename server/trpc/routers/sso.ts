@@ -6,14 +6,14 @@ import { publicProcedure, router, staffProcedure } from '../procedures';
 
 /** Single sign-on: the staff admin's identity providers, and what the sign-in page needs. */
 export const ssoRouter = router({
-  identityProviders: staffProcedure.query(({ ctx }) => listIdentityProviders(ctx.svc)),
+  identityProviders: staffProcedure.query(async ({ ctx }) => await listIdentityProviders(ctx.svc)),
   save: staffProcedure.input(ZSaveIdentityProviderInput).mutation(({ ctx, input }) => saveIdentityProvider(ctx.svc, input, ctx.ip)),
-  remove: staffProcedure.input(ZIdentityProviderIdInput).mutation(({ ctx, input }) => {
-    removeIdentityProvider(ctx.svc, input, ctx.ip);
+  remove: staffProcedure.input(ZIdentityProviderIdInput).mutation(async ({ ctx, input }) => {
+    await removeIdentityProvider(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
   /** Where the sign-in page goes instead of showing itself (seed 000: the page is hidden). */
-  signInPage: publicProcedure.query(({ ctx }) => ({ redirect: hiddenSignInTarget(ctx.svc) })),
+  signInPage: publicProcedure.query(async ({ ctx }) => ({ redirect: await hiddenSignInTarget(ctx.svc) })),
   /** What the callback left for the sign-in page: the next step, or why SSO did not work. Single use. */
-  resume: publicProcedure.input(ZResumeSsoInput).mutation(({ ctx, input }) => consumeHandoff(ctx.svc, input)),
+  resume: publicProcedure.input(ZResumeSsoInput).mutation(async ({ ctx, input }) => await consumeHandoff(ctx.svc, input)),
 });

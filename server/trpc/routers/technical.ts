@@ -21,33 +21,33 @@ const ZNone = z.undefined();
 const ZResume = z.object({ lastEventId: z.coerce.number().int().nonnegative().nullish() });
 
 export const technicalRouter = router({
-  summary: authedProcedure.input(ZNone).query(({ ctx }) => technicalSummary(ctx.svc)),
-  companies: staffProcedure.input(ZNone).query(({ ctx }) => technicalCompanies(ctx.svc)),
-  contacts: authedProcedure.input(S.ZCompanyIdInput).query(({ ctx, input }) => technicalContacts(ctx.svc, input)),
+  summary: authedProcedure.input(ZNone).query(async ({ ctx }) => await technicalSummary(ctx.svc)),
+  companies: staffProcedure.input(ZNone).query(async ({ ctx }) => await technicalCompanies(ctx.svc)),
+  contacts: authedProcedure.input(S.ZCompanyIdInput).query(async ({ ctx, input }) => await technicalContacts(ctx.svc, input)),
 
-  assets: authedProcedure.input(S.ZListAssetsInput).query(({ ctx, input }) => listAssets(ctx.svc, input)),
-  myAssets: authedProcedure.input(ZNone).query(({ ctx }) => myAssets(ctx.svc)),
-  asset: authedProcedure.input(S.ZAssetIdInput).query(({ ctx, input }) => getAsset(ctx.svc, input)),
-  createAsset: staffProcedure.input(S.ZCreateAssetInput).mutation(({ ctx, input }) => createAsset(ctx.svc, input)),
-  updateAsset: staffProcedure.input(S.ZUpdateAssetInput).mutation(({ ctx, input }) => updateAsset(ctx.svc, input)),
-  archiveAsset: staffProcedure.input(S.ZArchiveAssetInput).mutation(({ ctx, input }) => setAssetArchived(ctx.svc, input)),
+  assets: authedProcedure.input(S.ZListAssetsInput).query(async ({ ctx, input }) => await listAssets(ctx.svc, input)),
+  myAssets: authedProcedure.input(ZNone).query(async ({ ctx }) => await myAssets(ctx.svc)),
+  asset: authedProcedure.input(S.ZAssetIdInput).query(async ({ ctx, input }) => await getAsset(ctx.svc, input)),
+  createAsset: staffProcedure.input(S.ZCreateAssetInput).mutation(async ({ ctx, input }) => await createAsset(ctx.svc, input)),
+  updateAsset: staffProcedure.input(S.ZUpdateAssetInput).mutation(async ({ ctx, input }) => await updateAsset(ctx.svc, input)),
+  archiveAsset: staffProcedure.input(S.ZArchiveAssetInput).mutation(async ({ ctx, input }) => await setAssetArchived(ctx.svc, input)),
 
-  documents: authedProcedure.input(S.ZListDocumentsInput).query(({ ctx, input }) => listDocuments(ctx.svc, input)),
-  document: authedProcedure.input(S.ZDocumentIdInput).query(({ ctx, input }) => getDocument(ctx.svc, input)),
-  updateDocument: staffProcedure.input(S.ZUpdateDocumentInput).mutation(({ ctx, input }) => updateDocument(ctx.svc, input)),
-  deleteDocument: staffProcedure.input(S.ZDocumentIdInput).mutation(({ ctx, input }) => deleteDocument(ctx.svc, input)),
+  documents: authedProcedure.input(S.ZListDocumentsInput).query(async ({ ctx, input }) => await listDocuments(ctx.svc, input)),
+  document: authedProcedure.input(S.ZDocumentIdInput).query(async ({ ctx, input }) => await getDocument(ctx.svc, input)),
+  updateDocument: staffProcedure.input(S.ZUpdateDocumentInput).mutation(async ({ ctx, input }) => await updateDocument(ctx.svc, input)),
+  deleteDocument: staffProcedure.input(S.ZDocumentIdInput).mutation(async ({ ctx, input }) => await deleteDocument(ctx.svc, input)),
 
-  domains: authedProcedure.input(S.ZListRecordsInput).query(({ ctx, input }) => listDomains(ctx.svc, input)),
-  domain: authedProcedure.input(S.ZDomainIdInput).query(({ ctx, input }) => getDomain(ctx.svc, input)),
-  createDomain: staffProcedure.input(S.ZCreateDomainInput).mutation(({ ctx, input }) => createDomain(ctx.svc, input)),
-  updateDomain: staffProcedure.input(S.ZUpdateDomainInput).mutation(({ ctx, input }) => updateDomain(ctx.svc, input)),
-  deleteDomain: staffProcedure.input(S.ZDomainIdInput).mutation(({ ctx, input }) => deleteDomain(ctx.svc, input)),
+  domains: authedProcedure.input(S.ZListRecordsInput).query(async ({ ctx, input }) => await listDomains(ctx.svc, input)),
+  domain: authedProcedure.input(S.ZDomainIdInput).query(async ({ ctx, input }) => await getDomain(ctx.svc, input)),
+  createDomain: staffProcedure.input(S.ZCreateDomainInput).mutation(async ({ ctx, input }) => await createDomain(ctx.svc, input)),
+  updateDomain: staffProcedure.input(S.ZUpdateDomainInput).mutation(async ({ ctx, input }) => await updateDomain(ctx.svc, input)),
+  deleteDomain: staffProcedure.input(S.ZDomainIdInput).mutation(async ({ ctx, input }) => await deleteDomain(ctx.svc, input)),
 
-  certificates: authedProcedure.input(S.ZListRecordsInput).query(({ ctx, input }) => listCertificates(ctx.svc, input)),
-  certificate: authedProcedure.input(S.ZCertificateIdInput).query(({ ctx, input }) => getCertificate(ctx.svc, input)),
-  createCertificate: staffProcedure.input(S.ZCreateCertificateInput).mutation(({ ctx, input }) => createCertificate(ctx.svc, input)),
-  updateCertificate: staffProcedure.input(S.ZUpdateCertificateInput).mutation(({ ctx, input }) => updateCertificate(ctx.svc, input)),
-  deleteCertificate: staffProcedure.input(S.ZCertificateIdInput).mutation(({ ctx, input }) => deleteCertificate(ctx.svc, input)),
+  certificates: authedProcedure.input(S.ZListRecordsInput).query(async ({ ctx, input }) => await listCertificates(ctx.svc, input)),
+  certificate: authedProcedure.input(S.ZCertificateIdInput).query(async ({ ctx, input }) => await getCertificate(ctx.svc, input)),
+  createCertificate: staffProcedure.input(S.ZCreateCertificateInput).mutation(async ({ ctx, input }) => await createCertificate(ctx.svc, input)),
+  updateCertificate: staffProcedure.input(S.ZUpdateCertificateInput).mutation(async ({ ctx, input }) => await updateCertificate(ctx.svc, input)),
+  deleteCertificate: staffProcedure.input(S.ZCertificateIdInput).mutation(async ({ ctx, input }) => await deleteCertificate(ctx.svc, input)),
 
   /** What changed among the records the caller may see, live; resumes after `lastEventId`. */
   onChange: authedProcedure.input(ZResume).subscription(async function* ({ ctx, input, signal }) {

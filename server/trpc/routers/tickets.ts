@@ -39,32 +39,32 @@ const asTracked = (e: TEventRow) => tracked(String(e.id), { kind: e.kind, payloa
 
 export const ticketsRouter = router({
   /** Portal list (contacts: what they may see; staff: the provider's tickets), keyset-paged. */
-  list: authedProcedure.input(ZListTicketsInput).query(({ ctx, input }) => listTickets(ctx.svc, input)),
-  get: authedProcedure.input(ZTicketIdInput).query(({ ctx, input }) => getTicket(ctx.svc, input)),
-  create: authedProcedure.input(ZCreateTicketInput).mutation(({ ctx, input }) => createTicket(ctx.svc, input, 'portal')),
-  reply: authedProcedure.input(ZAddReplyInput).mutation(({ ctx, input }) => addReply(ctx.svc, input, 'portal')),
+  list: authedProcedure.input(ZListTicketsInput).query(async ({ ctx, input }) => await listTickets(ctx.svc, input)),
+  get: authedProcedure.input(ZTicketIdInput).query(async ({ ctx, input }) => await getTicket(ctx.svc, input)),
+  create: authedProcedure.input(ZCreateTicketInput).mutation(async ({ ctx, input }) => await createTicket(ctx.svc, input, 'portal')),
+  reply: authedProcedure.input(ZAddReplyInput).mutation(async ({ ctx, input }) => await addReply(ctx.svc, input, 'portal')),
   /** Active categories for the New Ticket form (staff admins: all with includeInactive). */
-  categories: authedProcedure.input(ZCategoriesInput).query(({ ctx, input }) => listCategories(ctx.svc, input)),
-  close: authedProcedure.input(ZTicketIdInput).mutation(({ ctx, input }) => closeTicket(ctx.svc, input)),
-  requestReopen: authedProcedure.input(ZRequestReopenInput).mutation(({ ctx, input }) => requestReopen(ctx.svc, input)),
-  rate: authedProcedure.input(ZRateTicketInput).mutation(({ ctx, input }) => rateTicket(ctx.svc, input)),
+  categories: authedProcedure.input(ZCategoriesInput).query(async ({ ctx, input }) => await listCategories(ctx.svc, input)),
+  close: authedProcedure.input(ZTicketIdInput).mutation(async ({ ctx, input }) => await closeTicket(ctx.svc, input)),
+  requestReopen: authedProcedure.input(ZRequestReopenInput).mutation(async ({ ctx, input }) => await requestReopen(ctx.svc, input)),
+  rate: authedProcedure.input(ZRateTicketInput).mutation(async ({ ctx, input }) => await rateTicket(ctx.svc, input)),
 
   /** Staff console. */
-  feed: staffProcedure.input(ZTicketFeedInput).query(({ ctx, input }) => ticketFeed(ctx.svc, input)),
-  update: staffProcedure.input(ZUpdateTicketInput).mutation(({ ctx, input }) => updateTicket(ctx.svc, input)),
-  addWatcher: staffProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => addWatcher(ctx.svc, input)),
-  removeWatcher: staffProcedure.input(ZWatcherInput).mutation(({ ctx, input }) => removeWatcher(ctx.svc, input)),
-  logTime: staffProcedure.input(ZLogTimeInput).mutation(({ ctx, input }) => logTime(ctx.svc, input)),
+  feed: staffProcedure.input(ZTicketFeedInput).query(async ({ ctx, input }) => await ticketFeed(ctx.svc, input)),
+  update: staffProcedure.input(ZUpdateTicketInput).mutation(async ({ ctx, input }) => await updateTicket(ctx.svc, input)),
+  addWatcher: staffProcedure.input(ZWatcherInput).mutation(async ({ ctx, input }) => await addWatcher(ctx.svc, input)),
+  removeWatcher: staffProcedure.input(ZWatcherInput).mutation(async ({ ctx, input }) => await removeWatcher(ctx.svc, input)),
+  logTime: staffProcedure.input(ZLogTimeInput).mutation(async ({ ctx, input }) => await logTime(ctx.svc, input)),
   /** An emailed reply held for its unverified sender becomes the public reply it would have been. */
-  releaseMailNote: staffProcedure.input(ZReleaseMailNoteInput).mutation(({ ctx, input }) => releaseMailNote(ctx.svc, input, ctx.ip)),
-  assignableStaff: staffProcedure.query(({ ctx }) => assignableStaff(ctx.svc)),
-  watcherCandidates: staffProcedure.input(ZTicketIdInput).query(({ ctx, input }) => watcherCandidates(ctx.svc, input)),
+  releaseMailNote: staffProcedure.input(ZReleaseMailNoteInput).mutation(async ({ ctx, input }) => await releaseMailNote(ctx.svc, input, ctx.ip)),
+  assignableStaff: staffProcedure.query(async ({ ctx }) => await assignableStaff(ctx.svc)),
+  watcherCandidates: staffProcedure.input(ZTicketIdInput).query(async ({ ctx, input }) => await watcherCandidates(ctx.svc, input)),
   /** Heartbeat (~every 10 s) or change of a staff member's presence on a ticket. */
-  setPresence: staffProcedure.input(ZPresenceInput).mutation(({ ctx, input }) => setPresence(ctx.svc, input)),
+  setPresence: staffProcedure.input(ZPresenceInput).mutation(async ({ ctx, input }) => await setPresence(ctx.svc, input)),
 
   /** A ticket's thread, live; resumes after `lastEventId` without gaps or duplicates. */
-  onThread: authedProcedure.input(ZTicketIdInput.extend(ZResume.shape)).subscription(({ ctx, input, signal }) =>
-    followTicketThread(ctx.svc, input.ticketId, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) }, asTracked),
+  onThread: authedProcedure.input(ZTicketIdInput.extend(ZResume.shape)).subscription(async ({ ctx, input, signal }) =>
+    await followTicketThread(ctx.svc, input.ticketId, { lastEventId: input.lastEventId, signal, stopTopic: sessionTopic(ctx.session.id) }, asTracked),
   ),
   /** The portal list, live: only events of tickets this contact may see (staff: their feed). */
   onList: authedProcedure

@@ -9,18 +9,18 @@ import { respond } from './auth';
 
 /** Passkeys and security keys: the Account page's list, and the two sign-in uses. */
 export const webauthnRouter = router({
-  list: sessionProcedure.query(({ ctx }) => listWebauthnCredentials(ctx.svc, ctx.session.userId)),
+  list: sessionProcedure.query(async ({ ctx }) => await listWebauthnCredentials(ctx.svc, ctx.session.userId)),
   /** "Add a passkey or security key": options, then the authenticator's answer (password in the last 5 minutes). */
   registrationOptions: sessionProcedure.mutation(({ ctx }) => beginWebauthnRegistration(ctx.svc, ctx.session)),
   register: sessionProcedure
     .input(ZRegisterInput)
     .mutation(({ ctx, input }) => finishWebauthnRegistration(ctx.svc, ctx.session, input, ctx.ip)),
-  rename: sessionProcedure.input(ZRenameInput).mutation(({ ctx, input }) => {
-    renameWebauthnCredential(ctx.svc, ctx.session.userId, input, ctx.ip);
+  rename: sessionProcedure.input(ZRenameInput).mutation(async ({ ctx, input }) => {
+    await renameWebauthnCredential(ctx.svc, ctx.session.userId, input, ctx.ip);
     return { ok: true as const };
   }),
-  remove: sessionProcedure.input(ZRemoveInput).mutation(({ ctx, input }) => {
-    removeWebauthnCredential(ctx.svc, ctx.session, ctx.actor, input, ctx.ip);
+  remove: sessionProcedure.input(ZRemoveInput).mutation(async ({ ctx, input }) => {
+    await removeWebauthnCredential(ctx.svc, ctx.session, ctx.actor, input, ctx.ip);
     return { ok: true as const };
   }),
 

@@ -53,7 +53,7 @@ describe('attachments over HTTP', () => {
 
   it('attaches them to a new ticket and serves them to the requester with safe headers', async () => {
     const ticket = await requester.client.tickets.create.mutate({ subject: 'Scanner', description: 'See attached', attachmentIds: uploaded.map((a) => a.id) });
-    const rows = srv.portico.base.db.select().from(attachments).where(eq(attachments.ticketId, ticket.id)).all();
+    const rows = (await srv.portico.base.db.select().from(attachments).where(eq(attachments.ticketId, ticket.id)));
     expect(rows.map((r) => r.id).sort()).toEqual(uploaded.map((a) => a.id).sort());
 
     const img = await fetch(url(uploaded[0]!), { headers: { cookie: requester.cookie() } });
@@ -113,13 +113,13 @@ describe('upload refusals', () => {
   });
 
   it('refuses a disallowed type (415), and keeps nothing of a refused request', async () => {
-    const before = srv.portico.base.db.select().from(attachments).all().length;
+    const before = (await srv.portico.base.db.select().from(attachments)).length;
     const html = await post([[PNG, 'ok.png'], [Buffer.from('<html><script>alert(1)</script>'), 'cat.png']], { cookie, origin: srv.origin });
     expect(html.status).toBe(415);
     expect(await errorOf(html)).toMatch(/^cat\.png: /);
     const svg = await post([[Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'logo.svg']], { cookie, origin: srv.origin });
     expect(svg.status).toBe(415);
-    expect(srv.portico.base.db.select().from(attachments).all().length).toBe(before);
+    expect((await srv.portico.base.db.select().from(attachments)).length).toBe(before);
   });
 
   it('refuses a body that is not multipart (415) or has no file (400)', async () => {

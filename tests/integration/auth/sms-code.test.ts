@@ -42,8 +42,8 @@ describe('code by SMS over the real server', () => {
     const email = 'primary@northwind.test';
     await enrollTotp(server.portico, email);
     const { db } = server.portico.base;
-    const uid = db.select().from(users).where(eq(users.email, email)).get()!.id;
-    db.update(contacts).set({ phoneCell: '555 010 0177' }).where(eq(contacts.userId, uid)).run();
+    const uid = (await db.select().from(users).where(eq(users.email, email)))[0]!.id;
+    (await db.update(contacts).set({ phoneCell: '555 010 0177' }).where(eq(contacts.userId, uid)));
 
     const t = createTestClient(server.origin);
     const first = await t.client.auth.signInWithPassword.mutate({ email, password: DEMO_PASSWORD });

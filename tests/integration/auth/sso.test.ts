@@ -27,8 +27,8 @@ let northwind: number;
 beforeAll(async () => {
   idp = await startTestIdp();
   server = await startTestServer({ SESSION_LIMIT_DESKTOP: '50' });
-  acme = companyId(server.portico, 'Acme Dental');
-  northwind = companyId(server.portico, 'Northwind Logistics');
+  acme = await companyId(server.portico, 'Acme Dental');
+  northwind = await companyId(server.portico, 'Northwind Logistics');
   sso = await addTestIdentityProvider(server.portico, idp, {
     companies: [
       { companyId: acme, mode: 'both' },
@@ -65,7 +65,7 @@ describe('single sign-on with a real identity provider', () => {
     const me = await client.auth.me.query();
     expect(me?.user.email).toBe('standard@acme-dental.test');
     expect(me?.account?.kind).toBe('contact');
-    const link = server.portico.base.db.select().from(ssoLinks).where(eq(ssoLinks.subject, 'sub-pat')).get();
+    const link = (await server.portico.base.db.select().from(ssoLinks).where(eq(ssoLinks.subject, 'sub-pat')))[0];
     expect(link?.userId).toBe(me?.user.id);
     // The visit went through the provider's own login page.
     expect(end.visited.some((u) => u.startsWith(`${idp.issuer}/interaction/`))).toBe(true);
@@ -80,10 +80,10 @@ describe('single sign-on with a real identity provider', () => {
   });
 
   it('asks to choose among several accounts, offering only those the provider applies to', async () => {
-    const admin = asDemoUser(server.portico.base, 'admin@demo-msp.test');
-    createContact(admin, { companyId: northwind, name: 'Pri Mary', email: 'primary@acme-dental.test', types: ['standard'] });
-    const contoso = createCompany(admin, { name: 'Contoso', emailDomains: ['contoso.test'] });
-    const outside = createContact(admin, { companyId: contoso.id, name: 'Pri Mary', email: 'primary@acme-dental.test', types: ['standard'] });
+    const admin = await asDemoUser(server.portico.base, 'admin@demo-msp.test');
+    await createContact(admin, { companyId: northwind, name: 'Pri Mary', email: 'primary@acme-dental.test', types: ['standard'] });
+    const contoso = await createCompany(admin, { name: 'Contoso', emailDomains: ['contoso.test'] });
+    const outside = await createContact(admin, { companyId: contoso.id, name: 'Pri Mary', email: 'primary@acme-dental.test', types: ['standard'] });
     idp.setAccount({ login: 'pri', sub: 'sub-pri', email: 'primary@acme-dental.test', emailVerified: true });
 
     const { end, client } = await signInAs('pri');
@@ -116,7 +116,7 @@ describe('single sign-on with a real identity provider', () => {
     expect(await refusal('unverified')).toMatch(/has not verified billing@northwind.test/);
     idp.setAccount({ login: 'silent', sub: 'sub-silent', email: 'billing@northwind.test' });
     expect(await refusal('silent')).toMatch(/has not verified/);
-    expect(server.portico.base.db.select().from(ssoLinks).where(eq(ssoLinks.subject, 'sub-unverified')).get()).toBeUndefined();
+    expect((await server.portico.base.db.select().from(ssoLinks).where(eq(ssoLinks.subject, 'sub-unverified')))[0]).toBeUndefined();
   });
 
   it("skips the portal's two-factor step by default, and asks for it when the setting is off", async () => {
@@ -265,21 +265,21 @@ describe('single sign-on with a real identity provider', () => {
   });
 
   it('keeps the client secret sealed and never returns it; refuses an issuer without discovery', async () => {
-    const admin = asDemoUser(server.portico.base, 'admin@demo-msp.test');
-    const row = server.portico.base.db.select().from(identityProviders).where(eq(identityProviders.id, sso.id)).get()!;
+    const admin = await asDemoUser(server.portico.base, 'admin@demo-msp.test');
+    const row = (await server.portico.base.db.select().from(identityProviders).where(eq(identityProviders.id, sso.id)))[0]!;
     expect(row.clientSecretSealed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const listed = JSON.stringify((await import('../../../server/auth/sso/identity-providers')).listIdentityProviders(admin));
+    const listed = JSON.stringify(await (await import('../../../server/auth/sso/identity-providers')).listIdentityProviders(admin));
     expect(listed).not.toContain(row.clientSecretSealed);
     expect(listed).not.toMatch(/secret/i);
     // Every change is in the Security log, without the secret.
-    const audit = server.portico.base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'sso_settings_changed')).all();
+    const audit = (await server.portico.base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'sso_settings_changed')));
     expect(audit.length).toBeGreaterThan(3);
     expect(audit[0]!.detail).toMatchObject({ action: 'added', identityProvider: 'Test IdP', issuerUrl: idp.issuer, secretChanged: true });
     expect(JSON.stringify(audit)).not.toContain(row.clientSecretSealed);
     await expect(
       saveIdentityProvider(admin, { kind: 'oidc', displayName: 'Broken', issuerUrl: `${server.origin}/not-an-issuer`, clientId: 'x', clientSecret: 'y' }, '127.0.0.1'),
     ).rejects.toThrow(/Could not read the provider's discovery document/);
-    const technician = asDemoUser(server.portico.base, 'tech@demo-msp.test');
+    const technician = await asDemoUser(server.portico.base, 'tech@demo-msp.test');
     await expect(saveIdentityProvider(technician, { kind: 'google', displayName: 'G', issuerUrl: 'https://accounts.google.com', clientId: 'x', clientSecret: 'y' }, 'ip')).rejects.toThrow(
       /administrator/,
     );
@@ -311,7 +311,7 @@ describe('single sign-on with a real identity provider', () => {
     } finally {
       await sso.save({ enabled: true });
     }
-    const user = server.portico.base.db.select().from(users).where(eq(users.email, 'standard@acme-dental.test')).get();
+    const user = (await server.portico.base.db.select().from(users).where(eq(users.email, 'standard@acme-dental.test')))[0];
     expect(user).toBeDefined();
   });
 });

@@ -24,7 +24,7 @@ const sink = new Writable({
     done();
   },
 });
-const { settings, dir } = testSettings({ WS_MAX_SUBSCRIPTIONS: '5', WS_MAX_SOCKETS_PER_SESSION: '3' });
+const { settings, dir } = await testSettings({ WS_MAX_SUBSCRIPTIONS: '5', WS_MAX_SOCKETS_PER_SESSION: '3' });
 let portico: TPortico;
 let origin: string;
 beforeAll(async () => {
@@ -86,13 +86,12 @@ describe('lockout under concurrency', () => {
     const answers = await Promise.all(attempts);
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(401));
 
-    const user = portico.base.db.select().from(users).where(eq(users.email, email)).get()!;
+    const user = (await portico.base.db.select().from(users).where(eq(users.email, email)))[0]!;
     expect(user.lockedAt).not.toBeNull();
-    const failures = portico.base.db
+    const failures = (await portico.base.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.email, email), eq(auditEvents.kind, 'sign_in_failed')))
-      .all();
+      .where(and(eq(auditEvents.email, email), eq(auditEvents.kind, 'sign_in_failed'))));
     expect(failures).toHaveLength(20);
     // Never more guesses checked against the real hash than the lockout allows.
     const checked = failures.filter((f) => (f.detail as { reason?: string }).reason === 'wrong_password');

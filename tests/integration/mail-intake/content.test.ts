@@ -35,7 +35,7 @@ beforeAll(async () => {
   srv = await startTestServer({ MAIL_RATE_PER_SENDER: '1000' });
   // What is stored of a message is tested here, not who may post: the demo domains are trusted
   // without authentication (no DNS in tests; see sender-auth.test.ts for that).
-  db().update(providers).set({ mailTrustedDomains: ['acme-dental.test', 'northwind.test'] }).run();
+  (await db().update(providers).set({ mailTrustedDomains: ['acme-dental.test', 'northwind.test'] }));
 });
 afterAll(() => srv?.stop());
 
@@ -63,22 +63,22 @@ function asSender(raw: Buffer, from: string, to?: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-function newTicket(subject: string) {
-  return createTicket(asDemoUser(srv.portico.base, SAM), { subject, description: 'Opened in the portal.' });
+async function newTicket(subject: string) {
+  return await createTicket(await asDemoUser(srv.portico.base, SAM), { subject, description: 'Opened in the portal.' });
 }
 
-function replyTo(ticketId: number): string {
-  const user = db().select().from(users).where(eq(users.email, SAM)).get()!;
+async function replyTo(ticketId: number): Promise<string> {
+  const user = (await db().select().from(users).where(eq(users.email, SAM)))[0]!;
   return replyAddress(
-    db().transaction((tx) => issueReplyToken(tx, srv.portico.base.clock.now(), { ticketId, userId: user.id, email: SAM })),
+    await db().transaction(async (tx) => await issueReplyToken(tx, srv.portico.base.clock.now(), { ticketId, userId: user.id, email: SAM })),
     domain(),
   );
 }
 
-const commentsOf = (ticketId: number) => db().select().from(ticketComments).where(eq(ticketComments.ticketId, ticketId)).all();
-const lastRow = () => db().select().from(inboundMessages).orderBy(inboundMessages.id).all().at(-1)!;
-const ticketOf = (id: number) => db().select().from(tickets).where(eq(tickets.id, id)).get()!;
-const filesOf = (ticketId: number) => db().select().from(attachments).where(eq(attachments.ticketId, ticketId)).all();
+const commentsOf = async (ticketId: number) => (await db().select().from(ticketComments).where(eq(ticketComments.ticketId, ticketId)));
+const lastRow = async () => (await db().select().from(inboundMessages).orderBy(inboundMessages.id)).at(-1)!;
+const ticketOf = async (id: number) => (await db().select().from(tickets).where(eq(tickets.id, id)))[0]!;
+const filesOf = async (ticketId: number) => (await db().select().from(attachments).where(eq(attachments.ticketId, ticketId)));
 const crlf = (...lines: (string | Buffer)[]) => Buffer.concat(lines.flatMap((l) => [typeof l === 'string' ? Buffer.from(l, 'latin1') : l, Buffer.from('\r\n')]));
 
 // Real text: the GB2312 file name and the Shift_JIS word of the issue's report, the Japanese
@@ -120,19 +120,19 @@ describe('decoding', () => {
   it('raw 8-bit GBK subject, GB2312 file name and Shift_JIS body without a charset, and a Big5 label on UTF-8 text (built from real text with iconv-lite)', async () => {
     const raw = legacyCharsets('charsets-1@client.test');
     expect(await deliver(raw, support(), PAT)).toMatch(/^250 /);
-    const row = lastRow();
+    const row = await lastRow();
     expect(row).toMatchObject({ status: 'processed', subject: SUBJECT_GBK });
-    const t = ticketOf(row.ticketId!);
+    const t = await ticketOf(row.ticketId!);
     expect(t.subject).toBe(SUBJECT_GBK);
     expect(t.description).toContain(JAPANESE);
     expect(t.description).toContain('媽！我上電視了！');
-    expect(filesOf(t.id).map((f) => f.filename)).toEqual(['绩效管理.txt']);
+    expect((await filesOf(t.id)).map((f) => f.filename)).toEqual(['绩效管理.txt']);
   });
 
   it('a Big5 message (Discourse fixture) reads as written', async () => {
-    const t = newTicket('Crystal Blue');
-    await deliver(asSender(fixture('discourse/big5.eml'), SAM), replyTo(t.id));
-    expect(commentsOf(t.id).map((c) => c.body)).toEqual(['媽！我上電視了！']);
+    const t = await newTicket('Crystal Blue');
+    await deliver(asSender(fixture('discourse/big5.eml'), SAM), await replyTo(t.id));
+    expect((await commentsOf(t.id)).map((c) => c.body)).toEqual(['媽！我上電視了！']);
   });
 });
 
@@ -141,16 +141,16 @@ describe('content never lost', () => {
     // Forwarded to the support address: nothing is trimmed, and the text part is empty.
     const raw = asSender(fixture('discourse/html_only.eml'), `Pat Primary <${PAT}>`, support()).toString('latin1').replace(/^Subject: Re:/m, 'Subject: Fwd:');
     await deliver(raw, support(), PAT);
-    const t = ticketOf(lastRow().ticketId!);
+    const t = await ticketOf((await lastRow()).ticketId!);
     expect(t.description).toContain("The EC2 instance - I've seen that there tends to be odd and unrecommended settings");
     expect(t.description).not.toContain('(This email had no text.)');
   });
 
   it('an HTML-only reply that only quotes keeps its whole text', async () => {
-    const t = newTicket('Printer offline');
+    const t = await newTicket('Printer offline');
     const raw = crlf(
       `From: ${SAM}`,
-      `To: ${replyTo(t.id)}`,
+      `To: ${(await replyTo(t.id))}`,
       'Subject: Re: Printer offline',
       'Message-ID: <quote-only-1@client.test>',
       'MIME-Version: 1.0',
@@ -166,17 +166,17 @@ describe('content never lost', () => {
       '<div class="gmail_quote"><blockquote class="gmail_quote">Is the printer still offline?</blockquote></div>',
       '--a1--',
     );
-    await deliver(raw, replyTo(t.id));
-    const [c] = commentsOf(t.id);
+    await deliver(raw, await replyTo(t.id));
+    const [c] = await commentsOf(t.id);
     expect(c!.body).toContain('Is the printer still offline?');
   });
 
   it('multipart/alternative with no boundary lines in its body: the body is the text', async () => {
     // No real fixture: the header of a Gmail reply over a body some relay flattened.
-    const t = newTicket('VPN drops');
+    const t = await newTicket('VPN drops');
     const raw = crlf(
       `From: ${SAM}`,
-      `To: ${replyTo(t.id)}`,
+      `To: ${(await replyTo(t.id))}`,
       'Subject: Re: VPN drops',
       'Message-ID: <no-boundary-1@client.test>',
       'MIME-Version: 1.0',
@@ -184,18 +184,18 @@ describe('content never lost', () => {
       '',
       'It dropped again at 10:40, right after the update.',
     );
-    await deliver(raw, replyTo(t.id));
-    expect(commentsOf(t.id).map((c) => c.body)).toEqual(['It dropped again at 10:40, right after the update.']);
+    await deliver(raw, await replyTo(t.id));
+    expect((await commentsOf(t.id)).map((c) => c.body)).toEqual(['It dropped again at 10:40, right after the update.']);
   });
 
   it('a file attached by Apple Mail inside multipart/related, whose cid the HTML does not show, is attached', async () => {
     // Apple Mail's layout (Discourse's apple_mail_attachment.eml): the HTML in a
     // multipart/related with its parts; here a PDF with Content-Disposition: attachment and
     // a Content-Id the HTML does not show.
-    const t = newTicket('Invoice copy');
+    const t = await newTicket('Invoice copy');
     const raw = crlf(
       `From: Sam Standard <${SAM}>`,
-      `To: ${replyTo(t.id)}`,
+      `To: ${(await replyTo(t.id))}`,
       'Subject: Re: Invoice copy',
       'Message-Id: <FA917EB6-349D-4D11-81F7-6566D822706C@acme-dental.test>',
       'X-Mailer: Apple Mail (2.3445.102.3)',
@@ -226,63 +226,63 @@ describe('content never lost', () => {
       '--Apple-Mail=_43FB3540--',
       '--Apple-Mail=_E26F2E97--',
     );
-    await deliver(raw, replyTo(t.id));
-    const [c] = commentsOf(t.id);
+    await deliver(raw, await replyTo(t.id));
+    const [c] = await commentsOf(t.id);
     expect(c!.body).toBe('Here it is.');
-    expect(filesOf(t.id).map((f) => f.filename)).toEqual(['invoice-0042.pdf']);
+    expect((await filesOf(t.id)).map((f) => f.filename)).toEqual(['invoice-0042.pdf']);
   });
 
   it('a message without a Message-ID (talon outlook.eml) sent to two reply addresses in two deliveries reaches both; a re-delivery neither again', async () => {
     const raw = asSender(readFileSync(join(TALON, 'outlook.eml')), `Sam Standard <${SAM}>`);
     expect(raw.toString('latin1')).not.toMatch(/^Message-ID:/im);
-    const a = newTicket('First ticket');
-    const b = newTicket('Second ticket');
-    const toA = replyTo(a.id);
-    const toB = replyTo(b.id);
+    const a = await newTicket('First ticket');
+    const b = await newTicket('Second ticket');
+    const toA = await replyTo(a.id);
+    const toB = await replyTo(b.id);
     expect(await deliver(raw, toA)).toMatch(/Queued as/);
     expect(await deliver(raw, toB)).toMatch(/Queued as/);
     expect(await deliver(raw, toA)).toMatch(/Already received/);
-    expect(commentsOf(a.id).map((c) => c.body)).toEqual(['Hello']);
-    expect(commentsOf(b.id).map((c) => c.body)).toEqual(['Hello']);
+    expect((await commentsOf(a.id)).map((c) => c.body)).toEqual(['Hello']);
+    expect((await commentsOf(b.id)).map((c) => c.body)).toEqual(['Hello']);
   });
 });
 
 describe('automatic mail', () => {
   it('plain-text bounces (sisimai set-of-emails: Exim, qmail) mark the failed recipients', async () => {
     // Exim's report to the envelope sender of one of our notifications (VERP).
-    const t = newTicket('Bounce test');
-    srv.portico.notifier.drain();
-    const notice = db().select().from(outbox).all().find((m) => m.toAddress === SAM && m.subject.includes(`[#${t.number}]`))!;
+    const t = await newTicket('Bounce test');
+    await srv.portico.notifier.drain();
+    const notice = (await db().select().from(outbox)).find((m) => m.toAddress === SAM && m.subject.includes(`[#${t.number}]`))!;
     await deliver(fixture('sisimai/email-exim-02.eml'), bounceAddress(srv.portico.base.settings, notice.id), '');
-    expect(lastRow()).toMatchObject({ status: 'processed', matchedBy: 'bounce', flags: ['bounce'] });
-    const exim = db().select().from(emailBounces).where(inArray(emailBounces.email, ['kijitora@example.jp', 'sabatora@example.jp'])).all();
+    expect(await lastRow()).toMatchObject({ status: 'processed', matchedBy: 'bounce', flags: ['bounce'] });
+    const exim = (await db().select().from(emailBounces).where(inArray(emailBounces.email, ['kijitora@example.jp', 'sabatora@example.jp'])));
     expect(exim.map((b) => b.email).sort()).toEqual(['kijitora@example.jp', 'sabatora@example.jp']);
     expect(exim.find((b) => b.email === 'kijitora@example.jp')!.lastReason).toContain('550 5.1.1');
     // qmail's "failure notice", to the support address.
     await deliver(fixture('sisimai/email-qmail-01.eml'), support(), '');
-    expect(lastRow()).toMatchObject({ matchedBy: 'bounce', flags: ['bounce'] });
-    expect(db().select().from(emailBounces).where(eq(emailBounces.email, 'kijitora@example.ne.jp')).get()?.lastReason).toContain('550 Unknown user');
+    expect(await lastRow()).toMatchObject({ matchedBy: 'bounce', flags: ['bounce'] });
+    expect((await db().select().from(emailBounces).where(eq(emailBounces.email, 'kijitora@example.ne.jp')))[0]?.lastReason).toContain('550 Unknown user');
   });
 
   it.each(['spam_x_spam_flag.eml', 'spam_x_spam_status.eml'])('%s (Discourse fixture): kept as spam for staff, no ticket, no comment, no mail', async (file) => {
     const raw = asSender(fixture(`discourse/${file}`), `Pat Primary <${PAT}>`, support()).toString('latin1').replace(/<32@foo\.bar\.mail>/, `<${file}@foo.bar.mail>`);
-    const ticketsBefore = db().select().from(tickets).all().length;
+    const ticketsBefore = (await db().select().from(tickets)).length;
     await deliver(raw, support(), PAT);
-    const row = lastRow();
+    const row = await lastRow();
     expect(row).toMatchObject({ status: 'unmatched', flags: ['spam'], ticketId: null, commentId: null });
     expect(row.error).toMatch(/spam/i);
-    expect(db().select().from(tickets).all()).toHaveLength(ticketsBefore);
+    expect((await db().select().from(tickets))).toHaveLength(ticketsBefore);
 
     // A reply to a ticket flagged the same way: no comment, nothing mailed.
-    const t = newTicket(`Spam reply ${file}`);
-    srv.portico.notifier.drain();
-    const mailsBefore = db().select().from(outbox).all().length;
-    const reply = asSender(fixture(`discourse/${file}`), SAM, replyTo(t.id)).toString('latin1').replace(/<32@foo\.bar\.mail>/, `<reply-${file}@foo.bar.mail>`);
-    await deliver(reply, replyTo(t.id));
-    srv.portico.notifier.drain();
-    expect(lastRow()).toMatchObject({ status: 'unmatched', flags: ['spam'] });
-    expect(commentsOf(t.id)).toHaveLength(0);
-    expect(db().select().from(outbox).all()).toHaveLength(mailsBefore);
+    const t = await newTicket(`Spam reply ${file}`);
+    await srv.portico.notifier.drain();
+    const mailsBefore = (await db().select().from(outbox)).length;
+    const reply = asSender(fixture(`discourse/${file}`), SAM, await replyTo(t.id)).toString('latin1').replace(/<32@foo\.bar\.mail>/, `<reply-${file}@foo.bar.mail>`);
+    await deliver(reply, await replyTo(t.id));
+    await srv.portico.notifier.drain();
+    expect(await lastRow()).toMatchObject({ status: 'unmatched', flags: ['spam'] });
+    expect(await commentsOf(t.id)).toHaveLength(0);
+    expect((await db().select().from(outbox))).toHaveLength(mailsBefore);
   });
 });
 
@@ -298,14 +298,14 @@ describe('every fixture of tests/fixtures/mail, and the legacy charsets built ab
     const id = `sweep-${file.replace(/\W/g, '-')}@client.test`;
     const raw = file === 'legacy charsets' ? legacyCharsets(id) : asSender(fixture(file), `Pat Primary <${PAT}>`, support()).toString('latin1').replace(/^Message-ID:.*$/im, `Message-ID: <${id}>`);
     await deliver(raw, support(), PAT);
-    const row = lastRow();
+    const row = await lastRow();
     expect(row.status).not.toBe('failed');
     expect(row.subject ?? '').not.toContain(FFFD);
     if (!row.ticketId) return;
-    const t = ticketOf(row.ticketId);
+    const t = await ticketOf(row.ticketId);
     expect(t.subject).not.toContain(FFFD);
     expect(t.description).not.toContain(FFFD);
-    for (const c of commentsOf(t.id)) expect(c.body).not.toContain(FFFD);
-    for (const f of filesOf(t.id)) expect(f.filename).not.toContain(FFFD);
+    for (const c of await commentsOf(t.id)) expect(c.body).not.toContain(FFFD);
+    for (const f of await filesOf(t.id)) expect(f.filename).not.toContain(FFFD);
   });
 });

@@ -41,10 +41,10 @@ describe('the talon corpus of real replies', () => {
 
   it.each(FILES)('%s becomes a comment holding only the reply', async (file) => {
     const { base, smtpPort } = srv.portico;
-    const asContactCtx = asDemoUser(base, CONTACT);
-    const ticket = createTicket(asContactCtx, { subject: `Corpus ${file}`, description: 'Testing replies by mail.' });
-    const user = base.db.select().from(users).where(eq(users.email, CONTACT)).get()!;
-    const token = base.db.transaction((tx) => issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email: CONTACT }));
+    const asContactCtx = await asDemoUser(base, CONTACT);
+    const ticket = await createTicket(asContactCtx, { subject: `Corpus ${file}`, description: 'Testing replies by mail.' });
+    const user = (await base.db.select().from(users).where(eq(users.email, CONTACT)))[0]!;
+    const token = await base.db.transaction(async (tx) => await issueReplyToken(tx, base.clock.now(), { ticketId: ticket.id, userId: user.id, email: CONTACT }));
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
     const info = await transport.sendMail({
       envelope: { from: CONTACT, to: replyAddress(token, base.settings.MAIL_DOMAIN) },
@@ -54,9 +54,9 @@ describe('the talon corpus of real replies', () => {
     expect(info.response).toMatch(/^250 /);
     await srv.portico.intake.idle();
 
-    const row = base.db.select().from(inboundMessages).where(eq(inboundMessages.ticketId, ticket.id)).get();
+    const row = (await base.db.select().from(inboundMessages).where(eq(inboundMessages.ticketId, ticket.id)))[0];
     expect(row, 'the message was processed onto the ticket').toMatchObject({ status: 'processed', matchedBy: 'token' });
-    const comments = base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)).all();
+    const comments = (await base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)));
     expect(comments).toHaveLength(1);
     const [comment] = comments;
     expect(comment).toMatchObject({ internal: false, source: 'email', inboundMessageId: row!.id, authorSide: 'client' });

@@ -46,9 +46,9 @@ describe('power cut after 250', () => {
   it('indexes again, at the next start, the messages whose rows the cut undid', async () => {
     portico = await startPortico(settings);
     const email = 'standard@acme-dental.test';
-    const ticket = createTicket(asDemoUser(portico.base, email), { subject: 'Scanner offline', description: 'It stopped this morning.' });
-    const user = portico.base.db.select().from(users).where(eq(users.email, email)).get()!;
-    const token = portico.base.db.transaction((tx) => issueReplyToken(tx, portico!.base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
+    const ticket = await createTicket(await asDemoUser(portico.base, email), { subject: 'Scanner offline', description: 'It stopped this morning.' });
+    const user = (await portico.base.db.select().from(users).where(eq(users.email, email)))[0]!;
+    const token = await portico.base.db.transaction(async (tx) => await issueReplyToken(tx, portico!.base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
     await portico.stop();
     portico = null;
 
@@ -73,13 +73,13 @@ describe('power cut after 250', () => {
     truncateSync(`${env.DATABASE_PATH}-wal`, 0);
     rmSync(`${env.DATABASE_PATH}-shm`, { force: true });
 
-    const db = openDatabase(env.DATABASE_PATH);
-    expect(db.select().from(inboundMessages).all()).toEqual([]); // the cut undid both rows
-    closeDatabase(db);
+    const db = await openDatabase(settings);
+    expect((await db.select().from(inboundMessages))).toEqual([]); // the cut undid both rows
+    await closeDatabase(db);
 
     portico = await startPortico(settings);
     await portico.intake.idle();
-    const rows = portico.base.db.select().from(inboundMessages).all();
+    const rows = (await portico.base.db.select().from(inboundMessages));
     expect(rows.map((r) => [r.messageId, r.status, r.ticketId]).sort()).toEqual([
       ['cut-1@client.test', 'processed', ticket.id],
       ['cut-2@client.test', 'processed', ticket.id],
@@ -87,13 +87,13 @@ describe('power cut after 250', () => {
     // What sender authentication needs survives too: the client's address and HELO.
     expect(rows.map((r) => r.clientIp)).toEqual(['127.0.0.1', '127.0.0.1']);
     expect(rows.every((r) => !!r.clientHelo)).toBe(true);
-    const bodies = portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)).all().map((c) => c.body);
+    const bodies = (await portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id))).map((c) => c.body);
     expect(bodies).toEqual(expect.arrayContaining(['It works again after a restart.', 'Here is the scanner log.']));
 
     // A second start finds nothing more to index.
     await portico.stop();
     portico = await startPortico(settings);
     await portico.intake.idle();
-    expect(portico.base.db.select().from(inboundMessages).all()).toHaveLength(2);
+    expect((await portico.base.db.select().from(inboundMessages))).toHaveLength(2);
   });
 });

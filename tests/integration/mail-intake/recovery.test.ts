@@ -21,7 +21,7 @@ import { testSettings } from '../../helpers/test-server';
  * them, and the server starts again on the same files.
  */
 
-const { settings, dir } = testSettings();
+const { settings, dir } = await testSettings();
 let portico: TPortico | null = null;
 afterAll(async () => {
   await portico?.stop();
@@ -32,9 +32,9 @@ describe('crash between acceptance and processing', () => {
   it('an accepted, unprocessed message is processed at the next start; an unreadable one is listed as failed; temp files are cleared', async () => {
     portico = await startPortico(settings);
     const email = 'standard@acme-dental.test';
-    const ticket = createTicket(asDemoUser(portico.base, email), { subject: 'Backup failed', description: 'Job 3 failed last night.' });
-    const user = portico.base.db.select().from(users).where(eq(users.email, email)).get()!;
-    const token = portico.base.db.transaction((tx) => issueReplyToken(tx, portico!.base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
+    const ticket = await createTicket(await asDemoUser(portico.base, email), { subject: 'Backup failed', description: 'Job 3 failed last night.' });
+    const user = (await portico.base.db.select().from(users).where(eq(users.email, email)))[0]!;
+    const token = await portico.base.db.transaction(async (tx) => await issueReplyToken(tx, portico!.base.clock.now(), { ticketId: ticket.id, userId: user.id, email }));
     await portico.stop();
     portico = null;
 
@@ -48,17 +48,16 @@ describe('crash between acceptance and processing', () => {
     writeFileSync(join(settings.DATA_DIR, rawPath), raw);
     mkdirSync(mailTempDir(settings), { recursive: true });
     writeFileSync(join(mailTempDir(settings), 'abc.eml.part'), 'half a mess');
-    const db = openDatabase(settings.DATABASE_PATH);
-    db.insert(inboundMessages)
-      .values({ messageId: 'crash-1@client.test', contentHash: sha, rawPath, size: raw.length, envelopeFrom: email, envelopeTo: [to], receivedAt: new Date() })
-      .run();
+    const db = await openDatabase(settings);
+    (await db.insert(inboundMessages)
+      .values({ messageId: 'crash-1@client.test', contentHash: sha, rawPath, size: raw.length, envelopeFrom: email, envelopeTo: [to], receivedAt: new Date() }));
     // One accepted into a spool file, after bytes of other messages (and before a torn write).
     const spooled = Buffer.from(
       [`From: Sam Standard <${email}>`, `To: ${to}`, 'Subject: Re: Backup failed', 'Message-ID: <crash-2@client.test>', '', 'And the night after.', ''].join('\r\n'),
     );
     const spoolPath = join('mail', '2026', '11', '20261130T235959-0badcafe.spool');
     writeFileSync(join(settings.DATA_DIR, spoolPath), Buffer.concat([Buffer.from('x'.repeat(100)), spooled, Buffer.from('From: half a mess')]));
-    db.insert(inboundMessages)
+    (await db.insert(inboundMessages)
       .values({
         messageId: 'crash-2@client.test',
         contentHash: createHash('sha256').update(spooled).digest('hex'),
@@ -68,26 +67,24 @@ describe('crash between acceptance and processing', () => {
         envelopeFrom: email,
         envelopeTo: [to],
         receivedAt: new Date(),
-      })
-      .run();
+      }));
     // A row whose file is gone (a disk restored from an older backup): it must not vanish.
-    db.insert(inboundMessages)
-      .values({ messageId: 'lost-1@client.test', contentHash: 'f'.repeat(64), rawPath: join('mail', '2026', '11', 'missing.eml'), size: 10, envelopeFrom: email, envelopeTo: [to], receivedAt: new Date() })
-      .run();
-    closeDatabase(db);
+    (await db.insert(inboundMessages)
+      .values({ messageId: 'lost-1@client.test', contentHash: 'f'.repeat(64), rawPath: join('mail', '2026', '11', 'missing.eml'), size: 10, envelopeFrom: email, envelopeTo: [to], receivedAt: new Date() }));
+    await closeDatabase(db);
 
     portico = await startPortico(settings);
     await portico.intake.idle();
-    const row = portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'crash-1@client.test')).get()!;
+    const row = (await portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'crash-1@client.test')))[0]!;
     expect(row).toMatchObject({ status: 'processed', matchedBy: 'token', ticketId: ticket.id });
-    const comments = portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)).all();
-    const row2 = portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'crash-2@client.test')).get()!;
+    const comments = (await portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticket.id)));
+    const row2 = (await portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'crash-2@client.test')))[0]!;
     expect(row2).toMatchObject({ status: 'processed', matchedBy: 'token', ticketId: ticket.id });
     expect(comments.sort((a, b) => a.inboundMessageId! - b.inboundMessageId!)).toMatchObject([
       { body: 'It ran fine tonight.', inboundMessageId: row.id, internal: false },
       { body: 'And the night after.', inboundMessageId: row2.id, internal: false },
     ]);
-    expect(portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'lost-1@client.test')).get()).toMatchObject({
+    expect((await portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, 'lost-1@client.test')))[0]).toMatchObject({
       status: 'failed',
       error: 'The message could not be read.',
     });

@@ -53,18 +53,18 @@ beforeAll(async () => {
   zone.txt(evilKey.name, evilKey.record);
 });
 afterAll(() => srv?.stop());
-beforeEach(() => {
+beforeEach(async () => {
   // Acme publishes DMARC (reject) and no SPF unless a test says otherwise; the provider holds mail without DMARC.
   zone.txt(`_dmarc.${ACME}`, 'v=DMARC1; p=reject');
   zone.txt(ACME, null);
-  setPolicy('hold', []);
+  await setPolicy('hold', []);
 });
 
 const db = () => srv.portico.base.db;
 const domain = () => srv.portico.base.settings.MAIL_DOMAIN;
 const support = () => `support@${domain()}`;
-const admin = () => asDemoUser(srv.portico.base, 'admin@demo-msp.test');
-const setPolicy = (noDmarc: 'hold' | 'spf', trustedDomains: string[]) => updateMailSenderSettings(admin(), { noDmarc, trustedDomains });
+const admin = async () => await asDemoUser(srv.portico.base, 'admin@demo-msp.test');
+const setPolicy = async (noDmarc: 'hold' | 'spf', trustedDomains: string[]) => await updateMailSenderSettings(await admin(), { noDmarc, trustedDomains });
 
 async function deliver(message: Mail.Options): Promise<string> {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: srv.portico.smtpPort, secure: false, ignoreTLS: true });
@@ -78,10 +78,10 @@ async function deliver(message: Mail.Options): Promise<string> {
 
 let seq = 0;
 const mid = () => `auth-${++seq}-${Date.now()}@client.test`;
-const newTicket = (subject = 'Printer offline') => createTicket(asDemoUser(srv.portico.base, SAM), { subject, description: 'It says offline.' });
-const commentsOf = (ticketId: number) => db().select().from(ticketComments).where(eq(ticketComments.ticketId, ticketId)).all();
-const rowFor = (messageId: string) => db().select().from(inboundMessages).where(eq(inboundMessages.messageId, messageId)).get()!;
-const mailsTo = (address: string) => db().select().from(outbox).where(eq(outbox.toAddress, address)).all();
+const newTicket = async (subject = 'Printer offline') => await createTicket(await asDemoUser(srv.portico.base, SAM), { subject, description: 'It says offline.' });
+const commentsOf = async (ticketId: number) => (await db().select().from(ticketComments).where(eq(ticketComments.ticketId, ticketId)));
+const rowFor = async (messageId: string) => (await db().select().from(inboundMessages).where(eq(inboundMessages.messageId, messageId)))[0]!;
+const mailsTo = async (address: string) => (await db().select().from(outbox).where(eq(outbox.toAddress, address)));
 
 /** The attack of the issue: envelope sender the attacker's, header From the contact's, subject the ticket's number. */
 const forged = (number: number, messageId: string, extra: Partial<Mail.Options> = {}): Mail.Options => ({
@@ -96,52 +96,52 @@ const forged = (number: number, messageId: string, extra: Partial<Mail.Options> 
 
 describe('mail matched only by its From', () => {
   it('a forged From (MAIL FROM the attacker, From the contact, "[#N]" subject) is held as an internal note; the client sees and gets nothing', async () => {
-    const t = newTicket();
-    srv.portico.notifier.drain();
-    const mailsBefore = mailsTo(SAM).length;
+    const t = await newTicket();
+    await srv.portico.notifier.drain();
+    const mailsBefore = (await mailsTo(SAM)).length;
     const messageId = mid();
     expect(await deliver(forged(t.number, messageId))).toMatch(/^250 /);
-    srv.portico.notifier.drain();
+    await srv.portico.notifier.drain();
 
-    const [c] = commentsOf(t.id);
+    const [c] = await commentsOf(t.id);
     expect(c).toMatchObject({ internal: true, flags: ['unverified_sender'], source: 'email', body: 'Please reset my password to hunter2 and mail it to me.' });
-    expect(getTicket(asDemoUser(srv.portico.base, SAM), { ticketId: t.id }).comments).toEqual([]);
-    expect(mailsTo(SAM).length).toBe(mailsBefore);
-    const row = rowFor(messageId);
+    expect((await getTicket(await asDemoUser(srv.portico.base, SAM), { ticketId: t.id })).comments).toEqual([]);
+    expect((await mailsTo(SAM)).length).toBe(mailsBefore);
+    const row = await rowFor(messageId);
     expect(row).toMatchObject({ status: 'processed', matchedBy: 'subject', flags: ['unverified_sender'], clientIp: expect.stringMatching(/127\.0\.0\.1$/), envelopeFrom: ATTACKER });
     expect(row.senderAuth).toMatchObject({ source: 'checked', fromDomain: ACME, spf: { result: 'none', domain: 'evil.example', aligned: false }, dmarc: { result: 'fail', policy: 'reject' }, alignedDomain: null });
   });
 
   it('the same From with a valid DKIM signature of its domain and a DMARC record posts a public comment by the contact', async () => {
-    const t = newTicket();
+    const t = await newTicket();
     const messageId = mid();
     await deliver({ ...forged(t.number, messageId), text: 'Signed and sealed.', dkim: acmeKey.sign });
-    const [c] = commentsOf(t.id);
+    const [c] = await commentsOf(t.id);
     expect(c).toMatchObject({ internal: false, authorName: 'Sam Standard', flags: [], body: 'Signed and sealed.' });
-    expect(rowFor(messageId).senderAuth).toMatchObject({ dkim: [{ result: 'pass', domain: ACME, aligned: true }], dmarc: { result: 'pass' }, alignedDomain: ACME });
+    expect((await rowFor(messageId)).senderAuth).toMatchObject({ dkim: [{ result: 'pass', domain: ACME, aligned: true }], dmarc: { result: 'pass' }, alignedDomain: ACME });
     expect(zone.asked).toContain(`TXT ${acmeKey.name}`);
   });
 
   it('a valid signature of another domain (the attacker signs their own mail) vouches for nothing', async () => {
-    const t = newTicket();
+    const t = await newTicket();
     await deliver({ ...forged(t.number, mid()), dkim: evilKey.sign });
-    expect(commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
   });
 
   it('a signature broken on the way (the body changed after signing) does not count', async () => {
-    const t = newTicket();
+    const t = await newTicket();
     const raw = await signed({ from: SAM, to: support(), subject: `Re: [#${t.number}] x`, messageId: mid(), text: 'Original words.' });
     await deliver({ envelope: { from: SAM, to: support() }, raw: raw.replace('Original words.', 'Other words.') });
-    expect(commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'], body: 'Other words.' }]);
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'], body: 'Other words.' }]);
   });
 
   it('our signed Message-ID alone is not enough either (it is quoted in every reply)', async () => {
-    const t = newTicket();
+    const t = await newTicket();
     const inReplyTo = ticketMessageId(srv.portico.base.settings.secretKey, domain(), t.id, 1);
     await deliver({ envelope: { from: ATTACKER, to: support() }, from: SAM, to: support(), subject: 'Re: your ticket', messageId: mid(), inReplyTo, text: 'Forged reply.' });
-    expect(commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
     await deliver({ envelope: { from: SAM, to: support() }, from: SAM, to: support(), subject: 'Re: your ticket', messageId: mid(), inReplyTo, text: 'Real reply.', dkim: acmeKey.sign });
-    expect(commentsOf(t.id).map((c) => [c.body, c.internal])).toEqual([
+    expect((await commentsOf(t.id)).map((c) => [c.body, c.internal])).toEqual([
       ['Forged reply.', true],
       ['Real reply.', false],
     ]);
@@ -153,39 +153,39 @@ describe('mail matched only by its From', () => {
   ] as const)('an SPF pass aligned with the From, domain without DMARC, provider policy "%s": held %s', async (policy, held) => {
     zone.txt(`_dmarc.${ACME}`, null);
     zone.txt(ACME, 'v=spf1 ip4:127.0.0.1 ip6:::1 -all');
-    setPolicy(policy, []);
-    const t = newTicket();
+    await setPolicy(policy, []);
+    const t = await newTicket();
     const messageId = mid();
     await deliver({ envelope: { from: SAM, to: support() }, from: SAM, to: support(), subject: `Re: [#${t.number}] x`, messageId, text: 'From our own server.' });
-    expect(rowFor(messageId).senderAuth).toMatchObject({ spf: { result: 'pass', domain: ACME, aligned: true }, dmarc: { result: 'none' } });
-    expect(commentsOf(t.id)).toMatchObject([{ internal: held, flags: held ? ['unverified_sender'] : [] }]);
+    expect((await rowFor(messageId)).senderAuth).toMatchObject({ spf: { result: 'pass', domain: ACME, aligned: true }, dmarc: { result: 'none' } });
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: held, flags: held ? ['unverified_sender'] : [] }]);
   });
 
   it('an SPF pass for the attacker\'s own domain is not aligned with the From', async () => {
     zone.txt(`_dmarc.${ACME}`, null);
     zone.txt('evil.example', 'v=spf1 ip4:127.0.0.1 ip6:::1 -all');
-    setPolicy('spf', []);
-    const t = newTicket();
+    await setPolicy('spf', []);
+    const t = await newTicket();
     await deliver(forged(t.number, mid()));
     zone.txt('evil.example', null);
-    expect(commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
   });
 
   it('a sender domain the provider trusts without authentication posts (the risk the setting names)', async () => {
-    setPolicy('hold', [ACME]);
-    const t = newTicket();
+    await setPolicy('hold', [ACME]);
+    const t = await newTicket();
     await deliver(forged(t.number, mid()));
-    expect(commentsOf(t.id)).toMatchObject([{ internal: false, flags: [] }]);
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: false, flags: [] }]);
   });
 });
 
 describe('mail to the support address', () => {
   it('from a known contact but not authenticated: no ticket in their name, kept in Unmatched mail with the reason', async () => {
-    const before = db().select().from(tickets).all().length;
+    const before = (await db().select().from(tickets)).length;
     const messageId = mid();
     await deliver({ envelope: { from: ATTACKER, to: support() }, from: SAM, to: support(), subject: 'Urgent: wire transfer', messageId, text: 'Pay this invoice today.' });
-    expect(db().select().from(tickets).all().length).toBe(before);
-    const row = rowFor(messageId);
+    expect((await db().select().from(tickets)).length).toBe(before);
+    const row = await rowFor(messageId);
     expect(row).toMatchObject({ status: 'unmatched', ticketId: null, flags: ['unverified_sender'], providerId: expect.any(Number) });
     expect(row.error).toMatch(/^Unverified sender: DMARC fail/);
   });
@@ -193,35 +193,35 @@ describe('mail to the support address', () => {
   it('from a known contact, authenticated: a ticket for their company', async () => {
     const messageId = mid();
     await deliver({ envelope: { from: SAM, to: support() }, from: SAM, to: support(), subject: 'New monitor', messageId, text: 'Mine flickers.', dkim: acmeKey.sign });
-    const row = rowFor(messageId);
+    const row = await rowFor(messageId);
     expect(row).toMatchObject({ status: 'processed', matchedBy: 'support_address' });
-    expect(db().select().from(tickets).where(eq(tickets.id, row.ticketId!)).get()).toMatchObject({ subject: 'New monitor', description: 'Mine flickers.' });
+    expect((await db().select().from(tickets).where(eq(tickets.id, row.ticketId!)))[0]).toMatchObject({ subject: 'New monitor', description: 'Mine flickers.' });
   });
 });
 
 describe('replies by token', () => {
   it('from the token holder post without any authentication (the token is the secret); the verdict is still kept', async () => {
-    const t = newTicket();
-    const user = asDemoUser(srv.portico.base, SAM).actor as { userId: number };
-    const token = db().transaction((tx) => issueReplyToken(tx, srv.portico.base.clock.now(), { ticketId: t.id, userId: user.userId, email: SAM }));
+    const t = await newTicket();
+    const user = (await asDemoUser(srv.portico.base, SAM)).actor as { userId: number };
+    const token = await db().transaction(async (tx) => await issueReplyToken(tx, srv.portico.base.clock.now(), { ticketId: t.id, userId: user.userId, email: SAM }));
     const messageId = mid();
     await deliver({ envelope: { from: ATTACKER, to: replyAddress(token, domain()) }, from: SAM, to: replyAddress(token, domain()), subject: 'Re', messageId, text: 'By token.' });
-    expect(commentsOf(t.id)).toMatchObject([{ internal: false, body: 'By token.' }]);
-    expect(rowFor(messageId)).toMatchObject({ matchedBy: 'token', senderAuth: { source: 'checked', dmarc: { result: 'fail' } } });
+    expect(await commentsOf(t.id)).toMatchObject([{ internal: false, body: 'By token.' }]);
+    expect(await rowFor(messageId)).toMatchObject({ matchedBy: 'token', senderAuth: { source: 'checked', dmarc: { result: 'fail' } } });
   });
 
   it("from someone else on the ticket (a watcher answering the requester's copy): only when authenticated", async () => {
-    const t = newTicket();
-    const billing = asDemoUser(srv.portico.base, 'billing@acme-dental.test').actor as { contactId: number };
-    addWatcher(admin(), { ticketId: t.id, contactId: billing.contactId });
-    const user = asDemoUser(srv.portico.base, SAM).actor as { userId: number };
+    const t = await newTicket();
+    const billing = (await asDemoUser(srv.portico.base, 'billing@acme-dental.test')).actor as { contactId: number };
+    await addWatcher(await admin(), { ticketId: t.id, contactId: billing.contactId });
+    const user = (await asDemoUser(srv.portico.base, SAM)).actor as { userId: number };
     const address = replyAddress(
-      db().transaction((tx) => issueReplyToken(tx, srv.portico.base.clock.now(), { ticketId: t.id, userId: user.userId, email: SAM })),
+      await db().transaction(async (tx) => await issueReplyToken(tx, srv.portico.base.clock.now(), { ticketId: t.id, userId: user.userId, email: SAM })),
       domain(),
     );
     await deliver({ envelope: { from: ATTACKER, to: address }, from: 'billing@acme-dental.test', to: address, subject: 'Re', messageId: mid(), text: 'Forged watcher.' });
     await deliver({ from: 'billing@acme-dental.test', to: address, subject: 'Re', messageId: mid(), text: 'Real watcher.', dkim: acmeKey.sign });
-    expect(commentsOf(t.id).map((c) => [c.body, c.internal, c.authorName])).toEqual([
+    expect((await commentsOf(t.id)).map((c) => [c.body, c.internal, c.authorName])).toEqual([
       ['Forged watcher.', true, expect.stringContaining('billing@acme-dental.test')],
       ['Real watcher.', false, 'Bailey Billing'],
     ]);
@@ -230,13 +230,13 @@ describe('replies by token', () => {
 
 describe('staff release a held reply', () => {
   it('makes it the public reply it would have been: live to the contact, mailed to staff, audited; a contact or another provider cannot', async () => {
-    const t = newTicket();
+    const t = await newTicket();
     await deliver(forged(t.number, mid(), { text: 'It was really me, from my phone.' }));
-    const [held] = commentsOf(t.id);
+    const [held] = await commentsOf(t.id);
     expect(held).toMatchObject({ internal: true, flags: ['unverified_sender'] });
-    srv.portico.notifier.drain();
-    const staffMails = () => db().select().from(outbox).all().filter((m) => m.subject.includes(`[#${t.number}]`) && m.toAddress.endsWith('@demo-msp.test'));
-    const staffMailsBefore = staffMails().length;
+    await srv.portico.notifier.drain();
+    const staffMails = async () => (await db().select().from(outbox)).filter((m) => m.subject.includes(`[#${t.number}]`) && m.toAddress.endsWith('@demo-msp.test'));
+    const staffMailsBefore = (await staffMails()).length;
 
     const contact = createTestClient(srv.origin);
     await contact.client.auth.signInWithPassword.mutate({ email: SAM, password: DEMO_PASSWORD });
@@ -259,12 +259,12 @@ describe('staff release a held reply', () => {
 
     // Another provider's staff do not even see it.
     const sys = withActor(srv.portico.base, system);
-    const other = createProvider(sys, { name: 'Other MSP', identifier: `other-${Date.now()}`, currency: 'USD' });
-    const olive = createStaffMember(sys, other.id, { name: 'Olive Other', email: `olive-${Date.now()}@other-msp.test`, role: 'admin' });
-    const oliveUser = db().select().from(users).where(eq(users.id, olive.userId)).get()!;
-    const asOlive = withActor(srv.portico.base, actorForAccount(db(), oliveUser, { kind: 'staff', id: olive.id })!);
-    expect(() => releaseMailNote(asOlive, { commentId: held!.id })).toThrow('Comment not found.');
-    expect(commentsOf(t.id)[0]).toMatchObject({ internal: true });
+    const other = await createProvider(sys, { name: 'Other MSP', identifier: `other-${Date.now()}`, currency: 'USD' });
+    const olive = await createStaffMember(sys, other.id, { name: 'Olive Other', email: `olive-${Date.now()}@other-msp.test`, role: 'admin' });
+    const oliveUser = (await db().select().from(users).where(eq(users.id, olive.userId)))[0]!;
+    const asOlive = withActor(srv.portico.base, (await actorForAccount(db(), oliveUser, { kind: 'staff', id: olive.id }))!);
+    await expect(releaseMailNote(asOlive, { commentId: held!.id })).rejects.toThrow('Comment not found.');
+    expect((await commentsOf(t.id))[0]).toMatchObject({ internal: true });
 
     const key = await enrollTotp(srv.portico, 'tech@demo-msp.test');
     const staff = createTestClient(srv.origin);
@@ -275,15 +275,14 @@ describe('staff release a held reply', () => {
     expect(released).toMatchObject({ id: held!.id, internal: false, authorName: 'Sam Standard', authorSide: 'client' });
 
     expect(await got).toMatchObject({ body: 'It was really me, from my phone.', internal: false, authorName: 'Sam Standard' });
-    expect(getTicket(asDemoUser(srv.portico.base, SAM), { ticketId: t.id }).comments.map((c) => c.body)).toEqual(['It was really me, from my phone.']);
-    expect(commentsOf(t.id)[0]).toMatchObject({ internal: false, flags: ['released'] });
-    srv.portico.notifier.drain();
-    expect(staffMails().length).toBeGreaterThan(staffMailsBefore);
-    const audit = db()
+    expect((await getTicket(await asDemoUser(srv.portico.base, SAM), { ticketId: t.id })).comments.map((c) => c.body)).toEqual(['It was really me, from my phone.']);
+    expect((await commentsOf(t.id))[0]).toMatchObject({ internal: false, flags: ['released'] });
+    await srv.portico.notifier.drain();
+    expect((await staffMails()).length).toBeGreaterThan(staffMailsBefore);
+    const audit = (await db()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.kind, 'mail_reply_released'), eq(auditEvents.email, SAM)))
-      .all();
+      .where(and(eq(auditEvents.kind, 'mail_reply_released'), eq(auditEvents.email, SAM))));
     expect(audit.at(-1)).toMatchObject({ detail: { ticketId: t.id, commentId: held!.id }, ip: expect.any(String) });
     await expect(staff.client.tickets.releaseMailNote.mutate({ commentId: held!.id })).rejects.toThrow('Only a held reply');
 
@@ -316,9 +315,9 @@ async function otherServer(extra: Record<string, string>) {
     }
   };
   const to = `support@${s.portico.base.settings.MAIL_DOMAIN}`;
-  const ticket = () => createTicket(asDemoUser(s.portico.base, SAM), { subject: 'VPN down', description: 'Since noon.' });
-  const comments = (ticketId: number) => s.portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticketId)).all();
-  const row = (messageId: string) => s.portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, messageId)).get()!;
+  const ticket = async () => await createTicket(await asDemoUser(s.portico.base, SAM), { subject: 'VPN down', description: 'Since noon.' });
+  const comments = async (ticketId: number) => (await s.portico.base.db.select().from(ticketComments).where(eq(ticketComments.ticketId, ticketId)));
+  const row = async (messageId: string) => (await s.portico.base.db.select().from(inboundMessages).where(eq(inboundMessages.messageId, messageId)))[0]!;
   return { s, send, to, ticket, comments, row };
 }
 
@@ -327,17 +326,17 @@ describe('without DNS (MAIL_DNS=off, as on a laptop demo)', () => {
     const o = await otherServer({});
     try {
       expect(o.s.portico.base.settings.MAIL_DNS).toBe('off');
-      const t = o.ticket();
+      const t = await o.ticket();
       const messageId = mid();
       await o.send({ envelope: { from: SAM, to: o.to }, from: SAM, to: o.to, subject: `Re: [#${t.number}] VPN`, messageId, text: 'Signed, but nobody can look up the key.', dkim: acmeKey.sign });
-      expect(o.comments(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
-      expect(o.row(messageId).senderAuth).toMatchObject({ source: 'unchecked', error: expect.stringContaining('MAIL_DNS=off') });
+      expect(await o.comments(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
+      expect((await o.row(messageId)).senderAuth).toMatchObject({ source: 'unchecked', error: expect.stringContaining('MAIL_DNS=off') });
 
-      const user = asDemoUser(o.s.portico.base, SAM).actor as { userId: number };
-      const token = o.s.portico.base.db.transaction((tx) => issueReplyToken(tx, o.s.portico.base.clock.now(), { ticketId: t.id, userId: user.userId, email: SAM }));
+      const user = (await asDemoUser(o.s.portico.base, SAM)).actor as { userId: number };
+      const token = await o.s.portico.base.db.transaction(async (tx) => await issueReplyToken(tx, o.s.portico.base.clock.now(), { ticketId: t.id, userId: user.userId, email: SAM }));
       const address = replyAddress(token, o.s.portico.base.settings.MAIL_DOMAIN);
       await o.send({ from: SAM, to: address, subject: 'Re', messageId: mid(), text: 'By token, no DNS needed.' });
-      expect(o.comments(t.id).map((c) => [c.body, c.internal])).toEqual([
+      expect((await o.comments(t.id)).map((c) => [c.body, c.internal])).toEqual([
         ['Signed, but nobody can look up the key.', true],
         ['By token, no DNS needed.', false],
       ]);
@@ -354,10 +353,10 @@ describe('behind a trusted relay (MAIL_TRUSTED_RELAYS)', () => {
   it("reads the relay's topmost Authentication-Results (its authserv-id) and ignores any other", async () => {
     const o = await otherServer({ MAIL_TRUSTED_RELAYS: '127.0.0.1,::1', MAIL_TRUSTED_AUTHSERV_ID: RELAY });
     try {
-      const t = o.ticket();
+      const t = await o.ticket();
       const trusted = mid();
       await o.send({ envelope: { from: SAM, to: o.to }, from: SAM, to: o.to, subject: `Re: [#${t.number}] VPN`, messageId: trusted, text: 'Checked by the relay.', headers: { 'Authentication-Results': pass } });
-      expect(o.row(trusted).senderAuth).toMatchObject({ source: 'relay', by: RELAY, dmarc: { result: 'pass' }, dkim: [{ result: 'pass', domain: ACME, aligned: true }] });
+      expect((await o.row(trusted)).senderAuth).toMatchObject({ source: 'relay', by: RELAY, dmarc: { result: 'pass' }, dkim: [{ result: 'pass', domain: ACME, aligned: true }] });
 
       // The attacker's own header (another authserv-id) on top: the relay added none, nothing counts.
       const other = mid();
@@ -388,15 +387,15 @@ describe('behind a trusted relay (MAIL_TRUSTED_RELAYS)', () => {
         text: 'Another From.',
         headers: { 'Authentication-Results': `${RELAY}; dkim=pass header.d=${ACME}; dmarc=pass header.from=evil.example` },
       });
-      expect(o.comments(t.id).map((c) => [c.body, c.internal])).toEqual([
+      expect((await o.comments(t.id)).map((c) => [c.body, c.internal])).toEqual([
         ['Checked by the relay.', false],
         ['Forged result.', true],
         ['Forged lower down.', true],
         ['Another From.', true],
       ]);
-      expect(o.row(elsewhere).senderAuth).toMatchObject({ fromDomain: null, error: expect.stringContaining('about evil.example') });
-      expect(o.row(other).senderAuth).toMatchObject({ source: 'relay', error: expect.stringContaining('no Authentication-Results') });
-      expect(o.row(below).senderAuth).toMatchObject({ dmarc: { result: 'fail' } });
+      expect((await o.row(elsewhere)).senderAuth).toMatchObject({ fromDomain: null, error: expect.stringContaining('about evil.example') });
+      expect((await o.row(other)).senderAuth).toMatchObject({ source: 'relay', error: expect.stringContaining('no Authentication-Results') });
+      expect((await o.row(below)).senderAuth).toMatchObject({ dmarc: { result: 'fail' } });
     } finally {
       await o.s.stop();
     }
@@ -405,11 +404,11 @@ describe('behind a trusted relay (MAIL_TRUSTED_RELAYS)', () => {
   it('from any other address the header is ignored and the portal checks for itself', async () => {
     const o = await otherServer({ MAIL_TRUSTED_RELAYS: '192.0.2.25', MAIL_TRUSTED_AUTHSERV_ID: RELAY });
     try {
-      const t = o.ticket();
+      const t = await o.ticket();
       const messageId = mid();
       await o.send({ envelope: { from: SAM, to: o.to }, from: SAM, to: o.to, subject: `Re: [#${t.number}] VPN`, messageId, text: 'Claims the relay checked.', headers: { 'Authentication-Results': pass } });
-      expect(o.comments(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
-      expect(o.row(messageId).senderAuth).toMatchObject({ source: 'unchecked' });
+      expect(await o.comments(t.id)).toMatchObject([{ internal: true, flags: ['unverified_sender'] }]);
+      expect((await o.row(messageId)).senderAuth).toMatchObject({ source: 'unchecked' });
     } finally {
       await o.s.stop();
     }
@@ -418,24 +417,24 @@ describe('behind a trusted relay (MAIL_TRUSTED_RELAYS)', () => {
 
 describe('the demo data', () => {
   it('holds its forged reply on Sam Standard\'s first ticket once intake runs, without DNS', async () => {
-    const { settings, dir } = testSettings();
-    const db2 = openDatabase(settings.DATABASE_PATH);
+    const { settings, dir } = await testSettings();
+    const db2 = await openDatabase(settings);
     try {
-      migrateDatabase(db2);
+      await migrateDatabase(db2);
       const base = createServiceContext({ db: db2, settings, log: createLogger('silent') });
       await seedDemo(base);
       await seedHeldMail(base);
-      const intake = startMailIntake(base);
+      const intake = await startMailIntake(base);
       await intake.idle();
       await intake.stop();
-      const held = db2.select().from(ticketComments).all().filter((c) => c.flags.includes('unverified_sender'));
+      const held = (await db2.select().from(ticketComments)).filter((c) => c.flags.includes('unverified_sender'));
       expect(held).toHaveLength(1);
-      const ticket = db2.select().from(tickets).where(eq(tickets.id, held[0]!.ticketId)).get()!;
+      const ticket = (await db2.select().from(tickets).where(eq(tickets.id, held[0]!.ticketId)))[0]!;
       expect(ticket.number).toBe(1001);
       expect(held[0]).toMatchObject({ internal: true, authorName: `Sam Standard <${SAM}>` });
-      expect(db2.select().from(inboundMessages).get()).toMatchObject({ envelopeFrom: ATTACKER, clientIp: '203.0.113.66', senderAuth: { source: 'unchecked' } });
+      expect((await db2.select().from(inboundMessages))[0]).toMatchObject({ envelopeFrom: ATTACKER, clientIp: '203.0.113.66', senderAuth: { source: 'unchecked' } });
     } finally {
-      closeDatabase(db2);
+      await closeDatabase(db2);
       rmSync(dir, { recursive: true, force: true });
     }
   });

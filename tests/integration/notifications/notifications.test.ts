@@ -18,10 +18,10 @@ const CONTACT = 'standard@acme-dental.test';
 
 /** The outbox as the running server filled it; the notifier works in the background. */
 async function waitForMail(match: (rows: TOutboxRow[]) => boolean): Promise<TOutboxRow[]> {
-  const read = () => srv.portico.base.db.select().from(outbox).orderBy(asc(outbox.id)).all();
+  const read = async () => (await srv.portico.base.db.select().from(outbox).orderBy(asc(outbox.id)));
   const deadline = Date.now() + 5000;
-  while (!match(read()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  return read();
+  while (!match(await read()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return await read();
 }
 
 describe('ticket email notifications through the real API', () => {
@@ -52,10 +52,10 @@ describe('ticket email notifications through the real API', () => {
     const domain = srv.portico.base.settings.MAIL_DOMAIN;
     const token = replyTokenFromAddress(clientMail!.headers['Reply-To']!, domain);
     expect(token).toMatch(/^[a-z2-7]{32}$/);
-    const contactUser = srv.portico.base.db.select().from(users).where(eq(users.email, CONTACT)).get()!;
-    expect(resolveReplyToken(srv.portico.base, token!)).toEqual({ ticketId: ticket.id, userId: contactUser.id, email: CONTACT });
+    const contactUser = (await srv.portico.base.db.select().from(users).where(eq(users.email, CONTACT)))[0]!;
+    expect(await resolveReplyToken(srv.portico.base, token!)).toEqual({ ticketId: ticket.id, userId: contactUser.id, email: CONTACT });
     const staffToken = replyTokenFromAddress(staffMail!.headers['Reply-To']!, domain);
-    expect(resolveReplyToken(srv.portico.base, staffToken!)).toMatchObject({ ticketId: ticket.id, email: 'tech@demo-msp.test' });
+    expect(await resolveReplyToken(srv.portico.base, staffToken!)).toMatchObject({ ticketId: ticket.id, email: 'tech@demo-msp.test' });
 
     await contact.close();
     await tech.close();

@@ -46,21 +46,20 @@ async function contactClient(email: string): Promise<TClient> {
 
 beforeAll(async () => {
   fake = await startFakeStripe();
-  const t = testSettings({ PAYMENT_GATEWAY_API_URL: fake.url });
+  const t = await testSettings({ PAYMENT_GATEWAY_API_URL: fake.url });
   dir = t.dir;
   portico = await startPortico(t.settings, { clock });
   origin = t.settings.publicUrl;
   hookUrl = `${origin}/webhooks/stripe/demo-msp`;
   // Card payments on, as a staff admin's save would leave them (the settings page has its own tests).
   const sealed = (v: string) => seal(t.settings.secretKey, Buffer.from(v));
-  const providerId = db().select().from(providers).where(eq(providers.identifier, 'demo-msp')).get()!.id;
-  db()
+  const providerId = (await db().select().from(providers).where(eq(providers.identifier, 'demo-msp')))[0]!.id;
+  (await db()
     .insert(paymentGateways)
-    .values({ providerId, publishableKey: 'pk_test_autopay0000', sealedSecretKey: sealed('sk_test_autopay0000wxyz'), sealedWebhookSecret: sealed(WHSEC), createdAt: clock.now(), updatedAt: clock.now() })
-    .run();
+    .values({ providerId, publishableKey: 'pk_test_autopay0000', sealedSecretKey: sealed('sk_test_autopay0000wxyz'), sealedWebhookSecret: sealed(WHSEC), createdAt: clock.now(), updatedAt: clock.now() }));
   billing = await contactClient('billing@acme-dental.test');
   standard = await contactClient('standard@acme-dental.test');
-  acme = portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
+  acme = (await portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')))[0]!.companyId;
 });
 afterAll(async () => {
   await Promise.all([billing, standard].map((c) => c?.close()));
@@ -97,11 +96,11 @@ async function saveCard(client: TClient, card?: TFakeCard): Promise<{ id: string
 }
 
 /** A subscription of Acme billed today, made by the demo admin through the services. */
-function subscription(scope: string, amountMinor: number, autoPay: boolean): number {
-  const staff = asDemoUser(portico.base, 'admin@demo-msp.test');
-  return createRecurring(staff, { companyId: acme, scope, frequency: 'monthly', amountMinor, nextBillDate: isoDay(clock.now()), autoPay }).id;
+async function subscription(scope: string, amountMinor: number, autoPay: boolean): Promise<number> {
+  const staff = await asDemoUser(portico.base, 'admin@demo-msp.test');
+  return (await createRecurring(staff, { companyId: acme, scope, frequency: 'monthly', amountMinor, nextBillDate: isoDay(clock.now()), autoPay })).id;
 }
-const invoiceOf = (recurringId: number) => db().select().from(invoices).where(eq(invoices.recurringInvoiceId, recurringId)).get()!;
+const invoiceOf = async (recurringId: number) => (await db().select().from(invoices).where(eq(invoices.recurringInvoiceId, recurringId)))[0]!;
 
 describe('saved cards', () => {
   it('Save Card: a setup checkout for the company customer, stored from the signed webhook, live', async () => {
@@ -148,7 +147,7 @@ describe('saved cards', () => {
       ['4444', true],
       ['4242', false],
     ]);
-    const pm = db().select().from(savedCards).where(eq(savedCards.id, mc.id)).get()!.gatewayPaymentMethodId;
+    const pm = (await db().select().from(savedCards).where(eq(savedCards.id, mc.id)))[0]!.gatewayPaymentMethodId;
     const after = await billing.client.autopay.removeCard.mutate({ cardId: mc.id });
     expect(fake.requestsTo(`/v1/payment_methods/${pm}/detach`, 'POST')).toHaveLength(1);
     expect(after).toEqual([expect.objectContaining({ last4: '4242', isDefault: true })]);
@@ -166,40 +165,40 @@ describe('saved cards', () => {
 
 describe('auto-pay', () => {
   it('the contact turns Auto Pay on; the issued invoice is charged exactly once, however often the scheduler runs', async () => {
-    const recurringId = subscription('Managed services, 25 seats', 25_000, false);
+    const recurringId = await subscription('Managed services, 25 seats', 25_000, false);
     await expectRefused(standard.client.autopay.setAutoPay.mutate({ recurringId, autoPay: true }), 'FORBIDDEN');
     expect(await billing.client.autopay.setAutoPay.mutate({ recurringId, autoPay: true })).toMatchObject({ id: recurringId, autoPay: true });
     expect((await billing.client.autopay.overview.query()).recurring).toContainEqual(expect.objectContaining({ id: recurringId, autoPay: true }));
 
     await Promise.all([runRecurringBilling(portico.base), runRecurringBilling(portico.base)]);
     await runRecurringBilling(portico.base);
-    const inv = invoiceOf(recurringId);
+    const inv = await invoiceOf(recurringId);
     expect(chargesFor(inv.id)).toHaveLength(1);
     expect(chargesFor(inv.id)[0]).toMatchObject({ idempotencyKey: `autopay-invoice-${inv.id}`, params: expect.objectContaining({ amount: '25000', off_session: 'true', confirm: 'true' }) });
     expect(succeededFor(inv.id)).toHaveLength(1);
-    expect(db().select().from(invoices).where(eq(invoices.id, inv.id)).get()).toMatchObject({ status: 'paid', paidMinor: 25_000 });
-    const paid = db().select().from(payments).where(eq(payments.invoiceId, inv.id)).all();
+    expect((await db().select().from(invoices).where(eq(invoices.id, inv.id)))[0]).toMatchObject({ status: 'paid', paidMinor: 25_000 });
+    const paid = (await db().select().from(payments).where(eq(payments.invoiceId, inv.id)));
     expect(paid).toEqual([expect.objectContaining({ method: 'card', gatewayRef: succeededFor(inv.id)[0]!.id, cardBrand: 'visa', cardLast4: '4242' })]);
 
     // Stripe's own word on the same intent changes nothing.
     const res = await fake.sendWebhook(hookUrl, fake.paymentIntentSucceededEvent(paid[0]!.gatewayRef!), WHSEC);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toMatchObject({ autopay: true });
-    expect(db().select().from(payments).where(eq(payments.invoiceId, inv.id)).all()).toHaveLength(1);
+    expect((await db().select().from(payments).where(eq(payments.invoiceId, inv.id)))).toHaveLength(1);
     const history = await billing.client.payments.history.query();
     expect(history.filter((r) => r.invoiceId === inv.id)).toEqual([expect.objectContaining({ kind: 'payment', methodLabel: 'Visa •••• 4242' })]);
   });
 
   it('a declined charge: attempt failed, mail with a Pay Now link, Failed in the history; the retry a day later pays without a second charge', async () => {
-    const recurringId = subscription('Backup, 2 TB', 8_000, true);
+    const recurringId = await subscription('Backup, 2 TB', 8_000, true);
     fake.declineNext(1, { message: 'Your card has insufficient funds.', declineCode: 'insufficient_funds' });
     await runRecurringBilling(portico.base);
-    const inv = invoiceOf(recurringId);
+    const inv = await invoiceOf(recurringId);
     const label = `INV-${inv.number}`;
-    expect(db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)).all()).toEqual([
+    expect((await db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)))).toEqual([
       expect.objectContaining({ attemptNo: 1, status: 'failed', failureMessage: 'Your card has insufficient funds.' }),
     ]);
-    const mail = db().select().from(outbox).where(and(like(outbox.subject, `%${label}%`), eq(outbox.toAddress, 'billing@acme-dental.test'))).all();
+    const mail = (await db().select().from(outbox).where(and(like(outbox.subject, `%${label}%`), eq(outbox.toAddress, 'billing@acme-dental.test'))));
     expect(mail).toHaveLength(1);
     expect(mail[0]!.subject).toBe(`Automatic payment failed for ${label}`);
     expect(mail[0]!.textBody).toContain(`${origin}/finance/invoices/${inv.id}`);
@@ -215,19 +214,19 @@ describe('auto-pay', () => {
     await Promise.all([runRecurringBilling(portico.base), runRecurringBilling(portico.base)]);
     expect(chargesFor(inv.id).map((r) => r.idempotencyKey)).toEqual([`autopay-invoice-${inv.id}`, `autopay-invoice-${inv.id}-attempt-2`]);
     expect(succeededFor(inv.id)).toHaveLength(1);
-    expect(db().select().from(invoices).where(eq(invoices.id, inv.id)).get()).toMatchObject({ status: 'paid', paidMinor: 8_000 });
-    expect(db().select().from(payments).where(eq(payments.invoiceId, inv.id)).all()).toHaveLength(1);
+    expect((await db().select().from(invoices).where(eq(invoices.id, inv.id)))[0]).toMatchObject({ status: 'paid', paidMinor: 8_000 });
+    expect((await db().select().from(payments).where(eq(payments.invoiceId, inv.id)))).toHaveLength(1);
     clock.advance(3 * DAY);
     await runRecurringBilling(portico.base);
     expect(chargesFor(inv.id)).toHaveLength(2);
   });
 
   it('a charge still processing that then fails: the signed payment_failed webhook fails the attempt, mails, and the retry pays once', async () => {
-    const recurringId = subscription('Monitoring, 40 devices', 6_000, true);
+    const recurringId = await subscription('Monitoring, 40 devices', 6_000, true);
     fake.processNext(1);
     await runRecurringBilling(portico.base);
-    const inv = invoiceOf(recurringId);
-    const [pending] = db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)).all();
+    const inv = await invoiceOf(recurringId);
+    const [pending] = (await db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)));
     expect(pending).toMatchObject({ status: 'pending', gatewayPaymentIntentId: expect.stringMatching(/^pi_/) });
 
     const failed = fake.paymentIntentFailedEvent(pending!.gatewayPaymentIntentId!, 'Your card was declined.');
@@ -235,16 +234,16 @@ describe('auto-pay', () => {
       const res = await fake.sendWebhook(hookUrl, failed, WHSEC);
       expect(res.status).toBe(200);
     }
-    expect(db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)).all()).toEqual([
+    expect((await db().select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, inv.id)))).toEqual([
       expect.objectContaining({ attemptNo: 1, status: 'failed', failureMessage: 'Your card was declined.' }),
     ]);
     const label = `INV-${inv.number}`;
-    expect(db().select().from(outbox).where(and(like(outbox.subject, `%${label}%`), eq(outbox.toAddress, 'billing@acme-dental.test'))).all()).toHaveLength(1);
-    expect(db().select().from(invoices).where(eq(invoices.id, inv.id)).get()).toMatchObject({ status: 'sent', paidMinor: 0 });
+    expect((await db().select().from(outbox).where(and(like(outbox.subject, `%${label}%`), eq(outbox.toAddress, 'billing@acme-dental.test'))))).toHaveLength(1);
+    expect((await db().select().from(invoices).where(eq(invoices.id, inv.id)))[0]).toMatchObject({ status: 'sent', paidMinor: 0 });
 
     clock.advance(DAY);
     await runRecurringBilling(portico.base);
     expect(chargesFor(inv.id)).toHaveLength(2);
-    expect(db().select().from(invoices).where(eq(invoices.id, inv.id)).get()).toMatchObject({ status: 'paid', paidMinor: 6_000 });
+    expect((await db().select().from(invoices).where(eq(invoices.id, inv.id)))[0]).toMatchObject({ status: 'paid', paidMinor: 6_000 });
   });
 });

@@ -51,7 +51,7 @@ beforeAll(async () => {
   billing = await contactClient('billing@acme-dental.test');
   standard = await contactClient('standard@acme-dental.test');
   northwindBilling = await contactClient('billing@northwind.test');
-  acmeCompanyId = srv.portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')).get()!.companyId;
+  acmeCompanyId = (await srv.portico.base.db.select().from(contacts).where(eq(contacts.email, 'billing@acme-dental.test')))[0]!.companyId;
   await admin.client.payments.updateGatewaySettings.mutate({ ...KEYS, webhookSecret: WHSEC, allowPartial: false, enabled: true });
 });
 afterAll(async () => {
@@ -63,14 +63,14 @@ afterAll(async () => {
 const db = () => srv.portico.base.db;
 
 /** A fresh issued Acme invoice of `totalMinor` (made by the demo admin through the services). */
-function newInvoice(totalMinor = 10_000, companyId = acmeCompanyId): number {
-  const staff = asDemoUser(srv.portico.base, 'admin@demo-msp.test');
-  const inv = createInvoice(staff, { companyId, issueDate: '2026-11-01', dueDate: '2099-11-30', lines: [{ description: 'Managed services', quantityMilli: 1000, unitPriceMinor: totalMinor, taxRateBp: 0 }] });
-  return issueInvoice(staff, { invoiceId: inv.id }).id;
+async function newInvoice(totalMinor = 10_000, companyId = acmeCompanyId): Promise<number> {
+  const staff = await asDemoUser(srv.portico.base, 'admin@demo-msp.test');
+  const inv = await createInvoice(staff, { companyId, issueDate: '2026-11-01', dueDate: '2099-11-30', lines: [{ description: 'Managed services', quantityMilli: 1000, unitPriceMinor: totalMinor, taxRateBp: 0 }] });
+  return (await issueInvoice(staff, { invoiceId: inv.id })).id;
 }
 
-const invoiceRow = (id: number) => db().select().from(invoices).where(eq(invoices.id, id)).get()!;
-const paymentsOf = (id: number) => db().select().from(payments).where(eq(payments.invoiceId, id)).all();
+const invoiceRow = async (id: number) => (await db().select().from(invoices).where(eq(invoices.id, id)))[0]!;
+const paymentsOf = async (id: number) => (await db().select().from(payments).where(eq(payments.invoiceId, id)));
 const sessionIdOf = (url: string) => url.split('/').pop()!;
 
 /** Pay Now as the contact, then the customer pays on the (fake) hosted page; returns the completed-session event. */
@@ -96,7 +96,7 @@ describe('card payment settings', () => {
     const read = JSON.stringify(await admin.client.payments.gatewaySettings.query());
     expect(read).not.toContain(KEYS.secretKey);
     expect(read).not.toContain(WHSEC);
-    const audit = db().select().from(auditEvents).where(eq(auditEvents.kind, 'payment_settings_changed')).all();
+    const audit = (await db().select().from(auditEvents).where(eq(auditEvents.kind, 'payment_settings_changed')));
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain(KEYS.secretKey);
   });
@@ -113,23 +113,23 @@ describe('card payment settings', () => {
 
 describe('Pay Now', () => {
   it('is offered to a Billing contact for an invoice with a balance, not to staff or a Standard contact', async () => {
-    const id = newInvoice();
+    const id = await newInvoice();
     expect(await billing.client.payments.payOptions.query({ invoiceId: id })).toMatchObject({ canPay: true, balanceMinor: 10_000, currency: 'USD' });
     expect((await admin.client.payments.payOptions.query({ invoiceId: id })).canPay).toBe(false);
     expect((await standard.client.payments.payOptions.query({ invoiceId: id })).canPay).toBe(false);
     await expectRefused(standard.client.payments.payNow.mutate({ invoiceId: id }), 'FORBIDDEN', /Billing and Primary/);
     await expectRefused(admin.client.payments.payNow.mutate({ invoiceId: id }), 'FORBIDDEN');
-    expect(db().select().from(checkoutSessions).where(eq(checkoutSessions.invoiceId, id)).all()).toHaveLength(0);
+    expect((await db().select().from(checkoutSessions).where(eq(checkoutSessions.invoiceId, id)))).toHaveLength(0);
   });
 
   it("refuses another company's invoice as not found", async () => {
-    const id = newInvoice();
+    const id = await newInvoice();
     await expectRefused(northwindBilling.client.payments.payNow.mutate({ invoiceId: id }), 'NOT_FOUND');
     await expectRefused(northwindBilling.client.payments.payOptions.query({ invoiceId: id }), 'NOT_FOUND');
   });
 
   it('pays in full: nothing changes until the signed webhook, which marks it Paid, records the card, sends a receipt, and tells open pages', async () => {
-    const id = newInvoice(12_345);
+    const id = await newInvoice(12_345);
     const { url } = await billing.client.payments.payNow.mutate({ invoiceId: id });
     const created = fake.requestsTo('/v1/checkout/sessions', 'POST').at(-1)!;
     expect(created.apiKey).toBe(KEYS.secretKey);
@@ -141,17 +141,17 @@ describe('Pay Now', () => {
       success_url: `${srv.origin}/finance/invoices/${id}?payment=success`,
       cancel_url: `${srv.origin}/finance/invoices/${id}?payment=cancelled`,
     });
-    const row = db().select().from(checkoutSessions).where(eq(checkoutSessions.gatewaySessionId, sessionIdOf(url))).get()!;
+    const row = (await db().select().from(checkoutSessions).where(eq(checkoutSessions.gatewaySessionId, sessionIdOf(url))))[0]!;
     expect(row).toMatchObject({ mode: 'payment', invoiceId: id, amountMinor: 12_345, status: 'open' });
 
     // The customer pays on the hosted page; the portal learns nothing until the webhook.
     fake.completeCheckout(sessionIdOf(url));
-    expect(invoiceRow(id).status).toBe('sent');
+    expect((await invoiceRow(id)).status).toBe('sent');
 
     const live = billing.live();
     const seen: string[] = [];
     // Resume from the log's current end, so an event committed before the socket is subscribed is replayed, not missed.
-    const lastEventId = db().select({ id: max(events.id) }).from(events).get()?.id ?? 0;
+    const lastEventId = (await db().select({ id: max(events.id) }).from(events))[0]?.id ?? 0;
     const changed = new Promise<void>((resolve) => {
       const sub = live.finance.onChange.subscribe(
         { lastEventId },
@@ -172,8 +172,8 @@ describe('Pay Now', () => {
     await changed;
     expect(seen).toContain('payment.recorded');
 
-    expect(invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 12_345 });
-    const [p] = paymentsOf(id);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 12_345 });
+    const [p] = await paymentsOf(id);
     expect(p).toMatchObject({ amountMinor: 12_345, method: 'card', gateway: 'stripe', cardBrand: 'visa', cardLast4: '4242' });
     expect(p!.gatewayRef).toMatch(/^pi_/);
     const inv = await billing.client.finance.invoice.query({ invoiceId: id });
@@ -181,19 +181,19 @@ describe('Pay Now', () => {
     expect(inv.payments[0]).toMatchObject({ cardBrand: 'visa', cardLast4: '4242' });
     const history = await billing.client.payments.history.query();
     expect(history.find((h) => h.invoiceId === id)).toMatchObject({ kind: 'payment', methodLabel: 'Visa •••• 4242', status: 'completed', amountMinor: 12_345 });
-    expect(db().select().from(checkoutSessions).where(eq(checkoutSessions.id, row.id)).get()!.status).toBe('complete');
+    expect((await db().select().from(checkoutSessions).where(eq(checkoutSessions.id, row.id)))[0]!.status).toBe('complete');
 
-    const mail = db().select().from(outbox).where(eq(outbox.subject, `Payment receipt for ${inv.number}`)).all();
+    const mail = (await db().select().from(outbox).where(eq(outbox.subject, `Payment receipt for ${inv.number}`)));
     expect(mail.map((m) => m.toAddress)).toContain('billing@acme-dental.test');
     expect(mail[0]!.textBody).toContain('Visa •••• 4242');
     expect(mail[0]!.textBody).toContain('$123.45');
-    const audit = db().select().from(auditEvents).where(eq(auditEvents.kind, 'card_payment_received')).all();
+    const audit = (await db().select().from(auditEvents).where(eq(auditEvents.kind, 'card_payment_received')));
     expect(audit.some((a) => a.detail.paymentIntent === p!.gatewayRef && a.detail.appliedMinor === 12_345)).toBe(true);
     expect(await billing.client.payments.payOptions.query({ invoiceId: id })).toMatchObject({ canPay: false });
   });
 
   it('a duplicate, a replay and the matching payment_intent.succeeded change nothing more', async () => {
-    const id = newInvoice();
+    const id = await newInvoice();
     const ev = await payOnGateway(billing, id);
     const signed = fake.sign(ev, WHSEC);
     const send = (body: string, header: string) =>
@@ -206,27 +206,27 @@ describe('Pay Now', () => {
     const pi = String((ev.data.object as { payment_intent: string }).payment_intent);
     const piEvent = fake.paymentIntentSucceededEvent(pi);
     expect(JSON.parse((await fake.sendWebhook(hookUrl, piEvent, WHSEC)).text)).toMatchObject({ alreadyApplied: true });
-    expect(paymentsOf(id)).toHaveLength(1);
-    expect(invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 10_000 });
-    expect(db().select().from(gatewayEvents).where(eq(gatewayEvents.id, ev.id)).all()).toHaveLength(1);
-    const receipts = db().select().from(outbox).where(eq(outbox.subject, `Payment receipt for INV-${invoiceRow(id).number}`)).all();
+    expect(await paymentsOf(id)).toHaveLength(1);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 10_000 });
+    expect((await db().select().from(gatewayEvents).where(eq(gatewayEvents.id, ev.id)))).toHaveLength(1);
+    const receipts = (await db().select().from(outbox).where(eq(outbox.subject, `Payment receipt for INV-${(await invoiceRow(id)).number}`)));
     expect(receipts).toHaveLength(1);
   });
 
   it('payment_intent.succeeded alone applies the payment (when it arrives first), and the later checkout event adds nothing', async () => {
-    const id = newInvoice(7_000);
+    const id = await newInvoice(7_000);
     const done = await payOnGateway(billing, id);
     const pi = String((done.data.object as { payment_intent: string }).payment_intent);
     expect((await fake.sendWebhook(hookUrl, fake.paymentIntentSucceededEvent(pi), WHSEC)).status).toBe(200);
-    expect(invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 7_000 });
+    expect(await invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 7_000 });
     expect((await fake.sendWebhook(hookUrl, done, WHSEC)).status).toBe(200);
-    expect(paymentsOf(id)).toHaveLength(1);
+    expect(await paymentsOf(id)).toHaveLength(1);
   });
 
   it('refuses a bad signature, a tampered body, a missing header and a stale timestamp with 400, changing nothing', async () => {
-    const id = newInvoice();
+    const id = await newInvoice();
     const ev = await payOnGateway(billing, id);
-    const eventsBefore = db().select().from(gatewayEvents).all().length;
+    const eventsBefore = (await db().select().from(gatewayEvents)).length;
     expect((await fake.sendWebhook(hookUrl, ev, 'whsec_someone_else_entirely_000')).status).toBe(400);
     const signed = fake.sign(ev, WHSEC);
     const tampered = signed.body.replace('"amount_total": 10000', '"amount_total": 1');
@@ -236,12 +236,12 @@ describe('Pay Now', () => {
     expect(missing.status).toBe(400);
     const stale = await fake.sendWebhook(hookUrl, ev, WHSEC, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
     expect(stale.status).toBe(400);
-    expect(invoiceRow(id)).toMatchObject({ status: 'sent', paidMinor: 0 });
-    expect(paymentsOf(id)).toHaveLength(0);
-    expect(db().select().from(gatewayEvents).all()).toHaveLength(eventsBefore);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'sent', paidMinor: 0 });
+    expect(await paymentsOf(id)).toHaveLength(0);
+    expect((await db().select().from(gatewayEvents))).toHaveLength(eventsBefore);
     // The genuine event still goes through afterwards.
     expect((await fake.sendWebhook(hookUrl, ev, WHSEC)).status).toBe(200);
-    expect(invoiceRow(id).status).toBe('paid');
+    expect((await invoiceRow(id)).status).toBe('paid');
   });
 
   it('answers 2xx for events it does not act on, 404 for a provider without card payments, 405 for GET', async () => {
@@ -254,7 +254,7 @@ describe('Pay Now', () => {
   });
 
   it('refuses tampered amounts: above the balance, negative, or an event that disagrees with our checkout', async () => {
-    const id = newInvoice(10_000);
+    const id = await newInvoice(10_000);
     await expectRefused(billing.client.payments.payNow.mutate({ invoiceId: id, amountMinor: 10_001 }), 'BAD_REQUEST', /more than the balance/);
     await expectRefused(billing.client.payments.payNow.mutate({ invoiceId: id, amountMinor: -5 }), 'BAD_REQUEST');
     // A genuine signed event whose amount is not what we asked for is not applied.
@@ -262,38 +262,38 @@ describe('Pay Now', () => {
     const s = fake.completeCheckout(sessionIdOf(url), { amountTotal: 100 });
     const res = await fake.sendWebhook(hookUrl, fake.event('checkout.session.completed', s), WHSEC);
     expect(JSON.parse(res.text)).toMatchObject({ applied: false, reason: 'amount mismatch' });
-    expect(invoiceRow(id)).toMatchObject({ status: 'sent', paidMinor: 0 });
+    expect(await invoiceRow(id)).toMatchObject({ status: 'sent', paidMinor: 0 });
   });
 
   it('partial payments: refused while the provider does not allow them; allowed ones leave the invoice Partial', async () => {
-    const id = newInvoice(10_000);
+    const id = await newInvoice(10_000);
     await expectRefused(billing.client.payments.payNow.mutate({ invoiceId: id, amountMinor: 4_000 }), 'BAD_REQUEST', /full balance/);
     // Turning partial payments on keeps the saved secrets (left blank).
     await admin.client.payments.updateGatewaySettings.mutate({ publishableKey: KEYS.publishableKey, secretKey: '', webhookSecret: '', allowPartial: true, enabled: true });
     expect((await billing.client.payments.payOptions.query({ invoiceId: id })).allowPartial).toBe(true);
     await expectRefused(billing.client.payments.payNow.mutate({ invoiceId: id, amountMinor: 10 }), 'BAD_REQUEST', /at least/);
     expect((await fake.sendWebhook(hookUrl, await payOnGateway(billing, id, 4_000), WHSEC)).status).toBe(200);
-    expect(invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 4_000 });
+    expect(await invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 4_000 });
     expect((await billing.client.payments.payOptions.query({ invoiceId: id })).balanceMinor).toBe(6_000);
     expect((await fake.sendWebhook(hookUrl, await payOnGateway(billing, id), WHSEC)).status).toBe(200);
-    expect(invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 10_000 });
-    expect(paymentsOf(id).map((p) => p.amountMinor)).toEqual([4_000, 6_000]);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 10_000 });
+    expect((await paymentsOf(id)).map((p) => p.amountMinor)).toEqual([4_000, 6_000]);
     await admin.client.payments.updateGatewaySettings.mutate({ publishableKey: KEYS.publishableKey, allowPartial: false, enabled: true });
   });
 
   it('two checkouts paid for one balance: the second applies only what is owed', async () => {
-    const id = newInvoice(5_000);
+    const id = await newInvoice(5_000);
     const first = await payOnGateway(billing, id);
     const second = await payOnGateway(billing, id);
     await fake.sendWebhook(hookUrl, first, WHSEC);
     expect((await fake.sendWebhook(hookUrl, second, WHSEC)).status).toBe(200);
-    expect(invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 5_000 });
-    expect(paymentsOf(id)).toHaveLength(1);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'paid', paidMinor: 5_000 });
+    expect(await paymentsOf(id)).toHaveLength(1);
   });
 
   it('throttles the payment pages one person opens: 30 per 10 minutes', async () => {
     const primary = await contactClient('primary@acme-dental.test');
-    const id = newInvoice(5_000);
+    const id = await newInvoice(5_000);
     for (let i = 0; i < 30; i++) await primary.client.payments.payNow.mutate({ invoiceId: id });
     await expectRefused(primary.client.payments.payNow.mutate({ invoiceId: id }), 'TOO_MANY_REQUESTS', /Too many payment pages/);
     // Another person of the same company is not held back by it.
@@ -301,14 +301,14 @@ describe('Pay Now', () => {
   });
 
   it('turned off: no Pay Now, but webhooks for payments already made still apply', async () => {
-    const id = newInvoice();
+    const id = await newInvoice();
     const ev = await payOnGateway(billing, id);
     await admin.client.payments.updateGatewaySettings.mutate({ publishableKey: KEYS.publishableKey, allowPartial: false, enabled: false });
     try {
       expect((await billing.client.payments.payOptions.query({ invoiceId: id })).canPay).toBe(false);
       await expectRefused(billing.client.payments.payNow.mutate({ invoiceId: id }), 'CONFLICT', /not available/);
       expect((await fake.sendWebhook(hookUrl, ev, WHSEC)).status).toBe(200);
-      expect(invoiceRow(id).status).toBe('paid');
+      expect((await invoiceRow(id)).status).toBe('paid');
     } finally {
       await admin.client.payments.updateGatewaySettings.mutate({ publishableKey: KEYS.publishableKey, allowPartial: false, enabled: true });
     }
@@ -317,57 +317,58 @@ describe('Pay Now', () => {
 
 describe('refunds', () => {
   it('staff refund part, then the rest; the invoice goes Paid → Partial → Unpaid; more than paid is refused', async () => {
-    const id = newInvoice(10_000);
+    const id = await newInvoice(10_000);
     await fake.sendWebhook(hookUrl, await payOnGateway(billing, id), WHSEC);
-    const paymentId = paymentsOf(id)[0]!.id;
+    const paymentId = (await paymentsOf(id))[0]!.id;
     await expectRefused(billing.client.payments.refund.mutate({ paymentId, amountMinor: 100 }), 'FORBIDDEN');
 
     const part = await admin.client.payments.refund.mutate({ paymentId, amountMinor: 3_000, reason: 'Service credit' });
     expect(part).toMatchObject({ status: 'succeeded', amountMinor: 3_000 });
     const req = fake.requestsTo('/v1/refunds', 'POST').at(-1)!;
-    expect(req.params).toMatchObject({ payment_intent: paymentsOf(id)[0]!.gatewayRef, amount: '3000' });
-    expect(req.idempotencyKey).toBe(`portico-refund-${invoiceRow(id).providerId}-${part.refundId}`);
-    expect(invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 7_000 });
-    expect(paymentsOf(id)[0]!.refundedMinor).toBe(3_000);
+    expect(req.params).toMatchObject({ payment_intent: (await paymentsOf(id))[0]!.gatewayRef, amount: '3000' });
+    expect(req.idempotencyKey).toBe(`portico-refund-${(await invoiceRow(id)).providerId}-${part.refundId}`);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 7_000 });
+    expect((await paymentsOf(id))[0]!.refundedMinor).toBe(3_000);
     const history = await billing.client.payments.history.query();
     expect(history.find((h) => h.id === paymentId)).toMatchObject({ status: 'partially_refunded', refundedMinor: 3_000 });
 
     await expectRefused(admin.client.payments.refund.mutate({ paymentId, amountMinor: 7_001 }), 'BAD_REQUEST', /At most \$70\.00/);
     const rest = await admin.client.payments.refund.mutate({ paymentId, amountMinor: 7_000 });
     expect(rest.status).toBe('succeeded');
-    expect(invoiceRow(id)).toMatchObject({ status: 'sent', paidMinor: 0 });
+    expect(await invoiceRow(id)).toMatchObject({ status: 'sent', paidMinor: 0 });
     expect((await admin.client.payments.history.query({ companyId: acmeCompanyId })).find((h) => h.id === paymentId)).toMatchObject({ status: 'refunded', refundable: false });
     await expectRefused(admin.client.payments.refund.mutate({ paymentId, amountMinor: 1 }), 'BAD_REQUEST', /already refunded/);
-    expect(db().select().from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'succeeded'))).all()).toHaveLength(2);
-    const audit = db().select().from(auditEvents).where(eq(auditEvents.kind, 'payment_refunded')).all();
-    expect(audit.filter((a) => a.detail.paymentIntent === paymentsOf(id)[0]!.gatewayRef).map((a) => a.detail.amountMinor)).toEqual([3_000, 7_000]);
+    expect((await db().select().from(refunds).where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'succeeded'))))).toHaveLength(2);
+    const audit = (await db().select().from(auditEvents).where(eq(auditEvents.kind, 'payment_refunded')));
+    const intent = (await paymentsOf(id))[0]!.gatewayRef;
+    expect(audit.filter((a) => a.detail.paymentIntent === intent).map((a) => a.detail.amountMinor)).toEqual([3_000, 7_000]);
     // The invoice is payable again.
     expect((await billing.client.payments.payOptions.query({ invoiceId: id })).canPay).toBe(true);
   });
 
   it('a refund made in the Stripe dashboard reaches the invoice through charge.refunded, once; a portal refund is not counted twice', async () => {
-    const id = newInvoice(10_000);
+    const id = await newInvoice(10_000);
     await fake.sendWebhook(hookUrl, await payOnGateway(billing, id), WHSEC);
-    const p = paymentsOf(id)[0]!;
+    const p = (await paymentsOf(id))[0]!;
     const dashboard = fake.dashboardRefundEvent(p.gatewayRef!, 2_500);
     for (const _ of [1, 2]) expect((await fake.sendWebhook(hookUrl, dashboard, WHSEC)).status).toBe(200);
-    expect(invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 7_500 });
-    expect(paymentsOf(id)[0]!.refundedMinor).toBe(2_500);
+    expect(await invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 7_500 });
+    expect((await paymentsOf(id))[0]!.refundedMinor).toBe(2_500);
 
     // A portal refund: its own charge.refunded (total 4,500 now) adds nothing more.
     await admin.client.payments.refund.mutate({ paymentId: p.id, amountMinor: 2_000 });
     const charge = fake.objects.get(String(fake.objects.get(p.gatewayRef!)!.latest_charge))!;
     expect((await fake.sendWebhook(hookUrl, fake.event('charge.refunded', charge), WHSEC)).status).toBe(200);
-    expect(invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 5_500 });
-    expect(paymentsOf(id)[0]!.refundedMinor).toBe(4_500);
-    expect(db().select().from(refunds).where(eq(refunds.paymentId, p.id)).all().map((r) => [r.amountMinor, r.status])).toEqual([
+    expect(await invoiceRow(id)).toMatchObject({ status: 'partial', paidMinor: 5_500 });
+    expect((await paymentsOf(id))[0]!.refundedMinor).toBe(4_500);
+    expect((await db().select().from(refunds).where(eq(refunds.paymentId, p.id))).map((r) => [r.amountMinor, r.status])).toEqual([
       [2_500, 'succeeded'],
       [2_000, 'succeeded'],
     ]);
   });
 
   it('a payment recorded by hand is not refunded through the gateway', async () => {
-    const id = newInvoice(2_000);
+    const id = await newInvoice(2_000);
     const p = await admin.client.finance.recordPayment.mutate({ invoiceId: id, amountMinor: 2_000, method: 'bank_transfer' });
     await expectRefused(admin.client.payments.refund.mutate({ paymentId: p.id, amountMinor: 2_000 }), 'CONFLICT', /Only card payments/);
   });

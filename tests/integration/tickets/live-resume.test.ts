@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/seed/demo-people';
 import { createTestClient } from '../../helpers/trpc-client';
 import { startTestServer } from '../../helpers/test-server';
+import { rawRows } from '../../../db/client';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -57,7 +58,7 @@ describe('ticket thread subscription over WebSocket', () => {
   });
 
   it('refuses a thread of another company', async () => {
-    const staff = srv.portico.base.db.$client.prepare("select t.id from tickets t join companies c on c.id = t.company_id where c.name = 'Northwind Logistics' limit 1").get() as { id: number };
+    const staff = (await rawRows<{ id: number }>(srv.portico.base.db, "select t.id from tickets t join companies c on c.id = t.company_id where c.name = 'Northwind Logistics' limit 1"))[0]!;
     const contact = createTestClient(srv.origin);
     await contact.client.auth.signInWithPassword.mutate({ email: 'primary@acme-dental.test', password: DEMO_PASSWORD });
     const live = contact.live();

@@ -103,11 +103,11 @@ describe('lean WebSocket adapter with @trpc/client', () => {
     live.trpc.tickets.onList.subscribe({ lastEventId: null }, { onStarted: () => startedCount++, onData: (e) => void list.push(e as never) });
     await until(() => startedCount === 2);
 
-    const tech = asDemoUser(base, 'tech@demo-msp.test');
-    addReply(tech, { ticketId: own.id, body: 'Kumquat: staff only.', internal: true });
+    const tech = await asDemoUser(base, 'tech@demo-msp.test');
+    await addReply(tech, { ticketId: own.id, body: 'Kumquat: staff only.', internal: true });
     // Billing raises a ticket Standard may not see (not theirs, not watched).
-    const other = createTicket(asDemoUser(base, 'billing@acme-dental.test'), { subject: 'Not for Standard', description: 'x' });
-    addReply(tech, { ticketId: own.id, body: 'A public answer.' });
+    const other = await createTicket(await asDemoUser(base, 'billing@acme-dental.test'), { subject: 'Not for Standard', description: 'x' });
+    await addReply(tech, { ticketId: own.id, body: 'A public answer.' });
     await until(() => thread.length === 1 && list.length >= 1);
     expect(thread.map(bodyOf)).toEqual(['A public answer.']);
     expect(JSON.stringify(thread)).not.toContain('Kumquat');
@@ -134,13 +134,13 @@ describe('lean WebSocket adapter with @trpc/client', () => {
     (first as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
 
     // Far more than the server holds for one socket (4 MiB) plus what the kernel buffers.
-    const svc = asDemoUser(srv.portico.base, 'primary@acme-dental.test');
+    const svc = await asDemoUser(srv.portico.base, 'primary@acme-dental.test');
     const filler = 'x'.repeat(40_000);
     const sent: string[] = [];
     const before = srv.portico.web.wss.clients.size;
     for (let i = 0; i < 400 && srv.portico.web.wss.clients.size === before; i++) {
       const body = `#${i} ${filler}`;
-      addReply(svc, { ticketId: ticket.id, body });
+      await addReply(svc, { ticketId: ticket.id, body });
       sent.push(body);
       await new Promise((r) => setImmediate(r));
     }
@@ -148,7 +148,7 @@ describe('lean WebSocket adapter with @trpc/client', () => {
     expect(srv.portico.web.wss.clients.size).toBe(before - 1);
     for (let i = 0; i < 3; i++) {
       const body = `after the cut ${i}`;
-      addReply(svc, { ticketId: ticket.id, body });
+      await addReply(svc, { ticketId: ticket.id, body });
       sent.push(body);
     }
     (first as unknown as { _socket: { resume(): void } })._socket.resume();
@@ -163,7 +163,7 @@ describe('lean WebSocket adapter with @trpc/client', () => {
 
 describe('across a server restart', () => {
   it('tells clients to reconnect, and a resumed subscription gets exactly what it missed', async () => {
-    const { settings, dir } = testSettings();
+    const { settings, dir } = await testSettings();
     let portico = await startPortico(settings);
     const port = Number(new URL(settings.publicUrl).port);
     const origin = settings.publicUrl;
@@ -182,12 +182,12 @@ describe('across a server restart', () => {
     expect(JSON.parse((await watcher.nextText())!)).toEqual({ id: null, method: 'reconnect' });
 
     // While the portal is down, two replies land in the durable log (as mail intake at start might).
-    const db = openDatabase(settings.DATABASE_PATH);
+    const db = await openDatabase(settings);
     const offline = createServiceContext({ db, settings, log: createLogger('silent') });
-    for (const body of ['two', 'three']) addReply(asDemoUser(offline, 'primary@acme-dental.test'), { ticketId: ticket.id, body });
-    closeDatabase(db);
+    for (const body of ['two', 'three']) await addReply(await asDemoUser(offline, 'primary@acme-dental.test'), { ticketId: ticket.id, body });
+    await closeDatabase(db);
 
-    const again = testSettings({ PORT: String(port) });
+    const again = await testSettings({ PORT: String(port) });
     rmSync(again.dir, { recursive: true, force: true });
     portico = await startPortico({ ...again.settings, DATABASE_PATH: settings.DATABASE_PATH, DATA_DIR: settings.DATA_DIR });
     await until(() => got.length === 3);

@@ -3,6 +3,7 @@ import { DEMO_PASSWORD } from '../../../server/seed/demo-people';
 import { createTestClient } from '../../helpers/trpc-client';
 import { RawTrpcSocket } from '../../helpers/raw-trpc-socket';
 import { startTestServer } from '../../helpers/test-server';
+import { rawRows } from '../../../db/client';
 
 /*
  * The lean WebSocket adapter must speak tRPC's protocol exactly: the same script, sent by
@@ -25,9 +26,7 @@ const wsUrl = (origin: string) => `${origin.replace(/^http/, 'ws')}/trpc`;
 
 /** Runs the script on one server; returns what it received, with each event's payload reduced to its body. */
 async function transcript(srv: TServer) {
-  const northwind = srv.portico.base.db.$client
-    .prepare("select t.id from tickets t join companies c on c.id = t.company_id where c.name = 'Northwind Logistics' order by t.id limit 1")
-    .get() as { id: number };
+  const northwind = (await rawRows<{ id: number }>(srv.portico.base.db, "select t.id from tickets t join companies c on c.id = t.company_id where c.name = 'Northwind Logistics' order by t.id limit 1"))[0]!;
   const contact = createTestClient(srv.origin);
   await contact.client.auth.signInWithPassword.mutate({ email: 'primary@acme-dental.test', password: DEMO_PASSWORD });
   const ticket = await contact.client.tickets.create.mutate({ subject: 'Protocol', description: 'Same bytes from both adapters.' });

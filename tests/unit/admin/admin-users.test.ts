@@ -30,22 +30,22 @@ let otherAdmin: ServiceContext;
 let otherProviderId: number;
 
 beforeAll(async () => {
-  ({ ctx: base, cleanup } = freshContext());
+  ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
-  admin = asDemoUser(base, 'admin@demo-msp.test');
+  admin = await asDemoUser(base, 'admin@demo-msp.test');
   const sys = withActor(base, system);
-  const other = createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
+  const other = await createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
   otherProviderId = other.id;
-  const staff = createStaffMember(sys, other.id, { name: 'Olive Other', email: 'olive@other-msp.test', role: 'admin' });
-  const olive = base.db.select().from(users).where(eq(users.email, 'olive@other-msp.test')).get()!;
-  otherAdmin = withActor(base, actorForAccount(base.db, olive, { kind: 'staff', id: staff.id })!);
+  const staff = await createStaffMember(sys, other.id, { name: 'Olive Other', email: 'olive@other-msp.test', role: 'admin' });
+  const olive = (await base.db.select().from(users).where(eq(users.email, 'olive@other-msp.test')))[0]!;
+  otherAdmin = withActor(base, (await actorForAccount(base.db, olive, { kind: 'staff', id: staff.id }))!);
 });
 afterAll(() => cleanup());
 
 let ipSeq = 0;
 /** A fresh address per sign-in burst, so the per-IP throttle never decides a test. */
 const meta = () => ({ deviceClass: 'desktop' as const, browser: 'Test', ip: `10.0.0.${++ipSeq}` });
-const userId = (email: string) => base.db.select().from(users).where(eq(users.email, email)).get()!.id;
+const userId = async (email: string) => (await base.db.select().from(users).where(eq(users.email, email)))[0]!.id;
 const signedIn = (r: TSignInResult) => {
   if (r.kind !== 'signed-in') throw new Error(`expected a session, got ${r.kind}`);
   return r;
@@ -53,12 +53,12 @@ const signedIn = (r: TSignInResult) => {
 const adminMeta = { sessionId: 'not-a-session', ip: '192.0.2.1' };
 
 describe('Users page', () => {
-  it('lists staff and the contacts of both companies, with their accounts, and nobody else', () => {
-    const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
+  it('lists staff and the contacts of both companies, with their accounts, and nobody else', async () => {
+    const acme = (await base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')))[0]!;
     // The technician is also a contact of a client company: one person, two accounts.
-    createContact(admin, { companyId: acme.id, name: 'Taylor Tech', email: 'tech@demo-msp.test', types: ['standard'] });
-    base.db.insert(totpCredentials).values({ userId: userId('primary@northwind.test'), encryptedKey: 'x', confirmedAt: new Date(), createdAt: new Date() }).run();
-    const { items, truncated } = listUsers(admin, {});
+    await createContact(admin, { companyId: acme.id, name: 'Taylor Tech', email: 'tech@demo-msp.test', types: ['standard'] });
+    (await base.db.insert(totpCredentials).values({ userId: await userId('primary@northwind.test'), encryptedKey: 'x', confirmedAt: new Date(), createdAt: new Date() }));
+    const { items, truncated } = await listUsers(admin, {});
     expect(truncated).toBe(false);
     const emails = items.map((u) => u.email);
     expect(emails).toHaveLength(10);
@@ -71,38 +71,38 @@ describe('Users page', () => {
     expect(items.find((u) => u.email === 'standard@northwind.test')!.twoFactor).toBe(false);
   });
 
-  it('searches name and email, taking % and _ literally', () => {
-    const acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!;
-    createContact(admin, { companyId: acme.id, name: '100% Sure', email: 'sure@acme-dental.test', types: ['standard'] });
-    expect(listUsers(admin, { search: 'NORTHWIND' }).items.map((u) => u.email).sort()).toEqual(
+  it('searches name and email, taking % and _ literally', async () => {
+    const acme = (await base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')))[0]!;
+    await createContact(admin, { companyId: acme.id, name: '100% Sure', email: 'sure@acme-dental.test', types: ['standard'] });
+    expect((await listUsers(admin, { search: 'NORTHWIND' })).items.map((u) => u.email).sort()).toEqual(
       ['billing@northwind.test', 'primary@northwind.test', 'standard@northwind.test', 'technical@northwind.test'],
     );
-    expect(listUsers(admin, { search: 'pat prim' }).items.map((u) => u.name)).toEqual(['Pat Primary', 'Pat Primary']);
-    expect(listUsers(admin, { search: '%' }).items.map((u) => u.name)).toEqual(['100% Sure']);
-    expect(listUsers(admin, { search: '_' }).items).toEqual([]);
-    expect(listUsers(admin, { search: 'acme%dental' }).items).toEqual([]);
-    expect(listUsers(otherAdmin, { search: 'acme' }).items).toEqual([]);
+    expect((await listUsers(admin, { search: 'pat prim' })).items.map((u) => u.name)).toEqual(['Pat Primary', 'Pat Primary']);
+    expect((await listUsers(admin, { search: '%' })).items.map((u) => u.name)).toEqual(['100% Sure']);
+    expect((await listUsers(admin, { search: '_' })).items).toEqual([]);
+    expect((await listUsers(admin, { search: 'acme%dental' })).items).toEqual([]);
+    expect((await listUsers(otherAdmin, { search: 'acme' })).items).toEqual([]);
   });
 
-  it('refuses technicians and contacts', () => {
-    const target = { userId: userId('standard@acme-dental.test') };
+  it('refuses technicians and contacts', async () => {
+    const target = { userId: await userId('standard@acme-dental.test') };
     for (const email of ['tech@demo-msp.test', 'primary@acme-dental.test']) {
-      const ctx = asDemoUser(base, email);
-      expect(() => listUsers(ctx, {})).toThrow(/staff administrator|staff only/);
-      expect(() => unlockUser(ctx, target, adminMeta)).toThrow(/staff administrator|staff only/);
-      expect(() => endUserSessions(ctx, target, adminMeta)).toThrow(/staff administrator|staff only/);
-      expect(() => listAudit(ctx, {})).toThrow(/staff administrator|staff only/);
+      const ctx = await asDemoUser(base, email);
+      await expect(listUsers(ctx, {})).rejects.toThrow(/staff administrator|staff only/);
+      await expect(unlockUser(ctx, target, adminMeta)).rejects.toThrow(/staff administrator|staff only/);
+      await expect(endUserSessions(ctx, target, adminMeta)).rejects.toThrow(/staff administrator|staff only/);
+      await expect(listAudit(ctx, {})).rejects.toThrow(/staff administrator|staff only/);
     }
   });
 
-  it("shows another provider's admin none of them, and answers NOT_FOUND on their ids", () => {
-    expect(listUsers(otherAdmin, {}).items.map((u) => u.email)).toEqual(['olive@other-msp.test']);
+  it("shows another provider's admin none of them, and answers NOT_FOUND on their ids", async () => {
+    expect((await listUsers(otherAdmin, {})).items.map((u) => u.email)).toEqual(['olive@other-msp.test']);
     for (const email of ['standard@acme-dental.test', 'admin@demo-msp.test']) {
-      expect(() => unlockUser(otherAdmin, { userId: userId(email) }, adminMeta)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-      expect(() => endUserSessions(otherAdmin, { userId: userId(email) }, adminMeta)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      await expect(unlockUser(otherAdmin, { userId: await userId(email) }, adminMeta)).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      await expect(endUserSessions(otherAdmin, { userId: await userId(email) }, adminMeta)).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     }
-    expect(() => unlockUser(admin, { userId: userId('olive@other-msp.test') }, adminMeta)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(() => unlockUser(admin, { userId: 999_999 }, adminMeta)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(unlockUser(admin, { userId: await userId('olive@other-msp.test') }, adminMeta)).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(unlockUser(admin, { userId: 999_999 }, adminMeta)).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
   it('unlocks a locked account so its owner can sign in again, and audits who did it', async () => {
@@ -112,85 +112,85 @@ describe('Users page', () => {
       await expect(signInWithPassword(base, { email, password: `wrong-${i}` }, m)).rejects.toThrow('did not work');
     }
     await expect(signInWithPassword(base, { email, password: DEMO_PASSWORD }, m)).rejects.toThrow('did not work');
-    const row = listUsers(admin, { search: email }).items[0]!;
+    const row = (await listUsers(admin, { search: email })).items[0]!;
     expect(row.lockedAt).not.toBeNull();
     expect(row.failedAttempts).toBe(7);
 
-    expect(unlockUser(admin, { userId: row.id }, adminMeta)).toEqual({ unlocked: true });
-    expect(listUsers(admin, { search: email }).items[0]).toMatchObject({ lockedAt: null, failedAttempts: 0 });
+    expect(await unlockUser(admin, { userId: row.id }, adminMeta)).toEqual({ unlocked: true });
+    expect((await listUsers(admin, { search: email })).items[0]).toMatchObject({ lockedAt: null, failedAttempts: 0 });
     signedIn(await signInWithPassword(base, { email, password: DEMO_PASSWORD }, meta()));
     // Unlocking an account that is not locked changes nothing and records nothing.
-    expect(unlockUser(admin, { userId: row.id }, adminMeta)).toEqual({ unlocked: false });
+    expect(await unlockUser(admin, { userId: row.id }, adminMeta)).toEqual({ unlocked: false });
 
-    const entries = base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'account_unlocked')).all();
+    const entries = (await base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'account_unlocked')));
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ userId: row.id, actorUserId: userId('admin@demo-msp.test'), email, ip: '192.0.2.1' });
+    expect(entries[0]).toMatchObject({ userId: row.id, actorUserId: await userId('admin@demo-msp.test'), email, ip: '192.0.2.1' });
   });
 
   it('ends every session of a user, telling each open tab, and keeps the admin\'s own', async () => {
     const email = 'billing@acme-dental.test';
     const a = signedIn(await signInWithPassword(base, { email, password: DEMO_PASSWORD }, meta()));
     const b = signedIn(await signInWithPassword(base, { email, password: DEMO_PASSWORD }, meta()));
-    expect(listUsers(admin, { search: email }).items[0]!.activeSessions).toBe(2);
+    expect((await listUsers(admin, { search: email })).items[0]!.activeSessions).toBe(2);
     const heard: TEventRow[] = [];
     const offs = [a, b].map((s) => base.bus.on(sessionTopic(s.sessionId), (e) => heard.push(e)));
 
-    expect(endUserSessions(admin, { userId: userId(email) }, adminMeta)).toEqual({ count: 2 });
+    expect(await endUserSessions(admin, { userId: await userId(email) }, adminMeta)).toEqual({ count: 2 });
     offs.forEach((off) => off());
-    expect(base.db.select().from(sessions).where(eq(sessions.userId, userId(email))).all()).toEqual([]);
+    expect((await base.db.select().from(sessions).where(eq(sessions.userId, await userId(email))))).toEqual([]);
     expect(heard.map((e) => [e.topic, e.kind, e.payload])).toEqual([
       [sessionTopic(a.sessionId), 'session.ended', { reason: 'ended_by_admin' }],
       [sessionTopic(b.sessionId), 'session.ended', { reason: 'ended_by_admin' }],
     ]);
-    expect(listUsers(admin, { search: email }).items[0]!.activeSessions).toBe(0);
-    const audit = base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'session_ended')).all().slice(-2);
+    expect((await listUsers(admin, { search: email })).items[0]!.activeSessions).toBe(0);
+    const audit = (await base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'session_ended'))).slice(-2);
     for (const entry of audit) {
-      expect(entry).toMatchObject({ userId: userId(email), actorUserId: userId('admin@demo-msp.test'), detail: { reason: 'ended_by_admin' } });
+      expect(entry).toMatchObject({ userId: await userId(email), actorUserId: await userId('admin@demo-msp.test'), detail: { reason: 'ended_by_admin' } });
     }
 
     // The admin's own current session is never ended from here.
     const own = signedIn(await signInWithPassword(base, { email: 'admin@demo-msp.test', password: DEMO_PASSWORD }, meta()));
     signedIn(await signInWithPassword(base, { email: 'admin@demo-msp.test', password: DEMO_PASSWORD }, meta()));
-    expect(endUserSessions(admin, { userId: userId('admin@demo-msp.test') }, { sessionId: own.sessionId, ip: '192.0.2.1' })).toEqual({ count: 1 });
-    expect(base.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId('admin@demo-msp.test'))).all()).toEqual([{ id: own.sessionId }]);
+    expect(await endUserSessions(admin, { userId: await userId('admin@demo-msp.test') }, { sessionId: own.sessionId, ip: '192.0.2.1' })).toEqual({ count: 1 });
+    expect((await base.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, await userId('admin@demo-msp.test'))))).toEqual([{ id: own.sessionId }]);
   });
 
   it("leaves a person's sessions with another provider alone", async () => {
     const email = 'technical@northwind.test';
-    const staff = createStaffMember(withActor(base, system), otherProviderId, { name: 'Terry Technical', email, role: 'technician' });
+    const staff = await createStaffMember(withActor(base, system), otherProviderId, { name: 'Terry Technical', email, role: 'technician' });
     // Two accounts now: the session waits for a choice, then is put on the other provider's account.
     const s = signedIn(await signInWithPassword(base, { email, password: DEMO_PASSWORD }, meta()));
-    base.db.update(sessions).set({ accountKind: 'staff', accountId: staff.id }).where(eq(sessions.id, s.sessionId)).run();
-    expect(listUsers(admin, { search: email }).items[0]!.activeSessions).toBe(0);
-    expect(listUsers(otherAdmin, { search: email }).items[0]!.activeSessions).toBe(1);
-    expect(endUserSessions(admin, { userId: userId(email) }, adminMeta)).toEqual({ count: 0 });
-    expect(endUserSessions(otherAdmin, { userId: userId(email) }, adminMeta)).toEqual({ count: 1 });
+    (await base.db.update(sessions).set({ accountKind: 'staff', accountId: staff.id }).where(eq(sessions.id, s.sessionId)));
+    expect((await listUsers(admin, { search: email })).items[0]!.activeSessions).toBe(0);
+    expect((await listUsers(otherAdmin, { search: email })).items[0]!.activeSessions).toBe(1);
+    expect(await endUserSessions(admin, { userId: await userId(email) }, adminMeta)).toEqual({ count: 0 });
+    expect(await endUserSessions(otherAdmin, { userId: await userId(email) }, adminMeta)).toEqual({ count: 1 });
   });
 
-  it('refuses bad input with clear messages', () => {
-    expect(() => unlockUser(admin, { userId: -3 }, adminMeta)).toThrow('Unknown user.');
-    expect(() => endUserSessions(admin, { userId: 'all' }, adminMeta)).toThrow();
-    expect(() => listUsers(admin, { search: 'x'.repeat(101) })).toThrow('Search for at most 100 characters.');
+  it('refuses bad input with clear messages', async () => {
+    await expect(unlockUser(admin, { userId: -3 }, adminMeta)).rejects.toThrow('Unknown user.');
+    await expect(endUserSessions(admin, { userId: 'all' }, adminMeta)).rejects.toThrow();
+    await expect(listUsers(admin, { search: 'x'.repeat(101) })).rejects.toThrow('Search for at most 100 characters.');
   });
 });
 
 describe('Security log', () => {
-  it("lists entries of the admin's provider and about its people only, newest first, by kind and page", () => {
+  it("lists entries of the admin's provider and about its people only, newest first, by kind and page", async () => {
     const at = new Date();
-    const sam = userId('standard@northwind.test');
-    const olive = userId('olive@other-msp.test');
+    const sam = await userId('standard@northwind.test');
+    const olive = await userId('olive@other-msp.test');
     const demoId = (admin.actor as { providerId: number }).providerId;
     // Failed sign-ins are not tied to a provider yet; the user decides who sees them.
-    recordAudit(base.db, at, { kind: 'sign_in_failed', userId: sam, email: 'standard@northwind.test', ip: '198.51.100.7' });
-    recordAudit(base.db, at, { kind: 'sign_in_failed', userId: olive, email: 'olive@other-msp.test', ip: '198.51.100.8' });
-    recordAudit(base.db, at, { kind: 'sign_in_failed', email: 'ghost@nowhere.test', ip: '198.51.100.9' });
-    recordAudit(base.db, at, { kind: 'two_factor_enabled', userId: olive, providerId: otherProviderId });
+    await recordAudit(base.db, at, { kind: 'sign_in_failed', userId: sam, email: 'standard@northwind.test', ip: '198.51.100.7' });
+    await recordAudit(base.db, at, { kind: 'sign_in_failed', userId: olive, email: 'olive@other-msp.test', ip: '198.51.100.8' });
+    await recordAudit(base.db, at, { kind: 'sign_in_failed', email: 'ghost@nowhere.test', ip: '198.51.100.9' });
+    await recordAudit(base.db, at, { kind: 'two_factor_enabled', userId: olive, providerId: otherProviderId });
     // About a person both providers know, but done at the other provider: not the demo admin's business.
-    recordAudit(base.db, at, { kind: 'password_changed', userId: userId('technical@northwind.test'), providerId: otherProviderId });
-    recordAudit(base.db, at, { kind: 'access_requested', providerId: demoId, email: 'new@acme-dental.test' });
+    await recordAudit(base.db, at, { kind: 'password_changed', userId: await userId('technical@northwind.test'), providerId: otherProviderId });
+    await recordAudit(base.db, at, { kind: 'access_requested', providerId: demoId, email: 'new@acme-dental.test' });
 
-    const mine = listAudit(admin, { limit: 200 });
-    const theirs = listAudit(otherAdmin, { limit: 200 });
+    const mine = await listAudit(admin, { limit: 200 });
+    const theirs = await listAudit(otherAdmin, { limit: 200 });
     expect(mine.map((e) => e.id)).toEqual([...mine.map((e) => e.id)].sort((x, y) => y - x));
     expect(mine.map((e) => e.email)).toEqual(expect.arrayContaining(['standard@northwind.test', 'new@acme-dental.test']));
     expect(mine.map((e) => e.email)).not.toContain('olive@other-msp.test');
@@ -202,27 +202,27 @@ describe('Security log', () => {
     expect(theirs.map((e) => e.kind)).toEqual(expect.arrayContaining(['password_changed', 'session_ended', 'sign_in_failed', 'two_factor_enabled']));
     expect(theirs.map((e) => e.email)).not.toContain('standard@northwind.test');
     // Nothing tagged with one provider ever shows on the other's log, whoever it is about.
-    const taggedWith = (pid: number) => new Set(base.db.select({ id: auditEvents.id }).from(auditEvents).where(eq(auditEvents.providerId, pid)).all().map((r) => r.id));
-    const demoTagged = taggedWith(demoId);
-    const otherTagged = taggedWith(otherProviderId);
+    const taggedWith = async (pid: number) => new Set((await base.db.select({ id: auditEvents.id }).from(auditEvents).where(eq(auditEvents.providerId, pid))).map((r) => r.id));
+    const demoTagged = await taggedWith(demoId);
+    const otherTagged = await taggedWith(otherProviderId);
     expect(demoTagged.size).toBeGreaterThan(0);
     expect(otherTagged.size).toBeGreaterThan(0);
     expect(theirs.filter((e) => demoTagged.has(e.id))).toEqual([]);
     expect(mine.filter((e) => otherTagged.has(e.id))).toEqual([]);
 
-    const failed = listAudit(admin, { kind: 'sign_in_failed' });
+    const failed = await listAudit(admin, { kind: 'sign_in_failed' });
     expect(failed.every((e) => e.kind === 'sign_in_failed')).toBe(true);
     expect(failed.map((e) => e.email)).toContain('standard@northwind.test');
-    const first = listAudit(admin, { limit: 2 });
-    const next = listAudit(admin, { limit: 2, before: first.at(-1)!.id });
+    const first = await listAudit(admin, { limit: 2 });
+    const next = await listAudit(admin, { limit: 2, before: first.at(-1)!.id });
     expect(next[0]!.id).toBeLessThan(first.at(-1)!.id);
     expect([...first, ...next].map((e) => e.id)).toEqual(mine.slice(0, 4).map((e) => e.id));
   });
 
-  it('refuses bad input with clear messages', () => {
-    expect(() => listAudit(admin, { before: -1 })).toThrow('Unknown log entry.');
-    expect(() => listAudit(admin, { limit: 100_000 })).toThrow('Show at most 200 entries at a time.');
-    expect(() => listAudit(admin, { limit: 0 })).toThrow();
-    expect(() => listAudit(admin, { kind: 'everything' })).toThrow('Unknown event kind.');
+  it('refuses bad input with clear messages', async () => {
+    await expect(listAudit(admin, { before: -1 })).rejects.toThrow('Unknown log entry.');
+    await expect(listAudit(admin, { limit: 100_000 })).rejects.toThrow('Show at most 200 entries at a time.');
+    await expect(listAudit(admin, { limit: 0 })).rejects.toThrow();
+    await expect(listAudit(admin, { kind: 'everything' })).rejects.toThrow('Unknown event kind.');
   });
 });

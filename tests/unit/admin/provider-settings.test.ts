@@ -15,45 +15,45 @@ import { freshContext } from '../../helpers/fresh-context';
 let base: ServiceContext;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx: base, cleanup } = freshContext());
+  ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
-  createProvider(withActor(base, system), { name: 'Other MSP', identifier: 'other-msp' });
+  await createProvider(withActor(base, system), { name: 'Other MSP', identifier: 'other-msp' });
 });
 afterAll(() => cleanup());
 
 describe('provider settings', () => {
-  it('lets an admin rename, change identifier and currency, and refuses a taken identifier', () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    updateProviderSettings(admin, { name: 'Demo IT', identifier: 'Demo-IT', currency: 'eur', showTimeSpent: false }, '10.9.0.1');
-    expect(getProviderSettings(admin)).toMatchObject({ name: 'Demo IT', identifier: 'demo-it', currency: 'EUR', showTimeSpent: false });
-    expect(() => updateProviderSettings(admin, { name: 'Demo IT', identifier: 'other-msp', currency: 'EUR', showTimeSpent: true }, 'x')).toThrow('taken');
-    expect(() => updateProviderSettings(admin, { name: 'Demo IT', identifier: 'demo-it', currency: 'EURO', showTimeSpent: true }, 'x')).toThrow('three-letter');
-    expect(() => updateProviderSettings(asDemoUser(base, 'tech@demo-msp.test'), { name: 'x', identifier: 'xx', currency: 'USD', showTimeSpent: true }, 'x')).toThrow('staff administrator');
-    expect(() => getProviderSettings(asDemoUser(base, 'primary@acme-dental.test'))).toThrow('staff only');
+  it('lets an admin rename, change identifier and currency, and refuses a taken identifier', async () => {
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    await updateProviderSettings(admin, { name: 'Demo IT', identifier: 'Demo-IT', currency: 'eur', showTimeSpent: false }, '10.9.0.1');
+    expect(await getProviderSettings(admin)).toMatchObject({ name: 'Demo IT', identifier: 'demo-it', currency: 'EUR', showTimeSpent: false });
+    await expect(updateProviderSettings(admin, { name: 'Demo IT', identifier: 'other-msp', currency: 'EUR', showTimeSpent: true }, 'x')).rejects.toThrow('taken');
+    await expect(updateProviderSettings(admin, { name: 'Demo IT', identifier: 'demo-it', currency: 'EURO', showTimeSpent: true }, 'x')).rejects.toThrow('three-letter');
+    await expect(updateProviderSettings(await asDemoUser(base, 'tech@demo-msp.test'), { name: 'x', identifier: 'xx', currency: 'USD', showTimeSpent: true }, 'x')).rejects.toThrow('staff administrator');
+    await expect(getProviderSettings(await asDemoUser(base, 'primary@acme-dental.test'))).rejects.toThrow('staff only');
   });
 
   it('stores the logo re-encoded as a PNG of at most 480×160', async () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
     const jpeg = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#114477' } }).jpeg().toBuffer();
     const { logoDataUrl } = await setProviderLogo(admin, { dataBase64: jpeg.toString('base64') });
     const png = Buffer.from(logoDataUrl.split(',')[1]!, 'base64');
     expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 320, height: 160 });
-    expect(getProviderSettings(admin).logoDataUrl).toBe(logoDataUrl);
+    expect((await getProviderSettings(admin)).logoDataUrl).toBe(logoDataUrl);
     const sha = (await import('node:crypto')).createHash('sha256').update(png).digest('hex');
     expect(existsSync(logoPath(base.settings.DATA_DIR, sha))).toBe(true);
     await expect(setProviderLogo(admin, { dataBase64: Buffer.from('%PDF-1.4 not an image').toString('base64') })).rejects.toThrow('JPEG, PNG');
   });
 
-  it('incoming mail senders: hold and no trusted domains by default; admins change them, audited; domains checked', () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    expect(getMailSenderSettings(admin)).toEqual({ noDmarc: 'hold', trustedDomains: [] });
-    updateMailSenderSettings(admin, { noDmarc: 'spf', trustedDomains: ['Legacy-Mail.example.com', 'legacy-mail.example.com'] }, '10.9.0.2');
-    expect(getMailSenderSettings(asDemoUser(base, 'tech@demo-msp.test'))).toEqual({ noDmarc: 'spf', trustedDomains: ['legacy-mail.example.com'] });
-    const audit = base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'mail_sender_settings_changed')).all();
+  it('incoming mail senders: hold and no trusted domains by default; admins change them, audited; domains checked', async () => {
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    expect(await getMailSenderSettings(admin)).toEqual({ noDmarc: 'hold', trustedDomains: [] });
+    await updateMailSenderSettings(admin, { noDmarc: 'spf', trustedDomains: ['Legacy-Mail.example.com', 'legacy-mail.example.com'] }, '10.9.0.2');
+    expect(await getMailSenderSettings(await asDemoUser(base, 'tech@demo-msp.test'))).toEqual({ noDmarc: 'spf', trustedDomains: ['legacy-mail.example.com'] });
+    const audit = (await base.db.select().from(auditEvents).where(eq(auditEvents.kind, 'mail_sender_settings_changed')));
     expect(audit).toMatchObject([{ ip: '10.9.0.2', detail: { noDmarc: 'spf', trustedDomains: ['legacy-mail.example.com'] } }]);
-    expect(() => updateMailSenderSettings(admin, { noDmarc: 'hold', trustedDomains: ['not a domain'] })).toThrow('domain names');
-    expect(() => updateMailSenderSettings(admin, { noDmarc: 'trust', trustedDomains: [] })).toThrow('hold or trust SPF');
-    expect(() => updateMailSenderSettings(asDemoUser(base, 'tech@demo-msp.test'), { noDmarc: 'hold', trustedDomains: [] })).toThrow('staff administrator');
-    expect(() => getMailSenderSettings(asDemoUser(base, 'primary@acme-dental.test'))).toThrow('staff only');
+    await expect(updateMailSenderSettings(admin, { noDmarc: 'hold', trustedDomains: ['not a domain'] })).rejects.toThrow('domain names');
+    await expect(updateMailSenderSettings(admin, { noDmarc: 'trust', trustedDomains: [] })).rejects.toThrow('hold or trust SPF');
+    await expect(updateMailSenderSettings(await asDemoUser(base, 'tech@demo-msp.test'), { noDmarc: 'hold', trustedDomains: [] })).rejects.toThrow('staff administrator');
+    await expect(getMailSenderSettings(await asDemoUser(base, 'primary@acme-dental.test'))).rejects.toThrow('staff only');
   });
 });

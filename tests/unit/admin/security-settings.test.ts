@@ -13,40 +13,40 @@ import { freshContext } from '../../helpers/fresh-context';
 let base: ServiceContext;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx: base, cleanup } = freshContext());
+  ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
 });
 afterAll(() => cleanup());
 
 describe('sign-in security settings', () => {
-  it('lets an admin set the password policy and require 2FA per company', () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    updateSecuritySettings(admin, { passwordMinLength: 12, passwordRequireClasses: true, requireStaff2fa: true }, '10.3.0.1');
-    const s = getSecuritySettings(admin);
+  it('lets an admin set the password policy and require 2FA per company', async () => {
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    await updateSecuritySettings(admin, { passwordMinLength: 12, passwordRequireClasses: true, requireStaff2fa: true }, '10.3.0.1');
+    const s = await getSecuritySettings(admin);
     expect(s).toMatchObject({ passwordMinLength: 12, passwordRequireClasses: true, requireStaff2fa: true });
-    expect(policyForProvider(base.db, admin.actor.kind === 'staff' ? admin.actor.providerId : 0)).toMatchObject({ minLength: 12, requireClasses: true });
+    expect(await policyForProvider(base.db, admin.actor.kind === 'staff' ? admin.actor.providerId : 0)).toMatchObject({ minLength: 12, requireClasses: true });
 
     const acme = s.companies.find((c) => c.name === 'Acme Dental')!;
-    const contact = asDemoUser(base, 'standard@acme-dental.test').actor;
-    expect(mustSetUpTwoFactor(base, contact)).toBe(false);
-    setCompanyTwoFactor(admin, { companyId: acme.id, require2fa: true }, '10.3.0.1');
-    expect(mustSetUpTwoFactor(base, contact)).toBe(true);
-    expect(mustSetUpTwoFactor(base, asDemoUser(base, 'standard@northwind.test').actor)).toBe(false);
+    const contact = (await asDemoUser(base, 'standard@acme-dental.test')).actor;
+    expect(await mustSetUpTwoFactor(base, contact)).toBe(false);
+    await setCompanyTwoFactor(admin, { companyId: acme.id, require2fa: true }, '10.3.0.1');
+    expect(await mustSetUpTwoFactor(base, contact)).toBe(true);
+    expect(await mustSetUpTwoFactor(base, (await asDemoUser(base, 'standard@northwind.test')).actor)).toBe(false);
   });
 
-  it('refuses bad values, technicians, contacts and other providers', () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    expect(() => updateSecuritySettings(admin, { passwordMinLength: 6, passwordRequireClasses: false, requireStaff2fa: true }, 'x')).toThrow('at least 8');
-    expect(() => updateSecuritySettings(admin, { passwordMinLength: 200, passwordRequireClasses: false, requireStaff2fa: true }, 'x')).toThrow('at most 64');
-    expect(() => getSecuritySettings(asDemoUser(base, 'tech@demo-msp.test'))).toThrow('staff administrator');
-    expect(() => getSecuritySettings(asDemoUser(base, 'primary@acme-dental.test'))).toThrow('staff only');
+  it('refuses bad values, technicians, contacts and other providers', async () => {
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    await expect(updateSecuritySettings(admin, { passwordMinLength: 6, passwordRequireClasses: false, requireStaff2fa: true }, 'x')).rejects.toThrow('at least 8');
+    await expect(updateSecuritySettings(admin, { passwordMinLength: 200, passwordRequireClasses: false, requireStaff2fa: true }, 'x')).rejects.toThrow('at most 64');
+    await expect(getSecuritySettings(await asDemoUser(base, 'tech@demo-msp.test'))).rejects.toThrow('staff administrator');
+    await expect(getSecuritySettings(await asDemoUser(base, 'primary@acme-dental.test'))).rejects.toThrow('staff only');
 
     const sys = withActor(base, system);
-    const other = createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
-    createStaffMember(sys, other.id, { name: 'Olive Other', email: 'olive@other.test', role: 'admin' });
-    const otherAdmin = asDemoUser(base, 'olive@other.test');
-    expect(getSecuritySettings(otherAdmin).companies).toEqual([]);
-    const acmeId = getSecuritySettings(admin).companies[0]!.id;
-    expect(() => setCompanyTwoFactor(otherAdmin, { companyId: acmeId, require2fa: false }, 'x')).toThrow('Company not found');
+    const other = await createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
+    await createStaffMember(sys, other.id, { name: 'Olive Other', email: 'olive@other.test', role: 'admin' });
+    const otherAdmin = await asDemoUser(base, 'olive@other.test');
+    expect((await getSecuritySettings(otherAdmin)).companies).toEqual([]);
+    const acmeId = (await getSecuritySettings(admin)).companies[0]!.id;
+    await expect(setCompanyTwoFactor(otherAdmin, { companyId: acmeId, require2fa: false }, 'x')).rejects.toThrow('Company not found');
   });
 });

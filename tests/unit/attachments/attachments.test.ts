@@ -42,23 +42,23 @@ let clock: FixedClock;
 let cleanup: () => void;
 let dataDir: string;
 beforeAll(async () => {
-  const f = freshContext();
+  const f = await freshContext();
   dataDir = mkdtempSync(join(tmpdir(), 'portico-files-'));
   base = { ...f.ctx, settings: { ...f.ctx.settings, DATA_DIR: dataDir, ATTACHMENT_MAX_FILE_MB: 1 } };
   clock = f.clock;
   cleanup = f.cleanup;
   await seedDemo(base);
   const sys = withActor(base, system);
-  const other = createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
-  createStaffMember(sys, other.id, { name: 'Olive Other', email: 'tech@other-msp.test', role: 'technician' });
+  const other = await createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
+  await createStaffMember(sys, other.id, { name: 'Olive Other', email: 'tech@other-msp.test', role: 'technician' });
 });
 afterAll(() => {
   cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const as = (email: string) => asDemoUser(base, email);
-const upload = (email: string, content: Buffer, name: string) => storeAttachment(as(email), chunks(content), name);
+const as = async (email: string) => await asDemoUser(base, email);
+const upload = async (email: string, content: Buffer, name: string) => storeAttachment(await as(email), chunks(content), name);
 const refusal = async (p: Promise<unknown>) => {
   const err = await p.then(() => null, (e: unknown) => e);
   expect(err).toBeInstanceOf(AppError);
@@ -125,7 +125,7 @@ describe('storage', () => {
     expect(readdirSync(join(dataDir, 'attachments', a.sha256.slice(0, 2)))).toEqual([a.sha256]);
     expect(readdirSync(tempDir(base.settings))).toEqual([]);
     expect(a).toMatchObject({ size: PNG.length, mimeType: 'image/png', filename: 'a.png', ticketId: null, commentId: null });
-    expect(a.uploaderUserId).toBe((as('billing@acme-dental.test').actor as TContactActor).userId);
+    expect(a.uploaderUserId).toBe(((await as('billing@acme-dental.test')).actor as TContactActor).userId);
   });
 
   it('sanitizes file names', async () => {
@@ -145,25 +145,25 @@ describe('storage', () => {
 
 describe('claiming', () => {
   it("claims only the uploader's own unclaimed uploads of the provider, all or none", async () => {
-    const billing = as('billing@acme-dental.test');
+    const billing = await as('billing@acme-dental.test');
     const owner = { uploaderUserId: (billing.actor as TContactActor).userId, providerId: (billing.actor as TContactActor).providerId };
-    const ticket = createTicket(billing, { subject: 'Claim test', description: 'x' });
+    const ticket = await createTicket(billing, { subject: 'Claim test', description: 'x' });
     const mine = await upload('billing@acme-dental.test', PDF, 'mine.pdf');
     const theirs = await upload('standard@acme-dental.test', PDF, 'theirs.pdf');
-    const claim = (ids: number[], limits?: { maxMessageBytes: number }, who = owner) =>
-      unitOfWork(base, (tx) => claimAttachments(tx, ids, who, { ticketId: ticket.id, commentId: null }, limits));
-    const row = (id: number) => base.db.select().from(attachments).where(eq(attachments.id, id)).get()!;
+    const claim = async (ids: number[], limits?: { maxMessageBytes: number }, who = owner) =>
+      await unitOfWork(base, async (tx) => await claimAttachments(tx, ids, who, { ticketId: ticket.id, commentId: null }, limits));
+    const row = async (id: number) => (await base.db.select().from(attachments).where(eq(attachments.id, id)))[0]!;
 
-    expect(() => claim([mine.id, theirs.id])).toThrow(AppError);
-    expect(row(mine.id).ticketId).toBeNull(); // rolled back with the caller's transaction
-    expect(() => claim([mine.id], undefined, { ...owner, providerId: owner.providerId + 1 })).toThrow(AppError);
-    expect(() => claim([mine.id], { maxMessageBytes: PDF.length - 1 })).toThrow(/larger than/);
-    expect(row(mine.id).ticketId).toBeNull();
+    await expect(claim([mine.id, theirs.id])).rejects.toThrow(AppError);
+    expect((await row(mine.id)).ticketId).toBeNull(); // rolled back with the caller's transaction
+    await expect(claim([mine.id], undefined, { ...owner, providerId: owner.providerId + 1 })).rejects.toThrow(AppError);
+    await expect(claim([mine.id], { maxMessageBytes: PDF.length - 1 })).rejects.toThrow(/larger than/);
+    expect((await row(mine.id)).ticketId).toBeNull();
 
-    expect(claim([mine.id], { maxMessageBytes: PDF.length })).toEqual([mine.id]);
-    expect(row(mine.id).ticketId).toBe(ticket.id);
-    expect(() => claim([mine.id])).toThrow(AppError); // already claimed
-    expect(row(theirs.id).ticketId).toBeNull();
+    expect(await claim([mine.id], { maxMessageBytes: PDF.length })).toEqual([mine.id]);
+    expect((await row(mine.id)).ticketId).toBe(ticket.id);
+    await expect(claim([mine.id])).rejects.toThrow(AppError); // already claimed
+    expect((await row(theirs.id)).ticketId).toBeNull();
   });
 });
 
@@ -175,15 +175,15 @@ describe('download authorization', () => {
   beforeAll(async () => {
     // Raised by a Billing contact, who (like a Standard contact) sees only their own tickets.
     onTicket = await upload('billing@acme-dental.test', PNG, 'screen.png');
-    const ticket = createTicket(as('billing@acme-dental.test'), { subject: 'Printer', description: 'Jammed', attachmentIds: [onTicket.id] });
+    const ticket = await createTicket(await as('billing@acme-dental.test'), { subject: 'Printer', description: 'Jammed', attachmentIds: [onTicket.id] });
     onNote = await upload('tech@demo-msp.test', PDF, 'internal.pdf');
     ticketId = ticket.id;
-    addReply(as('tech@demo-msp.test'), { ticketId: ticket.id, body: 'Staff only', internal: true, attachmentIds: [onNote.id] });
+    await addReply(await as('tech@demo-msp.test'), { ticketId: ticket.id, body: 'Staff only', internal: true, attachmentIds: [onNote.id] });
     unclaimed = await upload('billing@acme-dental.test', PDF, 'draft.pdf');
   });
-  const may = (email: string, a: TAttachment) => {
-    const ctx = as(email);
-    return canDownloadAttachment(ctx, ctx.actor, a.id);
+  const may = async (email: string, a: TAttachment) => {
+    const ctx = await as(email);
+    return await canDownloadAttachment(ctx, ctx.actor, a.id);
   };
 
   it.each([
@@ -194,29 +194,29 @@ describe('download authorization', () => {
     ['technical@acme-dental.test', 'a Technical contact of the company', true],
     ['primary@acme-dental.test', 'a Primary contact of the company', true],
     ['primary@northwind.test', 'a contact of another company', false],
-  ])('ticket attachment: %s (%s) → %s', (email, _who, expected) => {
-    expect(may(email, onTicket)).toBe(expected);
+  ])('ticket attachment: %s (%s) → %s', async (email, _who, expected) => {
+    expect(await may(email, onTicket)).toBe(expected);
   });
 
-  it('lets a Standard contact who watches the ticket see it', () => {
-    const std = as('standard@acme-dental.test').actor as TContactActor;
-    base.db.insert(ticketWatchers).values({ ticketId, contactId: std.contactId, createdAt: clock.now() }).run();
-    expect(may('standard@acme-dental.test', onTicket)).toBe(true);
-    base.db.delete(ticketWatchers).where(eq(ticketWatchers.contactId, std.contactId)).run();
+  it('lets a Standard contact who watches the ticket see it', async () => {
+    const std = (await as('standard@acme-dental.test')).actor as TContactActor;
+    (await base.db.insert(ticketWatchers).values({ ticketId, contactId: std.contactId, createdAt: clock.now() }));
+    expect(await may('standard@acme-dental.test', onTicket)).toBe(true);
+    (await base.db.delete(ticketWatchers).where(eq(ticketWatchers.contactId, std.contactId)));
   });
 
-  it("refuses an internal note's attachment to every contact", () => {
-    expect(may('tech@demo-msp.test', onNote)).toBe(true);
-    expect(may('admin@demo-msp.test', onNote)).toBe(true);
-    for (const c of ['billing', 'technical', 'primary']) expect(may(`${c}@acme-dental.test`, onNote)).toBe(false);
+  it("refuses an internal note's attachment to every contact", async () => {
+    expect(await may('tech@demo-msp.test', onNote)).toBe(true);
+    expect(await may('admin@demo-msp.test', onNote)).toBe(true);
+    for (const c of ['billing', 'technical', 'primary']) expect(await may(`${c}@acme-dental.test`, onNote)).toBe(false);
   });
 
-  it('shows an unclaimed upload to its uploader only', () => {
-    expect(may('billing@acme-dental.test', unclaimed)).toBe(true);
-    expect(may('primary@acme-dental.test', unclaimed)).toBe(false);
-    expect(may('tech@demo-msp.test', unclaimed)).toBe(false);
-    expect(canDownloadAttachment(base, base.actor, onTicket.id)).toBe(false); // anonymous
-    expect(canDownloadAttachment(as('tech@demo-msp.test'), as('tech@demo-msp.test').actor, 999_999)).toBe(false);
+  it('shows an unclaimed upload to its uploader only', async () => {
+    expect(await may('billing@acme-dental.test', unclaimed)).toBe(true);
+    expect(await may('primary@acme-dental.test', unclaimed)).toBe(false);
+    expect(await may('tech@demo-msp.test', unclaimed)).toBe(false);
+    expect(await canDownloadAttachment(base, base.actor, onTicket.id)).toBe(false); // anonymous
+    expect(await canDownloadAttachment(await as('tech@demo-msp.test'), (await as('tech@demo-msp.test')).actor, 999_999)).toBe(false);
   });
 });
 
@@ -225,12 +225,12 @@ describe('cleanup of unclaimed uploads', () => {
     const ORPHAN = Buffer.concat([PDF, Buffer.from('orphan')]);
     const SHARED = Buffer.concat([PDF, Buffer.from('shared')]);
     const FRESH = Buffer.concat([PDF, Buffer.from('fresh')]);
-    const billing = as('billing@acme-dental.test');
+    const billing = await as('billing@acme-dental.test');
     const orphan = await upload('billing@acme-dental.test', ORPHAN, 'orphan.pdf');
     const sharedOld = await upload('billing@acme-dental.test', SHARED, 'shared.pdf');
     const sharedKept = await upload('billing@acme-dental.test', SHARED, 'shared-copy.pdf');
-    createTicket(billing, { subject: 'Keeps shared', description: 'x', attachmentIds: [sharedKept.id] });
-    const claimedBefore = base.db.select().from(attachments).all().filter((a) => a.ticketId !== null);
+    await createTicket(billing, { subject: 'Keeps shared', description: 'x', attachmentIds: [sharedKept.id] });
+    const claimedBefore = (await base.db.select().from(attachments)).filter((a) => a.ticketId !== null);
 
     clock.advance(23 * 3600_000);
     const fresh = await upload('billing@acme-dental.test', FRESH, 'fresh.pdf');
@@ -245,12 +245,12 @@ describe('cleanup of unclaimed uploads', () => {
     utimesSync(staleTemp, dayAgo, dayAgo);
     utimesSync(liveTemp, clock.now(), clock.now());
 
-    const result = cleanupUnclaimedAttachments(base);
-    const exists = (id: number) => !!base.db.select().from(attachments).where(eq(attachments.id, id)).get();
-    expect(exists(orphan.id)).toBe(false);
-    expect(exists(sharedOld.id)).toBe(false);
-    expect(exists(fresh.id)).toBe(true);
-    expect(base.db.select().from(attachments).all().filter((a) => a.ticketId !== null)).toEqual(claimedBefore);
+    const result = await cleanupUnclaimedAttachments(base);
+    const exists = async (id: number) => !!(await base.db.select().from(attachments).where(eq(attachments.id, id)))[0];
+    expect(await exists(orphan.id)).toBe(false);
+    expect(await exists(sharedOld.id)).toBe(false);
+    expect(await exists(fresh.id)).toBe(true);
+    expect((await base.db.select().from(attachments)).filter((a) => a.ticketId !== null)).toEqual(claimedBefore);
     expect(existsSync(attachmentPath(base.settings, orphan.sha256))).toBe(false);
     expect(existsSync(attachmentPath(base.settings, sharedKept.sha256))).toBe(true);
     expect(existsSync(attachmentPath(base.settings, fresh.sha256))).toBe(true);
@@ -259,7 +259,7 @@ describe('cleanup of unclaimed uploads', () => {
     expect(existsSync(staleTemp)).toBe(false);
     expect(existsSync(liveTemp)).toBe(true);
     const cutoff = clock.now().getTime() - 24 * 3600_000;
-    expect(base.db.select().from(attachments).all().filter((a) => a.ticketId === null && a.createdAt.getTime() < cutoff)).toEqual([]);
+    expect((await base.db.select().from(attachments)).filter((a) => a.ticketId === null && a.createdAt.getTime() < cutoff)).toEqual([]);
     expect(result.rows).toBeGreaterThanOrEqual(2);
   });
 });

@@ -23,19 +23,19 @@ let ctx: ServiceContext;
 let clock: FixedClock;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx, clock, cleanup } = freshContext());
+  ({ ctx, clock, cleanup } = await freshContext());
   await seedDemo(ctx);
 });
 afterAll(() => cleanup());
 
 const meta = (deviceToken?: string) => ({ deviceClass: 'desktop' as const, browser: 'Test', ip: '10.1.0.1', deviceToken });
-const userId = (email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get()!.id;
+const userId = async (email: string) => (await ctx.db.select().from(users).where(eq(users.email, email)))[0]!.id;
 const step = () => Math.floor(clock.now().getTime() / 30_000);
 const code = (key: string, s = step()) => generateHOTP(decodeBase32IgnorePadding(key), BigInt(s), 6);
 
 async function enroll(email: string): Promise<string> {
-  const { key } = await beginTotpSetup(ctx, userId(email));
-  confirmTotpSetup(ctx, userId(email), code(key, step() - 1));
+  const { key } = await beginTotpSetup(ctx, await userId(email));
+  await confirmTotpSetup(ctx, await userId(email), code(key, step() - 1));
   return key;
 }
 async function session(email: string, key?: string) {
@@ -44,7 +44,7 @@ async function session(email: string, key?: string) {
   if (done.kind !== 'signed-in') throw new Error(done.kind);
   return (await validateSession(ctx, done.sessionId))!;
 }
-const kinds = (uid: number) => ctx.db.select().from(auditEvents).where(eq(auditEvents.userId, uid)).orderBy(desc(auditEvents.id)).all().map((e) => e.kind);
+const kinds = async (uid: number) => (await ctx.db.select().from(auditEvents).where(eq(auditEvents.userId, uid)).orderBy(desc(auditEvents.id))).map((e) => e.kind);
 
 describe('remember this device for 30 days', () => {
   it('skips the code on that browser only, until forgotten or 30 days pass', async () => {
@@ -63,11 +63,11 @@ describe('remember this device for 30 days', () => {
     expect((await signInWithPassword(ctx, { email, password: DEMO_PASSWORD }, meta())).kind).toBe('two-factor');
     expect((await signInWithPassword(ctx, { email, password: DEMO_PASSWORD }, meta('a'.repeat(32)))).kind).toBe('two-factor');
 
-    const [device] = listTrustedDevices(ctx, userId(email));
-    forgetTrustedDevice(ctx, userId(email), { deviceId: device!.id }, '10.1.0.1');
+    const [device] = await listTrustedDevices(ctx, await userId(email));
+    await forgetTrustedDevice(ctx, await userId(email), { deviceId: device!.id }, '10.1.0.1');
     expect((await signInWithPassword(ctx, { email, password: DEMO_PASSWORD }, meta(token))).kind).toBe('two-factor');
-    expect(() => forgetTrustedDevice(ctx, userId('standard@acme-dental.test'), { deviceId: device!.id }, 'x')).toThrow('not remembered');
-    expect(kinds(userId(email))).toEqual(expect.arrayContaining(['two_factor_enabled', 'trusted_device_added', 'trusted_device_forgotten', 'sign_in']));
+    await expect(forgetTrustedDevice(ctx, await userId('standard@acme-dental.test'), { deviceId: device!.id }, 'x')).rejects.toThrow('not remembered');
+    expect(await kinds(await userId(email))).toEqual(expect.arrayContaining(['two_factor_enabled', 'trusted_device_added', 'trusted_device_forgotten', 'sign_in']));
   });
 
   it('expires after 30 days', async () => {
@@ -88,19 +88,19 @@ describe('re-authentication within 5 minutes', () => {
     const s = await session(email, await enroll(email));
     clock.advance(5 * 60_000 + 1000);
     const fresh = async () => (await validateSession(ctx, s.id))!;
-    expect(() => newRecoveryCodes(ctx, s, '10.1.0.1')).toThrow('enter your password again');
+    await expect(newRecoveryCodes(ctx, s, '10.1.0.1')).rejects.toThrow('enter your password again');
     await expect(reauthenticate(ctx, s, { password: 'wrong one' }, '10.1.0.1')).rejects.toThrow('not right');
     await reauthenticate(ctx, s, { password: DEMO_PASSWORD }, '10.1.0.1');
-    expect(newRecoveryCodes(ctx, await fresh(), '10.1.0.1')).toHaveLength(10);
-    disableTwoFactor(ctx, await fresh(), asDemoUser(ctx, email).actor, '10.1.0.1');
-    expect(hasTotp(ctx, s.userId)).toBe(false);
-    expect(kinds(s.userId)).toEqual(expect.arrayContaining(['two_factor_disabled', 'recovery_codes_regenerated', 'sign_in_failed']));
+    expect(await newRecoveryCodes(ctx, await fresh(), '10.1.0.1')).toHaveLength(10);
+    await disableTwoFactor(ctx, await fresh(), (await asDemoUser(ctx, email)).actor, '10.1.0.1');
+    expect(await hasTotp(ctx, s.userId)).toBe(false);
+    expect(await kinds(s.userId)).toEqual(expect.arrayContaining(['two_factor_disabled', 'recovery_codes_regenerated', 'sign_in_failed']));
 
     const admin = 'admin@demo-msp.test';
     const a = await session(admin, await enroll(admin));
     await reauthenticate(ctx, a, { password: DEMO_PASSWORD }, '10.1.0.2');
     const aNow = (await validateSession(ctx, a.id))!;
-    expect(() => disableTwoFactor(ctx, aNow, asDemoUser(ctx, admin).actor, 'x')).toThrow('requires two-factor');
+    await expect(disableTwoFactor(ctx, aNow, (await asDemoUser(ctx, admin)).actor, 'x')).rejects.toThrow('requires two-factor');
   });
 });
 
@@ -108,28 +108,28 @@ describe('change email', () => {
   it('sends a signed link to the new address, works once, and moves the contact records', async () => {
     const email = 'standard@acme-dental.test';
     const s = await session(email);
-    requestEmailChange(ctx, s, { newEmail: 'Sam.New@Acme-Dental.test' }, '10.1.0.3');
-    const mails = ctx.db.select().from(outbox).orderBy(desc(outbox.id)).limit(2).all();
+    await requestEmailChange(ctx, s, { newEmail: 'Sam.New@Acme-Dental.test' }, '10.1.0.3');
+    const mails = (await ctx.db.select().from(outbox).orderBy(desc(outbox.id)).limit(2));
     expect(mails.map((m) => m.toAddress).sort()).toEqual(['sam.new@acme-dental.test', email]);
     const token = /confirm-email\?token=(\S+)/.exec(mails.find((m) => m.toAddress !== email)!.textBody)![1]!;
 
     // A tampered link fails; the real one works once.
     const forged = token.replace(/\.[^.]+\.([^.]+)$/, `.${Buffer.from('evil@x.test').toString('base64url')}.$1`);
-    expect(() => confirmEmailChange(ctx, { token: forged }, 'x')).toThrow('invalid or has expired');
-    expect(confirmEmailChange(ctx, { token }, '10.1.0.3')).toEqual({ email: 'sam.new@acme-dental.test' });
-    expect(() => confirmEmailChange(ctx, { token }, '10.1.0.3')).toThrow('invalid or has expired');
-    expect(ctx.db.select().from(contacts).where(eq(contacts.userId, s.userId)).get()!.email).toBe('sam.new@acme-dental.test');
+    await expect(confirmEmailChange(ctx, { token: forged }, 'x')).rejects.toThrow('invalid or has expired');
+    expect(await confirmEmailChange(ctx, { token }, '10.1.0.3')).toEqual({ email: 'sam.new@acme-dental.test' });
+    await expect(confirmEmailChange(ctx, { token }, '10.1.0.3')).rejects.toThrow('invalid or has expired');
+    expect((await ctx.db.select().from(contacts).where(eq(contacts.userId, s.userId)))[0]!.email).toBe('sam.new@acme-dental.test');
     expect((await signInWithPassword(ctx, { email: 'sam.new@acme-dental.test', password: DEMO_PASSWORD }, meta())).kind).toBe('signed-in');
   });
 
   it('needs a recent password, refuses bad input, and expires after a day', async () => {
     const s = await session('standard@northwind.test');
-    expect(() => requestEmailChange(ctx, s, { newEmail: 'not an email' }, 'x')).toThrow('valid email');
-    requestEmailChange(ctx, s, { newEmail: 'someone@northwind.test' }, 'x');
-    const token = /confirm-email\?token=(\S+)/.exec(ctx.db.select().from(outbox).orderBy(desc(outbox.id)).limit(2).all()[1]!.textBody)![1]!;
+    await expect(requestEmailChange(ctx, s, { newEmail: 'not an email' }, 'x')).rejects.toThrow('valid email');
+    await requestEmailChange(ctx, s, { newEmail: 'someone@northwind.test' }, 'x');
+    const token = /confirm-email\?token=(\S+)/.exec((await ctx.db.select().from(outbox).orderBy(desc(outbox.id)).limit(2))[1]!.textBody)![1]!;
     clock.advance(24 * 3600_000 + 1000);
-    expect(() => confirmEmailChange(ctx, { token }, 'x')).toThrow('invalid or has expired');
-    expect(() => requestEmailChange(ctx, s, { newEmail: 'other@northwind.test' }, 'x')).toThrow('enter your password again');
-    expect(ctx.db.select().from(sessions).where(eq(sessions.id, s.id)).get()).toBeDefined();
+    await expect(confirmEmailChange(ctx, { token }, 'x')).rejects.toThrow('invalid or has expired');
+    await expect(requestEmailChange(ctx, s, { newEmail: 'other@northwind.test' }, 'x')).rejects.toThrow('enter your password again');
+    expect((await ctx.db.select().from(sessions).where(eq(sessions.id, s.id)))[0]).toBeDefined();
   });
 });

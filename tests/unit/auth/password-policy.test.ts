@@ -14,7 +14,7 @@ import { freshContext } from '../../helpers/fresh-context';
 let ctx: ServiceContext;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx, cleanup } = freshContext());
+  ({ ctx, cleanup } = await freshContext());
   await seedDemo(ctx);
 });
 afterAll(() => cleanup());
@@ -26,7 +26,7 @@ const who = { email: 'sam.jones@acme-dental.test', name: 'Sam Jones' };
 async function sessionOf(email: string) {
   const res = await signInWithPassword(ctx, { email, password: DEMO_PASSWORD }, meta);
   if (res.kind !== 'signed-in') throw new Error(res.kind);
-  const user = ctx.db.select().from(users).where(eq(users.email, email)).get()!;
+  const user = (await ctx.db.select().from(users).where(eq(users.email, email)))[0]!;
   return { id: res.sessionId, userId: user.id, user: { email: user.email, name: user.name } };
 }
 
@@ -60,12 +60,12 @@ describe('password policy', () => {
     expect(describePolicy(strict)[0]).toBe('12 to 128 characters; spaces and any symbols are allowed.');
   });
 
-  it("takes the strictest policy of the user's providers", () => {
-    const demo = ctx.db.select().from(providers).get()!;
-    ctx.db.update(providers).set({ passwordMinLength: 14, passwordRequireClasses: true }).where(eq(providers.id, demo.id)).run();
-    const u = ctx.db.select().from(users).where(eq(users.email, 'standard@northwind.test')).get()!;
-    expect(policyForUser(ctx.db, u.id)).toMatchObject({ minLength: 14, requireClasses: true });
-    ctx.db.update(providers).set({ passwordMinLength: 8, passwordRequireClasses: false }).where(eq(providers.id, demo.id)).run();
+  it("takes the strictest policy of the user's providers", async () => {
+    const demo = (await ctx.db.select().from(providers))[0]!;
+    (await ctx.db.update(providers).set({ passwordMinLength: 14, passwordRequireClasses: true }).where(eq(providers.id, demo.id)));
+    const u = (await ctx.db.select().from(users).where(eq(users.email, 'standard@northwind.test')))[0]!;
+    expect(await policyForUser(ctx.db, u.id)).toMatchObject({ minLength: 14, requireClasses: true });
+    (await ctx.db.update(providers).set({ passwordMinLength: 8, passwordRequireClasses: false }).where(eq(providers.id, demo.id)));
   });
 });
 
@@ -81,15 +81,15 @@ describe('change password', () => {
     await expect(change(DEMO_PASSWORD, DEMO_PASSWORD)).rejects.toThrow('last 5');
     const res = await change(DEMO_PASSWORD, 'brand new secret 1');
     expect(res.endedSessions).toBe(1);
-    expect(ctx.db.select().from(sessions).where(eq(sessions.id, other.id)).get()).toBeUndefined();
-    expect(ctx.db.select().from(sessions).where(eq(sessions.id, s.id)).get()).toBeDefined();
+    expect((await ctx.db.select().from(sessions).where(eq(sessions.id, other.id)))[0]).toBeUndefined();
+    expect((await ctx.db.select().from(sessions).where(eq(sessions.id, s.id)))[0]).toBeDefined();
 
     for (let i = 2; i <= 5; i++) await change(`brand new secret ${i - 1}`, `brand new secret ${i}`);
     // The current one and the four before it are refused; the sixth-oldest is allowed again.
     for (let i = 1; i <= 5; i++) await expect(change('brand new secret 5', `brand new secret ${i}`)).rejects.toThrow('last 5');
     await change('brand new secret 5', DEMO_PASSWORD);
-    const u = ctx.db.select().from(users).where(eq(users.email, email)).get()!;
-    expect(ctx.db.select().from(passwordHistory).where(eq(passwordHistory.userId, u.id)).all()).toHaveLength(4);
+    const u = (await ctx.db.select().from(users).where(eq(users.email, email)))[0]!;
+    expect((await ctx.db.select().from(passwordHistory).where(eq(passwordHistory.userId, u.id)))).toHaveLength(4);
   }, 60_000);
 
   it('rejects bad input with clear messages', async () => {

@@ -15,7 +15,7 @@ let ctx: ServiceContext;
 let clock: FixedClock;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx, clock, cleanup } = freshContext());
+  ({ ctx, clock, cleanup } = await freshContext());
   await seedDemo(ctx);
 });
 afterAll(() => cleanup());
@@ -36,12 +36,12 @@ describe('session timeouts', () => {
     clock.advance(7 * 3600_000);
     expect(await validateSession(ctx, busy)).not.toBeNull(); // activity moves its idle clock
     clock.advance(3600_000);
-    expect(expireSessions(ctx)).toBe(1);
+    expect(await expireSessions(ctx)).toBe(1);
     off();
     expect(heard.map((e) => [e.kind, e.payload])).toEqual([['session.ended', { reason: 'expired' }]]);
     expect(await validateSession(ctx, idle)).toBeNull();
     expect(await validateSession(ctx, busy)).not.toBeNull();
-    const entry = ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'session_ended')).all().at(-1)!;
+    const entry = (await ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'session_ended'))).at(-1)!;
     expect(entry.detail).toMatchObject({ reason: 'expired' });
   });
 
@@ -51,7 +51,7 @@ describe('session timeouts', () => {
       clock.advance(4 * 3600_000);
       if (h < 20) expect(await validateSession(ctx, s)).not.toBeNull();
     }
-    expireSessions(ctx);
+    await expireSessions(ctx);
     expect(await validateSession(ctx, s)).toBeNull();
   });
 });

@@ -31,16 +31,16 @@ const CONTACT = 'technical@acme-dental.test';
 const CELL = '+1 (555) 010-0142';
 const TO = '+15550100142';
 const meta = { deviceClass: 'desktop' as const, browser: 'Test', ip: '10.9.0.1' };
-const userId = (email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get()!.id;
+const userId = async (email: string) => (await ctx.db.select().from(users).where(eq(users.email, email)))[0]!.id;
 const step = () => Math.floor(clock.now().getTime() / 30_000);
 
 async function enrollTotp(email: string): Promise<void> {
-  const { key } = await beginTotpSetup(ctx, userId(email));
-  confirmTotpSetup(ctx, userId(email), generateHOTP(decodeBase32IgnorePadding(key), BigInt(step() - 1), 6));
+  const { key } = await beginTotpSetup(ctx, await userId(email));
+  await confirmTotpSetup(ctx, await userId(email), generateHOTP(decodeBase32IgnorePadding(key), BigInt(step() - 1), 6));
 }
-const setCell = (email: string, phoneCell: string) => updateProfile(ctx, userId(email), { name: ctx.db.select().from(users).where(eq(users.id, userId(email))).get()!.name, phoneCell });
-const saveGateway = (extra: Record<string, unknown> = {}) =>
-  updateSmsSettings(admin, { apiUrl: gateway.url, accountSid: gateway.accountSid, authToken: gateway.authToken, fromNumber: '+15550109999', defaultCountryCode: '+1', enabled: true, ...extra }, '10.0.0.1');
+const setCell = async (email: string, phoneCell: string) => await updateProfile(ctx, await userId(email), { name: (await ctx.db.select().from(users).where(eq(users.id, await userId(email))))[0]!.name, phoneCell });
+const saveGateway = async (extra: Record<string, unknown> = {}) =>
+  await updateSmsSettings(admin, { apiUrl: gateway.url, accountSid: gateway.accountSid, authToken: gateway.authToken, fromNumber: '+15550109999', defaultCountryCode: '+1', enabled: true, ...extra }, '10.0.0.1');
 
 /** Password step for a user who has a second factor: the pending sign-in and the methods offered. */
 async function passwordStep(email: string) {
@@ -48,16 +48,16 @@ async function passwordStep(email: string) {
   if (res.kind !== 'two-factor') throw new Error(`expected the two-factor step, got ${res.kind}`);
   return res;
 }
-const auditKinds = (uid: number) => ctx.db.select().from(auditEvents).where(eq(auditEvents.userId, uid)).orderBy(desc(auditEvents.id)).all();
+const auditKinds = async (uid: number) => (await ctx.db.select().from(auditEvents).where(eq(auditEvents.userId, uid)).orderBy(desc(auditEvents.id)));
 
 beforeAll(async () => {
-  ({ ctx, clock, cleanup } = freshContext());
+  ({ ctx, clock, cleanup } = await freshContext());
   await seedDemo(ctx);
   gateway = await startFakeSmsGateway();
-  admin = asDemoUser(ctx, 'admin@demo-msp.test');
-  saveGateway();
+  admin = await asDemoUser(ctx, 'admin@demo-msp.test');
+  await saveGateway();
   await enrollTotp(CONTACT);
-  setCell(CONTACT, CELL);
+  await setCell(CONTACT, CELL);
 });
 afterAll(async () => {
   await gateway?.close();
@@ -67,25 +67,25 @@ afterAll(async () => {
 beforeEach(() => clock.advance(16 * 60_000));
 
 describe('SMS gateway settings', () => {
-  it('keeps the auth token sealed, never returns it, and audits changes without it', () => {
-    const row = ctx.db.select().from(smsGateways).get()!;
+  it('keeps the auth token sealed, never returns it, and audits changes without it', async () => {
+    const row = (await ctx.db.select().from(smsGateways))[0]!;
     expect(row.sealedAuthToken).not.toContain(gateway.authToken);
     expect(new TextDecoder().decode(open(ctx.settings.secretKey, row.sealedAuthToken))).toBe(gateway.authToken);
-    const shown = getSmsSettings(admin);
+    const shown = await getSmsSettings(admin);
     expect(shown).toMatchObject({ configured: true, hasAuthToken: true, accountSid: gateway.accountSid, apiUrl: gateway.url });
     expect(JSON.stringify(shown)).not.toContain(gateway.authToken);
     // Saving without a token keeps the stored one.
-    saveGateway({ authToken: '' });
-    expect(ctx.db.select().from(smsGateways).get()!.sealedAuthToken).toBe(row.sealedAuthToken);
-    const audits = ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'sms_settings_changed')).all();
+    await saveGateway({ authToken: '' });
+    expect((await ctx.db.select().from(smsGateways))[0]!.sealedAuthToken).toBe(row.sealedAuthToken);
+    const audits = (await ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'sms_settings_changed')));
     expect(audits.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(audits)).not.toContain(gateway.authToken);
     expect(audits.at(-1)!.detail).toMatchObject({ authTokenChanged: false, accountSid: gateway.accountSid });
   });
 
-  it('refuses a plain http address off this machine, and anyone but an administrator', () => {
-    expect(() => saveGateway({ apiUrl: 'http://sms.example.com' })).toThrow(/https/);
-    expect(() => updateSmsSettings(asDemoUser(ctx, 'tech@demo-msp.test'), {}, '10.0.0.1')).toThrow(/administrator/);
+  it('refuses a plain http address off this machine, and anyone but an administrator', async () => {
+    await expect(saveGateway({ apiUrl: 'http://sms.example.com' })).rejects.toThrow(/https/);
+    await expect(updateSmsSettings(await asDemoUser(ctx, 'tech@demo-msp.test'), {}, '10.0.0.1')).rejects.toThrow(/administrator/);
   });
 
   it('sends a test message through the saved gateway', async () => {
@@ -108,26 +108,26 @@ describe('which sign-ins offer a code by text message', () => {
     expect(res.methods).toEqual(['totp', 'recovery']);
     await expect(sendSmsCode(ctx, { pendingToken: res.pendingToken })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // A number that cannot be made E.164 (no country code, none configured) is no cell phone either.
-    setCell(email, '555 0100');
-    saveGateway({ defaultCountryCode: '' });
+    await setCell(email, '555 0100');
+    await saveGateway({ defaultCountryCode: '' });
     expect((await passwordStep(email)).methods).toEqual(['totp', 'recovery']);
-    saveGateway();
+    await saveGateway();
     expect((await passwordStep(email)).methods).toEqual(['totp', 'sms', 'recovery']);
-    setCell(email, '');
+    await setCell(email, '');
   });
 
   it('does not offer it when the provider has no gateway, or has turned it off', async () => {
-    saveGateway({ enabled: false });
+    await saveGateway({ enabled: false });
     expect((await passwordStep(CONTACT)).methods).toEqual(['totp', 'recovery']);
-    removeSmsSettings(admin, '10.0.0.1');
+    await removeSmsSettings(admin, '10.0.0.1');
     const res = await passwordStep(CONTACT);
     expect(res.methods).toEqual(['totp', 'recovery']);
     await expect(sendSmsCode(ctx, { pendingToken: res.pendingToken })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    saveGateway();
+    await saveGateway();
   });
 
   it('is no second factor on its own: a cell phone without two-factor signs straight in', async () => {
-    setCell('standard@acme-dental.test', CELL);
+    await setCell('standard@acme-dental.test', CELL);
     const res = await signInWithPassword(ctx, { email: 'standard@acme-dental.test', password: DEMO_PASSWORD }, meta);
     expect(res.kind).toBe('signed-in');
   });
@@ -135,7 +135,7 @@ describe('which sign-ins offer a code by text message', () => {
 
 describe('Send SMS Code', () => {
   it('texts a six-digit code through the gateway that signs in, and is stored only as a keyed hash', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const res = await passwordStep(CONTACT);
     const before = gateway.requests.length;
     await expect(sendSmsCode(ctx, { pendingToken: res.pendingToken })).resolves.toEqual({ ending: '42', validMinutes: 5 });
@@ -147,58 +147,58 @@ describe('Send SMS Code', () => {
     expect(code).toMatch(/^\d{6}$/);
     expect(request.form.Body).toContain('Demo MSP');
 
-    const row = ctx.db.select().from(smsCodes).where(eq(smsCodes.userId, uid)).orderBy(desc(smsCodes.id)).get()!;
+    const row = (await ctx.db.select().from(smsCodes).where(eq(smsCodes.userId, uid)).orderBy(desc(smsCodes.id)))[0]!;
     expect(row.codeHash).not.toContain(code);
     expect(row.codeHash).not.toBe(createHash('sha256').update(code).digest('hex'));
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(5 * 60_000);
 
     const done = await completeTwoFactor(ctx, { pendingToken: res.pendingToken, method: 'sms', code });
     expect(done.kind).toBe('signed-in');
-    const kinds = auditKinds(uid).map((e) => e.kind);
+    const kinds = (await auditKinds(uid)).map((e) => e.kind);
     expect(kinds.slice(0, 2)).toEqual(['sign_in', 'sms_code_sent']);
-    expect(auditKinds(uid).find((e) => e.kind === 'sms_code_sent')!.detail).toEqual({ ending: '42' });
+    expect((await auditKinds(uid)).find((e) => e.kind === 'sms_code_sent')!.detail).toEqual({ ending: '42' });
   });
 
   it('refuses a wrong code, then accepts the right one', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const res = await passwordStep(CONTACT);
     await sendSmsCode(ctx, { pendingToken: res.pendingToken });
     const code = gateway.lastCode(TO);
     const wrong = code === '000000' ? '111111' : '000000';
     await expect(completeTwoFactor(ctx, { pendingToken: res.pendingToken, method: 'sms', code: wrong })).rejects.toThrow(/did not work/);
-    expect(auditKinds(uid)[0]).toMatchObject({ kind: 'two_factor_failed', detail: { method: 'sms' } });
+    expect((await auditKinds(uid))[0]).toMatchObject({ kind: 'two_factor_failed', detail: { method: 'sms' } });
     await expect(completeTwoFactor(ctx, { pendingToken: res.pendingToken, method: 'sms', code })).resolves.toMatchObject({ kind: 'signed-in' });
   });
 
   it('refuses a code used once already', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const res = await passwordStep(CONTACT);
     await sendSmsCode(ctx, { pendingToken: res.pendingToken });
     const code = gateway.lastCode(TO);
-    verifySmsCode(ctx, uid, res.pendingToken, code);
-    expect(() => verifySmsCode(ctx, uid, res.pendingToken, code)).toThrow(/did not work/);
+    await verifySmsCode(ctx, uid, res.pendingToken, code);
+    await expect(verifySmsCode(ctx, uid, res.pendingToken, code)).rejects.toThrow(/did not work/);
   });
 
   it('refuses a code after 5 minutes', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const res = await passwordStep(CONTACT);
     await sendSmsCode(ctx, { pendingToken: res.pendingToken });
     const code = gateway.lastCode(TO);
     clock.advance(5 * 60_000 + 1_000);
-    expect(() => verifySmsCode(ctx, uid, res.pendingToken, code)).toThrow(/expired/);
+    await expect(verifySmsCode(ctx, uid, res.pendingToken, code)).rejects.toThrow(/expired/);
   });
 
   it('refuses a code sent for another sign-in, and one replaced by a newer code', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const first = await passwordStep(CONTACT);
     await sendSmsCode(ctx, { pendingToken: first.pendingToken });
     const firstCode = gateway.lastCode(TO);
     const second = await passwordStep(CONTACT);
-    expect(() => verifySmsCode(ctx, uid, second.pendingToken, firstCode)).toThrow(/did not work/);
+    await expect(verifySmsCode(ctx, uid, second.pendingToken, firstCode)).rejects.toThrow(/did not work/);
     await sendSmsCode(ctx, { pendingToken: second.pendingToken });
     const secondCode = gateway.lastCode(TO);
-    expect(() => verifySmsCode(ctx, uid, first.pendingToken, firstCode)).toThrow(/did not work/);
-    verifySmsCode(ctx, uid, second.pendingToken, secondCode);
+    await expect(verifySmsCode(ctx, uid, first.pendingToken, firstCode)).rejects.toThrow(/did not work/);
+    await verifySmsCode(ctx, uid, second.pendingToken, secondCode);
   });
 
   it('sends at most 3 codes per 15 minutes per user', async () => {
@@ -214,27 +214,27 @@ describe('Send SMS Code', () => {
   });
 
   it('stops accepting codes after 5 wrong ones, like authenticator codes', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const res = await passwordStep(CONTACT);
     await sendSmsCode(ctx, { pendingToken: res.pendingToken });
     const code = gateway.lastCode(TO);
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) expect(() => verifySmsCode(ctx, uid, res.pendingToken, wrong)).toThrow(/did not work/);
-    expect(() => verifySmsCode(ctx, uid, res.pendingToken, code)).toThrow(/Too many wrong codes/);
+    for (let i = 0; i < 5; i++) await expect(verifySmsCode(ctx, uid, res.pendingToken, wrong)).rejects.toThrow(/did not work/);
+    await expect(verifySmsCode(ctx, uid, res.pendingToken, code)).rejects.toThrow(/Too many wrong codes/);
   });
 
   it('says clearly when the gateway refuses, without the token, and audits the failure', async () => {
-    const uid = userId(CONTACT);
+    const uid = await userId(CONTACT);
     const res = await passwordStep(CONTACT);
     gateway.failNext(401, `Authenticate with ${gateway.authToken}`, 20003);
     const err = await sendSmsCode(ctx, { pendingToken: res.pendingToken }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TEMPORARY', message: expect.stringMatching(/could not send the text message/) });
-    const failed = auditKinds(uid).find((e) => e.kind === 'sms_send_failed')!;
+    const failed = (await auditKinds(uid)).find((e) => e.kind === 'sms_send_failed')!;
     expect(failed.detail).toMatchObject({ purpose: 'sign_in', reason: 'credentials', ending: '42' });
     expect(String(failed.detail.message)).toMatch(/refused the account SID or auth token \(HTTP 401\)/);
     expect(JSON.stringify(failed.detail)).not.toContain(gateway.authToken);
     // The code that was not sent does not work.
-    const row = ctx.db.select().from(smsCodes).where(and(eq(smsCodes.userId, uid))).orderBy(desc(smsCodes.id)).get()!;
+    const row = (await ctx.db.select().from(smsCodes).where(and(eq(smsCodes.userId, uid))).orderBy(desc(smsCodes.id)))[0]!;
     expect(row.usedAt).not.toBeNull();
   });
 });

@@ -34,18 +34,18 @@ let acme: number;
 let northwind: number;
 
 beforeAll(async () => {
-  ({ ctx: base, clock, cleanup } = freshContext());
+  ({ ctx: base, clock, cleanup } = await freshContext());
   await seedDemo(base);
-  const id = (name: string) => base.db.select().from(companies).where(eq(companies.name, name)).get()!.id;
-  acme = id('Acme Dental');
-  northwind = id('Northwind Logistics');
+  const id = async (name: string) => (await base.db.select().from(companies).where(eq(companies.name, name)))[0]!.id;
+  acme = await id('Acme Dental');
+  northwind = await id('Northwind Logistics');
 });
 afterAll(() => cleanup());
 
-function addIdp(values: Partial<TIdentityProvider> & { links?: [number, TSsoMode][] }): TIdentityProvider {
+async function addIdp(values: Partial<TIdentityProvider> & { links?: [number, TSsoMode][] }): Promise<TIdentityProvider> {
   const now = clock.now();
   const { links = [], ...rest } = values;
-  const row = base.db
+  const row = (await base.db
     .insert(identityProviders)
     .values({
       providerId: 1,
@@ -58,141 +58,140 @@ function addIdp(values: Partial<TIdentityProvider> & { links?: [number, TSsoMode
       updatedAt: now,
       ...rest,
     })
-    .returning()
-    .get();
-  for (const [companyId, mode] of links) base.db.insert(identityProviderCompanies).values({ idpId: row.id, companyId, mode }).run();
+    .returning())[0]!;
+  for (const [companyId, mode] of links) (await base.db.insert(identityProviderCompanies).values({ idpId: row.id, companyId, mode }));
   return row;
 }
-const drop = (idp: TIdentityProvider) => base.db.delete(identityProviders).where(eq(identityProviders.id, idp.id)).run();
-const userId = (email: string) => base.db.select().from(users).where(eq(users.email, email)).get()!.id;
+const drop = async (idp: TIdentityProvider) => (await base.db.delete(identityProviders).where(eq(identityProviders.id, idp.id)));
+const userId = async (email: string) => (await base.db.select().from(users).where(eq(users.email, email)))[0]!.id;
 
 describe('the email-first step', () => {
-  it('offers buttons and the password form by the domain alone', () => {
-    const ms = addIdp({ kind: 'microsoft', displayName: 'Microsoft', links: [[acme, 'both']] });
-    const off = addIdp({ displayName: 'Disabled', enabled: false, links: [[acme, 'sso']] });
-    const staffIdp = addIdp({ displayName: 'Staff IdP', emailDomains: ['demo-msp.test'], staffMode: 'both' });
+  it('offers buttons and the password form by the domain alone', async () => {
+    const ms = await addIdp({ kind: 'microsoft', displayName: 'Microsoft', links: [[acme, 'both']] });
+    const off = await addIdp({ displayName: 'Disabled', enabled: false, links: [[acme, 'sso']] });
+    const staffIdp = await addIdp({ displayName: 'Staff IdP', emailDomains: ['demo-msp.test'], staffMode: 'both' });
     try {
-      expect(signInOptionsFor(base, 'standard@acme-dental.test')).toEqual({
+      expect(await signInOptionsFor(base, 'standard@acme-dental.test')).toEqual({
         password: true,
         sso: [{ id: ms.id, name: 'Microsoft', kind: 'microsoft', url: `/auth/oidc/${ms.id}/start?login_hint=standard%40acme-dental.test` }],
       });
       // No account needed: an unknown address of the domain gets the same options.
-      expect(signInOptionsFor(base, 'who@acme-dental.test').sso.map((b) => b.id)).toEqual([ms.id]);
-      expect(signInOptionsFor(base, 'admin@demo-msp.test').sso.map((b) => b.name)).toEqual(['Staff IdP']);
-      expect(signInOptionsFor(base, 'standard@northwind.test')).toEqual({ password: true, sso: [] });
-      expect(signInOptionsFor(base, 'x@unknown.test')).toEqual({ password: true, sso: [] });
+      expect((await signInOptionsFor(base, 'who@acme-dental.test')).sso.map((b) => b.id)).toEqual([ms.id]);
+      expect((await signInOptionsFor(base, 'admin@demo-msp.test')).sso.map((b) => b.name)).toEqual(['Staff IdP']);
+      expect(await signInOptionsFor(base, 'standard@northwind.test')).toEqual({ password: true, sso: [] });
+      expect(await signInOptionsFor(base, 'x@unknown.test')).toEqual({ password: true, sso: [] });
     } finally {
       [ms, off, staffIdp].forEach(drop);
     }
   });
 
-  it('hides the password form only when every owner of the domain enforces SSO', () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    const idp = addIdp({ links: [[acme, 'sso']] });
+  it('hides the password form only when every owner of the domain enforces SSO', async () => {
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    const idp = await addIdp({ links: [[acme, 'sso']] });
     try {
-      expect(signInOptionsFor(base, 'a@acme-dental.test').password).toBe(false);
-      const twin = createCompany(admin, { name: 'Acme Dental Lab', emailDomains: ['acme-dental.test'] });
-      expect(signInOptionsFor(base, 'a@acme-dental.test').password).toBe(true);
-      base.db.update(companies).set({ archivedAt: clock.now() }).where(eq(companies.id, twin.id)).run();
-      expect(signInOptionsFor(base, 'a@acme-dental.test').password).toBe(false);
+      expect((await signInOptionsFor(base, 'a@acme-dental.test')).password).toBe(false);
+      const twin = await createCompany(admin, { name: 'Acme Dental Lab', emailDomains: ['acme-dental.test'] });
+      expect((await signInOptionsFor(base, 'a@acme-dental.test')).password).toBe(true);
+      (await base.db.update(companies).set({ archivedAt: clock.now() }).where(eq(companies.id, twin.id)));
+      expect((await signInOptionsFor(base, 'a@acme-dental.test')).password).toBe(false);
     } finally {
-      drop(idp);
+      await drop(idp);
     }
   });
 });
 
 describe('enforced SSO', () => {
-  it('refuses the password to accounts of an enforced company, and lifts 2FA setup only when the provider handles it', () => {
-    base.db.update(companies).set({ require2fa: true }).where(eq(companies.id, northwind)).run();
-    const contact = asDemoUser(base, 'billing@northwind.test').actor;
-    expect(mustSetUpTwoFactor(base, contact)).toBe(true);
-    const idp = addIdp({ links: [[northwind, 'sso']], skipTwoFactor: false });
+  it('refuses the password to accounts of an enforced company, and lifts 2FA setup only when the provider handles it', async () => {
+    (await base.db.update(companies).set({ require2fa: true }).where(eq(companies.id, northwind)));
+    const contact = (await asDemoUser(base, 'billing@northwind.test')).actor;
+    expect(await mustSetUpTwoFactor(base, contact)).toBe(true);
+    const idp = await addIdp({ links: [[northwind, 'sso']], skipTwoFactor: false });
     try {
-      expect(passwordRefusedBySso(base, userId('billing@northwind.test'))).toMatch(/requires single sign-on/);
-      expect(passwordRefusedBySso(base, userId('billing@acme-dental.test'))).toBeNull();
+      expect(await passwordRefusedBySso(base, await userId('billing@northwind.test'))).toMatch(/requires single sign-on/);
+      expect(await passwordRefusedBySso(base, await userId('billing@acme-dental.test'))).toBeNull();
       // The provider does not handle 2FA: the portal's own is still required.
-      expect(ssoReplacesTwoFactor(base, contact)).toBe(false);
-      expect(mustSetUpTwoFactor(base, contact)).toBe(true);
-      base.db.update(identityProviders).set({ skipTwoFactor: true }).where(eq(identityProviders.id, idp.id)).run();
-      expect(mustSetUpTwoFactor(base, contact)).toBe(false);
-      base.db.update(identityProviderCompanies).set({ mode: 'both' }).run();
+      expect(await ssoReplacesTwoFactor(base, contact)).toBe(false);
+      expect(await mustSetUpTwoFactor(base, contact)).toBe(true);
+      (await base.db.update(identityProviders).set({ skipTwoFactor: true }).where(eq(identityProviders.id, idp.id)));
+      expect(await mustSetUpTwoFactor(base, contact)).toBe(false);
+      (await base.db.update(identityProviderCompanies).set({ mode: 'both' }));
       // Password still possible: the portal's 2FA stays required.
-      expect(passwordRefusedBySso(base, userId('billing@northwind.test'))).toBeNull();
-      expect(mustSetUpTwoFactor(base, contact)).toBe(true);
+      expect(await passwordRefusedBySso(base, await userId('billing@northwind.test'))).toBeNull();
+      expect(await mustSetUpTwoFactor(base, contact)).toBe(true);
     } finally {
-      drop(idp);
-      base.db.update(companies).set({ require2fa: false }).where(eq(companies.id, northwind)).run();
+      await drop(idp);
+      (await base.db.update(companies).set({ require2fa: false }).where(eq(companies.id, northwind)));
     }
   });
 
-  it('lets a staff administrator with a second factor break glass, but not a technician', () => {
-    const idp = addIdp({ staffMode: 'sso' });
+  it('lets a staff administrator with a second factor break glass, but not a technician', async () => {
+    const idp = await addIdp({ staffMode: 'sso' });
     try {
-      expect(passwordRefusedBySso(base, userId('tech@demo-msp.test'))).not.toBeNull();
-      expect(passwordRefusedBySso(base, userId('admin@demo-msp.test'))).not.toBeNull();
+      expect(await passwordRefusedBySso(base, await userId('tech@demo-msp.test'))).not.toBeNull();
+      expect(await passwordRefusedBySso(base, await userId('admin@demo-msp.test'))).not.toBeNull();
       // An authenticator app set up (the key itself does not matter here).
-      base.db.insert(totpCredentials).values({ userId: userId('admin@demo-msp.test'), encryptedKey: 'k', confirmedAt: clock.now(), createdAt: clock.now() }).run();
-      expect(passwordRefusedBySso(base, userId('admin@demo-msp.test'))).toBeNull();
-      expect(passwordRefusedBySso(base, userId('tech@demo-msp.test'))).not.toBeNull();
+      (await base.db.insert(totpCredentials).values({ userId: await userId('admin@demo-msp.test'), encryptedKey: 'k', confirmedAt: clock.now(), createdAt: clock.now() }));
+      expect(await passwordRefusedBySso(base, await userId('admin@demo-msp.test'))).toBeNull();
+      expect(await passwordRefusedBySso(base, await userId('tech@demo-msp.test'))).not.toBeNull();
     } finally {
-      drop(idp);
+      await drop(idp);
     }
   });
 });
 
 describe('which accounts a provider reaches', () => {
-  it("never another MSP's staff or companies, nor companies it is not linked to", () => {
+  it("never another MSP's staff or companies, nor companies it is not linked to", async () => {
     const sys = withActor(base, system);
-    const other = createProvider(sys, { name: 'Other MSP', identifier: 'other-msp', currency: 'USD' });
+    const other = await createProvider(sys, { name: 'Other MSP', identifier: 'other-msp', currency: 'USD' });
     // The same person is staff of the other MSP and a contact of Acme Dental and Northwind.
-    createStaffMember(sys, other.id, { name: 'Sam', email: 'standard@acme-dental.test', role: 'admin' });
-    createContact(asDemoUser(base, 'admin@demo-msp.test'), { companyId: northwind, name: 'Sam', email: 'standard@acme-dental.test', types: ['standard'] });
-    const idp = addIdp({ staffMode: 'both', links: [[acme, 'both']] });
+    await createStaffMember(sys, other.id, { name: 'Sam', email: 'standard@acme-dental.test', role: 'admin' });
+    await createContact(await asDemoUser(base, 'admin@demo-msp.test'), { companyId: northwind, name: 'Sam', email: 'standard@acme-dental.test', types: ['standard'] });
+    const idp = await addIdp({ staffMode: 'both', links: [[acme, 'both']] });
     try {
-      const labels = accountsInScope(base, idp.id, userId('standard@acme-dental.test')).map((a) => a.label);
+      const labels = (await accountsInScope(base, idp.id, await userId('standard@acme-dental.test'))).map((a) => a.label);
       expect(labels).toEqual(['Acme Dental']);
-      base.db.update(identityProviders).set({ enabled: false }).where(eq(identityProviders.id, idp.id)).run();
-      expect(accountsInScope(base, idp.id, userId('standard@acme-dental.test'))).toEqual([]);
+      (await base.db.update(identityProviders).set({ enabled: false }).where(eq(identityProviders.id, idp.id)));
+      expect(await accountsInScope(base, idp.id, await userId('standard@acme-dental.test'))).toEqual([]);
     } finally {
-      drop(idp);
+      await drop(idp);
     }
   });
 });
 
 describe('matching the provider user', () => {
-  it('needs a verified email, takes xms_edov from Microsoft only, and then follows the linked sub', () => {
-    const generic = addIdp({ links: [[acme, 'both']] });
-    const ms = addIdp({ kind: 'microsoft', displayName: 'Microsoft', links: [[acme, 'both']] });
+  it('needs a verified email, takes xms_edov from Microsoft only, and then follows the linked sub', async () => {
+    const generic = await addIdp({ links: [[acme, 'both']] });
+    const ms = await addIdp({ kind: 'microsoft', displayName: 'Microsoft', links: [[acme, 'both']] });
     try {
       const email = 'technical@acme-dental.test';
-      expect(matchSsoAccount(base, generic, { sub: 'g1', email }, 'ip')).toMatchObject({ ok: false, reason: 'email_unverified' });
-      expect(matchSsoAccount(base, generic, { sub: 'g1', email, email_verified: 'true' }, 'ip')).toMatchObject({ ok: false });
-      expect(matchSsoAccount(base, generic, { sub: 'g1', email, xms_edov: true }, 'ip')).toMatchObject({ ok: false });
-      expect(matchSsoAccount(base, ms, { sub: 'm1', email: email.toUpperCase(), xms_edov: true }, 'ip')).toMatchObject({ ok: true, linked: true });
-      expect(matchSsoAccount(base, generic, { sub: 'g1', email, email_verified: true }, 'ip')).toMatchObject({ ok: true, linked: true });
+      expect(await matchSsoAccount(base, generic, { sub: 'g1', email }, 'ip')).toMatchObject({ ok: false, reason: 'email_unverified' });
+      expect(await matchSsoAccount(base, generic, { sub: 'g1', email, email_verified: 'true' }, 'ip')).toMatchObject({ ok: false });
+      expect(await matchSsoAccount(base, generic, { sub: 'g1', email, xms_edov: true }, 'ip')).toMatchObject({ ok: false });
+      expect(await matchSsoAccount(base, ms, { sub: 'm1', email: email.toUpperCase(), xms_edov: true }, 'ip')).toMatchObject({ ok: true, linked: true });
+      expect(await matchSsoAccount(base, generic, { sub: 'g1', email, email_verified: true }, 'ip')).toMatchObject({ ok: true, linked: true });
       // Later: the link wins over whatever email the provider now sends, verified or not.
-      expect(matchSsoAccount(base, generic, { sub: 'g1', email: 'primary@acme-dental.test', email_verified: false }, 'ip')).toEqual({
+      expect(await matchSsoAccount(base, generic, { sub: 'g1', email: 'primary@acme-dental.test', email_verified: false }, 'ip')).toEqual({
         ok: true,
-        userId: userId(email),
+        userId: await userId(email),
         linked: false,
       });
-      expect(matchSsoAccount(base, generic, { sub: 'g2', email: 'nobody@acme-dental.test', email_verified: true }, 'ip')).toMatchObject({ ok: false, reason: 'no_account' });
-      expect(matchSsoAccount(base, generic, { sub: 'g3', email_verified: true }, 'ip')).toMatchObject({ ok: false, reason: 'no_email' });
+      expect(await matchSsoAccount(base, generic, { sub: 'g2', email: 'nobody@acme-dental.test', email_verified: true }, 'ip')).toMatchObject({ ok: false, reason: 'no_account' });
+      expect(await matchSsoAccount(base, generic, { sub: 'g3', email_verified: true }, 'ip')).toMatchObject({ ok: false, reason: 'no_email' });
     } finally {
-      drop(generic);
-      drop(ms);
+      await drop(generic);
+      await drop(ms);
     }
   });
 });
 
 describe('the callback handoff', () => {
-  it('is read once, and not after 2 minutes', () => {
-    const token = createHandoff(base, { kind: 'error', message: 'Nope.' });
-    expect(consumeHandoff(base, { handoff: token })).toEqual({ kind: 'error', message: 'Nope.' });
-    expect(consumeHandoff(base, { handoff: token })).toMatchObject({ kind: 'error', message: /expired/ });
-    const late = createHandoff(base, { kind: 'error', message: 'Late.' });
+  it('is read once, and not after 2 minutes', async () => {
+    const token = await createHandoff(base, { kind: 'error', message: 'Nope.' });
+    expect(await consumeHandoff(base, { handoff: token })).toEqual({ kind: 'error', message: 'Nope.' });
+    expect(await consumeHandoff(base, { handoff: token })).toMatchObject({ kind: 'error', message: /expired/ });
+    const late = await createHandoff(base, { kind: 'error', message: 'Late.' });
     clock.advance(2 * 60_000 + 1);
-    expect(consumeHandoff(base, { handoff: late })).toMatchObject({ message: /expired/ });
+    expect(await consumeHandoff(base, { handoff: late })).toMatchObject({ message: /expired/ });
   });
 });
 

@@ -25,21 +25,21 @@ let ctx: ServiceContext;
 let clock: FixedClock;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx, clock, cleanup } = freshContext());
+  ({ ctx, clock, cleanup } = await freshContext());
   await seedDemo(ctx);
 });
 afterAll(() => cleanup());
 
 const ORIGIN = 'http://localhost:3000';
 const meta = { deviceClass: 'desktop' as const, browser: 'Test', ip: '10.2.0.1' };
-const userId = (email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get()!.id;
+const userId = async (email: string) => (await ctx.db.select().from(users).where(eq(users.email, email)))[0]!.id;
 /** A session that entered its password just now (the re-authentication window is open). */
-const session = (email: string, id = `session-${email}`) => ({ id, userId: userId(email), reauthenticatedAt: clock.now() });
-const lastAudit = (uid: number | null) =>
-  ctx.db.select().from(auditEvents).where(uid === null ? undefined : eq(auditEvents.userId, uid)).orderBy(desc(auditEvents.id)).get();
+const session = async (email: string, id = `session-${email}`) => ({ id, userId: await userId(email), reauthenticatedAt: clock.now() });
+const lastAudit = async (uid: number | null) =>
+  (await ctx.db.select().from(auditEvents).where(uid === null ? undefined : eq(auditEvents.userId, uid)).orderBy(desc(auditEvents.id)))[0];
 
 async function register(email: string, auth: SoftAuthenticator, name = 'Key') {
-  const s = session(email);
+  const s = await session(email);
   const options = await beginWebauthnRegistration(ctx, s);
   return finishWebauthnRegistration(ctx, s, { name, response: auth.create(options, { origin: ORIGIN }) }, '10.2.0.1');
 }
@@ -88,53 +88,53 @@ describe('registration', () => {
   it('stores a verified key, makes recovery codes for the first one only, and lists it', async () => {
     const email = 'primary@acme-dental.test';
     const auth = new SoftAuthenticator();
-    expect(remainingRecoveryCodes(ctx, userId(email))).toBe(0);
+    expect(await remainingRecoveryCodes(ctx, await userId(email))).toBe(0);
     const first = await register(email, auth, 'Laptop');
     expect(first.recoveryCodes).toHaveLength(10);
     const second = await register(email, auth, 'Phone');
     expect(second.recoveryCodes).toBeNull();
-    const list = listWebauthnCredentials(ctx, userId(email));
+    const list = await listWebauthnCredentials(ctx, await userId(email));
     expect(list.map((k) => k.name)).toEqual(['Laptop', 'Phone']);
     expect(list[0]).toMatchObject({ lastUsedAt: null, synced: false });
     // One opaque user handle per user, on every credential; not the email or the row id.
-    const rows = ctx.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId(email))).all();
+    const rows = (await ctx.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, await userId(email))));
     expect(new Set(rows.map((r) => r.userHandle)).size).toBe(1);
     expect(Buffer.from(rows[0]!.userHandle, 'base64url')).toHaveLength(32);
-    expect(secondFactorMethods(ctx, userId(email))).toEqual(['webauthn', 'recovery']);
-    expect(lastAudit(userId(email))).toMatchObject({ kind: 'passkey_added', detail: { name: 'Phone' } });
+    expect(await secondFactorMethods(ctx, await userId(email))).toEqual(['webauthn', 'recovery']);
+    expect(await lastAudit(await userId(email))).toMatchObject({ kind: 'passkey_added', detail: { name: 'Phone' } });
   });
 
   it('refuses another origin, another RP id, no user verification, and a used or expired challenge', async () => {
     const email = 'billing@acme-dental.test';
     const auth = new SoftAuthenticator();
     const attempt = async (opts: Parameters<SoftAuthenticator['create']>[1], advanceMs = 0) => {
-      const options = await beginWebauthnRegistration(ctx, session(email));
+      const options = await beginWebauthnRegistration(ctx, await session(email));
       clock.advance(advanceMs);
-      return finishWebauthnRegistration(ctx, session(email), { name: 'Key', response: auth.create(options, opts) }, '10.2.0.1');
+      return finishWebauthnRegistration(ctx, await session(email), { name: 'Key', response: auth.create(options, opts) }, '10.2.0.1');
     };
     await expect(attempt({ origin: 'http://localhost:3001' })).rejects.toThrow('could not be added');
     await expect(attempt({ origin: 'https://localhost:3000' })).rejects.toThrow('could not be added');
     await expect(attempt({ origin: ORIGIN, rpId: 'evil.example' })).rejects.toThrow('could not be added');
     await expect(attempt({ origin: ORIGIN, uv: false })).rejects.toThrow('could not be added');
     await expect(attempt({ origin: ORIGIN, type: 'webauthn.get' })).rejects.toThrow('could not be added');
-    expect(lastAudit(userId(email))).toMatchObject({ kind: 'passkey_registration_failed', detail: { reason: 'verification' } });
+    expect(await lastAudit(await userId(email))).toMatchObject({ kind: 'passkey_registration_failed', detail: { reason: 'verification' } });
     // A challenge from another session, or one older than 5 minutes.
-    const other = await beginWebauthnRegistration(ctx, session('standard@northwind.test'));
+    const other = await beginWebauthnRegistration(ctx, await session('standard@northwind.test'));
     await expect(attempt({ origin: ORIGIN, challenge: other.challenge })).rejects.toThrow('expired');
     await expect(attempt({ origin: ORIGIN }, 5 * 60_000 + 1)).rejects.toThrow('expired');
-    expect(lastAudit(userId(email))).toMatchObject({ kind: 'passkey_registration_failed', detail: { reason: 'challenge' } });
+    expect(await lastAudit(await userId(email))).toMatchObject({ kind: 'passkey_registration_failed', detail: { reason: 'challenge' } });
 
     // The same answer twice: the challenge was used.
-    const s = session(email);
+    const s = await session(email);
     const options = await beginWebauthnRegistration(ctx, s);
     const response = auth.create(options, { origin: ORIGIN });
     await finishWebauthnRegistration(ctx, s, { name: 'Key', response }, 'x');
     await expect(finishWebauthnRegistration(ctx, s, { name: 'Key 2', response }, 'x')).rejects.toThrow('expired');
-    expect(listWebauthnCredentials(ctx, s.userId)).toHaveLength(1);
+    expect(await listWebauthnCredentials(ctx, s.userId)).toHaveLength(1);
   });
 
   it('needs the password in the last 5 minutes', async () => {
-    const s = { ...session('technical@acme-dental.test'), reauthenticatedAt: new Date(clock.now().getTime() - 5 * 60_000 - 1) };
+    const s = { ...await session('technical@acme-dental.test'), reauthenticatedAt: new Date(clock.now().getTime() - 5 * 60_000 - 1) };
     await expect(beginWebauthnRegistration(ctx, s)).rejects.toMatchObject({ code: 'FORBIDDEN', details: { reauth: true } });
   });
 
@@ -142,20 +142,20 @@ describe('registration', () => {
     const email = 'standard@acme-dental.test';
     const auth = new SoftAuthenticator();
     for (let i = 0; i < 10; i++) await register(email, auth, `Key ${i + 1}`);
-    await expect(beginWebauthnRegistration(ctx, session(email))).rejects.toThrow('already have 10');
+    await expect(beginWebauthnRegistration(ctx, await session(email))).rejects.toThrow('already have 10');
     // Two options taken while there were 9: the second answer is refused at the count.
-    ctx.db.delete(webauthnCredentials).where(eq(webauthnCredentials.name, 'Key 10')).run();
-    const s1 = session(email, 'tab-1');
-    const s2 = session(email, 'tab-2');
+    (await ctx.db.delete(webauthnCredentials).where(eq(webauthnCredentials.name, 'Key 10')));
+    const s1 = await session(email, 'tab-1');
+    const s2 = await session(email, 'tab-2');
     const o1 = await beginWebauthnRegistration(ctx, s1);
     const o2 = await beginWebauthnRegistration(ctx, s2);
     await finishWebauthnRegistration(ctx, s1, { name: 'Tab 1', response: auth.create(o1, { origin: ORIGIN }) }, 'x');
     await expect(finishWebauthnRegistration(ctx, s2, { name: 'Tab 2', response: auth.create(o2, { origin: ORIGIN }) }, 'x')).rejects.toThrow('already have 10');
-    expect(listWebauthnCredentials(ctx, userId(email))).toHaveLength(10);
+    expect(await listWebauthnCredentials(ctx, await userId(email))).toHaveLength(10);
   });
 
   it('bounds what the browser may send', async () => {
-    const s = session('primary@northwind.test');
+    const s = await session('primary@northwind.test');
     const options = await beginWebauthnRegistration(ctx, s);
     const response = new SoftAuthenticator().create(options, { origin: ORIGIN });
     await expect(finishWebauthnRegistration(ctx, s, { name: '', response }, 'x')).rejects.toThrow('Give it a name');
@@ -170,7 +170,7 @@ describe('second factor', () => {
     const email = 'primary@acme-dental.test';
     const pendingToken = await pendingFor(email);
     const options = await webauthnSecondFactorOptions(ctx, { pendingToken });
-    const mine = ctx.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId(email))).all();
+    const mine = (await ctx.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, await userId(email))));
     expect(options.allowCredentials?.map((c) => c.id).sort()).toEqual(mine.map((r) => r.credentialId).sort());
     expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
     // The authenticator registered in the first registration test holds both keys.
@@ -180,7 +180,7 @@ describe('second factor', () => {
     // Another user's key is refused, with the failure audited through the one second-factor path.
     const res = completeWebauthnSecondFactor(ctx, { pendingToken, response: auth.get(options, { origin: ORIGIN, credential: other }) });
     await expect(res).rejects.toThrow('not registered to your account');
-    expect(lastAudit(userId(email))).toMatchObject({ kind: 'two_factor_failed', detail: { method: 'webauthn' } });
+    expect(await lastAudit(await userId(email))).toMatchObject({ kind: 'two_factor_failed', detail: { method: 'webauthn' } });
   });
 
   it('refuses a wrong origin, a missing user verification, and a challenge issued for another pending sign-in', async () => {
@@ -219,8 +219,8 @@ describe('passkey sign-in', () => {
     expect(options.userVerification).toBe('required');
     const res = await signInWithPasskey(ctx, { response: auth.get(options, { origin: ORIGIN }) }, meta);
     expect(res.kind).toBe('signed-in');
-    expect(lastAudit(userId(email))).toMatchObject({ kind: 'sign_in', detail: { twoFactor: true } });
-    expect(listWebauthnCredentials(ctx, userId(email))[0]!.lastUsedAt).not.toBeNull();
+    expect(await lastAudit(await userId(email))).toMatchObject({ kind: 'sign_in', detail: { twoFactor: true } });
+    expect((await listWebauthnCredentials(ctx, await userId(email)))[0]!.lastUsedAt).not.toBeNull();
   });
 
   it('gives one answer for an unknown key, a wrong user handle, no user verification and a reused challenge', async () => {
@@ -236,7 +236,7 @@ describe('passkey sign-in', () => {
       return signInWithPasskey(ctx, { response: stranger.get(options, { origin: ORIGIN }) }, meta);
     };
     await expect(unknown()).rejects.toThrow(generic);
-    expect(lastAudit(null)).toMatchObject({ kind: 'sign_in_failed', userId: null, detail: { reason: 'unknown_credential' } });
+    expect(await lastAudit(null)).toMatchObject({ kind: 'sign_in_failed', userId: null, detail: { reason: 'unknown_credential' } });
 
     const handleOf = async (userHandle: string | null) => {
       const options = await passkeySignInOptions(ctx, '10.3.0.2');
@@ -244,37 +244,37 @@ describe('passkey sign-in', () => {
     };
     await expect(handleOf(Buffer.from('someone else').toString('base64url'))).rejects.toThrow(generic);
     await expect(handleOf(null)).rejects.toThrow(generic);
-    expect(lastAudit(userId(email))).toMatchObject({ kind: 'sign_in_failed', detail: { reason: 'user_handle' } });
+    expect(await lastAudit(await userId(email))).toMatchObject({ kind: 'sign_in_failed', detail: { reason: 'user_handle' } });
 
     const options = await passkeySignInOptions(ctx, '10.3.0.2');
     await expect(signInWithPasskey(ctx, { response: auth.get(options, { origin: ORIGIN, uv: false }) }, meta)).rejects.toThrow(generic);
     // That answer consumed the challenge: a correct one on it is refused too.
     await expect(signInWithPasskey(ctx, { response: auth.get(options, { origin: ORIGIN }) }, meta)).rejects.toThrow(generic);
-    expect(lastAudit(userId(email))).toMatchObject({ detail: { reason: 'verification' } });
-    expect(lastAudit(null)).toMatchObject({ kind: 'sign_in_failed', userId: null, detail: { reason: 'challenge' } });
+    expect(await lastAudit(await userId(email))).toMatchObject({ detail: { reason: 'verification' } });
+    expect(await lastAudit(null)).toMatchObject({ kind: 'sign_in_failed', userId: null, detail: { reason: 'challenge' } });
   });
 
   it('refuses a counter that did not go up (a cloned authenticator) and audits it, but not a forged one', async () => {
-    const uid = userId(email);
-    const stored = () => ctx.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, uid)).get()!.counter;
-    const before = stored();
+    const uid = await userId(email);
+    const stored = async () => (await ctx.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, uid)))[0]!.counter;
+    const before = await stored();
     expect(before).toBeGreaterThan(0);
     const options = await passkeySignInOptions(ctx, '10.3.0.3');
     await expect(signInWithPasskey(ctx, { response: auth.get(options, { origin: ORIGIN, counter: before }) }, meta)).rejects.toThrow('did not work');
-    expect(ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'passkey_counter_suspicious')).orderBy(desc(auditEvents.id)).get()).toMatchObject({
+    expect((await ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'passkey_counter_suspicious')).orderBy(desc(auditEvents.id)))[0]).toMatchObject({
       userId: uid,
       detail: { storedCounter: before, receivedCounter: before },
     });
-    expect(stored()).toBe(before);
+    expect(await stored()).toBe(before);
 
     // A low counter on a bad signature is a plain failure, not a clone alarm.
     const forged = await passkeySignInOptions(ctx, '10.3.0.3');
     const response = auth.get(forged, { origin: ORIGIN, counter: 1 });
     response.response.signature = Buffer.from('not a signature').toString('base64url');
-    const alarms = () => ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'passkey_counter_suspicious')).all().length;
-    const n = alarms();
+    const alarms = async () => (await ctx.db.select().from(auditEvents).where(eq(auditEvents.kind, 'passkey_counter_suspicious'))).length;
+    const n = await alarms();
     await expect(signInWithPasskey(ctx, { response }, meta)).rejects.toThrow('did not work');
-    expect(alarms()).toBe(n);
+    expect(await alarms()).toBe(n);
 
     // The real authenticator, counting on, still works.
     const next = await passkeySignInOptions(ctx, '10.3.0.3');
@@ -283,19 +283,18 @@ describe('passkey sign-in', () => {
 
   it('is refused where single sign-on is enforced for the account, like the password', async () => {
     const now = clock.now();
-    const northwind = ctx.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')).get()!.id;
-    const idp = ctx.db
+    const northwind = (await ctx.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')))[0]!.id;
+    const idp = (await ctx.db
       .insert(identityProviders)
       .values({ providerId: 1, kind: 'oidc', displayName: 'Example', issuerUrl: 'https://idp.example', clientId: 'c', clientSecretSealed: seal(ctx.settings.secretKey, new TextEncoder().encode('s')), createdAt: now, updatedAt: now })
-      .returning()
-      .get();
-    ctx.db.insert(identityProviderCompanies).values({ idpId: idp.id, companyId: northwind, mode: 'sso' }).run();
+      .returning())[0]!;
+    (await ctx.db.insert(identityProviderCompanies).values({ idpId: idp.id, companyId: northwind, mode: 'sso' }));
     try {
       const options = await passkeySignInOptions(ctx, '10.3.0.4');
       await expect(signInWithPasskey(ctx, { response: auth.get(options, { origin: ORIGIN }) }, meta)).rejects.toThrow('requires single sign-on');
     } finally {
-      ctx.db.delete(identityProviderCompanies).where(eq(identityProviderCompanies.idpId, idp.id)).run();
-      ctx.db.delete(identityProviders).where(eq(identityProviders.id, idp.id)).run();
+      (await ctx.db.delete(identityProviderCompanies).where(eq(identityProviderCompanies.idpId, idp.id)));
+      (await ctx.db.delete(identityProviders).where(eq(identityProviders.id, idp.id)));
     }
     const again = await passkeySignInOptions(ctx, '10.3.0.4');
     expect((await signInWithPasskey(ctx, { response: auth.get(again, { origin: ORIGIN }) }, meta)).kind).toBe('signed-in');
@@ -312,25 +311,25 @@ describe('rename and remove', () => {
     const admin = 'admin@demo-msp.test';
     const auth = new SoftAuthenticator();
     await register(admin, auth, 'YubiKey');
-    const [key] = listWebauthnCredentials(ctx, userId(admin));
-    renameWebauthnCredential(ctx, userId(admin), { id: key!.id, name: 'Blue YubiKey' }, 'x');
-    expect(listWebauthnCredentials(ctx, userId(admin))[0]!.name).toBe('Blue YubiKey');
-    expect(() => renameWebauthnCredential(ctx, userId('tech@demo-msp.test'), { id: key!.id, name: 'Mine' }, 'x')).toThrow('not on your account');
+    const [key] = await listWebauthnCredentials(ctx, await userId(admin));
+    await renameWebauthnCredential(ctx, await userId(admin), { id: key!.id, name: 'Blue YubiKey' }, 'x');
+    expect((await listWebauthnCredentials(ctx, await userId(admin)))[0]!.name).toBe('Blue YubiKey');
+    await expect(renameWebauthnCredential(ctx, await userId('tech@demo-msp.test'), { id: key!.id, name: 'Mine' }, 'x')).rejects.toThrow('not on your account');
 
-    const actor = asDemoUser(ctx, admin).actor;
-    const stale = { ...session(admin), reauthenticatedAt: new Date(0) };
-    expect(() => removeWebauthnCredential(ctx, stale, actor, { id: key!.id }, 'x')).toThrow('enter your password again');
-    expect(() => removeWebauthnCredential(ctx, session(admin), actor, { id: key!.id }, 'x')).toThrow('requires two-factor');
+    const actor = (await asDemoUser(ctx, admin)).actor;
+    const stale = { ...await session(admin), reauthenticatedAt: new Date(0) };
+    await expect(removeWebauthnCredential(ctx, stale, actor, { id: key!.id }, 'x')).rejects.toThrow('enter your password again');
+    await expect(removeWebauthnCredential(ctx, await session(admin), actor, { id: key!.id }, 'x')).rejects.toThrow('requires two-factor');
 
     // A contact whose company does not require 2FA: the last key goes, with the recovery codes.
     const email = 'billing@acme-dental.test';
-    const uid = userId(email);
-    expect(remainingRecoveryCodes(ctx, uid)).toBe(10);
-    const [only] = listWebauthnCredentials(ctx, uid);
-    removeWebauthnCredential(ctx, session(email), asDemoUser(ctx, email).actor, { id: only!.id }, 'x');
-    expect(secondFactorMethods(ctx, uid)).toEqual([]);
-    expect(remainingRecoveryCodes(ctx, uid)).toBe(0);
-    expect(lastAudit(uid)).toMatchObject({ kind: 'passkey_removed', detail: { lastFactor: true } });
+    const uid = await userId(email);
+    expect(await remainingRecoveryCodes(ctx, uid)).toBe(10);
+    const [only] = await listWebauthnCredentials(ctx, uid);
+    await removeWebauthnCredential(ctx, await session(email), (await asDemoUser(ctx, email)).actor, { id: only!.id }, 'x');
+    expect(await secondFactorMethods(ctx, uid)).toEqual([]);
+    expect(await remainingRecoveryCodes(ctx, uid)).toBe(0);
+    expect(await lastAudit(uid)).toMatchObject({ kind: 'passkey_removed', detail: { lastFactor: true } });
     expect((await signInWithPassword(ctx, { email, password: DEMO_PASSWORD }, meta)).kind).toBe('signed-in');
   });
 });

@@ -22,14 +22,14 @@ import { freshContext } from '../../helpers/fresh-context';
 let base: ServiceContext;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ ctx: base, cleanup } = freshContext());
+  ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
 });
 afterAll(() => cleanup());
 
-const as = (email: string) => asDemoUser(base, email);
-const contactId = (email: string) => base.db.select().from(contacts).where(eq(contacts.email, email)).get()!.id;
-const lastEventId = () => base.db.select().from(events).all().at(-1)!.id;
+const as = async (email: string) => await asDemoUser(base, email);
+const contactId = async (email: string) => (await base.db.select().from(contacts).where(eq(contacts.email, email)))[0]!.id;
+const lastEventId = async () => (await base.db.select().from(events)).at(-1)!.id;
 
 class RecordingSink<T> implements TEventSink<T> {
   readonly pushed: T[] = [];
@@ -51,17 +51,17 @@ const toBody = (e: TEventRow): TBody => ({ id: e.id, body: (e.payload.comment as
 const bodies = (s: RecordingSink<TBody>) => s.pushed.map((v) => v.body);
 
 describe('an attached event stream', () => {
-  it('replays what came after lastEventId, then follows live events; each event once, its mapped value shared', () => {
-    const primary = as('primary@acme-dental.test');
-    const t = createTicket(primary, { subject: 'Push mode', description: 'Replay then live.' });
-    addReply(primary, { ticketId: t.id, body: 'one' });
-    const afterOne = lastEventId();
-    addReply(primary, { ticketId: t.id, body: 'two' });
+  it('replays what came after lastEventId, then follows live events; each event once, its mapped value shared', async () => {
+    const primary = await as('primary@acme-dental.test');
+    const t = await createTicket(primary, { subject: 'Push mode', description: 'Replay then live.' });
+    await addReply(primary, { ticketId: t.id, body: 'one' });
+    const afterOne = await lastEventId();
+    await addReply(primary, { ticketId: t.id, body: 'two' });
 
     const a = new RecordingSink<TBody>();
     const b = new RecordingSink<TBody>();
-    const streamA = followTicketThread(primary, t.id, { lastEventId: afterOne }, toBody);
-    const streamB = followTicketThread(primary, t.id, {}, toBody);
+    const streamA = await followTicketThread(primary, t.id, { lastEventId: afterOne }, toBody);
+    const streamB = await followTicketThread(primary, t.id, {}, toBody);
     expect(isPushSource(streamA)).toBe(true);
     streamA[ATTACH](a);
     streamB[ATTACH](b);
@@ -69,14 +69,14 @@ describe('an attached event stream', () => {
     expect(bodies(a)).toEqual(['two']);
     expect(bodies(b)).toEqual([]);
 
-    addReply(primary, { ticketId: t.id, body: 'three' });
+    await addReply(primary, { ticketId: t.id, body: 'three' });
     expect(bodies(a)).toEqual(['two', 'three']);
     expect(bodies(b)).toEqual(['three']);
     // One value per event for every subscriber with the same map: a transport serialises it once.
     expect(a.pushed[1]).toBe(b.pushed[0]);
 
     void streamA.return();
-    addReply(primary, { ticketId: t.id, body: 'four' });
+    await addReply(primary, { ticketId: t.id, body: 'four' });
     expect(bodies(a)).toEqual(['two', 'three']);
     expect(bodies(b)).toEqual(['three', 'four']);
     const ids = b.pushed.map((v) => v.id);
@@ -86,43 +86,43 @@ describe('an attached event stream', () => {
     expect(a.ended + b.ended).toBe(0);
   });
 
-  it('gives a contact no internal note, and ends at an event on the stop topic', () => {
-    const primary = as('primary@acme-dental.test');
-    const tech = as('tech@demo-msp.test');
-    const t = createTicket(primary, { subject: 'Notes stay inside', description: 'x' });
+  it('gives a contact no internal note, and ends at an event on the stop topic', async () => {
+    const primary = await as('primary@acme-dental.test');
+    const tech = await as('tech@demo-msp.test');
+    const t = await createTicket(primary, { subject: 'Notes stay inside', description: 'x' });
     const stopTopic = sessionTopic('push-test-session');
     const contactSink = new RecordingSink<TBody>();
     const staffSink = new RecordingSink<TBody>();
-    followTicketThread(primary, t.id, { stopTopic }, toBody)[ATTACH](contactSink);
-    followTicketThread(tech, t.id, { stopTopic }, toBody)[ATTACH](staffSink);
+    (await followTicketThread(primary, t.id, { stopTopic }, toBody))[ATTACH](contactSink);
+    (await followTicketThread(tech, t.id, { stopTopic }, toBody))[ATTACH](staffSink);
 
-    addReply(tech, { ticketId: t.id, body: 'Kumquat: internal only.', internal: true });
-    addReply(tech, { ticketId: t.id, body: 'A public answer.' });
+    await addReply(tech, { ticketId: t.id, body: 'Kumquat: internal only.', internal: true });
+    await addReply(tech, { ticketId: t.id, body: 'A public answer.' });
     expect(bodies(contactSink)).toEqual(['A public answer.']);
     expect(bodies(staffSink)).toEqual(['Kumquat: internal only.', 'A public answer.']);
 
-    base.bus.publish([{ id: lastEventId() + 1, topic: stopTopic, kind: 'session.ended', payload: {}, createdAt: new Date() }]);
+    base.bus.publish([{ id: await lastEventId() + 1, topic: stopTopic, kind: 'session.ended', payload: {}, createdAt: new Date() }]);
     expect([contactSink.ended, staffSink.ended]).toEqual([1, 1]);
-    addReply(tech, { ticketId: t.id, body: 'After the end.' });
+    await addReply(tech, { ticketId: t.id, body: 'After the end.' });
     expect(bodies(contactSink)).toEqual(['A public answer.']);
     expect(base.bus.listenerCount(ticketTopic(t.id))).toBe(0);
   });
 
-  it('ends when the subscriber loses sight of the ticket (a Standard contact no longer watching)', () => {
-    const billing = as('billing@acme-dental.test');
-    const tech = as('tech@demo-msp.test');
-    const t = createTicket(billing, { subject: 'Watched for a while', description: 'x' });
-    addWatcher(tech, { ticketId: t.id, contactId: contactId('standard@acme-dental.test') });
+  it('ends when the subscriber loses sight of the ticket (a Standard contact no longer watching)', async () => {
+    const billing = await as('billing@acme-dental.test');
+    const tech = await as('tech@demo-msp.test');
+    const t = await createTicket(billing, { subject: 'Watched for a while', description: 'x' });
+    await addWatcher(tech, { ticketId: t.id, contactId: await contactId('standard@acme-dental.test') });
     const sink = new RecordingSink<TEventRow>();
-    followTicketThread(as('standard@acme-dental.test'), t.id, {})[ATTACH](sink);
-    addReply(tech, { ticketId: t.id, body: 'Seen by the watcher.' });
-    removeWatcher(tech, { ticketId: t.id, contactId: contactId('standard@acme-dental.test') });
-    addReply(tech, { ticketId: t.id, body: 'Not for the former watcher.' });
+    (await followTicketThread(await as('standard@acme-dental.test'), t.id, {}))[ATTACH](sink);
+    await addReply(tech, { ticketId: t.id, body: 'Seen by the watcher.' });
+    await removeWatcher(tech, { ticketId: t.id, contactId: await contactId('standard@acme-dental.test') });
+    await addReply(tech, { ticketId: t.id, body: 'Not for the former watcher.' });
     expect(sink.pushed.map((e) => e.kind)).toEqual(['comment.added']);
     expect(sink.ended).toBe(1);
   });
 
-  it('fails the sink when its filter throws, and lets go of the bus', () => {
+  it('fails the sink when its filter throws, and lets go of the bus', async () => {
     const topic = 'push-test:failing';
     const sink = new RecordingSink<TEventRow>();
     followEvents(base, {
@@ -131,7 +131,7 @@ describe('an attached event stream', () => {
         throw new Error('filter broke');
       },
     })[ATTACH](sink);
-    base.bus.publish([{ id: lastEventId() + 1, topic, kind: 'x', payload: {}, createdAt: new Date() }]);
+    base.bus.publish([{ id: await lastEventId() + 1, topic, kind: 'x', payload: {}, createdAt: new Date() }]);
     expect(sink.failed.map((e) => (e as Error).message)).toEqual(['filter broke']);
     expect(sink.pushed).toEqual([]);
     expect(base.bus.listenerCount(topic)).toBe(0);

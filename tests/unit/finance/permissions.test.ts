@@ -34,22 +34,22 @@ let admin: ServiceContext;
 let globex: number;
 
 beforeAll(async () => {
-  const f = freshContext();
+  const f = await freshContext();
   ({ ctx: base, cleanup } = f);
   await seedDemo(base);
-  [acme, northwind] = seedFinance(base) as [TSeededFinance, TSeededFinance];
-  admin = asDemoUser(base, 'admin@demo-msp.test');
+  [acme, northwind] = await seedFinance(base) as [TSeededFinance, TSeededFinance];
+  admin = await asDemoUser(base, 'admin@demo-msp.test');
   // A second provider with its own staff, company and invoice.
   const sys = withActor(base, system);
-  const other = createProvider(sys, { name: 'Other MSP', identifier: 'other-msp', currency: 'EUR' });
-  createStaffMember(sys, other.id, { name: 'Olive Other', email: 'admin@other-msp.test', role: 'admin' });
-  const otherAdmin = asDemoUser(base, 'admin@other-msp.test');
-  globex = createCompany(otherAdmin, { name: 'Globex', emailDomains: ['globex.test'] }).id;
-  const inv = createInvoice(otherAdmin, { companyId: globex, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line()] });
-  issueInvoice(otherAdmin, { invoiceId: inv.id });
-  recordPayment(otherAdmin, { invoiceId: inv.id, amountMinor: 500, method: 'cash' });
-  sendQuote(otherAdmin, { quoteId: createQuote(otherAdmin, { companyId: globex, title: 'Q', ...quoteDates, lines: [line()] }).id });
-  createRecurring(otherAdmin, { companyId: globex, ...recurringInput });
+  const other = await createProvider(sys, { name: 'Other MSP', identifier: 'other-msp', currency: 'EUR' });
+  await createStaffMember(sys, other.id, { name: 'Olive Other', email: 'admin@other-msp.test', role: 'admin' });
+  const otherAdmin = await asDemoUser(base, 'admin@other-msp.test');
+  globex = (await createCompany(otherAdmin, { name: 'Globex', emailDomains: ['globex.test'] })).id;
+  const inv = await createInvoice(otherAdmin, { companyId: globex, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line()] });
+  await issueInvoice(otherAdmin, { invoiceId: inv.id });
+  await recordPayment(otherAdmin, { invoiceId: inv.id, amountMinor: 500, method: 'cash' });
+  await sendQuote(otherAdmin, { quoteId: (await createQuote(otherAdmin, { companyId: globex, title: 'Q', ...quoteDates, lines: [line()] })).id });
+  await createRecurring(otherAdmin, { companyId: globex, ...recurringInput });
 });
 afterAll(() => cleanup());
 
@@ -59,39 +59,39 @@ const quoteDates = { issueDate: '2026-11-01', expiryDate: '2026-11-30' };
 const recurringInput = { scope: 'Monitoring', frequency: 'monthly' as const, amountMinor: 5000, nextBillDate: '2026-12-01' };
 
 // Fresh Acme documents made by the demo admin, so each state-changing call has its own.
-const draftInvoice = () => createInvoice(admin, { companyId: acme.companyId, ...dates, lines: [line()] }).id;
-const issuedInvoice = () => issueInvoice(admin, { invoiceId: draftInvoice() }).id;
-const draftQuote = () => createQuote(admin, { companyId: acme.companyId, title: 'Q', ...quoteDates, lines: [line()] }).id;
-const sentQuote = () => sendQuote(admin, { quoteId: draftQuote() }).id;
-const recurring = () => createRecurring(admin, { companyId: acme.companyId, ...recurringInput }).id;
+const draftInvoice = async () => (await createInvoice(admin, { companyId: acme.companyId, ...dates, lines: [line()] })).id;
+const issuedInvoice = async () => (await issueInvoice(admin, { invoiceId: await draftInvoice() })).id;
+const draftQuote = async () => (await createQuote(admin, { companyId: acme.companyId, title: 'Q', ...quoteDates, lines: [line()] })).id;
+const sentQuote = async () => (await sendQuote(admin, { quoteId: await draftQuote() })).id;
+const recurring = async () => (await createRecurring(admin, { companyId: acme.companyId, ...recurringInput })).id;
 let ref = 0;
 
 type TKind = 'list' | 'read' | 'staff' | 'client' | 'system';
 const services: Record<string, { kind: TKind; call: (ctx: ServiceContext) => unknown }> = {
-  financeSummary: { kind: 'list', call: (c) => financeSummary(c) },
-  listInvoices: { kind: 'list', call: (c) => listInvoices(c, { status: 'all' }) },
-  listQuotes: { kind: 'list', call: (c) => listQuotes(c) },
-  listRecurring: { kind: 'list', call: (c) => listRecurring(c) },
-  listPayments: { kind: 'list', call: (c) => listPayments(c) },
+  financeSummary: { kind: 'list', call: async (c) => await financeSummary(c) },
+  listInvoices: { kind: 'list', call: async (c) => await listInvoices(c, { status: 'all' }) },
+  listQuotes: { kind: 'list', call: async (c) => await listQuotes(c) },
+  listRecurring: { kind: 'list', call: async (c) => await listRecurring(c) },
+  listPayments: { kind: 'list', call: async (c) => await listPayments(c) },
   followFinance: { kind: 'list', call: (c) => followFinance(c) },
-  getInvoice: { kind: 'read', call: (c) => getInvoice(c, { invoiceId: acme.invoices.partial }) },
-  getQuote: { kind: 'read', call: (c) => getQuote(c, { quoteId: acme.quotes.sent }) },
+  getInvoice: { kind: 'read', call: async (c) => await getInvoice(c, { invoiceId: acme.invoices.partial }) },
+  getQuote: { kind: 'read', call: async (c) => await getQuote(c, { quoteId: acme.quotes.sent }) },
   renderInvoicePdf: { kind: 'read', call: (c) => renderInvoicePdf(c, { invoiceId: acme.invoices.overdue }) },
-  decideQuote: { kind: 'client', call: (c) => decideQuote(c, { quoteId: sentQuote(), decision: 'accept', comment: 'ok' }) },
-  listBillingCompanies: { kind: 'staff', call: (c) => listBillingCompanies(c) },
-  createInvoice: { kind: 'staff', call: (c) => createInvoice(c, { companyId: acme.companyId, ...dates, lines: [line()] }) },
-  updateInvoice: { kind: 'staff', call: (c) => updateInvoice(c, { invoiceId: draftInvoice(), ...dates, lines: [line(), line()] }) },
-  issueInvoice: { kind: 'staff', call: (c) => issueInvoice(c, { invoiceId: draftInvoice() }) },
-  voidInvoice: { kind: 'staff', call: (c) => voidInvoice(c, { invoiceId: issuedInvoice() }) },
-  recordPayment: { kind: 'staff', call: (c) => recordPayment(c, { invoiceId: issuedInvoice(), amountMinor: 100, method: 'cash' }) },
-  applyGatewayPayment: { kind: 'staff', call: (c) => applyGatewayPayment(c, { invoiceId: issuedInvoice(), amountMinor: 100, gateway: 'test', gatewayRef: `ref-${++ref}` }) },
-  createQuote: { kind: 'staff', call: (c) => createQuote(c, { companyId: acme.companyId, title: 'Q', ...quoteDates, lines: [line()] }) },
-  updateQuote: { kind: 'staff', call: (c) => updateQuote(c, { quoteId: draftQuote(), title: 'Q2', ...quoteDates, lines: [line()] }) },
-  sendQuote: { kind: 'staff', call: (c) => sendQuote(c, { quoteId: draftQuote() }) },
-  createRecurring: { kind: 'staff', call: (c) => createRecurring(c, { companyId: acme.companyId, ...recurringInput }) },
-  updateRecurring: { kind: 'staff', call: (c) => updateRecurring(c, { recurringId: recurring(), ...recurringInput, amountMinor: 6000 }) },
-  setRecurringActive: { kind: 'staff', call: (c) => setRecurringActive(c, { recurringId: recurring(), active: false }) },
-  issueDueRecurringInvoices: { kind: 'system', call: (c) => issueDueRecurringInvoices(c) },
+  decideQuote: { kind: 'client', call: async (c) => await decideQuote(c, { quoteId: await sentQuote(), decision: 'accept', comment: 'ok' }) },
+  listBillingCompanies: { kind: 'staff', call: async (c) => await listBillingCompanies(c) },
+  createInvoice: { kind: 'staff', call: async (c) => await createInvoice(c, { companyId: acme.companyId, ...dates, lines: [line()] }) },
+  updateInvoice: { kind: 'staff', call: async (c) => await updateInvoice(c, { invoiceId: await draftInvoice(), ...dates, lines: [line(), line()] }) },
+  issueInvoice: { kind: 'staff', call: async (c) => await issueInvoice(c, { invoiceId: await draftInvoice() }) },
+  voidInvoice: { kind: 'staff', call: async (c) => await voidInvoice(c, { invoiceId: await issuedInvoice() }) },
+  recordPayment: { kind: 'staff', call: async (c) => await recordPayment(c, { invoiceId: await issuedInvoice(), amountMinor: 100, method: 'cash' }) },
+  applyGatewayPayment: { kind: 'staff', call: async (c) => await applyGatewayPayment(c, { invoiceId: await issuedInvoice(), amountMinor: 100, gateway: 'test', gatewayRef: `ref-${++ref}` }) },
+  createQuote: { kind: 'staff', call: async (c) => await createQuote(c, { companyId: acme.companyId, title: 'Q', ...quoteDates, lines: [line()] }) },
+  updateQuote: { kind: 'staff', call: async (c) => await updateQuote(c, { quoteId: await draftQuote(), title: 'Q2', ...quoteDates, lines: [line()] }) },
+  sendQuote: { kind: 'staff', call: async (c) => await sendQuote(c, { quoteId: await draftQuote() }) },
+  createRecurring: { kind: 'staff', call: async (c) => await createRecurring(c, { companyId: acme.companyId, ...recurringInput }) },
+  updateRecurring: { kind: 'staff', call: async (c) => await updateRecurring(c, { recurringId: await recurring(), ...recurringInput, amountMinor: 6000 }) },
+  setRecurringActive: { kind: 'staff', call: async (c) => await setRecurringActive(c, { recurringId: await recurring(), active: false }) },
+  issueDueRecurringInvoices: { kind: 'system', call: async (c) => await issueDueRecurringInvoices(c) },
 };
 
 type TOutcome = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
@@ -137,7 +137,7 @@ describe('finance permission matrix', () => {
     for (const [name, svc] of Object.entries(services)) {
       const expected = name === 'listBillingCompanies' && who === 'staff of another provider' ? 'ok' : caller.expect(svc.kind);
       it(`${name} × ${who} → ${expected}`, async () => {
-        const ctx = asDemoUser(base, caller.email);
+        const ctx = await asDemoUser(base, caller.email);
         const got = await outcome(() => svc.call(ctx));
         expect(got.outcome).toBe(expected);
         if (got.outcome !== 'ok') return;
@@ -152,18 +152,18 @@ describe('finance permission matrix', () => {
 
   it('lets the system actor run the scheduler and the gateway seam', async () => {
     const sys = withActor(base, system);
-    expect(issueDueRecurringInvoices(sys)).toEqual({ issued: 0, alreadyIssued: 0 });
-    expect(applyGatewayPayment(sys, { invoiceId: issuedInvoice(), amountMinor: 100, gateway: 'test', gatewayRef: 'sys-1' }).duplicate).toBe(false);
-    expect((await outcome(() => listInvoices(sys))).outcome).toBe('FORBIDDEN');
-    expect((await outcome(() => listInvoices(base))).outcome).toBe('UNAUTHENTICATED');
+    expect(await issueDueRecurringInvoices(sys)).toEqual({ issued: 0, alreadyIssued: 0 });
+    expect((await applyGatewayPayment(sys, { invoiceId: await issuedInvoice(), amountMinor: 100, gateway: 'test', gatewayRef: 'sys-1' })).duplicate).toBe(false);
+    expect((await outcome(async () => await listInvoices(sys))).outcome).toBe('FORBIDDEN');
+    expect((await outcome(async () => await listInvoices(base))).outcome).toBe('UNAUTHENTICATED');
   });
 
-  it('gives Northwind nothing of Acme even by id', () => {
-    const nw = asDemoUser(base, 'billing@northwind.test');
-    for (const id of Object.values(acme.invoices)) expect(() => getInvoice(nw, { invoiceId: id })).toThrow(/Invoice not found/);
-    expect(() => getQuote(nw, { quoteId: acme.quotes.sent })).toThrow(/Quote not found/);
-    expect(listInvoices(nw, { companyId: acme.companyId }).every((i) => i.companyId === northwind.companyId)).toBe(true);
+  it('gives Northwind nothing of Acme even by id', async () => {
+    const nw = await asDemoUser(base, 'billing@northwind.test');
+    for (const id of Object.values(acme.invoices)) await expect(getInvoice(nw, { invoiceId: id })).rejects.toThrow(/Invoice not found/);
+    await expect(getQuote(nw, { quoteId: acme.quotes.sent })).rejects.toThrow(/Quote not found/);
+    expect((await listInvoices(nw, { companyId: acme.companyId })).every((i) => i.companyId === northwind.companyId)).toBe(true);
     // Clients never see drafts, even of their own company.
-    expect(() => getQuote(asDemoUser(base, 'primary@acme-dental.test'), { quoteId: acme.quotes.draft })).toThrow(/Quote not found/);
+    await expect(getQuote(await asDemoUser(base, 'primary@acme-dental.test'), { quoteId: acme.quotes.draft })).rejects.toThrow(/Quote not found/);
   });
 });

@@ -33,91 +33,91 @@ let admin: ServiceContext;
 let acme: number;
 
 beforeAll(async () => {
-  const f = freshContext(new Date('2026-11-01T09:00:00Z'));
+  const f = await freshContext(new Date('2026-11-01T09:00:00Z'));
   ({ ctx: base, clock, cleanup } = f);
   await seedDemo(base);
-  seeded = seedFinance(base);
-  admin = asDemoUser(base, 'admin@demo-msp.test');
+  seeded = await seedFinance(base);
+  admin = await asDemoUser(base, 'admin@demo-msp.test');
   acme = seeded[0]!.companyId;
 });
 afterAll(() => cleanup());
 
 const line = (unitPriceMinor: number, quantityMilli = 1000, taxRateBp = 0) => ({ description: 'Work', quantityMilli, unitPriceMinor, taxRateBp });
-const newInvoice = (lines = [line(10_000, 1000, 1000)]) => {
-  const draft = createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', paymentTerms: 'Net 30 days', lines });
-  return issueInvoice(admin, { invoiceId: draft.id });
+const newInvoice = async (lines = [line(10_000, 1000, 1000)]) => {
+  const draft = await createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', paymentTerms: 'Net 30 days', lines });
+  return await issueInvoice(admin, { invoiceId: draft.id });
 };
 
 describe('finance seed', () => {
-  it('creates a paid, a partial and an overdue invoice per company, with payments', () => {
+  it('creates a paid, a partial and an overdue invoice per company, with payments', async () => {
     for (const s of seeded) {
-      const billing = asDemoUser(base, s === seeded[0] ? 'billing@acme-dental.test' : 'billing@northwind.test');
-      const list = listInvoices(billing);
+      const billing = await asDemoUser(base, s === seeded[0] ? 'billing@acme-dental.test' : 'billing@northwind.test');
+      const list = await listInvoices(billing);
       const byId = new Map(list.map((i) => [i.id, i.status]));
       expect(byId.get(s.invoices.paid)).toBe('paid');
       expect(byId.get(s.invoices.partial)).toBe('partial');
       expect(byId.get(s.invoices.overdue)).toBe('overdue');
       expect(list.every((i) => i.companyId === s.companyId)).toBe(true);
-      expect(listInvoices(billing, { status: 'overdue' }).map((i) => i.id)).toEqual([s.invoices.overdue]);
+      expect((await listInvoices(billing, { status: 'overdue' })).map((i) => i.id)).toEqual([s.invoices.overdue]);
     }
   });
 });
 
 describe('payments', () => {
-  it('applies a partial then a full payment, and the status follows', () => {
-    const inv = newInvoice();
+  it('applies a partial then a full payment, and the status follows', async () => {
+    const inv = await newInvoice();
     expect(inv.totalMinor).toBe(11_000);
     expect(inv.status).toBe('unpaid');
-    recordPayment(admin, { invoiceId: inv.id, amountMinor: 4000, method: 'check', reference: 'Check 1' });
-    let now = getInvoice(admin, { invoiceId: inv.id });
+    await recordPayment(admin, { invoiceId: inv.id, amountMinor: 4000, method: 'check', reference: 'Check 1' });
+    let now = await getInvoice(admin, { invoiceId: inv.id });
     expect(now).toMatchObject({ status: 'partial', paidMinor: 4000, balanceMinor: 7000 });
-    recordPayment(admin, { invoiceId: inv.id, amountMinor: 7000, method: 'bank_transfer' });
-    now = getInvoice(admin, { invoiceId: inv.id });
+    await recordPayment(admin, { invoiceId: inv.id, amountMinor: 7000, method: 'bank_transfer' });
+    now = await getInvoice(admin, { invoiceId: inv.id });
     expect(now).toMatchObject({ status: 'paid', paidMinor: 11_000, balanceMinor: 0 });
     expect(now.payments.map((p) => p.amountMinor)).toEqual([4000, 7000]);
   });
 
-  it('refuses a payment above the balance, naming the field', () => {
-    const inv = newInvoice();
-    recordPayment(admin, { invoiceId: inv.id, amountMinor: 10_000, method: 'cash' });
-    expect(() => recordPayment(admin, { invoiceId: inv.id, amountMinor: 1001, method: 'cash' })).toThrow(
+  it('refuses a payment above the balance, naming the field', async () => {
+    const inv = await newInvoice();
+    await recordPayment(admin, { invoiceId: inv.id, amountMinor: 10_000, method: 'cash' });
+    await expect(recordPayment(admin, { invoiceId: inv.id, amountMinor: 1001, method: 'cash' })).rejects.toThrow(
       expect.objectContaining({ code: 'BAD_INPUT', details: expect.objectContaining({ field: 'amountMinor' }) }),
     );
-    expect(getInvoice(admin, { invoiceId: inv.id }).paidMinor).toBe(10_000);
+    expect((await getInvoice(admin, { invoiceId: inv.id })).paidMinor).toBe(10_000);
   });
 
-  it('applies a gateway payment once per gateway reference', () => {
-    const inv = newInvoice();
+  it('applies a gateway payment once per gateway reference', async () => {
+    const inv = await newInvoice();
     const sys = withActor(base, system);
-    const first = applyGatewayPayment(sys, { invoiceId: inv.id, amountMinor: 11_000, gateway: 'stripe', gatewayRef: 'pi_123' });
-    const again = applyGatewayPayment(sys, { invoiceId: inv.id, amountMinor: 11_000, gateway: 'stripe', gatewayRef: 'pi_123' });
+    const first = await applyGatewayPayment(sys, { invoiceId: inv.id, amountMinor: 11_000, gateway: 'stripe', gatewayRef: 'pi_123' });
+    const again = await applyGatewayPayment(sys, { invoiceId: inv.id, amountMinor: 11_000, gateway: 'stripe', gatewayRef: 'pi_123' });
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ payment: first.payment, duplicate: true });
-    expect(base.db.select().from(payments).where(eq(payments.gatewayRef, 'pi_123')).all()).toHaveLength(1);
-    expect(getInvoice(admin, { invoiceId: inv.id })).toMatchObject({ status: 'paid', paidMinor: 11_000 });
-    expect(() => applyGatewayPayment(sys, { invoiceId: seeded[0]!.invoices.overdue, amountMinor: 1, gateway: 'stripe', gatewayRef: 'pi_123' })).toThrow(/already used/);
-    expect(() => applyGatewayPayment(asDemoUser(base, 'billing@acme-dental.test'), { invoiceId: inv.id, amountMinor: 1, gateway: 'x', gatewayRef: 'y' })).toThrow(/staff only/);
+    expect((await base.db.select().from(payments).where(eq(payments.gatewayRef, 'pi_123')))).toHaveLength(1);
+    expect(await getInvoice(admin, { invoiceId: inv.id })).toMatchObject({ status: 'paid', paidMinor: 11_000 });
+    await expect(applyGatewayPayment(sys, { invoiceId: seeded[0]!.invoices.overdue, amountMinor: 1, gateway: 'stripe', gatewayRef: 'pi_123' })).rejects.toThrow(/already used/);
+    await expect(applyGatewayPayment(await asDemoUser(base, 'billing@acme-dental.test'), { invoiceId: inv.id, amountMinor: 1, gateway: 'x', gatewayRef: 'y' })).rejects.toThrow(/staff only/);
   });
 
-  it('keeps drafts and void invoices from clients and refuses to void a paid invoice', () => {
-    const billing = asDemoUser(base, 'billing@acme-dental.test');
-    const draft = createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line(500)] });
-    expect(() => getInvoice(billing, { invoiceId: draft.id })).toThrow(/not found/);
-    expect(listInvoices(billing).some((i) => i.id === draft.id)).toBe(false);
-    const edited = updateInvoice(admin, { invoiceId: draft.id, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line(500), line(250, 2000)] });
+  it('keeps drafts and void invoices from clients and refuses to void a paid invoice', async () => {
+    const billing = await asDemoUser(base, 'billing@acme-dental.test');
+    const draft = await createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line(500)] });
+    await expect(getInvoice(billing, { invoiceId: draft.id })).rejects.toThrow(/not found/);
+    expect((await listInvoices(billing)).some((i) => i.id === draft.id)).toBe(false);
+    const edited = await updateInvoice(admin, { invoiceId: draft.id, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line(500), line(250, 2000)] });
     expect(edited.totalMinor).toBe(1000);
-    issueInvoice(admin, { invoiceId: draft.id });
-    expect(getInvoice(billing, { invoiceId: draft.id }).status).toBe('unpaid');
-    expect(() => updateInvoice(admin, { invoiceId: draft.id, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [] })).toThrow(/only drafts/);
-    voidInvoice(admin, { invoiceId: draft.id });
-    expect(() => getInvoice(billing, { invoiceId: draft.id })).toThrow(/not found/);
-    expect(() => voidInvoice(admin, { invoiceId: seeded[0]!.invoices.paid })).toThrow(/payments applied/);
+    await issueInvoice(admin, { invoiceId: draft.id });
+    expect((await getInvoice(billing, { invoiceId: draft.id })).status).toBe('unpaid');
+    await expect(updateInvoice(admin, { invoiceId: draft.id, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [] })).rejects.toThrow(/only drafts/);
+    await voidInvoice(admin, { invoiceId: draft.id });
+    await expect(getInvoice(billing, { invoiceId: draft.id })).rejects.toThrow(/not found/);
+    await expect(voidInvoice(admin, { invoiceId: seeded[0]!.invoices.paid })).rejects.toThrow(/payments applied/);
   });
 
-  it('sums the account balance and recurring monthly for the dashboard', () => {
-    const billing = asDemoUser(base, 'billing@northwind.test');
-    const s = financeSummary(billing);
-    const open = listInvoices(billing).filter((i) => i.status !== 'paid');
+  it('sums the account balance and recurring monthly for the dashboard', async () => {
+    const billing = await asDemoUser(base, 'billing@northwind.test');
+    const s = await financeSummary(billing);
+    const open = (await listInvoices(billing)).filter((i) => i.status !== 'paid');
     expect(s.accountBalanceMinor).toBe(open.reduce((sum, i) => sum + i.balanceMinor, 0));
     expect(s.accountBalanceMinor).toBeGreaterThan(0);
     // Northwind: quarterly 40 seats × $45 × 3 plus 8.25 % tax, as a month.
@@ -128,106 +128,106 @@ describe('payments', () => {
 });
 
 describe('quotes', () => {
-  const sentQuote = (expiryDate = '2026-11-20') => {
-    const q = createQuote(admin, { companyId: acme, title: 'Switch upgrade', issueDate: '2026-11-01', expiryDate, lines: [line(50_000)] });
-    return sendQuote(admin, { quoteId: q.id });
+  const sentQuote = async (expiryDate = '2026-11-20') => {
+    const q = await createQuote(admin, { companyId: acme, title: 'Switch upgrade', issueDate: '2026-11-01', expiryDate, lines: [line(50_000)] });
+    return await sendQuote(admin, { quoteId: q.id });
   };
 
-  it('is accepted once, with who, when and the comment, and staff hear of it', () => {
-    const q = sentQuote();
+  it('is accepted once, with who, when and the comment, and staff hear of it', async () => {
+    const q = await sentQuote();
     const heard: string[] = [];
     const offs = [base.bus.on(staffFinanceTopic(1), (e) => heard.push(`staff:${e.kind}`)), base.bus.on(companyFinanceTopic(acme), (e) => heard.push(`company:${e.kind}`))];
-    const billing = asDemoUser(base, 'billing@acme-dental.test');
-    const decided = decideQuote(billing, { quoteId: q.id, decision: 'accept', comment: 'Go ahead, Tuesday works.' });
+    const billing = await asDemoUser(base, 'billing@acme-dental.test');
+    const decided = await decideQuote(billing, { quoteId: q.id, decision: 'accept', comment: 'Go ahead, Tuesday works.' });
     offs.forEach((off) => off());
     expect(decided.status).toBe('accepted');
     expect(decided.decision).toMatchObject({ by: 'Bailey Billing', comment: 'Go ahead, Tuesday works.', at: clock.now().getTime() });
     expect(heard).toEqual(expect.arrayContaining(['staff:quote.decided', 'company:quote.decided']));
-    expect(() => decideQuote(billing, { quoteId: q.id, decision: 'decline' })).toThrow(/already accepted/);
-    expect(() => decideQuote(asDemoUser(base, 'primary@acme-dental.test'), { quoteId: q.id, decision: 'decline' })).toThrow(/already accepted/);
-    expect(getQuote(admin, { quoteId: q.id }).status).toBe('accepted');
+    await expect(decideQuote(billing, { quoteId: q.id, decision: 'decline' })).rejects.toThrow(/already accepted/);
+    await expect(decideQuote(await asDemoUser(base, 'primary@acme-dental.test'), { quoteId: q.id, decision: 'decline' })).rejects.toThrow(/already accepted/);
+    expect((await getQuote(admin, { quoteId: q.id })).status).toBe('accepted');
   });
 
-  it('is declined without a comment, and refuses once expired', () => {
-    const primary = asDemoUser(base, 'primary@acme-dental.test');
-    const q = sentQuote();
-    expect(decideQuote(primary, { quoteId: q.id, decision: 'decline' }).decision).toMatchObject({ by: 'Pat Primary', comment: null });
-    const old = sentQuote('2026-11-05');
+  it('is declined without a comment, and refuses once expired', async () => {
+    const primary = await asDemoUser(base, 'primary@acme-dental.test');
+    const q = await sentQuote();
+    expect((await decideQuote(primary, { quoteId: q.id, decision: 'decline' })).decision).toMatchObject({ by: 'Pat Primary', comment: null });
+    const old = await sentQuote('2026-11-05');
     clock.set(new Date('2026-11-06T09:00:00Z'));
     try {
-      expect(getQuote(primary, { quoteId: old.id }).status).toBe('expired');
-      expect(() => decideQuote(primary, { quoteId: old.id, decision: 'accept' })).toThrow(/expired on 2026-11-05/);
+      expect((await getQuote(primary, { quoteId: old.id })).status).toBe('expired');
+      await expect(decideQuote(primary, { quoteId: old.id, decision: 'accept' })).rejects.toThrow(/expired on 2026-11-05/);
     } finally {
       clock.set(new Date('2026-11-01T09:00:00Z'));
     }
-    expect(() => decideQuote(admin, { quoteId: q.id, decision: 'accept' })).toThrow(/client contacts only/);
-    const draft = createQuote(admin, { companyId: acme, title: 'Draft', issueDate: '2026-11-01', expiryDate: '2026-11-20', lines: [line(1)] });
-    expect(() => decideQuote(primary, { quoteId: draft.id, decision: 'accept' })).toThrow(/not found/);
+    await expect(decideQuote(admin, { quoteId: q.id, decision: 'accept' })).rejects.toThrow(/client contacts only/);
+    const draft = await createQuote(admin, { companyId: acme, title: 'Draft', issueDate: '2026-11-01', expiryDate: '2026-11-20', lines: [line(1)] });
+    await expect(decideQuote(primary, { quoteId: draft.id, decision: 'accept' })).rejects.toThrow(/not found/);
   });
 });
 
 describe('recurring scheduler', () => {
-  const run = () => issueDueRecurringInvoices(withActor(base, system));
-  const billed = (id: number) => base.db.select().from(invoices).where(eq(invoices.recurringInvoiceId, id)).all();
-  const nextOf = (id: number) => base.db.select().from(recurringInvoices).where(eq(recurringInvoices.id, id)).get()!.nextBillDate;
+  const run = async () => await issueDueRecurringInvoices(withActor(base, system));
+  const billed = async (id: number) => (await base.db.select().from(invoices).where(eq(invoices.recurringInvoiceId, id)));
+  const nextOf = async (id: number) => (await base.db.select().from(recurringInvoices).where(eq(recurringInvoices.id, id)))[0]!.nextBillDate;
 
-  it('issues each due period once across runs, a crash between insert and advance, and month ends', () => {
-    const r = createRecurring(admin, { companyId: acme, scope: 'Backup', frequency: 'monthly', amountMinor: 10_000, taxRateBp: 825, nextBillDate: '2027-01-31' });
+  it('issues each due period once across runs, a crash between insert and advance, and month ends', async () => {
+    const r = await createRecurring(admin, { companyId: acme, scope: 'Backup', frequency: 'monthly', amountMinor: 10_000, taxRateBp: 825, nextBillDate: '2027-01-31' });
     clock.set(new Date('2027-01-31T10:00:00Z'));
     try {
-      expect(run().issued).toBeGreaterThanOrEqual(1);
-      expect(billed(r.id).map((i) => i.recurringPeriod)).toEqual(['2027-01-31']);
-      expect(nextOf(r.id)).toBe('2027-02-28');
-      expect(run()).toEqual({ issued: 0, alreadyIssued: 0 }); // second run the same day: nothing
+      expect((await run()).issued).toBeGreaterThanOrEqual(1);
+      expect((await billed(r.id)).map((i) => i.recurringPeriod)).toEqual(['2027-01-31']);
+      expect(await nextOf(r.id)).toBe('2027-02-28');
+      expect(await run()).toEqual({ issued: 0, alreadyIssued: 0 }); // second run the same day: nothing
 
       // A run that stopped after billing but before moving the date on.
-      base.db.update(recurringInvoices).set({ nextBillDate: '2027-01-31' }).where(eq(recurringInvoices.id, r.id)).run();
-      expect(run()).toEqual({ issued: 0, alreadyIssued: 1 });
-      expect(billed(r.id)).toHaveLength(1);
-      expect(nextOf(r.id)).toBe('2027-02-28');
+      (await base.db.update(recurringInvoices).set({ nextBillDate: '2027-01-31' }).where(eq(recurringInvoices.id, r.id)));
+      expect(await run()).toEqual({ issued: 0, alreadyIssued: 1 });
+      expect(await billed(r.id)).toHaveLength(1);
+      expect(await nextOf(r.id)).toBe('2027-02-28');
 
       // Down for a while: each missed period is billed once, back on the 31st after February.
       clock.set(new Date('2027-04-01T10:00:00Z'));
-      run();
-      const periods = billed(r.id).map((i) => i.recurringPeriod);
+      await run();
+      const periods = (await billed(r.id)).map((i) => i.recurringPeriod);
       expect(periods).toEqual(['2027-01-31', '2027-02-28', '2027-03-31']);
-      expect(nextOf(r.id)).toBe('2027-04-30');
-      const inv = billed(r.id)[1]!;
+      expect(await nextOf(r.id)).toBe('2027-04-30');
+      const inv = (await billed(r.id))[1]!;
       expect(inv).toMatchObject({ status: 'sent', issueDate: '2027-02-28', dueDate: '2027-03-30', subtotalMinor: 10_000, taxMinor: 825, totalMinor: 10_825 });
 
       // Deactivated: no more invoices.
-      setRecurringActive(admin, { recurringId: r.id, active: false });
+      await setRecurringActive(admin, { recurringId: r.id, active: false });
       clock.set(new Date('2027-05-01T10:00:00Z'));
-      run();
-      expect(billed(r.id)).toHaveLength(3);
+      await run();
+      expect(await billed(r.id)).toHaveLength(3);
     } finally {
       clock.set(new Date('2026-11-01T09:00:00Z'));
     }
-    expect(() => issueDueRecurringInvoices(admin)).toThrow(/scheduler/);
+    await expect(issueDueRecurringInvoices(admin)).rejects.toThrow(/scheduler/);
   });
 });
 
 describe('bad input', () => {
-  it('gets clear messages', () => {
-    expect(() => createInvoice(admin, { companyId: acme, issueDate: '2026-11-31', dueDate: '2026-11-30', lines: [] })).toThrow(/issue date as a date/);
-    expect(() => createInvoice(admin, { companyId: acme, issueDate: '2026-11-10', dueDate: '2026-11-01', lines: [] })).toThrow(/due date cannot be before/);
-    expect(() => createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [{ ...line(100), description: ' ' }] })).toThrow(/Describe the line item/);
-    expect(() => createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line(1.5)] })).toThrow(/in cents/);
-    expect(() => createInvoice(admin, { companyId: 9999, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [] })).toThrow(/Company not found/);
-    const empty = createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [] });
-    expect(() => issueInvoice(admin, { invoiceId: empty.id })).toThrow(/Add line items/);
-    expect(() => recordPayment(admin, { invoiceId: seeded[0]!.invoices.overdue, amountMinor: 0, method: 'cash' })).toThrow(/more than 0/);
-    expect(() => recordPayment(admin, { invoiceId: seeded[0]!.invoices.overdue, amountMinor: 10, method: 'bitcoin' as 'cash' })).toThrow(/payment method/);
-    expect(() => recordPayment(admin, { invoiceId: seeded[0]!.invoices.paid, amountMinor: 10, method: 'cash' })).toThrow(/already paid/);
-    expect(() => createRecurring(admin, { companyId: acme, scope: 'x', frequency: 'weekly' as 'monthly', amountMinor: 1, nextBillDate: '2026-12-01' })).toThrow(/Monthly, Quarterly or Yearly/);
+  it('gets clear messages', async () => {
+    await expect(createInvoice(admin, { companyId: acme, issueDate: '2026-11-31', dueDate: '2026-11-30', lines: [] })).rejects.toThrow(/issue date as a date/);
+    await expect(createInvoice(admin, { companyId: acme, issueDate: '2026-11-10', dueDate: '2026-11-01', lines: [] })).rejects.toThrow(/due date cannot be before/);
+    await expect(createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [{ ...line(100), description: ' ' }] })).rejects.toThrow(/Describe the line item/);
+    await expect(createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [line(1.5)] })).rejects.toThrow(/in cents/);
+    await expect(createInvoice(admin, { companyId: 9999, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [] })).rejects.toThrow(/Company not found/);
+    const empty = await createInvoice(admin, { companyId: acme, issueDate: '2026-11-01', dueDate: '2026-11-30', lines: [] });
+    await expect(issueInvoice(admin, { invoiceId: empty.id })).rejects.toThrow(/Add line items/);
+    await expect(recordPayment(admin, { invoiceId: seeded[0]!.invoices.overdue, amountMinor: 0, method: 'cash' })).rejects.toThrow(/more than 0/);
+    await expect(recordPayment(admin, { invoiceId: seeded[0]!.invoices.overdue, amountMinor: 10, method: 'bitcoin' as 'cash' })).rejects.toThrow(/payment method/);
+    await expect(recordPayment(admin, { invoiceId: seeded[0]!.invoices.paid, amountMinor: 10, method: 'cash' })).rejects.toThrow(/already paid/);
+    await expect(createRecurring(admin, { companyId: acme, scope: 'x', frequency: 'weekly' as 'monthly', amountMinor: 1, nextBillDate: '2026-12-01' })).rejects.toThrow(/Monthly, Quarterly or Yearly/);
   });
 });
 
 describe('invoice PDF', () => {
   it('is a PDF with the invoice number, company and totals', async () => {
-    const billing = asDemoUser(base, 'billing@acme-dental.test');
+    const billing = await asDemoUser(base, 'billing@acme-dental.test');
     const id = seeded[0]!.invoices.partial;
-    const inv = getInvoice(billing, { invoiceId: id });
+    const inv = await getInvoice(billing, { invoiceId: id });
     const pdf = await renderInvoicePdf(billing, { invoiceId: id }, { compress: false });
     const text = pdf.data.toString('latin1');
     expect(text.startsWith('%PDF-')).toBe(true);
@@ -240,8 +240,8 @@ describe('invoice PDF', () => {
       .join('\n');
     for (const words of [inv.number, 'Acme Dental', 'Balance due', 'Payment terms', 'Net 30 days', 'Check 1187']) expect(shown).toContain(words);
     expect(text).not.toContain('/Subtype /Image'); // no logo set
-    await expect(renderInvoicePdf(asDemoUser(base, 'billing@northwind.test'), { invoiceId: id })).rejects.toThrow(/not found/);
-    await expect(renderInvoicePdf(asDemoUser(base, 'standard@acme-dental.test'), { invoiceId: id })).rejects.toThrow(/Billing and Primary/);
+    await expect(renderInvoicePdf(await asDemoUser(base, 'billing@northwind.test'), { invoiceId: id })).rejects.toThrow(/not found/);
+    await expect(renderInvoicePdf(await asDemoUser(base, 'standard@acme-dental.test'), { invoiceId: id })).rejects.toThrow(/Billing and Primary/);
   });
 });
 
@@ -253,12 +253,12 @@ describe('invoice PDF logo', () => {
       const sha = createHash('sha256').update(png).digest('hex');
       mkdirSync(join(dir, 'logos'));
       writeFileSync(join(dir, 'logos', sha), png);
-      base.db.update(providers).set({ logoSha256: sha }).where(eq(providers.identifier, 'demo-msp')).run();
-      const billing = { ...asDemoUser(base, 'billing@acme-dental.test'), settings: { ...base.settings, DATA_DIR: dir } };
+      (await base.db.update(providers).set({ logoSha256: sha }).where(eq(providers.identifier, 'demo-msp')));
+      const billing = { ...await asDemoUser(base, 'billing@acme-dental.test'), settings: { ...base.settings, DATA_DIR: dir } };
       const pdf = await renderInvoicePdf(billing, { invoiceId: seeded[0]!.invoices.paid }, { compress: false });
       expect(pdf.data.toString('latin1')).toContain('/Subtype /Image');
     } finally {
-      base.db.update(providers).set({ logoSha256: null }).where(eq(providers.identifier, 'demo-msp')).run();
+      (await base.db.update(providers).set({ logoSha256: null }).where(eq(providers.identifier, 'demo-msp')));
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -19,8 +19,8 @@ import { freshContext } from '../../helpers/fresh-context';
 let ctx: ServiceContext;
 let cleanup: () => void;
 let dataDir: string;
-beforeAll(() => {
-  const f = freshContext();
+beforeAll(async () => {
+  const f = await freshContext();
   dataDir = mkdtempSync(join(tmpdir(), 'portico-mail-'));
   ctx = { ...f.ctx, settings: { ...f.ctx.settings, DATA_DIR: dataDir } };
   cleanup = f.cleanup;
@@ -64,7 +64,7 @@ describe('accepting messages', () => {
     expect(await store.store(sent[0]!.msg)).toMatchObject({ duplicate: true });
     expect(await store.store(message('First, resent.', rows[0]!.messageId).msg)).toMatchObject({ duplicate: true });
     expect(await store.store(sent[2]!.msg)).toMatchObject({ duplicate: true });
-    expect(ctx.db.select().from(inboundMessages).all()).toHaveLength(3);
+    expect((await ctx.db.select().from(inboundMessages))).toHaveLength(3);
     await store.close();
   });
 
@@ -79,7 +79,7 @@ describe('accepting messages', () => {
     expect(large.row).toMatchObject({ rawOffset: null, rawPath: expect.stringMatching(new RegExp(`${big.msg.sha256}\\.eml$`)) });
     expect(existsSync(tmpPath)).toBe(false);
     expect((await readRawMessage(ctx.settings, large.row!)).equals(big.raw)).toBe(true);
-    const earlier = ctx.db.select().from(inboundMessages).all()[0]!;
+    const earlier = (await ctx.db.select().from(inboundMessages))[0]!;
     expect(next.row!.rawPath).not.toBe(earlier.rawPath);
     // The new spool file starts with the large message's record (it points at the .eml), then the small one's.
     const spool = readFileSync(rawFilePath(ctx.settings, next.row!.rawPath)).toString();
@@ -112,7 +112,7 @@ describe('accepting messages', () => {
   });
 
   it('reading a message whose spool file ends early fails instead of returning part of it', async () => {
-    const row = ctx.db.select().from(inboundMessages).all()[0]!;
+    const row = (await ctx.db.select().from(inboundMessages))[0]!;
     await expect(readRawMessage(ctx.settings, { ...row, size: row.size + 1_000_000 })).rejects.toThrow(/ends before the message/);
   });
 });

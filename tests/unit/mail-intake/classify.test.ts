@@ -15,7 +15,7 @@ import { withActor } from '../../../server/core/context';
 import { actorForAccount } from '../../../server/auth/accounts';
 import { freshContext } from '../../helpers/fresh-context';
 
-const { ctx, clock, cleanup } = freshContext();
+const { ctx, clock, cleanup } = await freshContext();
 afterAll(cleanup);
 
 const mail = (headers: string, body = 'Text.') => parseMail(Buffer.from(`${headers}\r\n\r\n${body}\r\n`.replace(/\n/g, '\r\n').replace(/\r\r/g, '\r')));
@@ -118,24 +118,24 @@ describe('delivery reports', () => {
 });
 
 describe('recipient addresses', () => {
-  it('accepts support@, live reply tokens and signed bounce addresses of MAIL_DOMAIN only', () => {
+  it('accepts support@, live reply tokens and signed bounce addresses of MAIL_DOMAIN only', async () => {
     const sys = withActor(ctx, system);
-    const p = createProvider(sys, { name: 'MSP', identifier: 'msp', currency: 'USD' });
-    const admin = createStaffMember(sys, p.id, { name: 'Ada', email: 'ada@msp.test', role: 'admin' });
-    const asAdmin = withActor(ctx, actorForAccount(ctx.db, { id: admin.userId, name: 'Ada' }, { kind: 'staff', id: admin.id })!);
-    const company = createCompany(asAdmin, { name: 'Acme', emailDomains: ['acme.test'] });
-    const contact = createContact(asAdmin, { companyId: company.id, name: 'Sam', email: 'sam@acme.test', types: ['standard'] });
-    const t = createTicket(asAdmin, { subject: 's', description: 'd', companyId: company.id });
-    const token = ctx.db.transaction((tx) => issueReplyToken(tx, clock.now(), { ticketId: t.id, userId: contact.userId!, email: 'sam@acme.test' }));
+    const p = await createProvider(sys, { name: 'MSP', identifier: 'msp', currency: 'USD' });
+    const admin = await createStaffMember(sys, p.id, { name: 'Ada', email: 'ada@msp.test', role: 'admin' });
+    const asAdmin = withActor(ctx, (await actorForAccount(ctx.db, { id: admin.userId, name: 'Ada' }, { kind: 'staff', id: admin.id }))!);
+    const company = await createCompany(asAdmin, { name: 'Acme', emailDomains: ['acme.test'] });
+    const contact = await createContact(asAdmin, { companyId: company.id, name: 'Sam', email: 'sam@acme.test', types: ['standard'] });
+    const t = await createTicket(asAdmin, { subject: 's', description: 'd', companyId: company.id });
+    const token = await ctx.db.transaction(async (tx) => await issueReplyToken(tx, clock.now(), { ticketId: t.id, userId: contact.userId!, email: 'sam@acme.test' }));
 
-    expect(classifyRecipient(ctx, 'Support@Portico.Localhost')).toEqual({ kind: 'support' });
-    expect(classifyRecipient(ctx, replyAddress(token, 'portico.localhost').toUpperCase())).toEqual({ kind: 'reply', token, target: { ticketId: t.id, userId: contact.userId, email: 'sam@acme.test' } });
-    expect(classifyRecipient(ctx, bounceAddress(ctx.settings, 42))).toEqual({ kind: 'bounce', outboxId: 42 });
-    expect(classifyRecipient(ctx, bounceAddress(ctx.settings, 42).replace('bounce+42', 'bounce+43'))).toBeNull();
-    expect(classifyRecipient(ctx, 'support@elsewhere.test')).toBeNull();
-    expect(classifyRecipient(ctx, 'postmaster@portico.localhost')).toBeNull();
+    expect(await classifyRecipient(ctx, 'Support@Portico.Localhost')).toEqual({ kind: 'support' });
+    expect(await classifyRecipient(ctx, replyAddress(token, 'portico.localhost').toUpperCase())).toEqual({ kind: 'reply', token, target: { ticketId: t.id, userId: contact.userId, email: 'sam@acme.test' } });
+    expect(await classifyRecipient(ctx, bounceAddress(ctx.settings, 42))).toEqual({ kind: 'bounce', outboxId: 42 });
+    expect(await classifyRecipient(ctx, bounceAddress(ctx.settings, 42).replace('bounce+42', 'bounce+43'))).toBeNull();
+    expect(await classifyRecipient(ctx, 'support@elsewhere.test')).toBeNull();
+    expect(await classifyRecipient(ctx, 'postmaster@portico.localhost')).toBeNull();
     clock.advance(91 * 86_400_000);
-    expect(classifyRecipient(ctx, replyAddress(token, 'portico.localhost'))).toBeNull();
+    expect(await classifyRecipient(ctx, replyAddress(token, 'portico.localhost'))).toBeNull();
   });
 
   it('reads the Message-ID from a raw header, folded or not', () => {

@@ -7,6 +7,7 @@ import { unitOfWork } from '../../../server/core/unit-of-work';
 import { commitPrepared, type TPreparedInbound } from '../../../server/mail-intake/commit-inbound';
 import { inboundTopic } from '../../../server/mail-intake/topics';
 import { freshContext } from '../../helpers/fresh-context';
+import { mapInOrder } from '../../../server/core/in-order';
 
 /*
  * Intake commits the messages prepared meanwhile in one transaction, each in a savepoint of
@@ -16,21 +17,20 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let ctx: ServiceContext;
 let cleanup: () => void;
-beforeAll(() => {
-  const f = freshContext();
+beforeAll(async () => {
+  const f = await freshContext();
   ctx = f.ctx;
   cleanup = f.cleanup;
 });
 afterAll(() => cleanup());
 
 let seq = 0;
-function pendingRow(): TInboundMessage {
+async function pendingRow(): Promise<TInboundMessage> {
   const n = ++seq;
-  return ctx.db
+  return (await ctx.db
     .insert(inboundMessages)
     .values({ messageId: `batch-${n}@client.test`, contentHash: String(n).padStart(64, '0'), rawPath: 'mail/none.spool', rawOffset: 0, size: 1, envelopeFrom: null, envelopeTo: [], receivedAt: ctx.clock.now() })
-    .returning()
-    .get();
+    .returning())[0]!;
 }
 
 /** A prepared message whose work emits one event on `topic`, then fails when asked to. */
@@ -39,8 +39,8 @@ function prepared(row: TInboundMessage, topic: string, fail = false): TPreparedI
     row,
     mail: null,
     files: [],
-    work: (c) => {
-      unitOfWork(c, (_tx, emit) => emit(topic, 'test.done', { id: row.id }));
+    work: async (c) => {
+      await unitOfWork(c, (_tx, emit) => emit(topic, 'test.done', { id: row.id }));
       if (fail) throw new Error('boom');
       return { status: 'processed', flags: [], matchedBy: 'token' };
     },
@@ -53,35 +53,35 @@ function listen(topics: string[]): TEventRow[] {
   return heard;
 }
 
-const statusOf = (id: number) => ctx.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get()!;
+const statusOf = async (id: number) => (await ctx.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)))[0]!;
 
 describe('committing prepared messages together', () => {
-  it('a failing message is rolled back alone and listed as failed; the others commit and only their events go out', () => {
-    const rows = [pendingRow(), pendingRow(), pendingRow()];
+  it('a failing message is rolled back alone and listed as failed; the others commit and only their events go out', async () => {
+    const rows = [await pendingRow(), await pendingRow(), await pendingRow()];
     const heard = listen(['batch:1', 'batch:2', 'batch:3', inboundTopic(null)]);
-    commitPrepared(ctx, [prepared(rows[0]!, 'batch:1'), prepared(rows[1]!, 'batch:2', true), prepared(rows[2]!, 'batch:3')]);
+    await commitPrepared(ctx, [prepared(rows[0]!, 'batch:1'), prepared(rows[1]!, 'batch:2', true), prepared(rows[2]!, 'batch:3')]);
 
-    expect(rows.map((r) => statusOf(r.id).status)).toEqual(['processed', 'failed', 'processed']);
-    expect(statusOf(rows[1]!.id)).toMatchObject({ error: 'Processing failed.', matchedBy: null });
+    expect(await mapInOrder(rows, async (r) => (await statusOf(r.id))!.status)).toEqual(['processed', 'failed', 'processed']);
+    expect(await statusOf(rows[1]!.id)).toMatchObject({ error: 'Processing failed.', matchedBy: null });
     expect(heard.map((e) => [e.topic, e.kind])).toEqual([
       ['batch:1', 'test.done'],
       [inboundTopic(null), 'inbound.changed'],
       ['batch:3', 'test.done'],
     ]);
     // The failed work's event was rolled back with it, in the log too.
-    expect(ctx.db.select().from(events).where(eq(events.topic, 'batch:2')).all()).toEqual([]);
+    expect((await ctx.db.select().from(events).where(eq(events.topic, 'batch:2')))).toEqual([]);
     // Published rows are the logged rows.
-    const logged = ctx.db.select().from(events).where(eq(events.topic, 'batch:1')).get()!;
+    const logged = (await ctx.db.select().from(events).where(eq(events.topic, 'batch:1')))[0]!;
     expect(heard[0]).toEqual(logged);
   });
 
-  it('processes a message once: committing it again changes and publishes nothing', () => {
-    const row = pendingRow();
-    commitPrepared(ctx, [prepared(row, 'again:1')]);
+  it('processes a message once: committing it again changes and publishes nothing', async () => {
+    const row = await pendingRow();
+    await commitPrepared(ctx, [prepared(row, 'again:1')]);
     const heard = listen(['again:1', inboundTopic(null)]);
-    commitPrepared(ctx, [prepared(row, 'again:1'), prepared(row, 'again:1', true)]);
+    await commitPrepared(ctx, [prepared(row, 'again:1'), prepared(row, 'again:1', true)]);
     expect(heard).toEqual([]);
-    expect(statusOf(row.id).status).toBe('processed');
-    expect(ctx.db.select().from(events).where(eq(events.topic, 'again:1')).all()).toHaveLength(1);
+    expect((await statusOf(row.id)).status).toBe('processed');
+    expect((await ctx.db.select().from(events).where(eq(events.topic, 'again:1')))).toHaveLength(1);
   });
 });

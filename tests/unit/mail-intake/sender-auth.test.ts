@@ -163,20 +163,19 @@ describe('DNS that does not answer', () => {
 
 describe('the verdict is stored with the message', () => {
   it('in the commit when it is in by then, after it when it came later or the work was undone', async () => {
-    const { ctx, cleanup } = freshContext();
+    const { ctx, cleanup } = await freshContext();
     try {
       let n = 0;
-      const row = () =>
-        ctx.db
+      const row = async () =>
+        (await ctx.db
           .insert(inboundMessages)
           .values({ messageId: `v-${++n}@t.test`, contentHash: String(n).padStart(64, '0'), rawPath: 'x', rawOffset: 0, size: 1, envelopeFrom: null, envelopeTo: [], receivedAt: ctx.clock.now() })
-          .returning()
-          .get();
+          .returning())[0]!;
       const verdict = finish({ source: 'checked', by: 'p', fromDomain: 'acme.test', spf: null, dkim: [], dmarc: { result: 'pass', policy: 'none' }, arc: null, error: null });
       let release = () => {};
       const slow = { check: () => new Promise<TSenderAuth>((r) => (release = () => r(verdict))) };
       const fast = { check: async () => verdict };
-      const stored = (id: number) => ctx.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get()!.senderAuth;
+      const stored = async (id: number) => (await ctx.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)))[0]!.senderAuth;
 
       const cases = [
         { auth: fast, fail: false },
@@ -184,11 +183,11 @@ describe('the verdict is stored with the message', () => {
         { auth: fast, fail: true },
       ];
       for (const c of cases) {
-        const r = row();
+        const r = await row();
         const run = checkSender(ctx, c.auth, r, Buffer.from('From: a@acme.test\r\n\r\nx'));
         if (c.auth === fast) await run.verdict;
         let late: Promise<void> | undefined;
-        commitPrepared(ctx, [
+        await commitPrepared(ctx, [
           {
             row: r,
             mail: null,
@@ -203,14 +202,14 @@ describe('the verdict is stored with the message', () => {
         ]);
         expect(!!late, JSON.stringify(c)).toBe(c.auth === slow || c.fail);
         if (c.auth === slow) {
-          expect(stored(r.id)).toBeNull();
+          expect(await stored(r.id)).toBeNull();
           release();
         }
         await late;
-        expect(stored(r.id)).toEqual(verdict);
+        expect(await stored(r.id)).toEqual(verdict);
       }
     } finally {
-      cleanup();
+      await cleanup();
     }
   });
 });

@@ -31,7 +31,7 @@ function fakeIntake(over: Partial<TMailIntakePort> = {}) {
   const stored: TReceivedMessage[] = [];
   const port: TMailIntakePort = {
     tmpDir: join(dir, 'tmp'),
-    acceptRecipient: (a) => a.toLowerCase() === 'support@portico.localhost',
+    acceptRecipient: async (a) => a.toLowerCase() === 'support@portico.localhost',
     allowSender: () => true,
     store: async (m) => (stored.push(m), { id: stored.length, duplicate: false }),
     ...over,
@@ -111,7 +111,7 @@ describe('the SMTP listener', () => {
   });
 
   it('rate-limits a sender with 451 4.7.1 and caps recipients', async () => {
-    const { port } = fakeIntake({ allowSender: (k) => k !== 'flood@elsewhere.test', acceptRecipient: () => true });
+    const { port } = fakeIntake({ allowSender: (k) => k !== 'flood@elsewhere.test', acceptRecipient: async () => true });
     const t = transport(await listen(port));
     await expect(t.sendMail({ ...mail, from: 'flood@elsewhere.test' })).rejects.toMatchObject({ responseCode: 451, response: expect.stringContaining('4.7.1') });
     const many = Array.from({ length: 25 }, (_, i) => `r${i}@portico.localhost`);

@@ -42,18 +42,18 @@ let mem: TMemoryGateway;
 let resolve: TGatewayResolver;
 
 beforeEach(async () => {
-  ({ ctx: base, clock, cleanup } = freshContext(new Date('2026-11-01T09:00:00Z')));
+  ({ ctx: base, clock, cleanup } = await freshContext(new Date('2026-11-01T09:00:00Z')));
   await seedDemo(base);
   sys = withActor(base, system);
-  admin = asDemoUser(base, 'admin@demo-msp.test');
-  billing = asDemoUser(base, 'billing@acme-dental.test');
-  acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!.id;
+  admin = await asDemoUser(base, 'admin@demo-msp.test');
+  billing = await asDemoUser(base, 'billing@acme-dental.test');
+  acme = (await base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')))[0]!.id;
   providerId = (admin.actor as { providerId: number }).providerId;
   const now = clock.now();
   // Card payments on (keys are never used: the services get the memory gateway).
-  base.db.insert(paymentGateways).values({ providerId, publishableKey: 'pk_test_x', sealedSecretKey: 'x', sealedWebhookSecret: 'x', createdAt: now, updatedAt: now }).run();
+  (await base.db.insert(paymentGateways).values({ providerId, publishableKey: 'pk_test_x', sealedSecretKey: 'x', sealedWebhookSecret: 'x', createdAt: now, updatedAt: now }));
   mem = memoryGateway();
-  resolve = () => mem.gateway;
+  resolve = async () => mem.gateway;
 });
 afterEach(() => cleanup());
 
@@ -66,15 +66,15 @@ async function saveCard(): Promise<void> {
 
 /** A monthly subscription billed today with auto-pay on; returns the invoice the scheduler issues. */
 async function issueWithAutopay(amountMinor = 12_000) {
-  createRecurring(admin, { companyId: acme, scope: 'Managed services', frequency: 'monthly', amountMinor, nextBillDate: isoDay(clock.now()), autoPay: true });
+  await createRecurring(admin, { companyId: acme, scope: 'Managed services', frequency: 'monthly', amountMinor, nextBillDate: isoDay(clock.now()), autoPay: true });
   const run = await runRecurringBilling(base, resolve);
-  const inv = base.db.select().from(invoices).where(eq(invoices.companyId, acme)).orderBy(asc(invoices.id)).all().at(-1)!;
+  const inv = (await base.db.select().from(invoices).where(eq(invoices.companyId, acme)).orderBy(asc(invoices.id))).at(-1)!;
   return { inv, run };
 }
 
-const attempts = (invoiceId: number) => base.db.select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, invoiceId)).orderBy(asc(autopayAttempts.attemptNo)).all();
-const paymentsOf = (invoiceId: number) => base.db.select().from(payments).where(eq(payments.invoiceId, invoiceId)).all();
-const mailsAbout = (label: string) => base.db.select().from(outbox).where(like(outbox.subject, `%${label}%`)).orderBy(asc(outbox.id)).all();
+const attempts = async (invoiceId: number) => (await base.db.select().from(autopayAttempts).where(eq(autopayAttempts.invoiceId, invoiceId)).orderBy(asc(autopayAttempts.attemptNo)));
+const paymentsOf = async (invoiceId: number) => (await base.db.select().from(payments).where(eq(payments.invoiceId, invoiceId)));
+const mailsAbout = async (label: string) => (await base.db.select().from(outbox).where(like(outbox.subject, `%${label}%`)).orderBy(asc(outbox.id)));
 
 describe('auto-pay on issue', () => {
   it('charges the default card once, applies the payment with the card, and does nothing more on later runs', async () => {
@@ -83,9 +83,9 @@ describe('auto-pay on issue', () => {
     expect(run).toMatchObject({ issued: 1, autopay: { charged: 1 } });
     expect(mem.charged).toEqual([{ paymentIntentId: expect.any(String), amountMinor: 12_000, key: autopayIdempotencyKey(inv.id, 1) }]);
     expect(autopayIdempotencyKey(inv.id, 1)).toBe(`autopay-invoice-${inv.id}`);
-    expect(getInvoice(admin, { invoiceId: inv.id })).toMatchObject({ status: 'paid', paidMinor: 12_000 });
-    expect(paymentsOf(inv.id)).toEqual([expect.objectContaining({ method: 'card', gatewayRef: mem.charged[0]!.paymentIntentId, cardBrand: 'visa', cardLast4: '4242' })]);
-    expect(attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'succeeded', gatewayPaymentIntentId: mem.charged[0]!.paymentIntentId, nextAttemptAt: null })]);
+    expect(await getInvoice(admin, { invoiceId: inv.id })).toMatchObject({ status: 'paid', paidMinor: 12_000 });
+    expect(await paymentsOf(inv.id)).toEqual([expect.objectContaining({ method: 'card', gatewayRef: mem.charged[0]!.paymentIntentId, cardBrand: 'visa', cardLast4: '4242' })]);
+    expect(await attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'succeeded', gatewayPaymentIntentId: mem.charged[0]!.paymentIntentId, nextAttemptAt: null })]);
 
     clock.advance(DAY);
     await runRecurringBilling(base, resolve);
@@ -96,10 +96,10 @@ describe('auto-pay on issue', () => {
   it('sends each attempt once when runs race for them', async () => {
     await saveCard();
     for (const scope of ['Backup', 'Licences', 'Monitoring']) {
-      createRecurring(admin, { companyId: acme, scope, frequency: 'monthly', amountMinor: 5_000, nextBillDate: isoDay(clock.now()), autoPay: true });
+      await createRecurring(admin, { companyId: acme, scope, frequency: 'monthly', amountMinor: 5_000, nextBillDate: isoDay(clock.now()), autoPay: true });
     }
     // Issue only, then three runs at once: each attempt is claimed (and sent) by one of them.
-    expect(issueDueRecurringInvoices(sys, scheduleAutopayOnIssue).issued).toBe(3);
+    expect((await issueDueRecurringInvoices(sys, scheduleAutopayOnIssue)).issued).toBe(3);
     const runs = await Promise.all([runDueAutopay(sys, resolve), runDueAutopay(sys, resolve), runDueAutopay(sys, resolve)]);
     expect(runs.reduce((n, r) => n + r.charged, 0)).toBe(3);
     expect(mem.calls).toHaveLength(3);
@@ -108,9 +108,9 @@ describe('auto-pay on issue', () => {
   });
 
   it('issues no attempt while the provider has no card payments', async () => {
-    base.db.update(paymentGateways).set({ enabled: false }).run();
+    (await base.db.update(paymentGateways).set({ enabled: false }));
     const { inv } = await issueWithAutopay();
-    expect(attempts(inv.id)).toEqual([]);
+    expect(await attempts(inv.id)).toEqual([]);
     expect(mem.calls).toEqual([]);
   });
 });
@@ -122,8 +122,8 @@ describe('crashes and lost answers never charge twice', () => {
     const { inv, run } = await issueWithAutopay();
     expect(run.autopay).toMatchObject({ charged: 0, unanswered: 1 });
     expect(mem.charged).toHaveLength(1); // the money moved, we just did not hear
-    expect(paymentsOf(inv.id)).toEqual([]);
-    expect(attempts(inv.id)[0]).toMatchObject({ status: 'pending' });
+    expect(await paymentsOf(inv.id)).toEqual([]);
+    expect((await attempts(inv.id))[0]).toMatchObject({ status: 'pending' });
 
     await runDueAutopay(sys, resolve); // not due yet
     expect(mem.calls).toHaveLength(1);
@@ -131,19 +131,19 @@ describe('crashes and lost answers never charge twice', () => {
     expect(await runDueAutopay(sys, resolve)).toMatchObject({ charged: 1 });
     expect(mem.calls.map((c) => c.idempotencyKey)).toEqual([`autopay-invoice-${inv.id}`, `autopay-invoice-${inv.id}`]);
     expect(mem.charged).toHaveLength(1);
-    expect(paymentsOf(inv.id)).toHaveLength(1);
-    expect(getInvoice(admin, { invoiceId: inv.id }).status).toBe('paid');
+    expect(await paymentsOf(inv.id)).toHaveLength(1);
+    expect((await getInvoice(admin, { invoiceId: inv.id })).status).toBe('paid');
   });
 
   it('picks up an attempt whose run died mid-call once its lease ends, with the same request', async () => {
     await saveCard();
     mem.next('hang'); // charged, and the process "dies" before the answer
-    createRecurring(admin, { companyId: acme, scope: 'Licences', frequency: 'monthly', amountMinor: 7_500, nextBillDate: isoDay(clock.now()), autoPay: true });
+    await createRecurring(admin, { companyId: acme, scope: 'Licences', frequency: 'monthly', amountMinor: 7_500, nextBillDate: isoDay(clock.now()), autoPay: true });
     void runRecurringBilling(base, resolve);
     await new Promise((r) => setTimeout(r, 50));
     expect(mem.calls).toHaveLength(1);
-    const inv = base.db.select().from(invoices).where(eq(invoices.companyId, acme)).all().at(-1)!;
-    const claimed = attempts(inv.id)[0]!;
+    const inv = (await base.db.select().from(invoices).where(eq(invoices.companyId, acme))).at(-1)!;
+    const claimed = (await attempts(inv.id))[0]!;
     expect(claimed).toMatchObject({ status: 'pending', amountMinor: 7_500 });
     expect(claimed.savedCardId).not.toBeNull();
 
@@ -154,19 +154,19 @@ describe('crashes and lost answers never charge twice', () => {
     expect(mem.calls).toHaveLength(2);
     expect(mem.calls[1]).toEqual(mem.calls[0]);
     expect(mem.charged).toHaveLength(1);
-    expect(paymentsOf(inv.id)).toHaveLength(1);
+    expect(await paymentsOf(inv.id)).toHaveLength(1);
   });
 
   it('settles an attempt whose success was applied but not recorded, without a second payment', async () => {
     await saveCard();
     const { inv } = await issueWithAutopay();
     // As if the process died after the payment was applied and before the attempt was settled.
-    base.db.update(autopayAttempts).set({ status: 'pending', gatewayPaymentIntentId: null, nextAttemptAt: clock.now() }).where(eq(autopayAttempts.invoiceId, inv.id)).run();
+    (await base.db.update(autopayAttempts).set({ status: 'pending', gatewayPaymentIntentId: null, nextAttemptAt: clock.now() }).where(eq(autopayAttempts.invoiceId, inv.id)));
     expect(await runDueAutopay(sys, resolve)).toMatchObject({ charged: 1 });
     expect(mem.calls).toHaveLength(2);
     expect(mem.charged).toHaveLength(1);
-    expect(paymentsOf(inv.id)).toHaveLength(1);
-    expect(attempts(inv.id)).toEqual([expect.objectContaining({ status: 'succeeded', gatewayPaymentIntentId: mem.charged[0]!.paymentIntentId })]);
+    expect(await paymentsOf(inv.id)).toHaveLength(1);
+    expect(await attempts(inv.id)).toEqual([expect.objectContaining({ status: 'succeeded', gatewayPaymentIntentId: mem.charged[0]!.paymentIntentId })]);
   });
 
   it('keeps resending a call with no answer with the same key, never a new one', async () => {
@@ -179,7 +179,7 @@ describe('crashes and lost answers never charge twice', () => {
     await runDueAutopay(sys, resolve);
     expect(mem.calls.map((c) => c.idempotencyKey)).toEqual(Array(3).fill(`autopay-invoice-${inv.id}`));
     expect(mem.charged).toHaveLength(1);
-    expect(getInvoice(admin, { invoiceId: inv.id }).status).toBe('paid');
+    expect((await getInvoice(admin, { invoiceId: inv.id })).status).toBe('paid');
   });
 
   it('gives up, with no retry under a new key, when the gateway stays silent for 23 hours', async () => {
@@ -192,7 +192,7 @@ describe('crashes and lost answers never charge twice', () => {
     }
     expect(new Set(mem.calls.map((c) => c.idempotencyKey))).toEqual(new Set([`autopay-invoice-${inv.id}`]));
     expect(mem.calls).toHaveLength(24);
-    expect(attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'abandoned', nextAttemptAt: null, failureMessage: expect.stringMatching(/did not answer/) })]);
+    expect(await attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'abandoned', nextAttemptAt: null, failureMessage: expect.stringMatching(/did not answer/) })]);
     clock.advance(10 * DAY);
     await runDueAutopay(sys, resolve);
     expect(mem.calls).toHaveLength(24);
@@ -206,18 +206,18 @@ describe('declines and retries', () => {
     mem.next('decline');
     const { inv, run } = await issueWithAutopay();
     expect(run.autopay).toMatchObject({ failed: 1, charged: 0 });
-    const [first] = attempts(inv.id);
+    const [first] = await attempts(inv.id);
     expect(first).toMatchObject({ status: 'failed', failureMessage: 'Your card was declined.' });
     expect(first!.nextAttemptAt!.getTime()).toBe(first!.createdAt.getTime() + DAY);
 
     const label = `INV-${inv.number}`;
-    const mails = mailsAbout(label);
+    const mails = await mailsAbout(label);
     expect(mails.map((m) => m.toAddress)).toEqual(['billing@acme-dental.test']);
     expect(mails[0]!.subject).toBe(`Automatic payment failed for ${label}`);
     expect(mails[0]!.textBody).toContain(`${base.settings.publicUrl}/finance/invoices/${inv.id}`);
     expect(mails[0]!.textBody).toContain('Reason: Your card was declined.');
     expect(mails[0]!.textBody).toContain('visa ending 4242');
-    expect(paymentHistory(billing).filter((r) => r.invoiceId === inv.id)).toEqual([
+    expect((await paymentHistory(billing)).filter((r) => r.invoiceId === inv.id)).toEqual([
       expect.objectContaining({ kind: 'autopay_failed', status: 'failed', reason: 'Your card was declined.', amountMinor: 12_000, methodLabel: 'Visa •••• 4242 (auto-pay)' }),
     ]);
 
@@ -228,12 +228,12 @@ describe('declines and retries', () => {
     expect(await runDueAutopay(sys, resolve)).toMatchObject({ charged: 1 });
     expect(mem.calls.map((c) => c.idempotencyKey)).toEqual([`autopay-invoice-${inv.id}`, `autopay-invoice-${inv.id}-attempt-2`]);
     expect(mem.charged).toHaveLength(1);
-    expect(attempts(inv.id).map((a) => [a.attemptNo, a.status])).toEqual([
+    expect((await attempts(inv.id)).map((a) => [a.attemptNo, a.status])).toEqual([
       [1, 'failed'],
       [2, 'succeeded'],
     ]);
-    expect(getInvoice(admin, { invoiceId: inv.id }).status).toBe('paid');
-    expect(paymentHistory(admin, { invoiceId: inv.id }).map((r) => [r.kind, r.status])).toEqual([
+    expect((await getInvoice(admin, { invoiceId: inv.id })).status).toBe('paid');
+    expect((await paymentHistory(admin, { invoiceId: inv.id })).map((r) => [r.kind, r.status])).toEqual([
       ['payment', 'completed'],
       ['autopay_failed', 'failed'],
     ]);
@@ -245,36 +245,36 @@ describe('declines and retries', () => {
     await saveCard();
     mem.next('decline');
     const { inv } = await issueWithAutopay(9_000);
-    recordPayment(admin, { invoiceId: inv.id, amountMinor: 9_000, method: 'bank_transfer' });
+    await recordPayment(admin, { invoiceId: inv.id, amountMinor: 9_000, method: 'bank_transfer' });
     clock.advance(2 * DAY);
     await runDueAutopay(sys, resolve);
     expect(mem.calls).toHaveLength(1);
-    expect(attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'failed', nextAttemptAt: null })]);
+    expect(await attempts(inv.id)).toEqual([expect.objectContaining({ attemptNo: 1, status: 'failed', nextAttemptAt: null })]);
   });
 
   it('charges only the balance left after a partial payment', async () => {
     await saveCard();
     mem.next('decline');
     const { inv } = await issueWithAutopay(10_000);
-    recordPayment(admin, { invoiceId: inv.id, amountMinor: 4_000, method: 'check' });
+    await recordPayment(admin, { invoiceId: inv.id, amountMinor: 4_000, method: 'check' });
     clock.advance(DAY);
     await runDueAutopay(sys, resolve);
     expect(mem.charged).toEqual([expect.objectContaining({ amountMinor: 6_000 })]);
-    expect(getInvoice(admin, { invoiceId: inv.id })).toMatchObject({ status: 'paid', paidMinor: 10_000 });
+    expect(await getInvoice(admin, { invoiceId: inv.id })).toMatchObject({ status: 'paid', paidMinor: 10_000 });
   });
 
   it('retries on days 1, 3 and 7, then abandons, mailing each time', async () => {
     await saveCard();
     mem.next('decline', 'decline', 'decline', 'decline');
     const { inv } = await issueWithAutopay();
-    const start = attempts(inv.id)[0]!.createdAt.getTime();
-    const due = () => attempts(inv.id).map((a) => a.nextAttemptAt && (a.nextAttemptAt.getTime() - start) / DAY);
-    expect(due()).toEqual([1]);
+    const start = (await attempts(inv.id))[0]!.createdAt.getTime();
+    const due = async () => (await attempts(inv.id)).map((a) => a.nextAttemptAt && (a.nextAttemptAt.getTime() - start) / DAY);
+    expect(await due()).toEqual([1]);
     for (const day of [1, 3, 7]) {
       clock.set(new Date(start + day * DAY));
       await runDueAutopay(sys, resolve);
     }
-    expect(attempts(inv.id).map((a) => [a.attemptNo, a.status, a.nextAttemptAt])).toEqual([
+    expect((await attempts(inv.id)).map((a) => [a.attemptNo, a.status, a.nextAttemptAt])).toEqual([
       [1, 'failed', null],
       [2, 'failed', null],
       [3, 'failed', null],
@@ -282,7 +282,7 @@ describe('declines and retries', () => {
     ]);
     expect(new Set(mem.calls.map((c) => c.idempotencyKey)).size).toBe(4);
     expect(mem.charged).toEqual([]);
-    const mails = mailsAbout(`INV-${inv.number}`);
+    const mails = await mailsAbout(`INV-${inv.number}`);
     expect(mails).toHaveLength(4);
     expect(mails[2]!.textBody).toContain('We will try again on');
     expect(mails[3]!.textBody).toContain('That was the last automatic try');
@@ -290,24 +290,23 @@ describe('declines and retries', () => {
     clock.advance(30 * DAY);
     await runDueAutopay(sys, resolve);
     expect(mem.calls).toHaveLength(4);
-    expect(getInvoice(admin, { invoiceId: inv.id }).status).not.toBe('paid');
+    expect((await getInvoice(admin, { invoiceId: inv.id })).status).not.toBe('paid');
   });
 
   it('fails without calling the gateway when no card is saved, and retries once one is', async () => {
     const { inv } = await issueWithAutopay();
     expect(mem.calls).toEqual([]);
-    expect(attempts(inv.id)[0]).toMatchObject({ status: 'failed', failureMessage: 'There is no saved card to charge.' });
-    expect(mailsAbout(`INV-${inv.number}`)).toHaveLength(1);
+    expect((await attempts(inv.id))[0]).toMatchObject({ status: 'failed', failureMessage: 'There is no saved card to charge.' });
+    expect(await mailsAbout(`INV-${inv.number}`)).toHaveLength(1);
     await saveCard();
     clock.advance(DAY);
     await runDueAutopay(sys, resolve);
     expect(mem.charged).toHaveLength(1);
     expect(
-      base.db
+      (await base.db
         .select()
         .from(autopayAttempts)
-        .where(and(eq(autopayAttempts.invoiceId, inv.id), eq(autopayAttempts.status, 'succeeded')))
-        .all(),
+        .where(and(eq(autopayAttempts.invoiceId, inv.id), eq(autopayAttempts.status, 'succeeded')))),
     ).toHaveLength(1);
   });
 
@@ -315,7 +314,7 @@ describe('declines and retries', () => {
     await saveCard();
     mem.next('processing');
     const { inv } = await issueWithAutopay();
-    const [pending] = attempts(inv.id);
+    const [pending] = await attempts(inv.id);
     expect(pending).toMatchObject({ status: 'pending', nextAttemptAt: null, gatewayPaymentIntentId: expect.stringMatching(/^pi_/) });
     clock.advance(2 * DAY);
     await runDueAutopay(sys, resolve);
@@ -324,8 +323,8 @@ describe('declines and retries', () => {
     expect(await handleAutopayIntent(sys, mem.gateway, { ...event, providerId: providerId + 1 })).toEqual({ handled: false });
     expect(await handleAutopayIntent(sys, mem.gateway, event)).toEqual({ handled: true });
     expect(await handleAutopayIntent(sys, mem.gateway, event)).toEqual({ handled: true });
-    expect(paymentsOf(inv.id)).toEqual([expect.objectContaining({ amountMinor: 12_000, cardLast4: '4242' })]);
-    expect(attempts(inv.id)[0]).toMatchObject({ status: 'succeeded' });
+    expect(await paymentsOf(inv.id)).toEqual([expect.objectContaining({ amountMinor: 12_000, cardLast4: '4242' })]);
+    expect((await attempts(inv.id))[0]).toMatchObject({ status: 'succeeded' });
     expect(await handleAutopayIntent(sys, mem.gateway, { ...event, paymentIntentId: 'pi_other', attemptId: null })).toEqual({ handled: false });
   });
 

@@ -18,9 +18,9 @@ const fresh = { ip: '203.0.113.9', session: { reauthenticatedAt: new Date('2026-
 const keys = { publishableKey: 'pk_test_unit00000000', secretKey: 'sk_test_unit0000secret9876', webhookSecret: 'whsec_unit00000000', allowPartial: false, enabled: true };
 
 beforeAll(async () => {
-  ({ ctx: base, clock, cleanup } = freshContext());
+  ({ ctx: base, clock, cleanup } = await freshContext());
   await seedDemo(base);
-  admin = asDemoUser(base, 'admin@demo-msp.test');
+  admin = await asDemoUser(base, 'admin@demo-msp.test');
   providerId = (admin.actor as { providerId: number }).providerId;
 });
 afterAll(() => cleanup());
@@ -35,44 +35,44 @@ const code = (fn: () => unknown) => {
 };
 
 describe('gateway settings', () => {
-  it('without keys there is no gateway and no Pay Now', () => {
-    expect(gatewayFor(admin, providerId)).toBeNull();
-    expect(cardPaymentOptions(base.db, providerId)).toEqual({ enabled: false, allowPartial: false });
-    expect(getGatewaySettings(admin)).toMatchObject({ configured: false, secretKeySet: false });
+  it('without keys there is no gateway and no Pay Now', async () => {
+    expect(await gatewayFor(admin, providerId)).toBeNull();
+    expect(await cardPaymentOptions(base.db, providerId)).toEqual({ enabled: false, allowPartial: false });
+    expect(await getGatewaySettings(admin)).toMatchObject({ configured: false, secretKeySet: false });
   });
 
-  it('refuses non-admins, a first save without secrets, and a stale password', () => {
-    expect(code(() => updateGatewaySettings(asDemoUser(base, 'tech@demo-msp.test'), keys, fresh))).toBe('FORBIDDEN');
-    expect(code(() => updateGatewaySettings(asDemoUser(base, 'billing@acme-dental.test'), keys, fresh))).toBe('FORBIDDEN');
-    expect(code(() => updateGatewaySettings(admin, { ...keys, secretKey: '' }, fresh))).toBe('BAD_INPUT');
-    expect(code(() => updateGatewaySettings(admin, keys, { ip: null, session: { reauthenticatedAt: new Date('2026-11-01T08:00:00Z') } }))).toBe('FORBIDDEN');
-    expect(gatewayFor(admin, providerId)).toBeNull();
+  it('refuses non-admins, a first save without secrets, and a stale password', async () => {
+    expect(code(async () => await updateGatewaySettings(await asDemoUser(base, 'tech@demo-msp.test'), keys, fresh))).toBe('FORBIDDEN');
+    expect(code(async () => await updateGatewaySettings(await asDemoUser(base, 'billing@acme-dental.test'), keys, fresh))).toBe('FORBIDDEN');
+    expect(code(async () => await updateGatewaySettings(admin, { ...keys, secretKey: '' }, fresh))).toBe('BAD_INPUT');
+    expect(code(async () => await updateGatewaySettings(admin, keys, { ip: null, session: { reauthenticatedAt: new Date('2026-11-01T08:00:00Z') } }))).toBe('FORBIDDEN');
+    expect(await gatewayFor(admin, providerId)).toBeNull();
   });
 
-  it('stores secrets sealed, shows only the last 4, and caches the gateway until the next save', () => {
-    const view = updateGatewaySettings(admin, keys, fresh);
+  it('stores secrets sealed, shows only the last 4, and caches the gateway until the next save', async () => {
+    const view = await updateGatewaySettings(admin, keys, fresh);
     expect(view).toMatchObject({ configured: true, secretKeyLast4: '9876', webhookSecretSet: true });
     expect(JSON.stringify(view)).not.toContain('secret9876');
-    const row = base.db.select().from(paymentGateways).where(eq(paymentGateways.providerId, providerId)).get()!;
+    const row = (await base.db.select().from(paymentGateways).where(eq(paymentGateways.providerId, providerId)))[0]!;
     expect(JSON.stringify(row)).not.toContain(keys.secretKey);
     expect(JSON.stringify(row)).not.toContain(keys.webhookSecret);
 
-    const gw = gatewayFor(admin, providerId);
+    const gw = await gatewayFor(admin, providerId);
     expect(gw).not.toBeNull();
-    expect(gatewayFor(admin, providerId)).toBe(gw);
+    expect(await gatewayFor(admin, providerId)).toBe(gw);
 
     clock.set(new Date('2026-11-01T09:01:00Z'));
-    updateGatewaySettings(admin, { ...keys, secretKey: '', webhookSecret: '', allowPartial: true }, fresh);
-    const again = gatewayFor(admin, providerId);
+    await updateGatewaySettings(admin, { ...keys, secretKey: '', webhookSecret: '', allowPartial: true }, fresh);
+    const again = await gatewayFor(admin, providerId);
     expect(again).not.toBe(gw);
-    expect(getGatewaySettings(admin).secretKeyLast4).toBe('9876');
-    expect(cardPaymentOptions(base.db, providerId)).toEqual({ enabled: true, allowPartial: true });
+    expect((await getGatewaySettings(admin)).secretKeyLast4).toBe('9876');
+    expect(await cardPaymentOptions(base.db, providerId)).toEqual({ enabled: true, allowPartial: true });
   });
 
-  it('turned off: none for Pay Now, still one for webhooks and refunds', () => {
+  it('turned off: none for Pay Now, still one for webhooks and refunds', async () => {
     clock.set(new Date('2026-11-01T09:02:00Z'));
-    updateGatewaySettings(admin, { ...keys, secretKey: undefined, webhookSecret: undefined, enabled: false }, fresh);
-    expect(gatewayFor(admin, providerId)).toBeNull();
-    expect(gatewayFor(admin, providerId, { includeDisabled: true })).not.toBeNull();
+    await updateGatewaySettings(admin, { ...keys, secretKey: undefined, webhookSecret: undefined, enabled: false }, fresh);
+    expect(await gatewayFor(admin, providerId)).toBeNull();
+    expect(await gatewayFor(admin, providerId, { includeDisabled: true })).not.toBeNull();
   });
 });

@@ -25,17 +25,17 @@ let acme: number;
 let northwind: number;
 let providerId: number;
 let mem: TMemoryGateway;
-const resolve: TGatewayResolver = () => mem.gateway;
+const resolve: TGatewayResolver = async () => mem.gateway;
 
 beforeAll(async () => {
-  ({ ctx: base, cleanup } = freshContext(new Date('2026-11-01T09:00:00Z')));
+  ({ ctx: base, cleanup } = await freshContext(new Date('2026-11-01T09:00:00Z')));
   await seedDemo(base);
   sys = withActor(base, system);
-  admin = asDemoUser(base, 'admin@demo-msp.test');
-  billing = asDemoUser(base, 'billing@acme-dental.test');
-  primary = asDemoUser(base, 'primary@acme-dental.test');
-  acme = base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')).get()!.id;
-  northwind = base.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')).get()!.id;
+  admin = await asDemoUser(base, 'admin@demo-msp.test');
+  billing = await asDemoUser(base, 'billing@acme-dental.test');
+  primary = await asDemoUser(base, 'primary@acme-dental.test');
+  acme = (await base.db.select().from(companies).where(eq(companies.name, 'Acme Dental')))[0]!.id;
+  northwind = (await base.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')))[0]!.id;
   providerId = (admin.actor as { providerId: number }).providerId;
   mem = memoryGateway();
 });
@@ -49,16 +49,16 @@ async function saveCard(who: ServiceContext, card = VISA) {
   return { cs, result: await handleSetupCompleted(sys, mem.gateway, { providerId, gatewaySessionId: cs.id, setupIntentId }) };
 }
 
-const audits = (kind: string) => base.db.select().from(auditEvents).where(eq(auditEvents.kind, kind)).all();
+const audits = async (kind: string) => (await base.db.select().from(auditEvents).where(eq(auditEvents.kind, kind)));
 
 describe('Save Card', () => {
   it('needs card payments turned on', async () => {
-    await expect(startSaveCard(billing, () => null)).rejects.toThrow(/not available/);
+    await expect(startSaveCard(billing, async () => null)).rejects.toThrow(/not available/);
   });
 
   it('is for Billing and Primary contacts only', async () => {
     for (const email of ['standard@acme-dental.test', 'technical@acme-dental.test']) {
-      await expect(startSaveCard(asDemoUser(base, email), resolve)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(startSaveCard(await asDemoUser(base, email), resolve)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     await expect(startSaveCard(admin, resolve)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(mem.checkouts).toEqual([]);
@@ -70,90 +70,90 @@ describe('Save Card', () => {
     expect(first.result).toEqual({ cardId: expect.any(Number) });
     await startSaveCard(primary, resolve);
     expect(mem.customers).toHaveLength(1);
-    expect(base.db.select().from(gatewayCustomers).all()).toEqual([expect.objectContaining({ companyId: acme, gatewayCustomerId: mem.customers[0]!.id })]);
+    expect((await base.db.select().from(gatewayCustomers))).toEqual([expect.objectContaining({ companyId: acme, gatewayCustomerId: mem.customers[0]!.id })]);
     expect(mem.checkouts.map((c) => c.customerId)).toEqual([mem.customers[0]!.id, mem.customers[0]!.id]);
     expect(mem.checkouts[0]!.metadata).toMatchObject({ purpose: 'save_card', companyId: String(acme) });
-    const row = base.db.select().from(checkoutSessions).where(eq(checkoutSessions.gatewaySessionId, first.cs.id)).get();
+    const row = (await base.db.select().from(checkoutSessions).where(eq(checkoutSessions.gatewaySessionId, first.cs.id)))[0];
     expect(row).toMatchObject({ mode: 'setup', status: 'complete', companyId: acme });
   });
 
   it('stores brand, last 4 and expiry; the first card is the default; a replay stores nothing more', async () => {
-    const cards = listSavedCards(billing);
+    const cards = await listSavedCards(billing);
     expect(cards).toEqual([expect.objectContaining({ brand: 'visa', last4: '4242', expMonth: 12, expYear: 2034, isDefault: true, expired: false })]);
     const cs = mem.checkouts[0]!;
     const again = await handleSetupCompleted(sys, mem.gateway, { providerId, gatewaySessionId: cs.id, setupIntentId: null });
     expect(again).toEqual({ cardId: cards[0]!.id });
-    expect(listSavedCards(billing)).toHaveLength(1);
+    expect(await listSavedCards(billing)).toHaveLength(1);
     expect(await handleSetupCompleted(sys, mem.gateway, { providerId, gatewaySessionId: 'cs_unknown', setupIntentId: null })).toBeNull();
-    expect(audits('card_saved')).toHaveLength(1);
+    expect(await audits('card_saved')).toHaveLength(1);
   });
 
-  it('lets staff see a company\'s cards, and keeps other companies\' contacts out', () => {
-    expect(listSavedCards(admin, { companyId: acme })).toHaveLength(1);
-    expect(() => listSavedCards(admin)).toThrow(/Choose a company/);
-    expect(listSavedCards(asDemoUser(base, 'billing@northwind.test'))).toEqual([]);
-    expect(() => listSavedCards(asDemoUser(base, 'standard@acme-dental.test'))).toThrow(/Billing and Primary/);
+  it('lets staff see a company\'s cards, and keeps other companies\' contacts out', async () => {
+    expect(await listSavedCards(admin, { companyId: acme })).toHaveLength(1);
+    await expect(listSavedCards(admin)).rejects.toThrow(/Choose a company/);
+    expect(await listSavedCards(await asDemoUser(base, 'billing@northwind.test'))).toEqual([]);
+    await expect(listSavedCards(await asDemoUser(base, 'standard@acme-dental.test'))).rejects.toThrow(/Billing and Primary/);
   });
 });
 
 describe('Make default and Remove', () => {
   it('makes another card the default', async () => {
     await saveCard(primary, { brand: 'mastercard', last4: '4444', expMonth: 1, expYear: 2026 });
-    const [visa, mc] = [listSavedCards(billing).find((c) => c.last4 === '4242')!, listSavedCards(billing).find((c) => c.last4 === '4444')!];
+    const [visa, mc] = [(await listSavedCards(billing)).find((c) => c.last4 === '4242')!, (await listSavedCards(billing)).find((c) => c.last4 === '4444')!];
     expect(mc).toMatchObject({ isDefault: false, expired: true });
-    const after = setDefaultCard(billing, { cardId: mc.id });
+    const after = await setDefaultCard(billing, { cardId: mc.id });
     expect(after.map((c) => [c.last4, c.isDefault])).toEqual([
       ['4444', true],
       ['4242', false],
     ]);
-    expect(audits('card_default_changed')).toEqual([expect.objectContaining({ detail: expect.objectContaining({ cardId: mc.id }) })]);
-    expect(() => setDefaultCard(asDemoUser(base, 'billing@northwind.test'), { cardId: visa.id })).toThrow(/not found/);
+    expect(await audits('card_default_changed')).toEqual([expect.objectContaining({ detail: expect.objectContaining({ cardId: mc.id }) })]);
+    await expect(setDefaultCard(await asDemoUser(base, 'billing@northwind.test'), { cardId: visa.id })).rejects.toThrow(/not found/);
   });
 
   it('detaches the removed card at the gateway and promotes another when it was the default', async () => {
-    const mc = listSavedCards(billing).find((c) => c.last4 === '4444')!;
-    const pm = base.db.select().from(savedCards).where(eq(savedCards.id, mc.id)).get()!.gatewayPaymentMethodId;
-    await expect(removeSavedCard(asDemoUser(base, 'standard@acme-dental.test'), { cardId: mc.id }, resolve)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const mc = (await listSavedCards(billing)).find((c) => c.last4 === '4444')!;
+    const pm = (await base.db.select().from(savedCards).where(eq(savedCards.id, mc.id)))[0]!.gatewayPaymentMethodId;
+    await expect(removeSavedCard(await asDemoUser(base, 'standard@acme-dental.test'), { cardId: mc.id }, resolve)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const after = await removeSavedCard(billing, { cardId: mc.id }, resolve);
     expect(mem.detached).toEqual([pm]);
     expect(after).toEqual([expect.objectContaining({ last4: '4242', isDefault: true })]);
-    expect(base.db.select().from(savedCards).where(eq(savedCards.id, mc.id)).get()!.removedAt).not.toBeNull();
+    expect((await base.db.select().from(savedCards).where(eq(savedCards.id, mc.id)))[0]!.removedAt).not.toBeNull();
     await expect(removeSavedCard(billing, { cardId: mc.id }, resolve)).rejects.toThrow(/not found/);
-    expect(audits('card_removed')).toHaveLength(1);
+    expect(await audits('card_removed')).toHaveLength(1);
   });
 });
 
 describe('Auto Pay switch', () => {
   let recurringId: number;
-  beforeAll(() => {
+  beforeAll(async () => {
     const now = base.clock.now();
-    base.db.insert(paymentGateways).values({ providerId, publishableKey: 'pk_test_x', sealedSecretKey: 'x', sealedWebhookSecret: 'x', createdAt: now, updatedAt: now }).run();
-    recurringId = createRecurring(admin, { companyId: northwind, scope: 'Managed services', frequency: 'monthly', amountMinor: 10_000, nextBillDate: '2026-12-01' }).id;
+    (await base.db.insert(paymentGateways).values({ providerId, publishableKey: 'pk_test_x', sealedSecretKey: 'x', sealedWebhookSecret: 'x', createdAt: now, updatedAt: now }));
+    recurringId = (await createRecurring(admin, { companyId: northwind, scope: 'Managed services', frequency: 'monthly', amountMinor: 10_000, nextBillDate: '2026-12-01' })).id;
   });
 
   it('a contact turns it on only with a saved card', async () => {
-    const nwBilling = asDemoUser(base, 'billing@northwind.test');
-    expect(() => setAutoPay(nwBilling, { recurringId, autoPay: true })).toThrow(/Save a card first/);
+    const nwBilling = await asDemoUser(base, 'billing@northwind.test');
+    await expect(setAutoPay(nwBilling, { recurringId, autoPay: true })).rejects.toThrow(/Save a card first/);
     await saveCard(nwBilling);
-    expect(setAutoPay(nwBilling, { recurringId, autoPay: true })).toMatchObject({ id: recurringId, autoPay: true });
-    expect(autopayOverview(nwBilling)).toMatchObject({ available: true, canManage: true, cards: [expect.objectContaining({ isDefault: true })], recurring: [expect.objectContaining({ id: recurringId, autoPay: true })] });
-    expect(setAutoPay(nwBilling, { recurringId, autoPay: false }).autoPay).toBe(false);
-    expect(audits('autopay_changed').map((a) => a.detail.autoPay)).toEqual([true, false]);
+    expect(await setAutoPay(nwBilling, { recurringId, autoPay: true })).toMatchObject({ id: recurringId, autoPay: true });
+    expect(await autopayOverview(nwBilling)).toMatchObject({ available: true, canManage: true, cards: [expect.objectContaining({ isDefault: true })], recurring: [expect.objectContaining({ id: recurringId, autoPay: true })] });
+    expect((await setAutoPay(nwBilling, { recurringId, autoPay: false })).autoPay).toBe(false);
+    expect((await audits('autopay_changed')).map((a) => a.detail.autoPay)).toEqual([true, false]);
   });
 
-  it('staff may switch it; Standard contacts and other companies may not', () => {
-    expect(setAutoPay(admin, { recurringId, autoPay: true }).autoPay).toBe(true);
-    expect(() => setAutoPay(asDemoUser(base, 'standard@northwind.test'), { recurringId, autoPay: false })).toThrow(/Billing and Primary/);
-    expect(() => setAutoPay(billing, { recurringId, autoPay: false })).toThrow(/not found/);
-    expect(autopayOverview(admin)).toMatchObject({ available: true, canManage: false, cards: [] });
+  it('staff may switch it; Standard contacts and other companies may not', async () => {
+    expect((await setAutoPay(admin, { recurringId, autoPay: true })).autoPay).toBe(true);
+    await expect(setAutoPay(await asDemoUser(base, 'standard@northwind.test'), { recurringId, autoPay: false })).rejects.toThrow(/Billing and Primary/);
+    await expect(setAutoPay(billing, { recurringId, autoPay: false })).rejects.toThrow(/not found/);
+    expect(await autopayOverview(admin)).toMatchObject({ available: true, canManage: false, cards: [] });
   });
 
-  it('is refused for a contact while card payments are off', () => {
-    base.db.update(paymentGateways).set({ enabled: false }).where(eq(paymentGateways.providerId, providerId)).run();
-    const nwBilling = asDemoUser(base, 'billing@northwind.test');
-    setAutoPay(nwBilling, { recurringId, autoPay: false });
-    expect(() => setAutoPay(nwBilling, { recurringId, autoPay: true })).toThrow(/not available/);
-    expect(autopayOverview(nwBilling).available).toBe(false);
-    expect(base.db.select().from(savedCards).where(and(eq(savedCards.companyId, northwind))).all()).toHaveLength(1);
+  it('is refused for a contact while card payments are off', async () => {
+    (await base.db.update(paymentGateways).set({ enabled: false }).where(eq(paymentGateways.providerId, providerId)));
+    const nwBilling = await asDemoUser(base, 'billing@northwind.test');
+    await setAutoPay(nwBilling, { recurringId, autoPay: false });
+    await expect(setAutoPay(nwBilling, { recurringId, autoPay: true })).rejects.toThrow(/not available/);
+    expect((await autopayOverview(nwBilling)).available).toBe(false);
+    expect((await base.db.select().from(savedCards).where(and(eq(savedCards.companyId, northwind))))).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ let base: ServiceContext;
 let cleanup: () => void;
 let dataDir: string;
 beforeAll(async () => {
-  const f = freshContext();
+  const f = await freshContext();
   dataDir = mkdtempSync(join(tmpdir(), 'portico-docs-'));
   base = { ...f.ctx, settings: { ...f.ctx.settings, DATA_DIR: dataDir, ATTACHMENT_MAX_FILE_MB: 0.01 } };
   cleanup = f.cleanup;
@@ -31,7 +31,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const as = (email: string) => asDemoUser(base, email);
+const as = async (email: string) => await asDemoUser(base, email);
 async function* bytes(b: Buffer | string) {
   yield Buffer.from(b);
 }
@@ -39,18 +39,18 @@ const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n');
 
 describe('document uploads', () => {
   it("a Technical contact's upload belongs to their company and is visible to it, whatever they ask", async () => {
-    const tech = as('technical@acme-dental.test');
+    const tech = await as('technical@acme-dental.test');
     const d = await storeDocument(tech, { title: 'Floor plan', visibleToClient: false }, bytes(PDF), 'floor plan.pdf');
     expect(d).toMatchObject({ title: 'Floor plan', companyName: 'Acme Dental', filename: 'floor plan.pdf', mimeType: 'application/pdf', viewAs: 'pdf', visibleToClient: true, uploadedBy: 'Terry Technical' });
-    expect(listDocuments(as('primary@acme-dental.test'), { search: 'floor' }).items.map((x) => x.id)).toEqual([d.id]);
-    expect(listDocuments(as('technical@northwind.test'), { search: 'floor' }).items).toEqual([]);
-    const { path } = openDocument(tech, d.id)!;
+    expect((await listDocuments(await as('primary@acme-dental.test'), { search: 'floor' })).items.map((x) => x.id)).toEqual([d.id]);
+    expect((await listDocuments(await as('technical@northwind.test'), { search: 'floor' })).items).toEqual([]);
+    const { path } = (await openDocument(tech, d.id))!;
     expect(path).toBe(documentPath(base.settings, createHash('sha256').update(PDF).digest('hex')));
     expect(readFileSync(path).equals(PDF)).toBe(true);
   });
 
   it('refuses HTML, content that does not match its name, empty and too large files, with the field named', async () => {
-    const tech = as('technical@acme-dental.test');
+    const tech = await as('technical@acme-dental.test');
     const refused = (content: Buffer | string, name: string) => storeDocument(tech, {}, bytes(content), name);
     await expect(refused('<!DOCTYPE html><script>alert(1)</script>', 'page.html')).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'file', problem: 'type' } });
     await expect(refused('<svg onload="alert(1)"></svg>', 'notes.md')).rejects.toThrow('notes.md: the content is not a Markdown text file.');
@@ -61,22 +61,22 @@ describe('document uploads', () => {
   });
 
   it('staff choose the company and visibility; identical content is stored once and deleted with its last document', async () => {
-    const admin = as('admin@demo-msp.test');
-    const acmeId = listAssets(as('standard@acme-dental.test'), {}).items[0]!.companyId;
+    const admin = await as('admin@demo-msp.test');
+    const acmeId = (await listAssets(await as('standard@acme-dental.test'), {})).items[0]!.companyId;
     await expect(storeDocument(admin, { title: 'No company' }, bytes('x'), 'x.txt')).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'companyId' } });
     const a = await storeDocument(admin, { companyId: acmeId, title: 'Runbook' }, bytes('# Runbook\nsame'), 'runbook.md');
     const b = await storeDocument(admin, { companyId: acmeId, title: 'Runbook copy' }, bytes('# Runbook\nsame'), 'copy.md');
     expect(a.visibleToClient).toBe(false);
     expect(a.mimeType).toBe('text/markdown');
-    const file = openDocument(admin, a.id)!.path;
-    expect(openDocument(admin, b.id)!.path).toBe(file);
-    const contact = as('technical@acme-dental.test');
-    expect(() => getDocument(contact, { documentId: a.id })).toThrow('No such document.');
-    updateDocument(admin, { documentId: a.id, title: 'Runbook', visibleToClient: true });
-    expect(getDocument(contact, { documentId: a.id }).title).toBe('Runbook');
-    deleteDocument(admin, { documentId: a.id });
+    const file = (await openDocument(admin, a.id))!.path;
+    expect((await openDocument(admin, b.id))!.path).toBe(file);
+    const contact = await as('technical@acme-dental.test');
+    await expect(getDocument(contact, { documentId: a.id })).rejects.toThrow('No such document.');
+    await updateDocument(admin, { documentId: a.id, title: 'Runbook', visibleToClient: true });
+    expect((await getDocument(contact, { documentId: a.id })).title).toBe('Runbook');
+    await deleteDocument(admin, { documentId: a.id });
     expect(existsSync(file)).toBe(true);
-    deleteDocument(admin, { documentId: b.id });
+    await deleteDocument(admin, { documentId: b.id });
     expect(existsSync(file)).toBe(false);
   });
 });
@@ -96,27 +96,27 @@ async function replay(ctx: ServiceContext): Promise<TTechnicalChange[]> {
 
 describe('live changes', () => {
   it('reach each caller only for what they may see', async () => {
-    const admin = as('admin@demo-msp.test');
-    const standard = as('standard@acme-dental.test');
-    const mine = listAssets(standard, {}).items[0]!;
+    const admin = await as('admin@demo-msp.test');
+    const standard = await as('standard@acme-dental.test');
+    const mine = (await listAssets(standard, {})).items[0]!;
     const acmeId = mine.companyId;
-    const other = createAsset(admin, { companyId: acmeId, name: 'Spare laptop', type: 'Laptop' });
+    const other = await createAsset(admin, { companyId: acmeId, name: 'Spare laptop', type: 'Laptop' });
     // Reassigned to the Standard contact and back: they hear both.
-    updateAsset(admin, { assetId: other.id, name: 'Spare laptop', type: 'Laptop', assignedContactId: mine.assignedContactId });
-    updateAsset(admin, { assetId: other.id, name: 'Spare laptop', type: 'Laptop', assignedContactId: null });
+    await updateAsset(admin, { assetId: other.id, name: 'Spare laptop', type: 'Laptop', assignedContactId: mine.assignedContactId });
+    await updateAsset(admin, { assetId: other.id, name: 'Spare laptop', type: 'Laptop', assignedContactId: null });
 
     const std = await replay(standard);
     expect(std.every((c) => c.record === 'asset' && c.contactIds?.includes(mine.assignedContactId))).toBe(true);
     expect(std.filter((c) => c.id === other.id).map((c) => c.action)).toEqual(['updated', 'updated']);
 
-    const tech = await replay(as('technical@acme-dental.test'));
-    const hidden = listDocuments(admin, { companyId: acmeId }).items.filter((d) => !d.visibleToClient).map((d) => d.id);
+    const tech = await replay(await as('technical@acme-dental.test'));
+    const hidden = (await listDocuments(admin, { companyId: acmeId })).items.filter((d) => !d.visibleToClient).map((d) => d.id);
     expect(hidden.length).toBeGreaterThan(0);
     expect(tech.some((c) => c.record === 'document' && hidden.includes(c.id))).toBe(false);
     expect(tech.some((c) => c.record === 'domain')).toBe(true);
     expect(tech.every((c) => c.companyId === acmeId)).toBe(true);
 
-    const staff = await replay(as('tech@demo-msp.test'));
+    const staff = await replay(await as('tech@demo-msp.test'));
     expect(staff.some((c) => c.record === 'document' && hidden.includes(c.id))).toBe(true);
     expect(new Set(staff.map((c) => c.companyId)).size).toBe(2);
   });

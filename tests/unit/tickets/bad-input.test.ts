@@ -24,9 +24,9 @@ let base: ServiceContext;
 let cleanup: () => void;
 let ticketId: number;
 beforeAll(async () => {
-  ({ ctx: base, cleanup } = freshContext());
+  ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
-  ticketId = base.db.select().from(tickets).get()!.id;
+  ticketId = (await base.db.select().from(tickets))[0]!.id;
 });
 afterAll(() => cleanup());
 
@@ -85,8 +85,8 @@ const cases: [string, TService, string, unknown, RegExp][] = [
 const actors: Record<string, string> = { primary: 'primary@acme-dental.test', tech: 'tech@demo-msp.test', admin: 'admin@demo-msp.test' };
 
 describe('bad input on every ticket service', () => {
-  it.each(cases)('%s refuses %#', (_name, fn, who, input, message) => {
-    const ctx = asDemoUser(base, actors[who]!);
+  it.each(cases)('%s refuses %#', async (_name, fn, who, input, message) => {
+    const ctx = await asDemoUser(base, actors[who]!);
     const fix = (i: unknown) => (i && typeof i === 'object' && 'ticketId' in i && i.ticketId === 1 ? { ...i, ticketId } : i);
     expect(refusal(() => fn(ctx, fix(input) as never))).toMatch(message);
   });

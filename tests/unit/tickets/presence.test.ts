@@ -67,21 +67,21 @@ describe('presence services', () => {
   let cleanup: () => void;
   let ticketId: number;
   beforeAll(async () => {
-    ({ ctx: base, clock, cleanup } = freshContext());
+    ({ ctx: base, clock, cleanup } = await freshContext());
     await seedDemo(base);
-    ticketId = base.db.select().from(tickets).get()!.id;
+    ticketId = (await base.db.select().from(tickets))[0]!.id;
   });
   afterAll(() => cleanup());
 
-  it('is for staff who can see the ticket', () => {
-    expect(() => setPresence(asDemoUser(base, 'primary@acme-dental.test'), { ticketId, state: 'viewing' })).toThrow('This is for staff only.');
-    expect(() => setPresence(asDemoUser(base, 'tech@demo-msp.test'), { ticketId: 999_999, state: 'viewing' })).toThrow('Ticket not found.');
-    expect(() => setPresence(asDemoUser(base, 'tech@demo-msp.test'), { ticketId, state: 'sleeping' })).toThrow('Choose viewing, typing or left.');
+  it('is for staff who can see the ticket', async () => {
+    await expect(setPresence(await asDemoUser(base, 'primary@acme-dental.test'), { ticketId, state: 'viewing' })).rejects.toThrow('This is for staff only.');
+    await expect(setPresence(await asDemoUser(base, 'tech@demo-msp.test'), { ticketId: 999_999, state: 'viewing' })).rejects.toThrow('Ticket not found.');
+    await expect(setPresence(await asDemoUser(base, 'tech@demo-msp.test'), { ticketId, state: 'sleeping' })).rejects.toThrow('Choose viewing, typing or left.');
   });
 
   it('streams the list on every change, and drops the subscriber when its socket closes', async () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
-    const tech = asDemoUser(base, 'tech@demo-msp.test');
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
+    const tech = await asDemoUser(base, 'tech@demo-msp.test');
     const ac = new AbortController();
     const seen: TPresenceEntry[][] = [];
     const run = (async () => {
@@ -89,14 +89,14 @@ describe('presence services', () => {
     })();
     const tick = () => new Promise((r) => setTimeout(r, 5));
     await tick();
-    setPresence(admin, { ticketId, state: 'viewing' });
+    await setPresence(admin, { ticketId, state: 'viewing' });
     await tick();
-    setPresence(tech, { ticketId, state: 'typing' });
+    await setPresence(tech, { ticketId, state: 'typing' });
     await tick();
-    setPresence(tech, { ticketId, state: 'typing' }); // heartbeat: no new list
+    await setPresence(tech, { ticketId, state: 'typing' }); // heartbeat: no new list
     await tick();
     clock.advance(PRESENCE_TTL_MS);
-    setPresence(admin, { ticketId, state: 'viewing' }); // Alex heartbeats; Taylor lapses at the sweep
+    await setPresence(admin, { ticketId, state: 'viewing' }); // Alex heartbeats; Taylor lapses at the sweep
     presenceFor(admin).sweep();
     await tick();
     expect(seen.map((l) => l.map((e) => `${e.name}:${e.state}`))).toEqual([
@@ -111,7 +111,7 @@ describe('presence services', () => {
   });
 
   it('stops when the session ends', async () => {
-    const admin = asDemoUser(base, 'admin@demo-msp.test');
+    const admin = await asDemoUser(base, 'admin@demo-msp.test');
     const stopTopic = 'session:test-presence';
     const run = (async () => {
       const got: TPresenceEntry[][] = [];

@@ -1,0 +1,23 @@
+import { engineOf, rawExecOnWriter, type TDb } from '../../db/client';
+
+/*
+ * Makes inserts into a table fail, as a full disk would, until restored: a trigger that
+ * raises (SQLite: a temporary one on the write connection; PostgreSQL: a trigger function).
+ */
+export async function failInserts(db: TDb, table: string, message: string): Promise<void> {
+  if (engineOf(db) === 'sqlite') {
+    await rawExecOnWriter(db, `CREATE TEMP TRIGGER ${table}_down BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END;`);
+    return;
+  }
+  await rawExecOnWriter(db, `CREATE FUNCTION ${table}_down() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$ LANGUAGE plpgsql`);
+  await rawExecOnWriter(db, `CREATE TRIGGER ${table}_down BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_down()`);
+}
+
+export async function restoreInserts(db: TDb, table: string): Promise<void> {
+  if (engineOf(db) === 'sqlite') {
+    await rawExecOnWriter(db, `DROP TRIGGER ${table}_down`);
+    return;
+  }
+  await rawExecOnWriter(db, `DROP TRIGGER ${table}_down ON ${table}`);
+  await rawExecOnWriter(db, `DROP FUNCTION ${table}_down()`);
+}
