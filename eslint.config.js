@@ -38,6 +38,17 @@ export default tseslint.config(
     },
   },
   {
+    // Services are asynchronous: a promise nobody awaits is a write that may land after its
+    // transaction, or an error nobody sees.
+    files: ['server/**/*.ts', 'db/**/*.ts', 'mail/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     ignores: ['server/trpc/**', 'server/http/**', 'server/app.ts', 'server/main.ts', 'server/dev.ts'],
     rules: { 'no-restricted-imports': transportRule() },

@@ -64,7 +64,8 @@ if (mode === 'trpc') {
   });
 }
 
-process.on('message', async (c: TBaselineCommand) => {
+process.on('message', (c: TBaselineCommand) => void onCommand(c));
+async function onCommand(c: TBaselineCommand) {
   if (c.cmd === 'broadcast') {
     // The commit stamp is taken here, so the IPC hop that asked for this round is not counted.
     const t0 = nowMs();
@@ -84,6 +85,6 @@ process.on('message', async (c: TBaselineCommand) => {
   } else {
     process.exit(0);
   }
-});
+}
 
 server.listen(0, '127.0.0.1', () => send({ type: 'listening', port: (server.address() as AddressInfo).port }));

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -155,32 +156,33 @@ function underLock<T extends object>(builder: T, lock: WriteLock): T {
 }
 
 /**
- * One holder at a time of the SQLite write connection, in arrival order. A transaction that
- * asks for it again while holding it (a service given the outer context instead of the
- * transaction) would wait for ever; in tests that is reported after a few seconds.
+ * One holder at a time of the SQLite write connection, in arrival order. A holder that asks
+ * for it again (a service given the outer context instead of the transaction: a write that
+ * would wait for the transaction it is part of) is refused at once rather than left waiting
+ * for ever; on PostgreSQL the same mistake runs the write outside the transaction.
  */
 export class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly reportAfterMs = process.env.NODE_ENV === 'test' ? 5000 : 0;
+  private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    const wait = this.reportAfterMs ? this.watch() : null;
-    const result = this.tail.then(() => {
-      wait?.();
-      return work();
+    if (this.holder.getStore()?.holding) {
+      return Promise.reject(new Error('A write outside the transaction, from inside it: pass the transaction (tx, or { ...ctx, db: tx }) to what it calls.'));
+    }
+    const result = this.tail.then(async () => {
+      const mark = { holding: true };
+      try {
+        return await this.holder.run(mark, work);
+      } finally {
+        // Work it started that outlives it (a promise not awaited) is no longer inside it.
+        mark.holding = false;
+      }
     });
     this.tail = result.then(
       () => undefined,
       () => undefined,
     );
     return result;
-  }
-
-  private watch(): () => void {
-    const asked = new Error('Waited too long for the SQLite write connection: is a transaction waiting on itself (a service given ctx instead of the transaction)?');
-    const timer = setTimeout(() => console.error(asked), this.reportAfterMs);
-    timer.unref();
-    return () => clearTimeout(timer);
   }
 }
 

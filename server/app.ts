@@ -98,13 +98,14 @@ export async function startPortico(
     loopHeader: { name: LOOP_HEADER, value: settings.MAIL_DOMAIN },
   });
   const notifier = await startTicketNotifier(base);
-  const sweeper = setInterval(async () => {
+  const sweepSessions = async () => {
     try {
       await expireSessions(base);
     } catch (err) {
       log.error({ err }, 'session sweep failed');
     }
-  }, 30_000);
+  };
+  const sweeper = setInterval(() => void sweepSessions(), 30_000);
   sweeper.unref();
   const sweepAttachments = async () => {
     try {
@@ -114,7 +115,7 @@ export async function startPortico(
     }
   };
   await sweepAttachments();
-  const attachmentSweeper = setInterval(sweepAttachments, 3600_000);
+  const attachmentSweeper = setInterval(() => void sweepAttachments(), 3600_000);
   attachmentSweeper.unref();
 
   // Recurring invoices and their auto-pay charges: once at start (catches up after downtime),
@@ -130,7 +131,7 @@ export async function startPortico(
         billing = null;
       }));
   void billRecurring();
-  const recurringBiller = setInterval(billRecurring, 3600_000);
+  const recurringBiller = setInterval(() => void billRecurring(), 3600_000);
   recurringBiller.unref();
 
   let stopping: Promise<void> | null = null;

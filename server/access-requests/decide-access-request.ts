@@ -1,30 +1,17 @@
 import { and, eq } from 'drizzle-orm';
 import { accessRequests } from '../../db/schema/access-requests';
-import type { TEventRow } from '../../db/schema/events';
 import { companies, contacts, users } from '../../db/schema/people';
 import { recordAudit } from '../audit/record-audit';
 import { sendInvitation } from '../auth/invitations';
 import type { TStaffActor } from '../core/actor';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
-import { EventBus } from '../core/events';
 import { requireStaff } from '../core/permissions';
 import { unitOfWork, type TTx } from '../core/unit-of-work';
 import { createCompany } from '../people/create-company';
 import { createContact } from '../people/create-contact';
 import { ZAccessRequestIdInput, ZApproveAccessInput } from './schemas';
 import { accessRequestsTopic } from './topics';
-
-/**
- * Keeps what nested services publish until the whole approval has committed: their own
- * transactions run as savepoints inside ours, so a late refusal undoes them too.
- */
-class HeldBus extends EventBus {
-  readonly held: TEventRow[] = [];
-  override publish(events: readonly TEventRow[]): void {
-    this.held.push(...events);
-  }
-}
 
 /** The request, if it is this provider's and still undecided (another tab may have decided it). */
 async function pendingRequest(tx: TTx, staff: TStaffActor, requestId: number) {
@@ -36,15 +23,15 @@ async function pendingRequest(tx: TTx, staff: TStaffActor, requestId: number) {
 
 /**
  * Approve: into an existing company of the provider or a new one; adds a Standard contact
- * (or reuses the one with that email) and sends the invitation. All of it commits together,
- * and live events go out only afterwards.
+ * (or reuses the one with that email) and sends the invitation. The services it calls run
+ * in savepoints of its transaction (a late refusal undoes them too), and their live events
+ * go out with its own, after the commit.
  */
 export async function approveAccessRequest(ctx: ServiceContext, input: unknown): Promise<{ email: string; company: { id: number; name: string }; resent: boolean }> {
   const staff = requireStaff(ctx.actor);
   const data = ZApproveAccessInput.parse(input);
-  const bus = new HeldBus();
-  const inner: ServiceContext = { ...ctx, bus };
-  const result = await unitOfWork(inner, async (tx, emit) => {
+  return await unitOfWork(ctx, async (tx, emit) => {
+    const inner: ServiceContext = { ...ctx, db: tx };
     const request = await pendingRequest(tx, staff, data.requestId);
     const company =
       data.company.kind === 'new'
@@ -76,8 +63,6 @@ export async function approveAccessRequest(ctx: ServiceContext, input: unknown):
     emit(accessRequestsTopic(staff.providerId), 'access_request.decided', { requestId: request.id, status: 'approved', company: chosen });
     return { email: request.email, company: chosen, resent: !!existing };
   });
-  ctx.bus.publish(bus.held);
-  return result;
 }
 
 /** Decline: nothing is sent to the requester. */

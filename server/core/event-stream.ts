@@ -11,7 +11,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * The push side of a stream: a transport that can write events straight to a socket
  * attaches a sink instead of awaiting `next()` per event (`[ATTACH](sink)`, once, instead
  * of iterating). The stream then calls `push` for each event in order (replayed ones
- * first, synchronously inside the attach), and `end` or `fail` once; `return()` detaches.
+ * first: live events that arrive while the log is read are held until the replay is done),
+ * and `end` or `fail` once; `return()` detaches.
  */
 export const ATTACH: unique symbol = Symbol('event-stream.attach');
 export interface TEventSink<T> {

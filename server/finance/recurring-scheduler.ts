@@ -31,7 +31,7 @@ async function previousPeriod(tx: TTx, recurringId: number, period: string): Pro
  * (auto-pay's first attempt): the composition root passes payments' hook, so finance does not
  * depend on payments.
  */
-export type TInvoiceIssuedHook = (tx: TTx, now: Date, invoice: TInvoice, recurring: TRecurringInvoice) => void;
+export type TInvoiceIssuedHook = (tx: TTx, now: Date, invoice: TInvoice, recurring: TRecurringInvoice) => Promise<void> | void;
 
 /** Bills one due period of one subscription and moves its next bill date on. */
 async function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, onIssued?: TInvoiceIssuedHook): Promise<'issued' | 'already-issued' | 'not-due'> {
@@ -58,7 +58,7 @@ async function billOnePeriod(ctx: ServiceContext, recurringId: number, today: st
           lines: [{ description: `${r.scope} (${period} to ${addDays(next, -1)})`, quantityMilli: 1000, unitPriceMinor: r.amountMinor, taxRateBp: r.taxRateBp }],
         });
         emitInvoice(emit, inv);
-        onIssued?.(sp, now, inv, r);
+        await onIssued?.(sp, now, inv, r);
       });
     } catch (err) {
       if (!isUniqueViolation(err, 'recurring_period')) throw err;

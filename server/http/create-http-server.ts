@@ -54,7 +54,7 @@ export function createWebServer(opts: {
 
   const originAllowed = (origin: string | undefined) => !!origin && opts.allowedOrigins().includes(origin);
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -63,7 +63,7 @@ export function createWebServer(opts: {
     applySecurityHeaders(res, contentSecurityPolicy(opts.allowedOrigins()[0] ?? base.settings.publicUrl, !!opts.dev));
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
-      pingDatabase(base.db).then(
+      void pingDatabase(base.db).then(
         () => 'ok',
         () => 'error',
       ).then((db) => {
@@ -123,6 +123,12 @@ export function createWebServer(opts: {
     }
     if (opts.dev) opts.dev.fallback(req, res);
     else serveStatic(opts.clientRoot, req, res);
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
   });
 
   // Built for fan-out to thousands of sockets (server/http/websocket.ts).

@@ -100,7 +100,7 @@ export async function commitPrepared(base: ServiceContext, list: readonly TPrepa
       }
     }
   });
-  for (const p of list) p.afterCommit?.(worked.has(p));
+  for (const p of list) void p.afterCommit?.(worked.has(p));
   if (discard.length) void discardMailFiles(discard).catch(() => {});
 }
 

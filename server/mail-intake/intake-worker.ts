@@ -61,7 +61,9 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
   const queue: TQueuedInbound[] = [];
   const ready: TPreparedInbound[] = [];
   let preparing = 0;
-  let committing: NodeJS.Immediate | null = null;
+  /** A commit scheduled or running: one at a time, so what is prepared meanwhile goes in the next batch. */
+  let committing: NodeJS.Immediate | 'running' | null = null;
+  let inCommit = 0;
   let idleWaiters: (() => void)[] = [];
   /** Verdicts of messages already committed, still to be written (a reply by token does not wait for DNS). */
   const lateWrites = new Set<Promise<void>>();
@@ -74,13 +76,14 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
     });
   };
   let roomWaiters: (() => void)[] = [];
-  const backlog = () => queue.length + preparing + ready.length;
+  const backlog = () => queue.length + preparing + ready.length + inCommit;
   let stopped = false;
 
   const commitReady = async () => {
-    committing = null;
+    committing = 'running';
     // In order of acceptance within the batch (preparing may finish out of order).
     const batch = ready.splice(0).sort((a, b) => a.row.id - b.row.id);
+    inCommit = batch.length;
     try {
       await commitPrepared(base, batch);
     } catch (err) {
@@ -92,11 +95,15 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
           base.log.error({ err: e, inboundId: p.row.id }, 'inbound mail processing failed');
         }
       }
+    } finally {
+      inCommit = 0;
+      committing = null;
     }
     pump();
   };
 
   const pump = () => {
+    if (ready.length) committing ??= setImmediate(() => void commitReady());
     while (!stopped && preparing < CONCURRENCY && queue.length) {
       const next = queue.shift()!;
       preparing++;
@@ -112,7 +119,6 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
         )
         .finally(() => {
           preparing--;
-          if (ready.length) committing ??= setImmediate(commitReady);
           pump();
         });
     }

@@ -7,6 +7,7 @@ import { classifyRecipient, type TRecipient } from './addresses';
 import type { TMail } from './parse-message';
 import { companyForDomain, contactsByEmail, isParticipant, ticketById } from './participants';
 import type { TMailProblem } from './outcomes';
+import { filterInOrder } from '../core/in-order';
 
 export type TMatchedBy = 'token' | 'message_id' | 'subject' | 'support_address';
 
@@ -77,7 +78,7 @@ export async function matchMessage(ctx: ServiceContext, recipients: readonly TRe
   }
   const number = SUBJECT_NUMBER.exec(mail.subject)?.[1];
   if (number && from) {
-    const candidates = (await ctx.db.select().from(tickets).where(eq(tickets.number, Number(number)))).filter(onTicket);
+    const candidates = await filterInOrder(await ctx.db.select().from(tickets).where(eq(tickets.number, Number(number))), onTicket);
     if (candidates.length === 1) return { kind: 'ticket', ticket: candidates[0]!, by: 'subject', senderOk: true };
   }
   if (recipients.some((r) => r.kind === 'support') && from) {

@@ -115,8 +115,9 @@ async function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: strin
   const reached = new Set((await q.reachedRecipients.all({ messageKey: key })).map((r) => r.recipient));
   const recipients = record.envelopeTo.filter((r) => !reached.has(r));
   if (!recipients.length) return false;
-  return await ctx.db.transaction(async () => {
-    const row = await q.insertInbound.get({
+  return await ctx.db.transaction(async (tx) => {
+    const w = intakeQueries(tx);
+    const row = await w.insertInbound.get({
       messageId,
       contentHash: record.sha256,
       rawPath,
@@ -129,7 +130,7 @@ async function reindex(ctx: ServiceContext, record: TSpoolRecord, rawPath: strin
       receivedAt: new Date(record.receivedAt),
     });
     if (!row) return false;
-    for (const recipient of recipients) await q.insertRecipient.run({ messageKey: key, recipient, inboundMessageId: row.id });
+    for (const recipient of recipients) await w.insertRecipient.run({ messageKey: key, recipient, inboundMessageId: row.id });
     return true;
   });
 }

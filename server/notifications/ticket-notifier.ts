@@ -145,13 +145,13 @@ export async function startTicketNotifier(base: ServiceContext, opts: { pollMs?:
     if (stopped) return;
     try {
       await follow();
-      if ((await notifyBatch(base)).events === BATCH_SIZE) pending = setImmediate(tick);
+      if ((await notifyBatch(base)).events === BATCH_SIZE) pending = setImmediate(() => void tick());
     } catch (err) {
       base.log.error({ err }, 'ticket notifier batch failed; retrying on the next poll');
     }
   };
   function wake() {
-    if (!stopped) pending ??= setTimeout(tick, COALESCE_MS);
+    if (!stopped) pending ??= setTimeout(() => void tick(), COALESCE_MS);
   }
 
   // Create the cursor now, so events written from here on are not skipped by a first run.

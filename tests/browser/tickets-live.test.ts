@@ -193,9 +193,9 @@ describe('resuming after a dropped connection', () => {
     const comments = page.locator('[data-comment-id]');
     const start = await comments.count();
 
-    const dropWhile = async (post: () => void) => {
+    const dropWhile = async (post: () => Promise<void>) => {
       for (const ws of fx.portico.web.wss.clients) ws.terminate();
-      post(); // committed while the browser has no socket
+      await post(); // committed while the browser has no socket
       await expect.poll(() => liveState(page), { timeout: 10_000 }).not.toBe('live');
       await expect.poll(() => liveState(page), { timeout: 20_000 }).toBe('live');
     };

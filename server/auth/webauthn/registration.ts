@@ -90,10 +90,10 @@ export async function finishWebauthnRegistration(
   const info = verified.registrationInfo;
   const now = ctx.clock.now();
   const userHandle = issued.userHandle;
-  // One connection (better-sqlite3): reads through ctx.db run inside this transaction, nested ones as savepoints.
   return await ctx.db.transaction(async (tx) => {
+    const inTx: ServiceContext = { ...ctx, db: tx };
     // Counted again here: two tabs could both have passed the check in step 1.
-    if (await countCredentials(ctx, session.userId) >= MAX_CREDENTIALS_PER_USER) throw new AppError('CONFLICT', TOO_MANY);
+    if (await countCredentials(inTx, session.userId) >= MAX_CREDENTIALS_PER_USER) throw new AppError('CONFLICT', TOO_MANY);
     const taken = (await tx.select({ id: webauthnCredentials.id }).from(webauthnCredentials).where(eq(webauthnCredentials.credentialId, info.credential.id)))[0];
     if (taken) throw new AppError('CONFLICT', 'That passkey or security key is already registered.');
     const row = (await tx
@@ -112,7 +112,7 @@ export async function finishWebauthnRegistration(
       })
       .returning({ id: webauthnCredentials.id }))[0]!;
     await recordAudit(tx, now, { kind: 'passkey_added', userId: session.userId, ip, detail: { credential: row.id, name, deviceType: info.credentialDeviceType } });
-    const needsCodes = await remainingRecoveryCodes(ctx, session.userId) === 0;
-    return { id: row.id, recoveryCodes: needsCodes ? await regenerateRecoveryCodes(ctx, session.userId) : null };
+    const needsCodes = await remainingRecoveryCodes(inTx, session.userId) === 0;
+    return { id: row.id, recoveryCodes: needsCodes ? await regenerateRecoveryCodes(inTx, session.userId) : null };
   });
 }

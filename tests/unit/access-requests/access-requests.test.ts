@@ -21,7 +21,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx: base, clock, cleanup } = await freshContext());
   await seedDemo(base);
@@ -141,7 +141,7 @@ describe('access requests', () => {
     const olga = await asDemoUser(base, 'olga@other-msp.test');
     expect(await identifierNeeded(base)).toEqual({ needsIdentifier: true });
     await expect(requestAccess(base, form('who@x.test'), '10.9.0.1')).rejects.toThrow('Enter your service provider identifier.');
-    const refusal = (async () => {
+    const refusal = await (async () => {
       try {
         await requestAccess(base, form('who@x.test', { identifier: 'nope' }), '10.9.0.1');
       } catch (e) {

@@ -23,7 +23,7 @@ import { asDemoUser } from '../../helpers/demo-actors';
 import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let admin: ServiceContext;
 /** The admin of a second provider, who must see nothing of the demo provider. */
 let otherAdmin: ServiceContext;

@@ -13,7 +13,7 @@ import { asDemoUser } from '../../helpers/demo-actors';
 import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);

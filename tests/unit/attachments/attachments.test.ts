@@ -39,7 +39,7 @@ async function* chunks(buf: Buffer, size = 1000) {
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let dataDir: string;
 beforeAll(async () => {
   const f = await freshContext();
@@ -52,8 +52,8 @@ beforeAll(async () => {
   const other = await createProvider(sys, { name: 'Other MSP', identifier: 'other-msp' });
   await createStaffMember(sys, other.id, { name: 'Olive Other', email: 'tech@other-msp.test', role: 'technician' });
 });
-afterAll(() => {
-  cleanup();
+afterAll(async () => {
+  await cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -13,7 +13,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   const f = await freshContext();
   ({ ctx: base, clock, cleanup } = f);

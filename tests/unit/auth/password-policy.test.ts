@@ -12,7 +12,7 @@ import type { ServiceContext } from '../../../server/core/context';
 import { freshContext } from '../../helpers/fresh-context';
 
 let ctx: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx, cleanup } = await freshContext());
   await seedDemo(ctx);

@@ -12,7 +12,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let ctx: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx, clock, cleanup } = await freshContext());
   await seedDemo(ctx);

@@ -23,7 +23,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let ctx: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let gateway: TFakeSmsGateway;
 let admin: ServiceContext;
 
@@ -61,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.close();
-  cleanup?.();
+  await cleanup?.();
 });
 // Each test starts past the previous one's send and wrong-code windows.
 beforeEach(() => clock.advance(16 * 60_000));

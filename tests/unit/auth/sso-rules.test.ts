@@ -29,7 +29,7 @@ import { freshContext } from '../../helpers/fresh-context';
  */
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let acme: number;
 let northwind: number;
 
@@ -81,7 +81,7 @@ describe('the email-first step', () => {
       expect(await signInOptionsFor(base, 'standard@northwind.test')).toEqual({ password: true, sso: [] });
       expect(await signInOptionsFor(base, 'x@unknown.test')).toEqual({ password: true, sso: [] });
     } finally {
-      [ms, off, staffIdp].forEach(drop);
+      for (const idp of [ms, off, staffIdp]) await drop(idp);
     }
   });
 

@@ -23,7 +23,7 @@ import { SoftAuthenticator } from '../../helpers/soft-authenticator';
 
 let ctx: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx, clock, cleanup } = await freshContext());
   await seedDemo(ctx);

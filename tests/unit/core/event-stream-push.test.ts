@@ -20,7 +20,7 @@ import { freshContext } from '../../helpers/fresh-context';
  * mapped value per event shared by all subscribers, and end/fail/detach.
  */
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
@@ -65,8 +65,8 @@ describe('an attached event stream', () => {
     expect(isPushSource(streamA)).toBe(true);
     streamA[ATTACH](a);
     streamB[ATTACH](b);
-    // The replay happens inside the attach, before any live event.
-    expect(bodies(a)).toEqual(['two']);
+    // The replay is read from the log, before any live event.
+    await expect.poll(() => bodies(a)).toEqual(['two']);
     expect(bodies(b)).toEqual([]);
 
     await addReply(primary, { ticketId: t.id, body: 'three' });

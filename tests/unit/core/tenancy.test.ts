@@ -12,7 +12,7 @@ import { freshContext } from '../../helpers/fresh-context';
 import { ticketComments } from '../../../db/schema/tickets';
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   const f = await freshContext();
   base = f.ctx;

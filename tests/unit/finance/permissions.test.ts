@@ -27,7 +27,7 @@ import { freshContext } from '../../helpers/fresh-context';
  */
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let acme: TSeededFinance;
 let northwind: TSeededFinance;
 let admin: ServiceContext;

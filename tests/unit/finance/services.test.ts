@@ -27,7 +27,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let seeded: TSeededFinance[];
 let admin: ServiceContext;
 let acme: number;

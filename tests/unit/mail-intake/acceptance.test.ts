@@ -17,7 +17,7 @@ import { freshContext } from '../../helpers/fresh-context';
  */
 
 let ctx: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let dataDir: string;
 beforeAll(async () => {
   const f = await freshContext();
@@ -25,8 +25,8 @@ beforeAll(async () => {
   ctx = { ...f.ctx, settings: { ...f.ctx.settings, DATA_DIR: dataDir } };
   cleanup = f.cleanup;
 });
-afterAll(() => {
-  cleanup();
+afterAll(async () => {
+  await cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

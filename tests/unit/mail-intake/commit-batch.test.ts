@@ -16,7 +16,7 @@ import { mapInOrder } from '../../../server/core/in-order';
  */
 
 let ctx: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   const f = await freshContext();
   ctx = f.ctx;

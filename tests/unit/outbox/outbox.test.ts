@@ -7,7 +7,7 @@ import { unitOfWork } from '../../../server/core/unit-of-work';
 import { enqueueEmail } from '../../../server/outbox/enqueue-email';
 import { freshContext } from '../../helpers/fresh-context';
 
-let cleanup: () => void = () => {};
+let cleanup: () => Promise<void> | void = () => {};
 afterEach(() => cleanup());
 
 async function setup() {

@@ -32,7 +32,7 @@ const DAY = 24 * HOUR;
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let sys: ServiceContext;
 let admin: ServiceContext;
 let billing: ServiceContext;

@@ -11,7 +11,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let admin: ServiceContext;
 let providerId: number;
 const fresh = { ip: '203.0.113.9', session: { reauthenticatedAt: new Date('2026-11-01T09:00:00Z') } };
@@ -25,9 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-const code = (fn: () => unknown) => {
+const code = async (fn: () => unknown) => {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return isAppError(e) ? e.code : String(e);
   }
@@ -42,10 +42,10 @@ describe('gateway settings', () => {
   });
 
   it('refuses non-admins, a first save without secrets, and a stale password', async () => {
-    expect(code(async () => await updateGatewaySettings(await asDemoUser(base, 'tech@demo-msp.test'), keys, fresh))).toBe('FORBIDDEN');
-    expect(code(async () => await updateGatewaySettings(await asDemoUser(base, 'billing@acme-dental.test'), keys, fresh))).toBe('FORBIDDEN');
-    expect(code(async () => await updateGatewaySettings(admin, { ...keys, secretKey: '' }, fresh))).toBe('BAD_INPUT');
-    expect(code(async () => await updateGatewaySettings(admin, keys, { ip: null, session: { reauthenticatedAt: new Date('2026-11-01T08:00:00Z') } }))).toBe('FORBIDDEN');
+    expect(await code(async () => await updateGatewaySettings(await asDemoUser(base, 'tech@demo-msp.test'), keys, fresh))).toBe('FORBIDDEN');
+    expect(await code(async () => await updateGatewaySettings(await asDemoUser(base, 'billing@acme-dental.test'), keys, fresh))).toBe('FORBIDDEN');
+    expect(await code(async () => await updateGatewaySettings(admin, { ...keys, secretKey: '' }, fresh))).toBe('BAD_INPUT');
+    expect(await code(async () => await updateGatewaySettings(admin, keys, { ip: null, session: { reauthenticatedAt: new Date('2026-11-01T08:00:00Z') } }))).toBe('FORBIDDEN');
     expect(await gatewayFor(admin, providerId)).toBeNull();
   });
 

@@ -16,7 +16,7 @@ import { memoryGateway, VISA, type TMemoryGateway } from '../../helpers/memory-g
 /* Saved cards (setup checkout, list, remove, default) and the Auto Pay switch, through the services. */
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let sys: ServiceContext;
 let admin: ServiceContext;
 let billing: ServiceContext;

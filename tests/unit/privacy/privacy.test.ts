@@ -22,7 +22,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx: base, clock, cleanup } = await freshContext());
   await seedDemo(base);

@@ -16,7 +16,7 @@ import { asDemoUser } from '../../helpers/demo-actors';
 import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let dataDir: string;
 beforeAll(async () => {
   const f = await freshContext();
@@ -26,8 +26,8 @@ beforeAll(async () => {
   await seedDemo(base);
   await seedTechnical(base);
 });
-afterAll(() => {
-  cleanup();
+afterAll(async () => {
+  await cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

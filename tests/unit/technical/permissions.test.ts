@@ -23,7 +23,7 @@ import { asDemoUser } from '../../helpers/demo-actors';
 import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let dataDir: string;
 let other: ServiceContext;
 beforeAll(async () => {
@@ -40,8 +40,8 @@ beforeAll(async () => {
   const u = (await base.db.select().from(users).where(eq(users.email, 'olga@other-it.test')))[0]!;
   other = withActor(base, (await actorForAccount(base.db, u, { kind: 'staff', id: s.id }))!);
 });
-afterAll(() => {
-  cleanup();
+afterAll(async () => {
+  await cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

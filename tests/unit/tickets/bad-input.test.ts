@@ -21,7 +21,7 @@ import { asDemoUser } from '../../helpers/demo-actors';
 import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 let ticketId: number;
 beforeAll(async () => {
   ({ ctx: base, cleanup } = await freshContext());
@@ -31,9 +31,9 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 /** The refusal a caller sees: an AppError or the first zod issue, never a crash. */
-function refusal(call: () => unknown): string {
+async function refusal(call: () => unknown): Promise<string> {
   try {
-    call();
+    await call();
   } catch (e) {
     if (e instanceof AppError) return e.message;
     if (e instanceof ZodError) return e.issues[0]!.message;
@@ -88,13 +88,13 @@ describe('bad input on every ticket service', () => {
   it.each(cases)('%s refuses %#', async (_name, fn, who, input, message) => {
     const ctx = await asDemoUser(base, actors[who]!);
     const fix = (i: unknown) => (i && typeof i === 'object' && 'ticketId' in i && i.ticketId === 1 ? { ...i, ticketId } : i);
-    expect(refusal(() => fn(ctx, fix(input) as never))).toMatch(message);
+    expect(await refusal(() => fn(ctx, fix(input) as never))).toMatch(message);
   });
 
-  it('every service refuses a signed-out caller', () => {
+  it('every service refuses a signed-out caller', async () => {
     const anon = withActor(base, anonymous);
     for (const fn of [createTicket, addReply, getTicket, listTickets, ticketFeed, updateTicket, closeTicket, requestReopen, rateTicket, logTime, addWatcher, setPresence] as TService[]) {
-      expect(refusal(() => fn(anon, { ticketId, body: 'x', subject: 'x', description: 'y', minutes: 5, contactId: 1, state: 'viewing', rating: 'good', status: 'open' } as never))).toMatch(
+      expect(await refusal(() => fn(anon, { ticketId, body: 'x', subject: 'x', description: 'y', minutes: 5, contactId: 1, state: 'viewing', rating: 'good', status: 'open' } as never))).toMatch(
         /Please sign in/,
       );
     }

@@ -14,7 +14,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx: base, clock, cleanup } = await freshContext());
   await seedDemo(base);
@@ -134,8 +134,8 @@ describe('full-text search', () => {
     const staff = await as('tech@demo-msp.test');
     const nasty = ['"', '"printer', 'printer"', '*', 'print*', '(', ')', 'printer OR', 'OR', 'AND NOT', 'NEAR(a b)', 'text:printer', '-printer', '^printer', "'; drop table tickets; --", '{a b}', 'prin\u0000ter', 'ü é ß'];
     for (const search of nasty) {
-      await expect(await listTickets(contact, { scope: 'company', status: 'all', search })).resolves.toBeDefined();
-      await expect(await ticketFeed(staff, { status: 'all', search })).resolves.toBeDefined();
+      await expect(listTickets(contact, { scope: 'company', status: 'all', search })).resolves.toBeDefined();
+      await expect(ticketFeed(staff, { status: 'all', search })).resolves.toBeDefined();
     }
     expect((await listTickets(contact, { scope: 'company', status: 'all', search: '"printer' })).items.length).toBeGreaterThan(0);
     expect((await listTickets(contact, { scope: 'company', status: 'all', search: 'printer OR' })).items).toEqual([]); // OR is a word here, not an operator

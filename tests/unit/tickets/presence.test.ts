@@ -64,7 +64,7 @@ describe('TicketPresence (injected clock)', () => {
 describe('presence services', () => {
   let base: ServiceContext;
   let clock: FixedClock;
-  let cleanup: () => void;
+  let cleanup: () => Promise<void> | void;
   let ticketId: number;
   beforeAll(async () => {
     ({ ctx: base, clock, cleanup } = await freshContext());

@@ -23,7 +23,7 @@ import { freshContext } from '../../helpers/fresh-context';
 
 let base: ServiceContext;
 let clock: FixedClock;
-let cleanup: () => void;
+let cleanup: () => Promise<void> | void;
 beforeAll(async () => {
   ({ ctx: base, clock, cleanup } = await freshContext());
   await seedDemo(base);
@@ -39,9 +39,9 @@ const staffId = async (email: string) => {
 };
 const row = async (id: number) => (await base.db.select().from(tickets).where(eq(tickets.id, id)))[0]!;
 /** The events a call wrote, as "topic kind" lines. */
-async function eventsOf(work: () => void) {
+async function eventsOf(work: () => Promise<unknown>) {
   const before = (await base.db.select().from(events)).at(-1)?.id ?? 0;
-  work();
+  await work();
   return (await base.db.select().from(events).where(gt(events.id, before)));
 }
 const lines = (rows: { topic: string; kind: string }[]) => rows.map((e) => `${e.topic} ${e.kind}`).sort();
