@@ -1,3 +1,5 @@
+// First: it sets the engine from --database before the schema is imported.
+import { benchDatabase } from './bench-database';
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +20,10 @@ import type { TMailJob, TMailWorkerReport } from './mail-worker';
 import { mapInOrder } from '../server/core/in-order';
 
 /*
- * npm run bench:mail -- --messages N [--connections C] [--senders S] [--dns system]
+ * npm run bench:mail -- --messages N [--connections C] [--senders S] [--dns system] [--database postgres://…]
  *
- * Starts the real server on a fresh database, gives S contacts of one company a ticket each,
+ * Starts the real server on a fresh database (SQLite, or a new database on the --database
+ * server: bench/bench-database.ts), gives S contacts of one company a ticket each,
  * and has a client process subscribe to all those threads over one tRPC WebSocket (as the
  * company's Primary contact) and send N replies over C SMTP connections, each reply to its
  * sender's ticket reply address: a Gmail-style multipart message (text and HTML) with the
@@ -34,20 +37,21 @@ import { mapInOrder } from '../server/core/in-order';
  */
 
 const { values: arg } = parseArgs({
-  options: { messages: { type: 'string', default: '2000' }, connections: { type: 'string', default: '8' }, senders: { type: 'string' }, dns: { type: 'string' } },
+  options: { messages: { type: 'string', default: '2000' }, connections: { type: 'string', default: '8' }, senders: { type: 'string' }, dns: { type: 'string' }, database: { type: 'string' } },
 });
 const N = Number(arg.messages);
 const C = Math.max(1, Number(arg.connections));
 const PRIMARY = 'primary@acme-dental.test';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-bench-mail-'));
+const database = await benchDatabase(dir);
 const settings = loadSettings(
   {
     NODE_ENV: 'test',
     PORT: '0',
     SMTP_PORT: '0',
     SMTP_HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'portico.db'),
+    ...database.env,
     DATA_DIR: join(dir, 'files'),
     LOG_LEVEL: 'silent',
     ...(arg.dns ? { MAIL_DNS: arg.dns } : {}),
@@ -157,7 +161,7 @@ const done = new Promise<Extract<TMailWorkerReport, { type: 'done' }>>((resolve,
     if (r.type === 'subscribed') {
       cpuBefore = process.cpuUsage();
       mainBefore = mainThreadCpuMs();
-      console.log(`${S} senders, ${S} tickets subscribed; sending ${N} replies over ${C} SMTP connections`);
+      console.log(`${S} senders, ${S} tickets subscribed; sending ${N} replies over ${C} SMTP connections; database ${database.label}`);
     }
     if (r.type === 'done') resolve(r);
   });
@@ -183,6 +187,7 @@ console.log(
 );
 
 await portico.stop();
+await database.drop();
 rmSync(dir, { recursive: true, force: true });
 console.log(
   JSON.stringify({

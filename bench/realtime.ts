@@ -1,3 +1,5 @@
+// First: it sets the engine from --database before the schema is imported.
+import { benchDatabase } from './bench-database';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +21,10 @@ import type { TBaselineCommand, TBaselineReport } from './baseline-server';
 import type { TGroup, TWorkerCommand, TWorkerReport } from './realtime-worker';
 
 /*
- * npm run bench:realtime -- --subscribers N [--workers W] [--rounds R] [--floor]
+ * npm run bench:realtime -- --subscribers N [--workers W] [--rounds R] [--floor] [--database postgres://…]
  *
- * Starts the real server on a fresh database and, beside it, a plain `ws` server that
+ * Starts the real server on a fresh database (SQLite, or a new database on the --database
+ * server: bench/bench-database.ts) and, beside it, a plain `ws` server that
  * serialises each event once (bench/baseline-server.ts); --floor adds tRPC's bare ws
  * handler with no application code. W client processes open N tRPC WebSocket subscribers
  * to one ticket thread on the portal (tickets.onThread, sharing a few sessions; served by
@@ -40,6 +43,7 @@ const { values: arg } = parseArgs({
     rounds: { type: 'string' },
     sessions: { type: 'string', default: '8' },
     floor: { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 });
 const N = Number(arg.subscribers);
@@ -161,13 +165,14 @@ async function startReference(mode: 'plain' | 'trpc') {
 // ---- the portal --------------------------------------------------------------------------
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
+const database = await benchDatabase(dir);
 const settings = loadSettings(
   {
     NODE_ENV: 'test',
     PORT: '0',
     SMTP_PORT: '0',
     SMTP_HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'portico.db'),
+    ...database.env,
     DATA_DIR: join(dir, 'files'),
     LOG_LEVEL: 'silent',
     SESSION_LIMIT_DESKTOP: '50',
@@ -259,7 +264,7 @@ for (let seq = -WARMUP; seq < ROUNDS; seq++) {
 }
 const results = await closeAll(stampDelay);
 
-console.log(`${N} subscribers on each server, ${W} client processes, ${ROUNDS} rounds (+${WARMUP} warm-up), alternating; portal WS_ADAPTER=${settings.WS_ADAPTER}`);
+console.log(`${N} subscribers on each server, ${W} client processes, ${ROUNDS} rounds (+${WARMUP} warm-up), alternating; portal WS_ADAPTER=${settings.WS_ADAPTER}, database ${database.label}`);
 const names: Record<TGroup, string> = { portal: 'portico ', baseline: 'baseline', floor: 'trpc-floor' };
 for (const g of groups) {
   const r = results[g];
@@ -274,6 +279,7 @@ for (const g of groups) {
 }
 
 await portico.stop();
+await database.drop();
 rmSync(dir, { recursive: true, force: true });
 for (const g of others) refs[g]!.exit();
 for (const w of workers) tell(w, { cmd: 'exit' });

@@ -39,7 +39,12 @@ type TParts = TSqliteParts | TPgParts;
 
 const PARTS = Symbol('portico.db');
 const IN_TX = Symbol('portico.tx');
-const partsOf = (db: TDb): TParts => (db as unknown as { [PARTS]: TParts })[PARTS];
+const partsOf = (db: TDb): TParts => {
+  const parts = (db as unknown as { [PARTS]?: TParts })[PARTS];
+  // A PostgreSQL transaction has none: what needs them takes the database itself.
+  if (!parts) throw new Error('Expected the database from openDatabase, not a transaction.');
+  return parts;
+};
 
 /** The engine behind a database or transaction (one per process: db/engine.ts). */
 export const engineOf = (_db?: TDb): TEngine => ENGINE;
@@ -232,6 +237,8 @@ export async function pingDatabase(db: TDb): Promise<void> {
  * savepoint is rolled back.
  */
 export function isTransactionAlive(tx: TTx): boolean {
+  // Only SQLite's handles carry the parts; a PostgreSQL transaction is drizzle's own object.
+  if (ENGINE === 'pg') return true;
   const parts = partsOf(tx);
   return parts.engine === 'sqlite' ? parts.write.inTransaction : true;
 }

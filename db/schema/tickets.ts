@@ -39,13 +39,16 @@ export const tickets = table(
     /** A reply to a long-closed ticket opens a new one linked to the old. */
     relatedTicketId: int('related_ticket_id'),
   },
+  // The list indexes end in (updated_at, id), the keyset order of every ticket list, so a page
+  // is read in index order and stops after `limit` rows (SQLite has the rowid there anyway;
+  // PostgreSQL needs the id to skip the sort).
   (t) => [
     uniqueIndex('tickets_provider_number').on(t.providerId, t.number),
-    index('tickets_company_updated').on(t.companyId, t.updatedAt),
-    index('tickets_provider_updated').on(t.providerId, t.updatedAt),
-    index('tickets_provider_status_updated').on(t.providerId, t.status, t.updatedAt),
-    index('tickets_requester_updated').on(t.requesterContactId, t.updatedAt),
-    index('tickets_assignee_updated').on(t.assigneeStaffId, t.updatedAt),
+    index('tickets_company_updated').on(t.companyId, t.updatedAt, t.id),
+    index('tickets_provider_updated').on(t.providerId, t.updatedAt, t.id),
+    index('tickets_provider_status_updated').on(t.providerId, t.status, t.updatedAt, t.id),
+    index('tickets_requester_updated').on(t.requesterContactId, t.updatedAt, t.id),
+    index('tickets_assignee_updated').on(t.assigneeStaffId, t.updatedAt, t.id),
   ],
 );
 

@@ -3,6 +3,7 @@ import { companies, contacts, staffMembers, users } from '../../db/schema/people
 import { sessions } from '../../db/schema/sessions';
 import { totpCredentials } from '../../db/schema/two-factor';
 import type { ServiceContext } from '../core/context';
+import { containsText } from '../core/contains-text';
 import { requireStaffAdmin } from '../core/permissions';
 import { isActiveSession, isProviderSession, isProviderUser } from './provider-users';
 import { ZListUsersInput } from './schemas';
@@ -11,7 +12,6 @@ import { ZListUsersInput } from './schemas';
 export const MAX_USERS = 200;
 
 /** The search text matches itself only: `%`, `_` and the escape character are taken literally. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * The Users page: every login identity holding an account with the admin's provider (its
@@ -21,14 +21,13 @@ export async function listUsers(ctx: ServiceContext, input: unknown) {
   const admin = requireStaffAdmin(ctx.actor);
   const { search } = ZListUsersInput.parse(input ?? {});
   const pid = admin.providerId;
-  const pattern = likePattern(search);
   const rows = (await ctx.db
     .select()
     .from(users)
     .where(
       and(
         isProviderUser(ctx.db, pid),
-        search ? or(sql`${users.name} LIKE ${pattern} ESCAPE '\\'`, sql`${users.email} LIKE ${pattern} ESCAPE '\\'`) : undefined,
+        containsText(search, users.name, users.email),
       ),
     )
     .orderBy(asc(users.name), asc(users.id))

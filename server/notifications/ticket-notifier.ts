@@ -1,4 +1,5 @@
 import { asc, eq, gt, max } from 'drizzle-orm';
+import { engineOf } from '../../db/client';
 import { events, type TEventRow } from '../../db/schema/events';
 import { workerCursors } from '../../db/schema/notifications';
 import { providers } from '../../db/schema/people';
@@ -31,11 +32,17 @@ interface TPlanned {
  * (or the demo seed) is not mailed. From then on the cursor only moves with the mail it caused.
  */
 async function readCursor(tx: TTx, now: Date): Promise<number> {
-  const row = (await tx.select().from(workerCursors).where(eq(workerCursors.name, TICKET_NOTIFIER)))[0];
+  const query = () => tx.select().from(workerCursors).where(eq(workerCursors.name, TICKET_NOTIFIER));
+  // PostgreSQL: the row stays locked until commit, so batches at once (a wake-up and a drain,
+  // two processes) take turns rather than mail the same events twice. SQLite runs one write
+  // transaction at a time already.
+  const read = async () => (await (engineOf(tx) === 'pg' ? query().for('update') : query()))[0];
+  const row = await read();
   if (row) return row.lastEventId;
   const last = (await tx.select({ id: max(events.id) }).from(events))[0]?.id ?? 0;
-  (await tx.insert(workerCursors).values({ name: TICKET_NOTIFIER, lastEventId: last, updatedAt: now }));
-  return last;
+  // A first run racing another keeps the cursor that was written first.
+  (await tx.insert(workerCursors).values({ name: TICKET_NOTIFIER, lastEventId: last, updatedAt: now }).onConflictDoNothing());
+  return (await read())!.lastEventId;
 }
 
 function parse<T>(ctx: ServiceContext, row: TEventRow, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {

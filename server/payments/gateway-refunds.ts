@@ -32,7 +32,7 @@ export async function reconcileGatewayRefund(ctx: ServiceContext, providerId: nu
     if (!p) return { ignored: 'not a payment of this portal' };
     if (!await claimGatewayEvent(tx, { id: event.id, type: event.type, providerId, receivedAt: now })) return { duplicate: true };
     const claimed = (await tx
-      .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)` })
+      .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number) })
       .from(refunds)
       .where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ['pending', 'succeeded']))))[0]!.total;
     const delta = Math.min(refundedTotal, p.amountMinor) - Math.max(claimed, p.refundedMinor);

@@ -42,7 +42,7 @@ export async function refundPayment(ctx: ServiceContext, input: unknown, ip: str
     if (!p.gateway || !p.gatewayRef) throw new AppError('CONFLICT', 'Only card payments made through the portal can be refunded here.');
     // Pending refunds count too: the money is already on its way back.
     const claimed = (await tx
-      .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)` })
+      .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number) })
       .from(refunds)
       .where(and(eq(refunds.paymentId, p.id), inArray(refunds.status, ['pending', 'succeeded']))))[0]!.total;
     const left = p.amountMinor - Math.max(claimed, p.refundedMinor);

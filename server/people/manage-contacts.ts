@@ -1,9 +1,10 @@
-import { and, asc, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { contacts, type TContactType } from '../../db/schema/people';
 import { sessions } from '../../db/schema/sessions';
 import { endSession } from '../auth/end-session';
 import { AppError } from '../core/app-error';
+import { containsText } from '../core/contains-text';
 import type { ServiceContext } from '../core/context';
 import { unitOfWork } from '../core/unit-of-work';
 import { loadManagedContact, requireContactManager } from './contact-access';
@@ -26,27 +27,18 @@ export const ZUpdateContactInput = z.object({
 });
 export const ZPortalAccessInput = z.object({ contactId: z.number().int().positive('Unknown contact.'), enabled: z.boolean() });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Technical > Contacts: the company's contacts, searchable by name, email, title or department. */
 export async function listContacts(ctx: ServiceContext, input: unknown) {
   const { companyId, search } = ZListContactsInput.parse(input);
   const { company } = await requireContactManager(ctx.db, ctx.actor, companyId);
-  const pattern = `%${escapeLike(search)}%`;
   const rows = (await ctx.db
     .select()
     .from(contacts)
     .where(
       and(
         eq(contacts.companyId, company.id),
-        search
-          ? or(
-              like(contacts.name, pattern),
-              like(contacts.email, pattern),
-              like(sql`coalesce(${contacts.title}, '')`, pattern),
-              like(sql`coalesce(${contacts.department}, '')`, pattern),
-            )
-          : undefined,
+        containsText(search, contacts.name, contacts.email, sql`coalesce(${contacts.title}, '')`, sql`coalesce(${contacts.department}, '')`),
       ),
     )
     .orderBy(asc(contacts.name)));

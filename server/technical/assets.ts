@@ -7,7 +7,7 @@ import { requireContact, requireStaff, technicalScope, type TTechnicalScope } fr
 import { unitOfWork, type TTx } from '../core/unit-of-work';
 import { companyCondition, inScope, writableCompany } from './company-access';
 import { addDays, EXPIRY_WINDOW_DAYS, expiryBadge, todayOf } from './expiry';
-import { containsText } from './like';
+import { containsText } from '../core/contains-text';
 import { ZArchiveAssetInput, ZAssetIdInput, ZCreateAssetInput, ZListAssetsInput, ZUpdateAssetInput, type TAssetFields } from './schemas';
 import { emitTechnical } from './topics';
 

@@ -7,7 +7,7 @@ import { unitOfWork } from '../core/unit-of-work';
 import { MAX_LIST } from './assets';
 import { companyCondition, inScope, writableCompany } from './company-access';
 import { addDays, EXPIRY_WINDOW_DAYS, expiryBadge, todayOf } from './expiry';
-import { containsText } from './like';
+import { containsText } from '../core/contains-text';
 import { ZCertificateIdInput, ZCreateCertificateInput, ZListRecordsInput, ZUpdateCertificateInput } from './schemas';
 import { emitTechnical } from './topics';
 

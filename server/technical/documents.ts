@@ -7,7 +7,7 @@ import { requireStaff, requireTechnicalRecords, technicalScope } from '../core/p
 import { unitOfWork } from '../core/unit-of-work';
 import { companyCondition, inScope, reachesCompany, writableCompany } from './company-access';
 import { discardDocument, documentPath, placeDocumentFile, receiveDocument, removeUnusedDocumentFile, type TReceivedDocument } from './document-store';
-import { containsText } from './like';
+import { containsText } from '../core/contains-text';
 import { MAX_LIST } from './assets';
 import { ZDocumentIdInput, ZDocumentUploadInput, ZListDocumentsInput, ZUpdateDocumentInput } from './schemas';
 import { emitTechnical } from './topics';

@@ -8,7 +8,7 @@ import { unitOfWork, type TTx } from '../core/unit-of-work';
 import { MAX_LIST } from './assets';
 import { companyCondition, inScope, writableCompany } from './company-access';
 import { addDays, EXPIRY_WINDOW_DAYS, expiryBadge, todayOf } from './expiry';
-import { containsText } from './like';
+import { containsText } from '../core/contains-text';
 import { ZCreateDomainInput, ZDomainIdInput, ZListRecordsInput, ZUpdateDomainInput } from './schemas';
 import { emitTechnical } from './topics';
 

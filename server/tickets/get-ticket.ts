@@ -50,7 +50,7 @@ export async function getTicket(ctx: ServiceContext, input: unknown): Promise<TT
   const showTime =
     staff || !!(await ctx.db.select({ show: providers.showTimeSpent }).from(providers).where(eq(providers.id, row.providerId)))[0]?.show;
   const total = (await ctx.db
-    .select({ minutes: sql<number>`coalesce(sum(${timeEntries.minutes}), 0)` })
+    .select({ minutes: sql<number>`coalesce(sum(${timeEntries.minutes}), 0)`.mapWith(Number) })
     .from(timeEntries)
     .where(eq(timeEntries.ticketId, row.id)))[0];
   const entries = staff

@@ -1,4 +1,5 @@
 import { eq, or, sql, type SQL } from 'drizzle-orm';
+import { ENGINE } from '../../db/engine';
 import { tickets } from '../../db/schema/tickets';
 import type { TContactActor, TStaffActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
@@ -7,12 +8,18 @@ import { ZListTicketsInput, type TListTicketsInput } from './schemas';
 import { toFtsQuery } from './search-query';
 import { eqNoIndex, runTicketPage, searchCondition, statusCondition, type TTicketPage } from './ticket-page';
 
-/** Tickets a contact raised or watches (the Standard contact's whole view). */
+/**
+ * Tickets a contact raised or watches (the Standard contact's whole view). SQLite answers
+ * the OR from two indexes; PostgreSQL cannot use an index for an OR with a subquery, so
+ * there the ids come from the requester index and the watch list together.
+ */
 const raisedOrWatched = (actor: TContactActor) =>
-  or(
-    eq(tickets.requesterContactId, actor.contactId),
-    sql`${tickets.id} in (select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`,
-  );
+  ENGINE === 'pg'
+    ? sql`${tickets.id} in (select r.id from tickets r where r.requester_contact_id = ${actor.contactId} union all select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`
+    : or(
+        eq(tickets.requesterContactId, actor.contactId),
+        sql`${tickets.id} in (select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`,
+      );
 
 /**
  * The WHERE of the portal list (exported for the query-plan test). The index that drives

@@ -1,8 +1,9 @@
 import { and, desc, eq, ne, sql, type Column, type SQL } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
+import { ENGINE } from '../../db/engine';
 import { tickets, type TTicketStatus } from '../../db/schema/tickets';
 import type { TTicketSummary } from './events';
-import { toFtsQuery } from './search-query';
+import { toFtsQuery, toTsQuery } from './search-query';
 import { decodeTicketCursor, encodeTicketCursor } from './ticket-cursor';
 import { loadTicketSummaries } from './ticket-summary';
 
@@ -13,10 +14,10 @@ export type TTicketPage = { items: TTicketListItem[]; nextCursor: string | null 
 /**
  * `column = value` that SQLite may not use an index for (unary +). The list queries say
  * this for every filter but the one whose index should drive the walk; without table
- * statistics the planner would otherwise pick any equality, e.g. walk all of a provider's
- * tickets to find one company's.
+ * statistics SQLite's planner would otherwise pick any equality, e.g. walk all of a
+ * provider's tickets to find one company's. PostgreSQL plans from statistics: a plain `=`.
  */
-export const eqNoIndex = (column: Column, value: number): SQL => sql`+${column} = ${value}`;
+export const eqNoIndex = (column: Column, value: number): SQL => (ENGINE === 'pg' ? sql`${column} = ${value}` : sql`+${column} = ${value}`);
 
 export function statusCondition(status: TTicketStatus | 'active' | 'all'): SQL | undefined {
   if (status === 'all') return undefined;
@@ -25,6 +26,14 @@ export function statusCondition(status: TTicketStatus | 'active' | 'all'): SQL |
 
 /** Tickets whose text (or a comment's) matches; internal notes only count for staff. */
 export function searchCondition(search: string | undefined, includeInternal: boolean): SQL | undefined {
+  if (ENGINE === 'pg') {
+    const query = toTsQuery(search);
+    if (!query) return undefined;
+    const words = sql`words @@ to_tsquery('portico_search', ${query})`;
+    return includeInternal
+      ? sql`${tickets.id} in (select ticket_id from ticket_search where ${words})`
+      : sql`${tickets.id} in (select ticket_id from ticket_search where ${words} and not internal)`;
+  }
   const fts = toFtsQuery(search);
   if (!fts) return undefined;
   return includeInternal
@@ -39,7 +48,8 @@ export function searchCondition(search: string | undefined, includeInternal: boo
  */
 export function ticketPageQuery(db: TDb, conditions: (SQL | undefined)[], page: { cursor?: string; limit: number }) {
   const after = page.cursor ? decodeTicketCursor(page.cursor) : null;
-  const keyset = after ? sql`(${tickets.updatedAt}, ${tickets.id}) < (${after.updatedAt}, ${after.id})` : undefined;
+  // The cursor's time bound as the column binds a Date (milliseconds on SQLite, a timestamp on PostgreSQL).
+  const keyset = after ? sql`(${tickets.updatedAt}, ${tickets.id}) < (${sql.param(new Date(after.updatedAt), tickets.updatedAt)}, ${after.id})` : undefined;
   return db
     .select({ id: tickets.id, updatedAt: tickets.updatedAt })
     .from(tickets)

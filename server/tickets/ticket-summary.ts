@@ -18,7 +18,7 @@ const summarySelection = {
   requesterName: contacts.name,
   assigneeName: assigneeUser.name,
   // The last public comment: the staff feed shows tickets waiting on staff.
-  lastReplyBy: sql<'staff' | 'client' | null>`(select c.author_side from ticket_comments c where c.ticket_id = ${tickets.id} and c.internal = 0 order by c.id desc limit 1)`,
+  lastReplyBy: sql<'staff' | 'client' | null>`(select c.author_side from ticket_comments c where c.ticket_id = ${tickets.id} and not c.internal order by c.id desc limit 1)`,
 };
 
 function summaryRows(db: TDb | TTx, where: SQL | undefined) {

@@ -21,3 +21,14 @@ export async function restoreInserts(db: TDb, table: string): Promise<void> {
   await rawExecOnWriter(db, `DROP TRIGGER ${table}_down ON ${table}`);
   await rawExecOnWriter(db, `DROP FUNCTION ${table}_down()`);
 }
+
+/**
+ * The messages of an error and of its causes, joined: drizzle wraps PostgreSQL's errors
+ * ("Failed query: …", the database's own message in `cause`) but not better-sqlite3's, so a
+ * fault's message is looked for along the chain. '' when nothing was thrown.
+ */
+export function faultMessages(err: unknown): string {
+  const out: string[] = [];
+  for (let e: unknown = err; e instanceof Error && out.length < 5; e = e.cause) out.push(e.message);
+  return out.join('\n');
+}

@@ -9,7 +9,9 @@ import { ENGINE } from '../../db/engine';
  * dropped again at the end, so test files stay isolated and run in parallel.
  */
 
-export const PG_TEMPLATE = 'portico_test_template';
+/** Databases of one run share a prefix, so runs side by side on one server leave each other alone. */
+export const PG_RUN_PREFIX = `portico_test_${(process.env.PORTICO_TEST_RUN ?? 'run').replace(/[^a-z0-9_]/gi, '').toLowerCase()}_`;
+export const PG_TEMPLATE = `${PG_RUN_PREFIX}template`;
 
 export interface TTestDatabase {
   /** The settings that point at it: DATABASE_PATH, and DATABASE_URL on PostgreSQL. */
@@ -27,7 +29,7 @@ export async function testDatabase(dir: string): Promise<TTestDatabase> {
   const path = join(dir, 'portico.db');
   if (ENGINE !== 'pg') return { env: { DATABASE_PATH: path }, drop: async () => {} };
   const base = process.env.DATABASE_URL!;
-  const name = `portico_test_${randomBytes(6).toString('hex')}`;
+  const name = `${PG_RUN_PREFIX}${randomBytes(6).toString('hex')}`;
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();

@@ -798,11 +798,11 @@ CREATE UNIQUE INDEX "ticket_categories_provider_name" ON "ticket_categories" USI
 CREATE INDEX "ticket_comments_ticket" ON "ticket_comments" USING btree ("ticket_id","id");--> statement-breakpoint
 CREATE INDEX "ticket_watchers_contact" ON "ticket_watchers" USING btree ("contact_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tickets_provider_number" ON "tickets" USING btree ("provider_id","number");--> statement-breakpoint
-CREATE INDEX "tickets_company_updated" ON "tickets" USING btree ("company_id","updated_at");--> statement-breakpoint
-CREATE INDEX "tickets_provider_updated" ON "tickets" USING btree ("provider_id","updated_at");--> statement-breakpoint
-CREATE INDEX "tickets_provider_status_updated" ON "tickets" USING btree ("provider_id","status","updated_at");--> statement-breakpoint
-CREATE INDEX "tickets_requester_updated" ON "tickets" USING btree ("requester_contact_id","updated_at");--> statement-breakpoint
-CREATE INDEX "tickets_assignee_updated" ON "tickets" USING btree ("assignee_staff_id","updated_at");--> statement-breakpoint
+CREATE INDEX "tickets_company_updated" ON "tickets" USING btree ("company_id","updated_at","id");--> statement-breakpoint
+CREATE INDEX "tickets_provider_updated" ON "tickets" USING btree ("provider_id","updated_at","id");--> statement-breakpoint
+CREATE INDEX "tickets_provider_status_updated" ON "tickets" USING btree ("provider_id","status","updated_at","id");--> statement-breakpoint
+CREATE INDEX "tickets_requester_updated" ON "tickets" USING btree ("requester_contact_id","updated_at","id");--> statement-breakpoint
+CREATE INDEX "tickets_assignee_updated" ON "tickets" USING btree ("assignee_staff_id","updated_at","id");--> statement-breakpoint
 CREATE INDEX "time_entries_ticket" ON "time_entries" USING btree ("ticket_id");--> statement-breakpoint
 CREATE INDEX "events_topic_id" ON "events" USING btree ("topic","id");--> statement-breakpoint
 CREATE INDEX "outbox_status_next" ON "outbox" USING btree ("status","next_attempt_at");--> statement-breakpoint

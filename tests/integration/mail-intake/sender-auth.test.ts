@@ -25,6 +25,7 @@ import { createProvider } from '../../../server/people/create-provider';
 import { createStaffMember } from '../../../server/people/create-staff-member';
 import { createTicket } from '../../../server/tickets/create-ticket';
 import { getTicket } from '../../../server/tickets/get-ticket';
+import { listTickets } from '../../../server/tickets/list-tickets';
 import { addWatcher } from '../../../server/tickets/watchers';
 import { releaseMailNote } from '../../../server/tickets/release-mail-note';
 import { enrollTotp, totpCode } from '../../browser/portal-fixture';
@@ -265,6 +266,9 @@ describe('staff release a held reply', () => {
     const asOlive = withActor(srv.portico.base, (await actorForAccount(db(), oliveUser, { kind: 'staff', id: olive.id }))!);
     await expect(releaseMailNote(asOlive, { commentId: held!.id })).rejects.toThrow('Comment not found.');
     expect((await commentsOf(t.id))[0]).toMatchObject({ internal: true });
+    // Held, it is an internal note: a client's search does not find the ticket by its words.
+    const searchAsSam = async () => (await listTickets(await asDemoUser(srv.portico.base, SAM), { scope: 'company', status: 'all', search: 'really me from my phone' })).items.map((i) => i.id);
+    expect(await searchAsSam()).not.toContain(t.id);
 
     const key = await enrollTotp(srv.portico, 'tech@demo-msp.test');
     const staff = createTestClient(srv.origin);
@@ -276,6 +280,8 @@ describe('staff release a held reply', () => {
 
     expect(await got).toMatchObject({ body: 'It was really me, from my phone.', internal: false, authorName: 'Sam Standard' });
     expect((await getTicket(await asDemoUser(srv.portico.base, SAM), { ticketId: t.id })).comments.map((c) => c.body)).toEqual(['It was really me, from my phone.']);
+    // Released, its words are found by the client's search too.
+    expect(await searchAsSam()).toContain(t.id);
     expect((await commentsOf(t.id))[0]).toMatchObject({ internal: false, flags: ['released'] });
     await srv.portico.notifier.drain();
     expect((await staffMails()).length).toBeGreaterThan(staffMailsBefore);

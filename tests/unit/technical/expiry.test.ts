@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../server/core/clock';
 import { addDays, daysBetween, expiryBadge, todayOf } from '../../../server/technical/expiry';
-import { likePattern } from '../../../server/technical/like';
+import { likePattern } from '../../../server/core/contains-text';
 import { ZCreateAssetInput, ZCreateCertificateInput, ZCreateDomainInput, ZDate } from '../../../server/technical/schemas';
 
 describe('expiry badge', () => {

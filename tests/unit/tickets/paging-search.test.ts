@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../../server/core/context';
 import { addReply } from '../../../server/tickets/add-reply';
 import { createTicket } from '../../../server/tickets/create-ticket';
 import { listTickets } from '../../../server/tickets/list-tickets';
-import { toFtsQuery } from '../../../server/tickets/search-query';
+import { toFtsQuery, toTsQuery } from '../../../server/tickets/search-query';
 import { ticketFeed } from '../../../server/tickets/ticket-feed';
 import { encodeTicketCursor } from '../../../server/tickets/ticket-cursor';
 import type { TTicketPage } from '../../../server/tickets/ticket-page';
@@ -114,6 +114,15 @@ describe('full-text search', () => {
     expect(toFtsQuery('')).toBeNull();
     expect(toFtsQuery('NEAR(x y) col:z')).toBe('"NEAR(x" "y)" "col:z"*');
     expect(toFtsQuery('pr\u0000in\u001fter')).toBe('"printer"*');
+  });
+
+  it('turns user text into a tsquery of phrases, ANDed, with a prefix on the last word', () => {
+    expect(toTsQuery('printer off')).toBe("'printer' & 'off':*");
+    expect(toTsQuery("a OR b & !c | d'e")).toBe("'a' & 'OR' & 'b' & 'c' & ('d' <-> 'e':*)");
+    expect(toTsQuery('( * - " ^ & ! <->')).toBeNull();
+    expect(toTsQuery('NEAR(x y) col:z')).toBe("('NEAR' <-> 'x') & 'y' & ('col' <-> 'z':*)");
+    expect(toTsQuery('server01.acme.local')).toBe("('server01' <-> 'acme' <-> 'local':*)");
+    expect(toTsQuery('Müller ß')).toBe("'Müller' & 'ß':*");
   });
 
   it('finds by prefix, across subject, description and replies', async () => {

@@ -5,11 +5,14 @@ import { ENGINE } from '../../db/engine';
 /** A LIKE pattern in which the searched text matches itself only: `%`, `_` and `\` are literal. */
 export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** Any of the columns contains the text (bound as a parameter, never spliced into SQL). */
-export function containsText(text: string | undefined, ...columns: AnyPgColumn[]): SQL | undefined {
+/**
+ * Any of the columns (or expressions) contains the text, bound as a parameter, never
+ * spliced into SQL. Case-insensitive on both engines: SQLite's LIKE is (for ASCII),
+ * PostgreSQL's is not, so there it is ILIKE.
+ */
+export function containsText(text: string | undefined, ...columns: (AnyPgColumn | SQL)[]): SQL | undefined {
   if (!text) return undefined;
   const pattern = likePattern(text);
-  // Case-insensitive on both engines (SQLite's LIKE is, for ASCII; PostgreSQL has ILIKE).
   const like = ENGINE === 'pg' ? sql.raw('ILIKE') : sql.raw('LIKE');
   return or(...columns.map((c) => sql`${c} ${like} ${pattern} ESCAPE '\\'`));
 }
