@@ -97,6 +97,12 @@ function openOne(g: Group, c: Extract<TWorkerCommand, { cmd: 'open' }>, cookie: 
       g.error(err.message);
       if (!started) resolve(null);
     });
+    // A server that refuses the socket by closing it (e.g. too many for one session) fails it, not the run.
+    ws.on('close', (code, reason) => {
+      if (started) return;
+      g.error(`closed ${code} ${reason.toString()}`);
+      resolve(null);
+    });
   });
 }
 

@@ -176,6 +176,8 @@ const settings = loadSettings(
     DATA_DIR: join(dir, 'files'),
     LOG_LEVEL: 'silent',
     SESSION_LIMIT_DESKTOP: '50',
+    // The subscribers share a few sessions: far more sockets each than a browser opens.
+    WS_MAX_SOCKETS_PER_SESSION: '10000',
     // The server's own WebSocket adapter (lean by default); WS_ADAPTER=trpc measures tRPC's.
     ...(process.env.WS_ADAPTER ? { WS_ADAPTER: process.env.WS_ADAPTER } : {}),
   },

@@ -224,6 +224,15 @@ export function isTransaction(db: TDb): boolean {
   return (db as unknown as { constructor: { name: string } }).constructor.name === 'NodePgTransaction';
 }
 
+/**
+ * A select that locks the rows it reads until the transaction ends (PostgreSQL's FOR UPDATE),
+ * so transactions that read a row and then write it take turns. SQLite has no such clause and
+ * needs none: it runs one write transaction at a time.
+ */
+export function forUpdate<Q extends { for(strength: 'update'): unknown }>(query: Q): Q {
+  return (ENGINE === 'pg' ? query.for('update') : query) as Q;
+}
+
 /** A cheap round trip, for /healthz. */
 export async function pingDatabase(db: TDb): Promise<void> {
   const parts = partsOf(db);

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { invoiceLines, quoteLines } from '../../db/schema/finance';
 import { providers } from '../../db/schema/people';
 import type { TTx } from '../core/unit-of-work';
@@ -30,7 +30,8 @@ export async function replaceLines(tx: TTx, doc: { invoiceId: number } | { quote
 export async function takeNumber(tx: TTx, providerId: number, kind: 'invoice' | 'quote'): Promise<number> {
   const col = kind === 'invoice' ? providers.nextInvoiceNumber : providers.nextQuoteNumber;
   const key = kind === 'invoice' ? 'nextInvoiceNumber' : 'nextQuoteNumber';
-  const row = (await tx.select({ n: col }).from(providers).where(eq(providers.id, providerId)))[0]!;
-  (await tx.update(providers).set({ [key]: row.n + 1 }).where(eq(providers.id, providerId)));
-  return row.n;
+  // One statement, not a read then a write: on PostgreSQL concurrent takers queue on the row
+  // instead of both taking the number they read.
+  const row = (await tx.update(providers).set({ [key]: sql`${col} + 1` }).where(eq(providers.id, providerId)).returning({ next: col }))[0]!;
+  return row.next - 1;
 }

@@ -1,4 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
+import { forUpdate } from '../../db/client';
 import { invoices, payments, type TInvoice, type TPayment } from '../../db/schema/finance';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
@@ -16,7 +17,9 @@ type TNewPayment = Pick<TPayment, 'amountMinor' | 'method' | 'reference' | 'paid
   Partial<Pick<TPayment, 'cardBrand' | 'cardLast4'>>;
 
 /** Applies a payment to an issued invoice: never more than the balance; status follows (partial/paid). */
-async function applyPayment(tx: TTx, emit: TEmit, now: Date, inv: TInvoice, p: TNewPayment): Promise<TPayment> {
+async function applyPayment(tx: TTx, emit: TEmit, now: Date, loaded: TInvoice, p: TNewPayment): Promise<TPayment> {
+  // Read again, locked: a payment applied at the same time is counted, not overwritten (PostgreSQL).
+  const inv = (await forUpdate(tx.select().from(invoices).where(eq(invoices.id, loaded.id))))[0]!;
   if (inv.status !== 'sent' && inv.status !== 'partial') {
     const why = inv.status === 'paid' ? 'is already paid' : inv.status === 'void' ? 'is void' : 'has not been issued';
     throw new AppError('CONFLICT', `${invoiceLabel(inv.number)} ${why}; no payment can be applied.`);

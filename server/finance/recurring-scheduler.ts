@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, lt, lte } from 'drizzle-orm';
+import { forUpdate } from '../../db/client';
 import { invoices, recurringInvoices, type TInvoice, type TRecurringInvoice } from '../../db/schema/finance';
 import { companies } from '../../db/schema/people';
 import { AppError } from '../core/app-error';
@@ -36,7 +37,8 @@ export type TInvoiceIssuedHook = (tx: TTx, now: Date, invoice: TInvoice, recurri
 /** Bills one due period of one subscription and moves its next bill date on. */
 async function billOnePeriod(ctx: ServiceContext, recurringId: number, today: string, onIssued?: TInvoiceIssuedHook): Promise<'issued' | 'already-issued' | 'not-due'> {
   return await unitOfWork(ctx, async (tx, emit) => {
-    const r: TRecurringInvoice | undefined = (await tx.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurringId)))[0];
+    // Locked: a run at the same time waits, then finds the date moved on.
+    const r: TRecurringInvoice | undefined = (await forUpdate(tx.select().from(recurringInvoices).where(eq(recurringInvoices.id, recurringId))))[0];
     if (!r || !r.active || r.nextBillDate > today) return 'not-due';
     const period = r.nextBillDate;
     const next = nextBillDate(period, r.frequency, await previousPeriod(tx, r.id, period));

@@ -1,5 +1,5 @@
 import { asc, eq, gt, max } from 'drizzle-orm';
-import { engineOf } from '../../db/client';
+import { forUpdate } from '../../db/client';
 import { events, type TEventRow } from '../../db/schema/events';
 import { workerCursors } from '../../db/schema/notifications';
 import { providers } from '../../db/schema/people';
@@ -32,11 +32,9 @@ interface TPlanned {
  * (or the demo seed) is not mailed. From then on the cursor only moves with the mail it caused.
  */
 async function readCursor(tx: TTx, now: Date): Promise<number> {
-  const query = () => tx.select().from(workerCursors).where(eq(workerCursors.name, TICKET_NOTIFIER));
-  // PostgreSQL: the row stays locked until commit, so batches at once (a wake-up and a drain,
-  // two processes) take turns rather than mail the same events twice. SQLite runs one write
-  // transaction at a time already.
-  const read = async () => (await (engineOf(tx) === 'pg' ? query().for('update') : query()))[0];
+  // Locked until commit: batches at once (two processes) take turns rather than mail the
+  // same events twice.
+  const read = async () => (await forUpdate(tx.select().from(workerCursors).where(eq(workerCursors.name, TICKET_NOTIFIER))))[0];
   const row = await read();
   if (row) return row.lastEventId;
   const last = (await tx.select({ id: max(events.id) }).from(events))[0]?.id ?? 0;
@@ -146,13 +144,27 @@ export async function startTicketNotifier(base: ServiceContext, opts: { pollMs?:
       if (!subscriptions.has(topic)) subscriptions.set(topic, base.bus.on(topic, wake));
     }
   };
+  // This notifier's batches run one at a time: a wake-up and a drain would otherwise only
+  // queue on the cursor's lock, each holding a connection.
+  let running: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = running.then(work);
+    running = result.catch(() => undefined);
+    return result;
+  };
+  const cancelPending = () => {
+    if (!pending) return;
+    clearTimeout(pending as NodeJS.Timeout);
+    clearImmediate(pending as NodeJS.Immediate);
+    pending = null;
+  };
   // One batch per tick so a backlog does not hold up requests; a full batch asks for another at once.
   const tick = async () => {
     pending = null;
     if (stopped) return;
     try {
       await follow();
-      if ((await notifyBatch(base)).events === BATCH_SIZE) pending = setImmediate(() => void tick());
+      if ((await exclusive(() => notifyBatch(base))).events === BATCH_SIZE && !stopped) pending ??= setImmediate(() => void tick());
     } catch (err) {
       base.log.error({ err }, 'ticket notifier batch failed; retrying on the next poll');
     }
@@ -169,22 +181,25 @@ export async function startTicketNotifier(base: ServiceContext, opts: { pollMs?:
 
   return {
     async drain() {
-      let emails = 0;
-      for (;;) {
-        const r = await notifyBatch(base);
-        emails += r.emails;
-        if (r.events < BATCH_SIZE) return emails;
-      }
+      // It does now what a wake-up already scheduled would have done.
+      cancelPending();
+      return await exclusive(async () => {
+        let emails = 0;
+        for (;;) {
+          const r = await notifyBatch(base);
+          emails += r.emails;
+          if (r.events < BATCH_SIZE) return emails;
+        }
+      });
     },
     async stop() {
       stopped = true;
       clearInterval(timer);
-      if (pending) {
-        clearTimeout(pending as NodeJS.Timeout);
-        clearImmediate(pending as NodeJS.Immediate);
-      }
+      cancelPending();
       for (const off of subscriptions.values()) off();
       subscriptions.clear();
+      // A batch under way finishes before the caller closes the database.
+      await running;
     },
   };
 }

@@ -10,6 +10,7 @@ import { beginTotpSetup, confirmTotpSetup } from '../../server/auth/totp';
 import { DEMO_PASSWORD } from '../../server/seed/demo-people';
 import { startPortico, type TPortico } from '../../server/app';
 import { loadSettings } from '../../server/settings';
+import { testDatabase } from '../helpers/test-database';
 import { cspViolations, launchChromium } from './chromium';
 
 export interface TPortalFixture {
@@ -20,11 +21,12 @@ export interface TPortalFixture {
   stop(): Promise<void>;
 }
 
-/** The real server with demo data on a fresh SQLite file, and headless Chromium. */
+/** The real server with demo data on a fresh database (SQLite file, or PostgreSQL in `npm run test:pg`), and headless Chromium. */
 export async function startPortalFixture(extra: Record<string, string> = {}): Promise<TPortalFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-browser-'));
+  const database = await testDatabase(dir);
   const settings = loadSettings(
-    { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'p.db'), DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent', ...extra },
+    { NODE_ENV: 'test', PORT: '0', SMTP_PORT: '0', SMTP_HOST: '127.0.0.1', ...database.env, DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent', ...extra },
     '/nonexistent.env',
   );
   const portico = await startPortico(settings);
@@ -36,6 +38,7 @@ export async function startPortalFixture(extra: Record<string, string> = {}): Pr
     async stop() {
       await browser.close();
       await portico.stop();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
       // The strict CSP must hold on every page a test walked.
       if (cspViolations.length) throw new Error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);

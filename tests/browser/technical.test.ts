@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTechnical } from '../../server/seed/demo-technical';
 import { companies } from '../../db/schema/people';
@@ -21,7 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => fx?.stop());
 
-const docId = async (title: string) => (await portico.base.db.select().from(documents).where(eq(documents.title, title)))[0]!.id;
+/** Acme Dental's document of that title (every demo company has one of each). */
+const docId = async (title: string) =>
+  (await portico.base.db
+    .select({ id: documents.id })
+    .from(documents)
+    .innerJoin(companies, eq(companies.id, documents.companyId))
+    .where(and(eq(documents.title, title), eq(companies.name, 'Acme Dental'))))[0]!.id;
 
 describe('Technical area', () => {
   it('a Technical contact sees assets, domains with an expiry badge, opens a document and uploads one', async () => {

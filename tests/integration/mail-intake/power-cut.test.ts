@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -13,32 +13,39 @@ import { issueReplyToken, replyAddress } from '../../../server/notifications/rep
 import { loadSettings } from '../../../server/settings';
 import { createTicket } from '../../../server/tickets/create-ticket';
 import { asDemoUser } from '../../helpers/demo-actors';
+import { databaseCut } from '../../helpers/database-cut';
 import { spawnPortico, type TPorticoProcess } from '../../helpers/portico-process';
+import { testDatabase } from '../../helpers/test-database';
 
 /*
  * A power cut right after a 250: the message's bytes were synced, but the commit of its row
- * (SQLite, synchronous=NORMAL) had not reached the disk. Simulated exactly: the server runs
- * in its own process, its WAL is folded into the database before the mail arrives, the
- * process is killed with SIGKILL after the 250s, and the WAL (all that was written since)
- * is cut off, with its index. The next start must still turn both messages into comments.
+ * had not reached the disk (SQLite with synchronous=NORMAL; a PostgreSQL server with
+ * synchronous_commit off). The server runs in its own process, the database is marked
+ * before the mail arrives, the process is killed with SIGKILL after the 250s, and all that
+ * was committed since is cut off (tests/helpers/database-cut.ts). The next start must still
+ * turn both messages into comments.
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-power-'));
+const database = await testDatabase(dir);
 const env = {
   NODE_ENV: 'test',
   PORT: '0',
   SMTP_PORT: '0',
   SMTP_HOST: '127.0.0.1',
   DATABASE_PATH: join(dir, 'portico.db'),
+  ...database.env,
   DATA_DIR: join(dir, 'files'),
   LOG_LEVEL: 'silent',
 };
 const settings = loadSettings(env, '/nonexistent.env');
+const cut = databaseCut(env);
 let portico: TPortico | null = null;
 let child: TPorticoProcess | null = null;
 afterAll(async () => {
   await child?.kill();
   await portico?.stop();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -53,7 +60,7 @@ describe('power cut after 250', () => {
     portico = null;
 
     child = await spawnPortico(env);
-    await child.checkpoint();
+    await cut.mark(child);
     const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: child.smtpPort, secure: false, ignoreTLS: true });
     const to = replyAddress(token, settings.MAIL_DOMAIN);
     const small = await mailer.sendMail({ from: email, to, subject: 'Re: Scanner offline', messageId: '<cut-1@client.test>', text: 'It works again after a restart.' });
@@ -70,8 +77,7 @@ describe('power cut after 250', () => {
     expect(large.response).toMatch(/^250 /);
     mailer.close();
     await child.kill();
-    truncateSync(`${env.DATABASE_PATH}-wal`, 0);
-    rmSync(`${env.DATABASE_PATH}-shm`, { force: true });
+    await cut.cut();
 
     const db = await openDatabase(settings);
     expect((await db.select().from(inboundMessages))).toEqual([]); // the cut undid both rows

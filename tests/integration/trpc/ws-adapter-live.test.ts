@@ -189,7 +189,7 @@ describe('across a server restart', () => {
 
     const again = await testSettings({ PORT: String(port) });
     rmSync(again.dir, { recursive: true, force: true });
-    portico = await startPortico({ ...again.settings, DATABASE_PATH: settings.DATABASE_PATH, DATA_DIR: settings.DATA_DIR });
+    portico = await startPortico({ ...again.settings, DATABASE_PATH: settings.DATABASE_PATH, DATABASE_URL: settings.DATABASE_URL, DATA_DIR: settings.DATA_DIR });
     await until(() => got.length === 3);
     await contact.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'four' });
     await until(() => got.length === 4);
