@@ -75,7 +75,7 @@ function rand(): number {
 }
 const pick = <X>(list: readonly X[]): X => list[Math.floor(rand() * list.length)]!;
 /** Early entries far more often than late ones, as words are used. */
-const skewed = <X>(list: readonly X[]): X => list[Math.floor(list.length * rand() ** 2.2)]!;
+const skewed = <X>(list: readonly X[]): X => list[Math.floor(list.length * rand() ** 1.5)]!;
 const digits = (n: number) => String(Math.floor(rand() * 10 ** n)).padStart(n, '0');
 
 const DEVICES = ['printer', 'laptop', 'desktop', 'monitor', 'phone', 'scanner', 'router', 'switch', 'firewall', 'server', 'docking station', 'headset', 'webcam', 'tablet', 'NAS', 'UPS', 'access point', 'projector', 'label printer', 'card reader'];
