@@ -25,7 +25,7 @@ import { feedConditions, ticketFeed } from '../server/tickets/ticket-feed';
 import { searchCondition, ticketPageQuery, type TTicketPage } from '../server/tickets/ticket-page';
 
 /*
- * npm run bench:search -- --tickets N --comments M [--rounds R] [--explain] [--database postgres://…]
+ * npm run bench:search -- --tickets N --comments M [--rounds R] [--explain] [--keep] [--database postgres://…]
  *
  * Fills a fresh database (SQLite, or a new database on the --database server:
  * bench/bench-database.ts) with N tickets and M comments of the demo provider, spread over
@@ -38,7 +38,8 @@ import { searchCondition, ticketPageQuery, type TTicketPage } from '../server/ti
  * Each case calls the real service, as a contact (listTickets) or staff (ticketFeed):
  * searches of 1–3 words, common and rare, and list pages (the first, and a later one
  * reached by its cursor). R rounds run every case once, in a new order each round, after
- * a warm-up. --explain prints each case's page query plan. The last line is the JSON
+ * a warm-up. --explain prints each case's page query plan; --keep leaves the database in
+ * place for a closer look (its location is printed). The last line is the JSON
  * summary; search_p99_ms and list_p99_ms are the worst case's p99 of each kind.
  */
 
@@ -49,6 +50,7 @@ const { values: arg } = parseArgs({
     rounds: { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
     explain: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
     database: { type: 'string' },
   },
 });
@@ -461,6 +463,9 @@ const list = worst('list');
 console.log(`worst p99: search ${ms(search.p99)} ms (${search.c.name}), list ${ms(list.p99)} ms (${list.c.name})`);
 
 await closeDatabase(db);
-await database.drop();
-rmSync(dir, { recursive: true, force: true });
+if (arg.keep) console.log(`kept: ${database.env.DATABASE_URL ?? settings.DATABASE_PATH}`);
+else {
+  await database.drop();
+  rmSync(dir, { recursive: true, force: true });
+}
 console.log(JSON.stringify({ tickets: T, comments: C, search_p99_ms: ms(search.p99), list_p99_ms: ms(list.p99) }));

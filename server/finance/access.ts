@@ -1,6 +1,6 @@
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { TDb } from '../../db/client';
+import { forUpdate, isTransaction, type TDb } from '../../db/client';
 import { invoices, quotes, recurringInvoices, type TInvoice, type TQuote, type TRecurringInvoice } from '../../db/schema/finance';
 import { companies, providers, type TCompany } from '../../db/schema/people';
 import { AppError } from '../core/app-error';
@@ -20,8 +20,14 @@ export function inScope(scope: TFinanceScope, cols: { providerId: PgColumn; comp
   return company === undefined ? eq(cols.providerId, scope.providerId) : and(eq(cols.providerId, scope.providerId), eq(cols.companyId, company))!;
 }
 
+/**
+ * Loaded in a transaction, the invoice is locked until it ends (PostgreSQL; SQLite has one
+ * writer anyway): what the transaction decides from it (void, send, a payment) cannot
+ * interleave with another's change of the same invoice.
+ */
 export async function loadInvoice(db: TReader, scope: TFinanceScope, invoiceId: number): Promise<TInvoice> {
-  const row = (await db.select().from(invoices).where(and(eq(invoices.id, invoiceId), inScope(scope, invoices))))[0];
+  const query = db.select().from(invoices).where(and(eq(invoices.id, invoiceId), inScope(scope, invoices)));
+  const row = (await (isTransaction(db) ? forUpdate(query) : query))[0];
   // Clients never see drafts or void invoices.
   if (!row || (scope.contact && (row.status === 'draft' || row.status === 'void'))) throw new AppError('NOT_FOUND', 'Invoice not found.');
   return row;
