@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull } from 'drizzle-orm';
 import { companies, contacts, staffMembers, users } from '../../db/schema/people';
 import { sessions } from '../../db/schema/sessions';
 import { totpCredentials } from '../../db/schema/two-factor';
