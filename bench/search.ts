@@ -29,7 +29,7 @@ import { searchCondition, ticketPageQuery, type TTicketPage } from '../server/ti
  *
  * Fills a fresh database (SQLite, or a new database on the --database server:
  * bench/bench-database.ts) with N tickets and M comments of the demo provider, spread over
- * its companies and contacts (a few large customers, many small), three years of history
+ * its companies and contacts (customers of different sizes), three years of history
  * with most tickets closed, and support-desk text: common words, a long tail of host names,
  * asset tags and error codes, and a few planted rare words. Rows go in by multi-row inserts
  * in transactions; the search index follows through the migrations' triggers, as in use.
