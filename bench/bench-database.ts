@@ -36,24 +36,11 @@ export async function benchDatabase(dir: string): Promise<TBenchDatabase> {
   const path = join(dir, 'portico.db');
   if (DATABASE_SERVER === undefined) return { label: 'sqlite', env: { DATABASE_PATH: path }, drop: async () => {} };
 
-  const { default: pg } = await import('pg');
-  const server = new URL(DATABASE_SERVER);
-  const name = `portico_bench_${randomBytes(5).toString('hex')}`;
-  const admin = async (text: string) => {
-    const c = new pg.Client({ connectionString: DATABASE_SERVER });
-    await c.connect();
-    try {
-      await c.query(text);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(DATABASE_SERVER);
-  url.pathname = `/${name}`;
+  const { createDatabase } = await import('../db/pg-databases');
+  const database = await createDatabase(DATABASE_SERVER, `portico_bench_${randomBytes(5).toString('hex')}`);
   return {
-    label: `pg ${server.host}`,
-    env: { DATABASE_PATH: path, DATABASE_URL: url.toString() },
-    drop: () => admin(`drop database if exists ${name} with (force)`),
+    label: `pg ${new URL(DATABASE_SERVER).host}`,
+    env: { DATABASE_PATH: path, DATABASE_URL: database.url },
+    drop: database.drop,
   };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { closeDatabase, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
+import { databaseUrl } from '../db/pg-databases';
 import { loadSettings } from '../server/settings';
 import { PG_RUN_PREFIX, PG_TEMPLATE } from './helpers/test-database';
 
@@ -9,11 +10,6 @@ import { PG_RUN_PREFIX, PG_TEMPLATE } from './helpers/test-database';
  * (tests/helpers/test-database.ts), after dropping what an interrupted run of the same name
  * left behind; all of the run's databases are dropped at the end.
  */
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 export default async function setup(): Promise<() => Promise<void>> {
   const base = process.env.DATABASE_URL!;
@@ -28,7 +24,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   };
   await dropAll();
   await admin.query(`create database ${PG_TEMPLATE}`);
-  const settings = loadSettings({ NODE_ENV: 'test', DATABASE_URL: withDatabase(base, PG_TEMPLATE), LOG_LEVEL: 'silent' }, '/nonexistent.env');
+  const settings = loadSettings({ NODE_ENV: 'test', DATABASE_URL: databaseUrl(base, PG_TEMPLATE), LOG_LEVEL: 'silent' }, '/nonexistent.env');
   const db = await openDatabase(settings);
   await migrateDatabase(db);
   await closeDatabase(db);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { isPostgresUrl } from '../../db/engine';
+import { createDatabase } from '../../db/pg-databases';
 import { PG_RUN_PREFIX } from './test-database';
 
 /*
@@ -52,20 +53,7 @@ export interface TScratchPg {
  * test:pg` also drops it if the test is interrupted), and its removal.
  */
 export async function scratchPostgres(server: string, label: string): Promise<TScratchPg> {
-  const name = `${PG_RUN_PREFIX}${label}_${randomBytes(4).toString('hex')}`;
-  const admin = async (text: string) => {
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    try {
-      await c.query(text);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const u = new URL(server);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  return await createDatabase(server, `${PG_RUN_PREFIX}${label}_${randomBytes(4).toString('hex')}`);
 }
 
 /** Migrates a PostgreSQL database with the committed PostgreSQL migrations. */

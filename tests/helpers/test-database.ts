@@ -19,35 +19,10 @@ export interface TTestDatabase {
   drop(): Promise<void>;
 }
 
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-
 export async function testDatabase(dir: string): Promise<TTestDatabase> {
   const path = join(dir, 'portico.db');
   if (ENGINE !== 'pg') return { env: { DATABASE_PATH: path }, drop: async () => {} };
-  const base = process.env.DATABASE_URL!;
-  const name = `${PG_RUN_PREFIX}${randomBytes(6).toString('hex')}`;
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name} template ${PG_TEMPLATE}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    env: { DATABASE_PATH: path, DATABASE_URL: withDatabase(base, name) },
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const { createDatabase } = await import('../../db/pg-databases');
+  const database = await createDatabase(process.env.DATABASE_URL!, `${PG_RUN_PREFIX}${randomBytes(6).toString('hex')}`, PG_TEMPLATE);
+  return { env: { DATABASE_PATH: path, DATABASE_URL: database.url }, drop: database.drop };
 }
