@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { and, count, eq, sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { analyzeDatabase, closeDatabase, openDatabase, rawExecOnWriter, rawRows } from '../db/client';
 import { ENGINE } from '../db/engine';
 import { migrateDatabase } from '../db/migrate';
@@ -19,10 +19,11 @@ import { createCompany } from '../server/people/create-company';
 import { createContact } from '../server/people/create-contact';
 import { seedDemo } from '../server/seed/demo-people';
 import { loadSettings } from '../server/settings';
-import { listConditions, listTickets } from '../server/tickets/list-tickets';
+import { listTickets, listWalks } from '../server/tickets/list-tickets';
 import { ZListTicketsInput, ZTicketFeedInput, type TListTicketsInput, type TTicketFeedInput } from '../server/tickets/schemas';
-import { feedConditions, ticketFeed } from '../server/tickets/ticket-feed';
-import { searchCondition, ticketPageQuery, type TTicketPage } from '../server/tickets/ticket-page';
+import { feedWalks, ticketFeed } from '../server/tickets/ticket-feed';
+import { ticketPageQueries, type TTicketPage } from '../server/tickets/ticket-page';
+import { toFtsQuery, toTsQuery } from '../server/tickets/search-query';
 
 /*
  * npm run bench:search -- --tickets N --comments M [--rounds R] [--explain] [--keep] [--database postgres://…]
@@ -360,21 +361,29 @@ const contactCtx = async (companyIndex: number, primary: boolean) => {
 const asPrimary = await contactCtx(0, true);
 const asStandard = await contactCtx(0, false);
 
-type TCase = { name: string; kind: 'search' | 'list'; run: () => Promise<TTicketPage>; explain: () => { sql: string; params: unknown[] } };
+type TQueryText = { sql: string; params: unknown[] };
+type TCase = { name: string; kind: 'search' | 'list'; run: () => Promise<TTicketPage>; explain: () => Promise<TQueryText[]> };
 const cases: TCase[] = [];
 const contactCase = (name: string, kind: TCase['kind'], ctx: ServiceContext, input: TListTicketsInput) =>
   cases.push({
     name,
     kind,
     run: () => listTickets(ctx, input),
-    explain: () => ticketPageQuery(db, listConditions(ctx.actor as TContactActor, ZListTicketsInput.parse(input)), ZListTicketsInput.parse(input)).toSQL(),
+    explain: async () => {
+      const q = ZListTicketsInput.parse(input);
+      const actor = ctx.actor as TContactActor;
+      return ((await ticketPageQueries(db, listWalks(actor, q), q, { text: q.search, includeInternal: false })) ?? []).map((x) => x.toSQL());
+    },
   });
 const staffCase = (name: string, kind: TCase['kind'], ctx: ServiceContext, input: TTicketFeedInput) =>
   cases.push({
     name,
     kind,
     run: () => ticketFeed(ctx, input),
-    explain: () => ticketPageQuery(db, feedConditions(ctx.actor as TStaffActor, ZTicketFeedInput.parse(input)), ZTicketFeedInput.parse(input)).toSQL(),
+    explain: async () => {
+      const q = ZTicketFeedInput.parse(input);
+      return ((await ticketPageQueries(db, feedWalks(ctx.actor as TStaffActor, q), q, { text: q.search, includeInternal: true })) ?? []).map((x) => x.toSQL());
+    },
   });
 
 // Searches: common words, a 3-word phrase of common words, a prefix, words of known rarity, and no hit.
@@ -416,15 +425,20 @@ for (const [name, ctx, who, input, later] of listCases) {
 // How many tickets each search finds (staff: internal notes included).
 const hits = new Map<string, number>();
 for (const search of SEARCHES) {
-  hits.set(search, (await db.select({ n: count() }).from(tickets).where(and(eq(tickets.providerId, admin.providerId), searchCondition(search, true))))[0]!.n);
+  const [row] =
+    ENGINE === 'pg'
+      ? await rawRows<{ n: string }>(db, `select count(distinct ticket_id) as n from ticket_search where words @@ to_tsquery('portico_search', $1)`, [toTsQuery(search)])
+      : await rawRows<{ n: number }>(db, 'select count(distinct rowid >> 32) as n from ticket_search where ticket_search match ?', [toFtsQuery(search)]);
+  hits.set(search, Number(row!.n));
 }
 console.log(`tickets found (staff): ${SEARCHES.map((s) => `"${s}" ${hits.get(s)}`).join(', ')}`);
 
 if (arg.explain) {
   for (const c of cases) {
-    const q = c.explain();
-    const plan = ENGINE === 'pg' ? await rawRows<Record<string, string>>(db, `explain (analyze, buffers) ${q.sql}`, q.params) : await rawRows<{ detail: string }>(db, `explain query plan ${q.sql}`, q.params);
-    console.log(`--- ${c.name}\n${plan.map((r) => ('detail' in r ? `  ${r.detail}` : `  ${Object.values(r)[0]}`)).join('\n')}`);
+    for (const q of await c.explain()) {
+      const plan = ENGINE === 'pg' ? await rawRows<Record<string, string>>(db, `explain (analyze, buffers) ${q.sql}`, q.params) : await rawRows<{ detail: string }>(db, `explain query plan ${q.sql}`, q.params);
+      console.log(`--- ${c.name}\n${plan.map((r) => ('detail' in r ? `  ${r.detail}` : `  ${Object.values(r)[0]}`)).join('\n')}`);
+    }
   }
 }
 

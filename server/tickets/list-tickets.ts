@@ -1,38 +1,30 @@
-import { eq, or, sql, type SQL } from 'drizzle-orm';
-import { ENGINE } from '../../db/engine';
+import { eq, sql } from 'drizzle-orm';
 import { tickets } from '../../db/schema/tickets';
 import type { TContactActor, TStaffActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
 import { contactAreas, requireSignedIn } from '../core/permissions';
 import { ZListTicketsInput, type TListTicketsInput } from './schemas';
-import { toFtsQuery } from './search-query';
-import { eqNoIndex, runTicketPage, searchCondition, statusCondition, type TTicketPage } from './ticket-page';
+import { eqNoIndex, runTicketPage, statusCondition, type TListWalks, type TTicketPage } from './ticket-page';
 
 /**
- * Tickets a contact raised or watches (the Standard contact's whole view). SQLite answers
- * the OR from two indexes; PostgreSQL cannot use an index for an OR with a subquery, so
- * there the ids come from the requester index and the watch list together.
+ * The walks of the portal list (exported for the query-plan test), each on the index that
+ * drives it unless a search's hits do: the company's (Technical and Primary contacts), the
+ * provider's (staff), or for the tickets a contact raised or watches two walks, the
+ * requester's index and the watch list, merged newest first (one walk with OR would read
+ * and sort every ticket the contact ever raised).
  */
-const raisedOrWatched = (actor: TContactActor) =>
-  ENGINE === 'pg'
-    ? sql`${tickets.id} in (select r.id from tickets r where r.requester_contact_id = ${actor.contactId} union all select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`
-    : or(
-        eq(tickets.requesterContactId, actor.contactId),
-        sql`${tickets.id} in (select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`,
-      );
-
-/**
- * The WHERE of the portal list (exported for the query-plan test). The index that drives
- * the walk: the search hits when searching; else the company's (Technical and Primary),
- * the requester's plus the watch list (Standard), or the provider's (staff).
- */
-export function listConditions(actor: TStaffActor | TContactActor, q: ReturnType<typeof ZListTicketsInput.parse>): (SQL | undefined)[] {
-  const searching = !!toFtsQuery(q.search);
-  const where: (SQL | undefined)[] = [statusCondition(q.status), searchCondition(q.search, actor.kind === 'staff')];
-  if (actor.kind === 'staff') return [searching ? eqNoIndex(tickets.providerId, actor.providerId) : eq(tickets.providerId, actor.providerId), ...where];
-  const wholeCompany = q.scope === 'company' && contactAreas(actor.types).allCompanyTickets;
-  const company = wholeCompany && !searching ? eq(tickets.companyId, actor.companyId) : eqNoIndex(tickets.companyId, actor.companyId);
-  return [company, wholeCompany ? undefined : raisedOrWatched(actor), ...where];
+export function listWalks(actor: TStaffActor | TContactActor, q: ReturnType<typeof ZListTicketsInput.parse>): TListWalks {
+  const status = statusCondition(q.status);
+  return (searchDriven) => {
+    if (actor.kind === 'staff') return [[searchDriven ? eqNoIndex(tickets.providerId, actor.providerId) : eq(tickets.providerId, actor.providerId), status]];
+    const wholeCompany = q.scope === 'company' && contactAreas(actor.types).allCompanyTickets;
+    if (wholeCompany) return [[searchDriven ? eqNoIndex(tickets.companyId, actor.companyId) : eq(tickets.companyId, actor.companyId), status]];
+    const company = eqNoIndex(tickets.companyId, actor.companyId);
+    return [
+      [searchDriven ? eqNoIndex(tickets.requesterContactId, actor.contactId) : eq(tickets.requesterContactId, actor.contactId), company, status],
+      [sql`${tickets.id} in (select ticket_id from ticket_watchers where contact_id = ${actor.contactId})`, company, status],
+    ];
+  };
 }
 
 /**
@@ -43,5 +35,5 @@ export function listConditions(actor: TStaffActor | TContactActor, q: ReturnType
 export async function listTickets(ctx: ServiceContext, input: TListTicketsInput = {}): Promise<TTicketPage> {
   const actor = requireSignedIn(ctx.actor);
   const q = ZListTicketsInput.parse(input ?? {});
-  return await runTicketPage(ctx.db, listConditions(actor, q), q);
+  return await runTicketPage(ctx.db, listWalks(actor, q), q, { text: q.search, includeInternal: actor.kind === 'staff' });
 }

@@ -21,6 +21,22 @@ export function toFtsQuery(input: string | undefined | null, maxTerms = 8): stri
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
+function tsPhrases(input: string | undefined | null, maxTerms: number): string[][] {
+  return searchTerms(input, maxTerms)
+    .map((t) => t.split(/[\p{P}\p{S}\p{Z}]+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)))
+    .filter((words) => words.length);
+}
+
+/**
+ * PostgreSQL: every word but the last (the prefix), ANDed: a looser query that finds a
+ * superset of toTsQuery's entries without expanding the prefix, which a GIN index answers
+ * far faster when the prefix is short or common. Null when there is only the one word.
+ */
+export function toTsWholeWords(input: string | undefined | null, maxTerms = 8): string | null {
+  const words = tsPhrases(input, maxTerms).flat().slice(0, -1);
+  return words.length ? words.map((w) => `'${w}'`).join(' & ') : null;
+}
+
 /**
  * PostgreSQL: the words of each term joined by `<->` (a phrase), terms by `&`, the very last
  * word `:*`. Words are split at punctuation as the indexed text is (ticket_search's
@@ -28,9 +44,7 @@ export function toFtsQuery(input: string | undefined | null, maxTerms = 8): stri
  * to_tsquery lower-cases them and removes accents as the index did.
  */
 export function toTsQuery(input: string | undefined | null, maxTerms = 8): string | null {
-  const phrases = searchTerms(input, maxTerms)
-    .map((t) => t.split(/[\p{P}\p{S}\p{Z}]+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)))
-    .filter((words) => words.length);
+  const phrases = tsPhrases(input, maxTerms);
   if (!phrases.length) return null;
   return phrases
     .map((words, i) => {

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../../server/core/context';
 import { addReply } from '../../../server/tickets/add-reply';
 import { createTicket } from '../../../server/tickets/create-ticket';
 import { listTickets } from '../../../server/tickets/list-tickets';
-import { toFtsQuery, toTsQuery } from '../../../server/tickets/search-query';
+import { toFtsQuery, toTsQuery, toTsWholeWords } from '../../../server/tickets/search-query';
 import { ticketFeed } from '../../../server/tickets/ticket-feed';
 import { encodeTicketCursor } from '../../../server/tickets/ticket-cursor';
 import type { TTicketPage } from '../../../server/tickets/ticket-page';
@@ -123,6 +123,14 @@ describe('full-text search', () => {
     expect(toTsQuery('NEAR(x y) col:z')).toBe("('NEAR' <-> 'x') & 'y' & ('col' <-> 'z':*)");
     expect(toTsQuery('server01.acme.local')).toBe("('server01' <-> 'acme' <-> 'local':*)");
     expect(toTsQuery('Müller ß')).toBe("'Müller' & 'ß':*");
+  });
+
+  it('finds the whole words of a search, the last (a prefix) left out', () => {
+    expect(toTsWholeWords('printer offl')).toBe("'printer'");
+    expect(toTsWholeWords('server01.acme.loc')).toBe("'server01' & 'acme'");
+    expect(toTsWholeWords("a OR b & !c | d'e")).toBe("'a' & 'OR' & 'b' & 'c' & 'd'");
+    expect(toTsWholeWords('prin')).toBeNull();
+    expect(toTsWholeWords('( * -')).toBeNull();
   });
 
   it('finds by prefix, across subject, description and replies', async () => {

@@ -1,0 +1,4 @@
+CREATE INDEX "tickets_company_active" ON "tickets" USING btree ("company_id","updated_at","id") WHERE status <> 'closed';--> statement-breakpoint
+CREATE INDEX "tickets_provider_active" ON "tickets" USING btree ("provider_id","updated_at","id") WHERE status <> 'closed';--> statement-breakpoint
+CREATE INDEX "tickets_requester_active" ON "tickets" USING btree ("requester_contact_id","updated_at","id") WHERE status <> 'closed';--> statement-breakpoint
+CREATE INDEX "tickets_assignee_active" ON "tickets" USING btree ("assignee_staff_id","updated_at","id") WHERE status <> 'closed';
