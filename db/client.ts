@@ -233,6 +233,15 @@ export function forUpdate<Q extends { for(strength: 'update'): unknown }>(query:
   return (ENGINE === 'pg' ? query.for('update') : query) as Q;
 }
 
+/**
+ * A select that locks the rows it reads and skips rows another transaction holds
+ * (PostgreSQL's FOR UPDATE SKIP LOCKED), so workers on several nodes each claim different
+ * rows. SQLite runs one write at a time: nothing to skip.
+ */
+export function forUpdateSkipLocked<Q extends { for(strength: 'update', config?: { skipLocked?: boolean }): unknown }>(query: Q): Q {
+  return (ENGINE === 'pg' ? query.for('update', { skipLocked: true }) : query) as Q;
+}
+
 /** A cheap round trip, for /healthz. */
 export async function pingDatabase(db: TDb): Promise<void> {
   const parts = partsOf(db);

@@ -1,13 +1,20 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { TDb } from '../../db/client';
+import { forUpdateSkipLocked, type TDb } from '../../db/client';
 import { outbox, type TOutboxRow } from '../../db/schema/outbox';
 import type { Clock } from '../../server/core/clock';
 import type { EventBus } from '../../server/core/events';
 import { OUTBOX_TOPIC } from '../../server/outbox/enqueue-email';
 
 const MAX_ATTEMPTS = 8;
+/**
+ * A claimed row is due again only after this long: the node that claimed it is sending
+ * it. Should that node die mid-send, another sends it then (the same Message-ID, so a
+ * copy that did go out first is one message to the recipient's client).
+ */
+export const CLAIM_MS = 30 * 60_000; // longer than nodemailer's own timeouts allow one send to hang
+const BATCH = 20;
 /** 30 s, 1 min, 2 min … capped at 1 h: a relay outage of a day still delivers. */
 export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
 
@@ -67,19 +74,44 @@ export function startOutboxWorker(opts: {
     }
   }
 
+  /**
+   * Claims up to a batch of due rows in one statement: their next attempt moves a claim's
+   * length ahead, so no other worker (on this node or another) takes them meanwhile; on
+   * PostgreSQL rows another node is claiming right now are skipped, not waited for.
+   */
+  async function claim(): Promise<TOutboxRow[]> {
+    const now = opts.clock.now();
+    const due = forUpdateSkipLocked(
+      opts.db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+        .orderBy(asc(outbox.id))
+        .limit(BATCH),
+    );
+    const rows = await opts.db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+      .where(and(inArray(outbox.id, due), eq(outbox.status, 'pending')))
+      .returning();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   async function drainOnce(): Promise<number> {
     if (!transport || stopped) return 0;
     let sent = 0;
     for (;;) {
-      const due = (await opts.db
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, opts.clock.now())))
-        .orderBy(asc(outbox.id))
-        .limit(20));
-      if (due.length === 0 || stopped) return sent;
-      for (const row of due) await deliver(row);
-      sent += due.length;
+      const claimed = await claim();
+      if (claimed.length === 0) return sent;
+      for (const [i, row] of claimed.entries()) {
+        if (stopped) {
+          // Stopping: what this node claimed but did not send is due again now, for the next node.
+          await opts.db.update(outbox).set({ nextAttemptAt: opts.clock.now() }).where(inArray(outbox.id, claimed.slice(i).map((r) => r.id)));
+          return sent;
+        }
+        await deliver(row);
+        sent++;
+      }
     }
   }
 
