@@ -40,8 +40,8 @@ export const failed = (err: unknown, providerId?: number | null): TOutcome =>
  */
 async function applyOutcome(ctx: ServiceContext, row: TInboundMessage, mail: TMail | null, work: (ctx: ServiceContext) => Promise<TOutcome> | TOutcome): Promise<TOutcome> {
   const q = intakeQueries(ctx.db);
-  // Processed once: a message that left "pending" meanwhile is not processed again.
-  if (row.status === 'pending' && (await q.inboundStatus.get({ id: row.id }))?.status !== 'pending') {
+  // Processed once: a message that left "pending" meanwhile (here, or on another node) is not processed again.
+  if (row.status === 'pending' && (await q.inboundStatusLocked.get({ id: row.id }))?.status !== 'pending') {
     throw new AppError('CONFLICT', 'This message was processed already.');
   }
   const o = await work(ctx);

@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import { inboundMessages } from '../../db/schema/inbound-mail';
 import type { ServiceContext } from '../core/context';
 import { RateLimiter } from '../core/rate-limiter';
@@ -43,6 +43,13 @@ const BACKLOG_WAIT_MS = 30_000;
 const RATE_WINDOW_MS = 10 * 60_000;
 /** Recipients resolved at RCPT TO, kept for processing the message they arrive with. */
 const ACCEPTED_RECIPIENTS = 1000;
+/**
+ * Several nodes: a message still pending this long after it was accepted belongs to a node
+ * that stopped or died before processing it; any node takes it then (the commit's row lock
+ * keeps it from being processed twice). Looked for every ORPHAN_SWEEP_MS.
+ */
+export const ORPHAN_AFTER_MS = 5 * 60_000;
+const ORPHAN_SWEEP_MS = 60_000;
 
 /**
  * Accepts messages for the listener and processes them in the background, started in
@@ -51,7 +58,7 @@ const ACCEPTED_RECIPIENTS = 1000;
  * several; a lone message is committed at once. At start it first processes whatever was
  * accepted but not processed before a crash or stop, and clears half-received temp files.
  */
-export async function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver } = {}): Promise<TMailIntake> {
+export async function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver; orphanSweepMs?: number } = {}): Promise<TMailIntake> {
   const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
   const inbound = createInboundStore(base);
   const parser = createMailParser(base.log);
@@ -59,6 +66,12 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
   const auth = createSenderAuthenticator(base.settings, base.log, createMailResolver(base.settings, base.log, opts.resolver));
   const accepted = new Map<string, TRecipient>();
   const queue: TQueuedInbound[] = [];
+  /** Ids of the messages this node has queued and not yet committed (the orphan sweep skips them). */
+  const inFlight = new Set<number>();
+  const enqueue = (item: TQueuedInbound) => {
+    inFlight.add(item.id);
+    queue.push(item);
+  };
   const ready: TPreparedInbound[] = [];
   let preparing = 0;
   /** A commit scheduled or running: one at a time, so what is prepared meanwhile goes in the next batch. */
@@ -96,6 +109,7 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
         }
       }
     } finally {
+      for (const p of batch) inFlight.delete(p.row.id);
       inCommit = 0;
       committing = null;
     }
@@ -110,12 +124,15 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
       prepareInbound(base, parser, next, auth)
         .then(
           (prepared) => {
-            if (!prepared) return;
+            if (!prepared) return void inFlight.delete(next.id);
             const after = prepared.afterCommit;
             if (after) prepared.afterCommit = (worked) => track(after(worked));
             ready.push(prepared);
           },
-          (err: unknown) => base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed'),
+          (err: unknown) => {
+            inFlight.delete(next.id);
+            base.log.error({ err, inboundId: next.id }, 'inbound mail processing failed');
+          },
         )
         .finally(() => {
           preparing--;
@@ -142,8 +159,30 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
   await recoverSpool(base);
   const pending = (await base.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.status, 'pending')).orderBy(asc(inboundMessages.id)));
   if (pending.length) base.log.info({ count: pending.length }, 'processing mail accepted before the last stop');
-  queue.push(...pending);
+  for (const row of pending) enqueue(row);
   pump();
+
+  const sweepOrphans = async () => {
+    if (stopped) return;
+    try {
+      const before = new Date(base.clock.now().getTime() - ORPHAN_AFTER_MS);
+      const orphans = await base.db
+        .select({ id: inboundMessages.id })
+        .from(inboundMessages)
+        .where(and(eq(inboundMessages.status, 'pending'), lte(inboundMessages.receivedAt, before)))
+        .orderBy(asc(inboundMessages.id))
+        .limit(100);
+      const taken = orphans.filter((o) => !inFlight.has(o.id));
+      if (!taken.length || stopped) return;
+      base.log.info({ count: taken.length }, 'processing mail another node accepted and left pending');
+      for (const row of taken) enqueue(row);
+      pump();
+    } catch (err) {
+      base.log.error({ err }, 'looking for mail left pending failed');
+    }
+  };
+  const orphanTimer = setInterval(() => void sweepOrphans(), opts.orphanSweepMs ?? ORPHAN_SWEEP_MS);
+  orphanTimer.unref();
 
   return {
     tmpDir: mailTempDir(base.settings),
@@ -162,7 +201,7 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
       const stored = await inbound.store(message);
       if (stored.row) {
         const raw = Buffer.isBuffer(message.data) ? message.data : undefined;
-        queue.push({ id: stored.id, row: stored.row, raw, recipients: await recipientsOf(base, message.envelopeTo, (a) => accepted.get(a)) });
+        enqueue({ id: stored.id, row: stored.row, raw, recipients: await recipientsOf(base, message.envelopeTo, (a) => accepted.get(a)) });
         pump();
       }
       if (backlog() > MAX_BACKLOG && !stopped) {
@@ -177,6 +216,7 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
     idle: () => (backlog() || committing || lateWrites.size ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
     async stop() {
       stopped = true;
+      clearInterval(orphanTimer);
       for (const w of roomWaiters) w();
       roomWaiters = [];
       await parser.close(); // what it was parsing is parsed here instead

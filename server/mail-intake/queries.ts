@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { TDb, TTx } from '../../db/client';
+import { forUpdate, type TDb, type TTx } from '../../db/client';
 import { preparedQueries } from '../core/prepared';
 import { inboundMessages, inboundRecipients } from '../../db/schema/inbound-mail';
 import { contacts, staffMembers, users } from '../../db/schema/people';
@@ -39,6 +39,8 @@ function build(db: TDb | TTx) {
       .prepare('queries.insertRecipient'),
     inboundById: db.select().from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare('queries.inboundById'),
     inboundStatus: db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, p('id'))).prepare('queries.inboundStatus'),
+    /** Locked until commit (PostgreSQL): a node processing the same message waits, then sees it done. */
+    inboundStatusLocked: forUpdate(db.select({ status: inboundMessages.status }).from(inboundMessages).where(eq(inboundMessages.id, p('id')))).prepare('queries.inboundStatusLocked'),
     finishInbound: db
       .update(inboundMessages)
       .set({
