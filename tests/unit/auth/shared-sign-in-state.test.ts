@@ -1,6 +1,6 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type TDb } from '../../../db/client';
 import { ENGINE } from '../../../db/engine';
@@ -8,6 +8,9 @@ import { users } from '../../../db/schema/people';
 import { pendingSignIns, webauthnChallenges } from '../../../db/schema/sign-in-state';
 import { rateLimits } from '../../../db/schema/rate-limits';
 import { sweepSignInState } from '../../../server/auth/sign-in-state';
+import { expireSessions } from '../../../server/auth/expire-sessions';
+import { auditEvents } from '../../../db/schema/audit';
+import { sessions } from '../../../db/schema/sessions';
 import { completeTwoFactor, continueAfterSessionLimit, signInWithPassword, type TSignInResult } from '../../../server/auth/sign-in';
 import { beginTotpSetup, confirmTotpSetup, regenerateRecoveryCodes } from '../../../server/auth/totp';
 import { passkeySignInOptions, signInWithPasskey } from '../../../server/auth/webauthn/passkey-sign-in';
@@ -250,5 +253,21 @@ describe('codes by text message across nodes', () => {
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('the session sweeper', () => {
+  it('runs on every node and ends each expired session once', async () => {
+    const since = clock.now();
+    for (const email of ['standard@northwind.test', 'primary@northwind.test']) {
+      expect((await signInWithPassword(a, { email, password: DEMO_PASSWORD }, meta('10.7.5.1'))).kind).toBe('signed-in');
+    }
+    const live = (await a.db.select().from(sessions)).length;
+    clock.advance(a.settings.SESSION_ABSOLUTE_HOURS * 3_600_000);
+    const sweeps = ENGINE === 'pg' ? await Promise.all([expireSessions(a), expireSessions(b)]) : [await expireSessions(a), await expireSessions(b)];
+    expect(await a.db.select().from(sessions)).toHaveLength(0);
+    const ended = (await a.db.select().from(auditEvents).where(and(eq(auditEvents.kind, 'session_ended'), gt(auditEvents.createdAt, since))));
+    expect(ended).toHaveLength(live);
+    expect(sweeps[0]! + sweeps[1]!).toBeGreaterThanOrEqual(live);
   });
 });
