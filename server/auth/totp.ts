@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import QRCode from 'qrcode';
@@ -58,7 +58,13 @@ export async function verifyTotp(ctx: ServiceContext, userId: number, code: stri
   }
   const step = /^\d{6}$/.test(code) ? matchStep(open(ctx.settings.secretKey, row.encryptedKey), code, nowMs) : null;
   if (step === null || step <= row.lastUsedStep) throw new AppError('BAD_INPUT', WRONG_CODE);
-  (await ctx.db.update(totpCredentials).set({ lastUsedStep: step }).where(eq(totpCredentials.userId, userId)));
+  // Taken only if no request (on any node) took this step or a later one meanwhile: a code works once.
+  const taken = (await ctx.db
+    .update(totpCredentials)
+    .set({ lastUsedStep: step })
+    .where(and(eq(totpCredentials.userId, userId), lt(totpCredentials.lastUsedStep, step)))
+    .returning({ userId: totpCredentials.userId }))[0];
+  if (!taken) throw new AppError('BAD_INPUT', WRONG_CODE);
   await ctx.rateLimits.totpPerUser.reset(String(userId));
 }
 

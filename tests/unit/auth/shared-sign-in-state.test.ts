@@ -118,6 +118,15 @@ describe('a sign-in started on one node', () => {
     expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
   });
 
+  it('accepts one authenticator code once, even when two nodes get it at the same moment', async () => {
+    const first = pendingOf(await signInWithPassword(a, { email, password: DEMO_PASSWORD }, meta('10.7.0.5')));
+    const second = pendingOf(await signInWithPassword(b, { email, password: DEMO_PASSWORD }, meta('10.7.0.6')));
+    const code = totp(key);
+    const results = await Promise.allSettled([completeTwoFactor(a, { pendingToken: first, method: 'totp', code }), completeTwoFactor(b, { pendingToken: second, method: 'totp', code })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    clock.advance(30_000);
+  });
+
   it('continues after "Too many active sessions" on another node', async () => {
     // A phone has room for one session: the second phone sign-in must end it first.
     const phone = { deviceClass: 'mobile' as const, browser: 'Phone', ip: '10.7.0.4' };
