@@ -14,6 +14,8 @@ import { createServiceContext } from './core/create-service-context';
 import { createLogger } from './core/logger';
 import { createWebServer, type TWebServer } from './http/create-http-server';
 import { expireSessions } from './auth/expire-sessions';
+import { sweepSignInState } from './auth/sign-in-state';
+import { sweepRateLimits } from './core/rate-limiter';
 import { runRecurringBilling } from './payments/billing-run';
 import { startTicketNotifier, type TTicketNotifier } from './notifications/ticket-notifier';
 import { cleanupUnclaimedAttachments } from './attachments/cleanup-attachments';
@@ -98,9 +100,12 @@ export async function startPortico(
     loopHeader: { name: LOOP_HEADER, value: settings.MAIL_DOMAIN },
   });
   const notifier = await startTicketNotifier(base);
+  // Every node sweeps: each expired row is deleted (and each session ended) by one of them only.
   const sweepSessions = async () => {
     try {
       await expireSessions(base);
+      await sweepSignInState(base);
+      await sweepRateLimits(base.db, base.clock.now());
     } catch (err) {
       log.error({ err }, 'session sweep failed');
     }

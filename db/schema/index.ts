@@ -20,3 +20,5 @@ export * from './payments';
 export * from './sms';
 export * from './webauthn';
 export * from './sso';
+export * from './rate-limits';
+export * from './sign-in-state';

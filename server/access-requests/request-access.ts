@@ -33,7 +33,7 @@ export async function requestAccess(ctx: ServiceContext, input: unknown, ip: str
   const data = ZRequestAccessInput.parse(input);
   const now = ctx.clock.now();
   // Before the provider lookup, so the form cannot be used to probe identifiers either.
-  if (!ctx.rateLimits.accessRequestsPerIp.consume(ip, now.getTime())) {
+  if (!await ctx.rateLimits.accessRequestsPerIp.consume(ip, now)) {
     throw new AppError('RATE_LIMITED', 'Too many requests from your network. Try again in an hour.');
   }
   const provider = await providerFor(ctx, data.identifier);

@@ -24,7 +24,7 @@ type TSessionRef = { id: string; userId: number; user: { email: string; name: st
  */
 export async function changePassword(ctx: ServiceContext, session: TSessionRef, input: unknown, ip: string): Promise<{ endedSessions: number }> {
   const data = ZChangePasswordInput.parse(input);
-  if (!ctx.rateLimits.passwordPerIp.consume(ip, ctx.clock.now().getTime())) {
+  if (!await ctx.rateLimits.passwordPerIp.consume(ip, ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many attempts from your network. Wait a few minutes and try again.');
   }
   const checked = await checkPassword(ctx, session.user.email, data.currentPassword, ip, 'change_password');

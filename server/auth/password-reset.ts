@@ -28,13 +28,14 @@ export const ZResetPasswordInput = z.intersection(ZResetLinkInput, ZNewPasswordP
  */
 export async function requestPasswordReset(ctx: ServiceContext, input: unknown, ip: string): Promise<{ message: string }> {
   const { email } = ZRequestResetInput.parse(input);
-  const nowMs = ctx.clock.now().getTime();
-  if (!ctx.rateLimits.resetPerIp.consume(ip, nowMs)) {
+  if (!await ctx.rateLimits.resetPerIp.consume(ip, ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many requests from your network. Wait a few minutes and try again.');
   }
+  // Counted for unknown addresses too (a write to the database takes time), so timing does not tell them apart.
+  const allowed = await ctx.rateLimits.resetPerEmail.consume(email, ctx.clock.now());
   const user = (await ctx.db.select().from(users).where(eq(users.email, email)))[0];
   // Over the per-address limit the answer stays the same; only the mail is not sent.
-  if (!user || !ctx.rateLimits.resetPerEmail.consume(email, nowMs)) return { message: RESET_REQUESTED };
+  if (!user || !allowed) return { message: RESET_REQUESTED };
   const token = generateToken();
   const now = ctx.clock.now();
   const minutes = ctx.settings.PASSWORD_RESET_MINUTES;
@@ -43,7 +44,7 @@ export async function requestPasswordReset(ctx: ServiceContext, input: unknown, 
       .set({ usedAt: now })
       .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt))));
     (await tx.insert(passwordResetTokens)
-      .values({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(nowMs + minutes * 60_000), createdAt: now }));
+      .values({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + minutes * 60_000), createdAt: now }));
     await recordAudit(tx, now, { kind: 'password_reset_requested', userId: user.id, email, ip });
     const lifetime = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
     await enqueueEmail(tx, emit, now, {

@@ -15,7 +15,7 @@ type TSessionRef = { id: string; userId: number; user: { email: string }; reauth
 /** "Confirm your password": marks this session as freshly authenticated. */
 export async function reauthenticate(ctx: ServiceContext, session: TSessionRef, input: unknown, ip: string): Promise<{ until: Date }> {
   const { password } = ZReauthenticateInput.parse(input);
-  if (!ctx.rateLimits.passwordPerIp.consume(ip, ctx.clock.now().getTime())) {
+  if (!await ctx.rateLimits.passwordPerIp.consume(ip, ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many attempts from your network. Wait a few minutes and try again.');
   }
   const result = await checkPassword(ctx, session.user.email, password, ip, 'reauthenticate');

@@ -17,8 +17,9 @@ import { createUserSession, setSessionAccount, type TSessionMeta } from './sessi
 import { isTrustedDevice, trustDevice } from './trusted-devices';
 import { accountsForSession, accountsInScope, recordSsoSession } from './sso/account-scope';
 import { passwordRefusedBySso, signInOptionsFor, type TSsoButton } from './sso/sign-in-options';
-import { signInState } from './sign-in-state';
+import { createPendingSignIn, findPendingSignIn, markSecondFactorDone, takePendingSignIn, type TPendingSignIn } from './pending-sign-ins';
 
+const EXPIRED = 'This sign-in has expired. Please sign in again.';
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
 
 /**
@@ -44,8 +45,7 @@ export async function signInWithPassword(
   meta: TSessionMeta,
 ): Promise<TSignInResult> {
   const { email, password } = ZPasswordSignInInput.parse(input);
-  const nowMs = ctx.clock.now().getTime();
-  if (!ctx.rateLimits.passwordPerIp.consume(meta.ip, nowMs)) {
+  if (!await ctx.rateLimits.passwordPerIp.consume(meta.ip, ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
   }
   const checked = await checkPassword(ctx, email, password, meta.ip, 'sign_in');
@@ -73,7 +73,7 @@ export async function afterFirstFactor(
   const methods = await secondFactorMethods(ctx, userId);
   const has = methods.some((m) => m !== 'recovery');
   if (has && !opts.skipSecondFactor && !await isTrustedDevice(ctx, userId, meta.deviceToken)) {
-    const pendingToken = signInState(ctx).pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), false);
+    const pendingToken = await createPendingSignIn(ctx, userId, meta, false);
     return { kind: 'two-factor', pendingToken, methods };
   }
   return afterAllFactors(ctx, userId, meta, null, has);
@@ -98,10 +98,11 @@ async function afterAllFactors(
   const existing = await sessionsInBucket(ctx, userId, meta.deviceClass);
   if (existing.length >= sessionLimitFor(ctx, meta.deviceClass)) {
     // Seed 001 "Too many active sessions": the user ends one to continue, or cancels.
-    const token = pendingToken ?? signInState(ctx).pendingSignIns.create(userId, meta, ctx.clock.now().getTime(), true);
+    const token = pendingToken ?? await createPendingSignIn(ctx, userId, meta, true);
     return { kind: 'session-limit', pendingToken: token, sessions: existing.map(summarizeSession) };
   }
-  if (pendingToken) signInState(ctx).pendingSignIns.consume(pendingToken);
+  // Taken in one statement: of two requests finishing one pending sign-in (on any nodes), one opens the session.
+  if (pendingToken && !await takePendingSignIn(ctx, pendingToken)) throw new AppError('UNAUTHENTICATED', EXPIRED);
   return openSession(ctx, userId, meta, twoFactorVerified);
 }
 
@@ -141,20 +142,20 @@ export async function passSecondFactor(
   pendingToken: string,
   method: TSecondFactorMethod,
   rememberDevice: boolean,
-  verify: (userId: number) => void | Promise<void>,
+  verify: (userId: number, pending: TPendingSignIn) => void | Promise<void>,
 ): Promise<TSignInResult> {
-  const pending = signInState(ctx).pendingSignIns.get(pendingToken, ctx.clock.now().getTime());
-  if (!pending) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
+  const pending = await findPendingSignIn(ctx, pendingToken);
+  if (!pending) throw new AppError('UNAUTHENTICATED', EXPIRED);
   let device: { token: string; expiresAt: Date } | undefined;
   if (!pending.secondFactorDone) {
     try {
-      await verify(pending.userId);
+      await verify(pending.userId, pending);
     } catch (err) {
       await recordAudit(ctx.db, ctx.clock.now(), { kind: 'two_factor_failed', userId: pending.userId, ip: pending.meta.ip, detail: { method } });
       throw err;
     }
     if (method === 'recovery') await recordAudit(ctx.db, ctx.clock.now(), { kind: 'recovery_code_used', userId: pending.userId, ip: pending.meta.ip });
-    pending.secondFactorDone = true;
+    await markSecondFactorDone(ctx, pendingToken);
     if (rememberDevice) device = await trustDevice(ctx, pending.userId, `${pending.meta.browser} on ${pending.meta.deviceClass}`, pending.meta.ip);
   }
   const result = await afterAllFactors(ctx, pending.userId, pending.meta, pendingToken, true);
@@ -164,9 +165,8 @@ export async function passSecondFactor(
 /** Second half of "Too many active sessions": end the chosen session, then sign in. */
 export async function continueAfterSessionLimit(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, sessionRef } = ZContinueAfterLimitInput.parse(input);
-  const nowMs = ctx.clock.now().getTime();
-  const pending = signInState(ctx).pendingSignIns.get(pendingToken, nowMs);
-  if (!pending || !pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
+  const pending = await findPendingSignIn(ctx, pendingToken);
+  if (!pending || !pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', EXPIRED);
   const existing = await sessionsInBucket(ctx, pending.userId, pending.meta.deviceClass);
   const target = existing.find((s) => summarizeSession(s).ref === sessionRef);
   if (target) await endSession(ctx, target.id, 'ended_elsewhere');

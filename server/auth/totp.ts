@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import QRCode from 'qrcode';
@@ -53,13 +53,19 @@ export async function verifyTotp(ctx: ServiceContext, userId: number, code: stri
   const nowMs = ctx.clock.now().getTime();
   const row = (await ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)))[0];
   if (!row || (requireConfirmed && !row.confirmedAt)) throw new AppError('BAD_INPUT', WRONG_CODE);
-  if (!ctx.rateLimits.totpPerUser.consume(String(userId), nowMs)) {
+  if (!await ctx.rateLimits.totpPerUser.consume(String(userId), new Date(nowMs))) {
     throw new AppError('RATE_LIMITED', 'Too many wrong codes. Wait 15 minutes, or use a recovery code.');
   }
   const step = /^\d{6}$/.test(code) ? matchStep(open(ctx.settings.secretKey, row.encryptedKey), code, nowMs) : null;
   if (step === null || step <= row.lastUsedStep) throw new AppError('BAD_INPUT', WRONG_CODE);
-  (await ctx.db.update(totpCredentials).set({ lastUsedStep: step }).where(eq(totpCredentials.userId, userId)));
-  ctx.rateLimits.totpPerUser.reset(String(userId));
+  // Taken only if no request (on any node) took this step or a later one meanwhile: a code works once.
+  const taken = (await ctx.db
+    .update(totpCredentials)
+    .set({ lastUsedStep: step })
+    .where(and(eq(totpCredentials.userId, userId), lt(totpCredentials.lastUsedStep, step)))
+    .returning({ userId: totpCredentials.userId }))[0];
+  if (!taken) throw new AppError('BAD_INPUT', WRONG_CODE);
+  await ctx.rateLimits.totpPerUser.reset(String(userId));
 }
 
 /** Confirms setup with a first code and returns ten recovery codes, shown once. */
@@ -86,8 +92,7 @@ export async function regenerateRecoveryCodes(ctx: ServiceContext, userId: numbe
 
 /** Uses one recovery code (case and dashes ignored); each works once. */
 export async function useRecoveryCode(ctx: ServiceContext, userId: number, code: string): Promise<void> {
-  const nowMs = ctx.clock.now().getTime();
-  if (!ctx.rateLimits.totpPerUser.consume(String(userId), nowMs)) {
+  if (!await ctx.rateLimits.totpPerUser.consume(String(userId), ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many wrong codes. Wait 15 minutes and try again.');
   }
   const clean = code.toUpperCase().replace(/[^A-Z2-7]/g, '');

@@ -23,6 +23,6 @@ export function createServiceContext(opts: {
     bus: opts.bus ?? new EventBus(),
     log: opts.log ?? createLogger(opts.settings.LOG_LEVEL),
     actor: anonymous,
-    rateLimits: createRateLimits(),
+    rateLimits: createRateLimits(opts.db),
   };
 }

@@ -1,4 +1,52 @@
-/** Fixed-window counter per key, in memory: one process serves the portal. */
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { TDb } from '../../db/client';
+import { rateLimits } from '../../db/schema/rate-limits';
+
+/**
+ * Fixed-window counter per key, kept in the database so every node on it counts together
+ * (attempts spread over several nodes add up). One statement per attempt: an upsert that
+ * starts a new window when the stored one has ended, else adds one, and returns the count.
+ */
+export class SharedRateLimiter {
+  constructor(
+    private readonly db: TDb,
+    /** Names the throttle in the table ('password-ip', …). */
+    private readonly name: string,
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Counts one attempt; false when the key is over its limit for this window. */
+  async consume(key: string, now: Date): Promise<boolean> {
+    const at = sql.param(now, rateLimits.resetsAt);
+    const row = (await this.db
+      .insert(rateLimits)
+      .values({ name: this.name, key, count: 1, resetsAt: new Date(now.getTime() + this.windowMs) })
+      .onConflictDoUpdate({
+        target: [rateLimits.name, rateLimits.key],
+        set: {
+          count: sql`case when ${rateLimits.resetsAt} <= ${at} then 1 else ${rateLimits.count} + 1 end`,
+          resetsAt: sql`case when ${rateLimits.resetsAt} <= ${at} then excluded.resets_at else ${rateLimits.resetsAt} end`,
+        },
+      })
+      .returning({ count: rateLimits.count }))[0]!;
+    return row.count <= this.limit;
+  }
+
+  async reset(key: string): Promise<void> {
+    (await this.db.delete(rateLimits).where(and(eq(rateLimits.name, this.name), eq(rateLimits.key, key))));
+  }
+}
+
+/** Drops the counters whose window has ended; safe on every node at once. */
+export async function sweepRateLimits(db: TDb, now: Date): Promise<number> {
+  return (await db.delete(rateLimits).where(lte(rateLimits.resetsAt, now)).returning({ key: rateLimits.key })).length;
+}
+
+/**
+ * The same counter in memory, for one node's own traffic: the SMTP listener's per-sender
+ * limit, asked synchronously for every message (each node counts the mail it receives).
+ */
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
   constructor(

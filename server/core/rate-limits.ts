@@ -1,21 +1,23 @@
-import { RateLimiter } from './rate-limiter';
+import type { TDb } from '../../db/client';
+import { SharedRateLimiter } from './rate-limiter';
 
-/** The process-wide throttles, created once at start (tests make their own). */
-export function createRateLimits() {
+/** The throttles, counted in the database so every node on it shares them (tests' fresh databases start at zero). */
+export function createRateLimits(db: TDb) {
+  const limiter = (name: string, limit: number, windowMs: number) => new SharedRateLimiter(db, name, limit, windowMs);
   return {
     /** Checked before argon2 runs, so one client cannot burn the CPU or lock out many accounts. */
-    passwordPerIp: new RateLimiter(30, 10 * 60_000),
+    passwordPerIp: limiter('password-ip', 30, 10 * 60_000),
     /** Wrong second-factor codes per user: 5 per 15 minutes. */
-    totpPerUser: new RateLimiter(5, 15 * 60_000),
+    totpPerUser: limiter('totp-user', 5, 15 * 60_000),
     /** Reset emails: per IP and per address, so the form cannot flood an inbox. */
-    resetPerIp: new RateLimiter(10, 15 * 60_000),
-    resetPerEmail: new RateLimiter(3, 15 * 60_000),
+    resetPerIp: limiter('reset-ip', 10, 15 * 60_000),
+    resetPerEmail: limiter('reset-email', 3, 15 * 60_000),
     /** "Request access" submissions per IP: 5 an hour. */
-    accessRequestsPerIp: new RateLimiter(5, 60 * 60_000),
+    accessRequestsPerIp: limiter('access-request-ip', 5, 60 * 60_000),
     /** Passkey sign-in ceremonies started per IP (each attempt needs one): 30 per 10 minutes. */
-    passkeyPerIp: new RateLimiter(30, 10 * 60_000),
+    passkeyPerIp: limiter('passkey-ip', 30, 10 * 60_000),
     /** Hosted checkouts (Pay Now, Save Card) a user opens: each one is a call to the card gateway. */
-    checkoutsPerUser: new RateLimiter(30, 10 * 60_000),
+    checkoutsPerUser: limiter('checkout-user', 30, 10 * 60_000),
   };
 }
 export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -20,9 +20,9 @@ import { ZPayOptionsInput, ZStartCardPaymentInput } from './schemas';
 
 /** Our ids on the gateway's objects, so the webhook finds the checkout it is about. */
 /** Opening checkouts is throttled per user: each one costs a call to the gateway's API. */
-export function requireCheckoutAllowance(ctx: ServiceContext): void {
+export async function requireCheckoutAllowance(ctx: ServiceContext): Promise<void> {
   const userId = ctx.actor.kind === 'contact' || ctx.actor.kind === 'staff' ? ctx.actor.userId : 0;
-  if (!ctx.rateLimits.checkoutsPerUser.consume(String(userId), ctx.clock.now().getTime())) {
+  if (!await ctx.rateLimits.checkoutsPerUser.consume(String(userId), ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many payment pages were opened. Wait a few minutes and try again.');
   }
 }
@@ -64,7 +64,7 @@ export async function payOptions(ctx: ServiceContext, input: unknown): Promise<{
 export async function startCardPayment(ctx: ServiceContext, input: unknown, ip: string | null): Promise<{ url: string }> {
   const scope = requirePayingContact(ctx.actor);
   const data = ZStartCardPaymentInput.parse(input);
-  requireCheckoutAllowance(ctx);
+  await requireCheckoutAllowance(ctx);
   const inv = await loadInvoice(ctx.db, scope, data.invoiceId);
   const gateway = await gatewayFor(ctx, inv.providerId);
   if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Please pay by another method shown on the invoice.');

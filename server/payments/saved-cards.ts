@@ -112,7 +112,7 @@ export async function startSaveCard(ctx: ServiceContext, resolve: TGatewayResolv
   const scope = requireBillingContact(ctx.actor);
   const gateway = await resolve(ctx, scope.providerId);
   if (!gateway) throw new AppError('CONFLICT', 'Card payments are not available. Ask your provider to turn them on.');
-  requireCheckoutAllowance(ctx);
+  await requireCheckoutAllowance(ctx);
   const customerId = await ensureGatewayCustomer(ctx, gateway, scope.providerId, scope.contact.companyId);
   const metadata = {
     purpose: 'save_card',

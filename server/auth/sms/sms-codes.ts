@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { and, count, desc, eq, gt, isNull, lt } from 'drizzle-orm';
-import { providers } from '../../../db/schema/people';
+import { forUpdate } from '../../../db/client';
+import { providers, users } from '../../../db/schema/people';
 import { smsCodes } from '../../../db/schema/sms';
 import { recordAudit } from '../../audit/record-audit';
 import { secondFactorMethods } from '../second-factors';
@@ -11,7 +12,7 @@ import { ZSendSmsCodeInput } from './schemas';
 import { sendSms, SmsSendError } from './sms-sender';
 import { gatewayConfig } from './sms-settings';
 import { smsTargetFor } from './sms-target';
-import { signInState } from '../sign-in-state';
+import { findPendingSignIn } from '../pending-sign-ins';
 
 /** Seed 003's "Send SMS Code": six digits, valid 5 minutes, at most 3 sent per 15 minutes. */
 export const SMS_CODE_MINUTES = 5;
@@ -35,7 +36,7 @@ function codeHash(secretKey: string, pendingHash: string, code: string): string 
 export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<{ ending: string; validMinutes: number }> {
   const { pendingToken } = ZSendSmsCodeInput.parse(input);
   const now = ctx.clock.now();
-  const pending = signInState(ctx).pendingSignIns.get(pendingToken, now.getTime());
+  const pending = await findPendingSignIn(ctx, pendingToken);
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', 'This sign-in has expired. Please sign in again.');
   const { userId } = pending;
   const target = (await secondFactorMethods(ctx, userId)).includes('sms') ? await smsTargetFor(ctx, userId) : null;
@@ -43,8 +44,10 @@ export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<
 
   const pendingHash = hashToken(pendingToken);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  // Counted and written in one synchronous transaction, so parallel clicks cannot pass the limit.
+  // Counted and written in one transaction that first locks the user's row (PostgreSQL; SQLite
+  // runs one write transaction at a time), so parallel clicks, on any nodes, cannot pass the limit.
   const codeId = await ctx.db.transaction(async (tx) => {
+    (await forUpdate(tx.select({ id: users.id }).from(users).where(eq(users.id, userId))));
     const sent = (await tx
       .select({ n: count() })
       .from(smsCodes)
@@ -93,7 +96,7 @@ export async function sendSmsCode(ctx: ServiceContext, input: unknown): Promise<
  */
 export async function verifySmsCode(ctx: ServiceContext, userId: number, pendingToken: string, code: string): Promise<void> {
   const now = ctx.clock.now();
-  if (!ctx.rateLimits.totpPerUser.consume(String(userId), now.getTime())) {
+  if (!await ctx.rateLimits.totpPerUser.consume(String(userId), now)) {
     throw new AppError('RATE_LIMITED', 'Too many wrong codes. Wait 15 minutes, or use a recovery code.');
   }
   const pendingHash = hashToken(pendingToken);
@@ -114,5 +117,5 @@ export async function verifySmsCode(ctx: ServiceContext, userId: number, pending
     .where(and(eq(smsCodes.id, row.id), isNull(smsCodes.usedAt)))
     .returning({ id: smsCodes.id }))[0]!;
   if (!taken) throw new AppError('BAD_INPUT', WRONG_CODE);
-  ctx.rateLimits.totpPerUser.reset(String(userId));
+  await ctx.rateLimits.totpPerUser.reset(String(userId));
 }

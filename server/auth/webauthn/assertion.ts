@@ -3,11 +3,10 @@ import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { webauthnCredentials, type TWebauthnCredential } from '../../../db/schema/webauthn';
 import { recordAudit } from '../../audit/record-audit';
 import type { ServiceContext } from '../../core/context';
-import type { TChallengePurpose } from './challenges';
+import { consumeChallenge, type TChallengePurpose } from './challenges';
 import { relyingParty } from './relying-party';
 import type { TAuthenticationResponse } from './schemas';
 import { credentialById } from './store';
-import { signInState } from '../sign-in-state';
 
 /** Why an assertion was refused: for the audit log and logs only, never shown to the user. */
 export type TAssertionFailure = 'challenge' | 'unknown_credential' | 'other_user' | 'user_handle' | 'verification' | 'counter';
@@ -50,7 +49,7 @@ export async function verifyAssertion(
   expected: { purpose: Exclude<TChallengePurpose, 'register'>; bind: string; userId: number | null; ip: string | null },
 ): Promise<TWebauthnCredential> {
   const challenge = readClientChallenge(response.response.clientDataJSON);
-  const live = challenge && signInState(ctx).webauthnChallenges.consume(challenge, expected.purpose, expected.bind, ctx.clock.now().getTime());
+  const live = challenge && await consumeChallenge(ctx, challenge, expected.purpose, expected.bind);
   if (!challenge || !live) throw new AssertionRefused('challenge', expected.userId);
   const row = await credentialById(ctx, response.id);
   if (!row) throw new AssertionRefused('unknown_credential', expected.userId);

@@ -10,7 +10,7 @@ import { afterBothFactors, type TSignInResult } from '../sign-in';
 import { AssertionRefused, verifyAssertion } from './assertion';
 import { CEREMONY_TIMEOUT_MS, relyingParty } from './relying-party';
 import { ZPasskeySignInInput } from './schemas';
-import { signInState } from '../sign-in-state';
+import { issueChallenge } from './challenges';
 
 /** One answer for every refusal, so the button cannot be used to learn about accounts or keys. */
 const GENERIC_FAILURE = 'That passkey did not work. Try again, or continue with your email address.';
@@ -21,15 +21,14 @@ const GENERIC_FAILURE = 'That passkey did not work. Try again, or continue with 
  * so the per-IP limit on these bounds the attempts too.
  */
 export async function passkeySignInOptions(ctx: ServiceContext, ip: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const nowMs = ctx.clock.now().getTime();
-  if (!ctx.rateLimits.passkeyPerIp.consume(ip, nowMs)) {
+  if (!await ctx.rateLimits.passkeyPerIp.consume(ip, ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
   }
   return generateAuthenticationOptions({
     rpID: relyingParty(ctx.settings).id,
     userVerification: 'required',
     timeout: CEREMONY_TIMEOUT_MS,
-    challenge: signInState(ctx).webauthnChallenges.issue('passkey', '', nowMs),
+    challenge: await issueChallenge(ctx, 'passkey', ''),
   });
 }
 

@@ -12,7 +12,7 @@ import { readClientChallenge } from './assertion';
 import { CEREMONY_TIMEOUT_MS, MAX_CREDENTIALS_PER_USER, relyingParty } from './relying-party';
 import { ZRegisterInput } from './schemas';
 import { countCredentials, credentialsOf } from './store';
-import { signInState } from '../sign-in-state';
+import { consumeChallenge, issueChallenge } from './challenges';
 
 type TSessionRef = { id: string; userId: number; reauthenticatedAt: Date | null };
 
@@ -33,7 +33,7 @@ export async function beginWebauthnRegistration(ctx: ServiceContext, session: TS
   // One opaque handle per user (kept on each of their credentials), never the email or row id.
   const userHandle = existing[0]?.userHandle ?? randomBytes(32).toString('base64url');
   const rp = relyingParty(ctx.settings);
-  const challenge = signInState(ctx).webauthnChallenges.issue('register', session.id, ctx.clock.now().getTime(), userHandle);
+  const challenge = await issueChallenge(ctx, 'register', session.id, userHandle);
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -63,9 +63,8 @@ export async function finishWebauthnRegistration(
   ip: string,
 ): Promise<{ id: number; recoveryCodes: string[] | null }> {
   const { name, response } = ZRegisterInput.parse(input);
-  const nowMs = ctx.clock.now().getTime();
   const challenge = readClientChallenge(response.response.clientDataJSON);
-  const issued = challenge ? signInState(ctx).webauthnChallenges.consume(challenge, 'register', session.id, nowMs) : null;
+  const issued = challenge ? await consumeChallenge(ctx, challenge, 'register', session.id) : null;
   const refuse = async (reason: string): Promise<never> => {
     await recordAudit(ctx.db, ctx.clock.now(), { kind: 'passkey_registration_failed', userId: session.userId, ip, detail: { reason } });
     throw new AppError('BAD_INPUT', reason === 'challenge' ? 'This request has expired. Try adding the key again.' : NOT_ADDED);

@@ -7,7 +7,8 @@ import { AssertionRefused, verifyAssertion, type TAssertionFailure } from './ass
 import { CEREMONY_TIMEOUT_MS, relyingParty } from './relying-party';
 import { ZSecondFactorInput, ZSecondFactorOptionsInput } from './schemas';
 import { credentialsOf } from './store';
-import { signInState } from '../sign-in-state';
+import { findPendingSignIn } from '../pending-sign-ins';
+import { issueChallenge } from './challenges';
 
 const EXPIRED = 'This sign-in has expired. Please sign in again.';
 
@@ -27,8 +28,7 @@ const MESSAGES: Record<TAssertionFailure, string> = {
  */
 export async function webauthnSecondFactorOptions(ctx: ServiceContext, input: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const { pendingToken } = ZSecondFactorOptionsInput.parse(input);
-  const nowMs = ctx.clock.now().getTime();
-  const pending = signInState(ctx).pendingSignIns.get(pendingToken, nowMs);
+  const pending = await findPendingSignIn(ctx, pendingToken);
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', EXPIRED);
   const credentials = await credentialsOf(ctx, pending.userId);
   if (credentials.length === 0) throw new AppError('BAD_INPUT', 'You have no security key or passkey. Choose another way to verify.');
@@ -37,17 +37,16 @@ export async function webauthnSecondFactorOptions(ctx: ServiceContext, input: un
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
     userVerification: 'required',
     timeout: CEREMONY_TIMEOUT_MS,
-    challenge: signInState(ctx).webauthnChallenges.issue('second-factor', hashToken(pendingToken), nowMs),
+    challenge: await issueChallenge(ctx, 'second-factor', hashToken(pendingToken)),
   });
 }
 
 /** Checks the assertion as the second factor, through the one pass-a-factor path (audit, remember device, session limit). */
 export async function completeWebauthnSecondFactor(ctx: ServiceContext, input: unknown): Promise<TSignInResult> {
   const { pendingToken, response, rememberDevice } = ZSecondFactorInput.parse(input);
-  const ip = signInState(ctx).pendingSignIns.get(pendingToken, ctx.clock.now().getTime())?.meta.ip ?? null;
-  return passSecondFactor(ctx, pendingToken, 'webauthn', rememberDevice, async (userId) => {
+  return passSecondFactor(ctx, pendingToken, 'webauthn', rememberDevice, async (userId, pending) => {
     try {
-      await verifyAssertion(ctx, response, { purpose: 'second-factor', bind: hashToken(pendingToken), userId, ip });
+      await verifyAssertion(ctx, response, { purpose: 'second-factor', bind: hashToken(pendingToken), userId, ip: pending.meta.ip });
     } catch (err) {
       if (err instanceof AssertionRefused) throw new AppError('BAD_INPUT', MESSAGES[err.reason], { reason: err.reason });
       throw err;

@@ -9,7 +9,7 @@ import { passkeySignInOptions, signInWithPasskey } from '../../../server/auth/we
 import { secondFactorMethods } from '../../../server/auth/second-factors';
 import { signInWithPassword } from '../../../server/auth/sign-in';
 import { remainingRecoveryCodes } from '../../../server/auth/totp';
-import { WebAuthnChallenges } from '../../../server/auth/webauthn/challenges';
+import { consumeChallenge, issueChallenge } from '../../../server/auth/webauthn/challenges';
 import { listWebauthnCredentials, removeWebauthnCredential, renameWebauthnCredential } from '../../../server/auth/webauthn/credentials';
 import { beginWebauthnRegistration, finishWebauthnRegistration } from '../../../server/auth/webauthn/registration';
 import { relyingParty } from '../../../server/auth/webauthn/relying-party';
@@ -59,28 +59,33 @@ describe('the relying party', () => {
 });
 
 describe('challenges', () => {
-  it('work once, for their purpose and binding only, and expire after 5 minutes', () => {
-    const store = new WebAuthnChallenges();
+  it('work once, for their purpose and binding only, and expire after 5 minutes', async () => {
     const enc = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-    const a = enc(store.issue('register', 'session-a', 0, 'handle'));
-    expect(store.consume(a, 'register', 'session-a', 1000)).toEqual({ userHandle: 'handle' });
-    expect(store.consume(a, 'register', 'session-a', 1000)).toBeNull();
+    const a = enc(await issueChallenge(ctx, 'register', 'session-a', 'handle'));
+    expect(await consumeChallenge(ctx, a, 'register', 'session-a')).toEqual({ userHandle: 'handle' });
+    expect(await consumeChallenge(ctx, a, 'register', 'session-a')).toBeNull();
 
-    const b = enc(store.issue('register', 'session-a', 0));
-    expect(store.consume(b, 'register', 'session-b', 1000)).toBeNull();
+    const b = enc(await issueChallenge(ctx, 'register', 'session-a'));
+    expect(await consumeChallenge(ctx, b, 'register', 'session-b')).toBeNull();
     // Refused once is gone, even for the right binding.
-    expect(store.consume(b, 'register', 'session-a', 1000)).toBeNull();
+    expect(await consumeChallenge(ctx, b, 'register', 'session-a')).toBeNull();
 
-    const c = enc(store.issue('passkey', '', 0));
-    expect(store.consume(c, 'second-factor', '', 1000)).toBeNull();
-    const d = enc(store.issue('passkey', '', 0));
-    expect(store.consume(d, 'passkey', '', 5 * 60_000)).toBeNull();
+    const c = enc(await issueChallenge(ctx, 'passkey', ''));
+    expect(await consumeChallenge(ctx, c, 'second-factor', '')).toBeNull();
+    const d = enc(await issueChallenge(ctx, 'passkey', ''));
+    clock.advance(5 * 60_000);
+    expect(await consumeChallenge(ctx, d, 'passkey', '')).toBeNull();
 
     // A new challenge for the same pending sign-in replaces the old one.
-    const e = enc(store.issue('second-factor', 'p', 0));
-    const f = enc(store.issue('second-factor', 'p', 0));
-    expect(store.consume(e, 'second-factor', 'p', 1)).toBeNull();
-    expect(store.consume(f, 'second-factor', 'p', 1)).toEqual({});
+    const e = enc(await issueChallenge(ctx, 'second-factor', 'p'));
+    const f = enc(await issueChallenge(ctx, 'second-factor', 'p'));
+    expect(await consumeChallenge(ctx, e, 'second-factor', 'p')).toBeNull();
+    expect(await consumeChallenge(ctx, f, 'second-factor', 'p')).toEqual({});
+    // Unbound (passkey) challenges do not replace each other.
+    const g = enc(await issueChallenge(ctx, 'passkey', ''));
+    const h = enc(await issueChallenge(ctx, 'passkey', ''));
+    expect(await consumeChallenge(ctx, g, 'passkey', '')).toEqual({});
+    expect(await consumeChallenge(ctx, h, 'passkey', '')).toEqual({});
   });
 });
 
