@@ -14,11 +14,15 @@ function searchTerms(input: string | undefined | null, maxTerms: number): string
     .slice(0, maxTerms);
 }
 
-/** FTS5: each term a quoted phrase (the tokenizer splits it into words), the last one `*`. Null when nothing is searchable. */
-export function toFtsQuery(input: string | undefined | null, maxTerms = 8): string | null {
+/**
+ * FTS5: each term a quoted phrase (the tokenizer splits it into words), the last one `*`.
+ * Null when nothing is searchable. `prefix: false` leaves the `*` off: a query that finds a
+ * subset of the full one's hits, cheaply (FTS5 expands a prefix into every word it starts).
+ */
+export function toFtsQuery(input: string | undefined | null, maxTerms = 8, prefix = true): string | null {
   const terms = searchTerms(input, maxTerms);
   if (!terms.length) return null;
-  return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
+  return terms.map((t, i) => `"${t}"${prefix && i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
 function tsPhrases(input: string | undefined | null, maxTerms: number): string[][] {

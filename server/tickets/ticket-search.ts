@@ -27,16 +27,22 @@ export async function planTicketSearch(db: TDb, search: string | undefined, incl
 async function planSqlite(db: TDb, search: string | undefined, includeInternal: boolean, directLimit: number): Promise<TSearchPlan | null> {
   const fts = toFtsQuery(search);
   if (!fts) return null;
-  const matches = includeInternal ? sql`ticket_search match ${fts}` : sql`ticket_search match ${fts} and (rowid & 1) = 0`;
+  const matching = (query: string) => (includeInternal ? sql`ticket_search match ${query}` : sql`ticket_search match ${query} and (rowid & 1) = 0`);
   // Hits come in rowid order, so distinct tickets stream out and the limit stops the read early.
-  const hits = await db
-    .selectDistinct({ id: sql<number>`rowid >> 32`.mapWith(Number) })
-    .from(sql`ticket_search`)
-    .where(matches)
-    .limit(directLimit + 1);
-  if (hits.length <= directLimit) return { kind: 'ids', ids: hits.map((h) => h.id) };
+  const ticketsMatching = async (query: string) =>
+    await db
+      .selectDistinct({ id: sql<number>`rowid >> 32`.mapWith(Number) })
+      .from(sql`ticket_search`)
+      .where(matching(query))
+      .limit(directLimit + 1);
   // Unary + keeps the list's own index driving the walk; the hits become a set it probes.
-  return { kind: 'walk', condition: sql`+${tickets.id} in (select rowid >> 32 from ticket_search where ${matches})` };
+  const walk: TSearchPlan = { kind: 'walk', condition: sql`+${tickets.id} in (select rowid >> 32 from ticket_search where ${matching(fts)})` };
+  // The last word taken whole first: its hits are some of the full query's, found without
+  // expanding the prefix; when they alone are too many, so are the full query's.
+  const exact = toFtsQuery(search, undefined, false)!;
+  if ((await ticketsMatching(exact)).length > directLimit) return walk;
+  const hits = await ticketsMatching(fts);
+  return hits.length <= directLimit ? { kind: 'ids', ids: hits.map((h) => h.id) } : walk;
 }
 
 /**

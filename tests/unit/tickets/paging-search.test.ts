@@ -114,6 +114,7 @@ describe('full-text search', () => {
     expect(toFtsQuery('')).toBeNull();
     expect(toFtsQuery('NEAR(x y) col:z')).toBe('"NEAR(x" "y)" "col:z"*');
     expect(toFtsQuery('pr\u0000in\u001fter')).toBe('"printer"*');
+    expect(toFtsQuery('printer off', 8, false)).toBe('"printer" "off"');
   });
 
   it('turns user text into a tsquery of phrases, ANDed, with a prefix on the last word', () => {
