@@ -31,6 +31,26 @@ export function publishedPayloadJson(payload: unknown): string | undefined {
 
 export class EventBus {
   private readonly members = new Map<string, Set<TMember>>();
+  private relay: ((events: readonly TEventRow[]) => void) | null = null;
+
+  /**
+   * Events a unit of work of this process committed: published now, or, with a relay
+   * (PostgreSQL: server/core/event-relay.ts), handed to it, the one publisher that orders
+   * this process's events among those other processes commit.
+   */
+  committed(events: readonly TEventRow[]): void {
+    if (!events.length) return;
+    if (this.relay) this.relay(events);
+    else this.publish(events);
+  }
+
+  /** From now on committed events go through `relay` (which publishes them); returns the undo. */
+  routeCommitted(relay: (events: readonly TEventRow[]) => void): () => void {
+    this.relay = relay;
+    return () => {
+      if (this.relay === relay) this.relay = null;
+    };
+  }
 
   /** Listen to one topic ("ticket:12", "company:3", "staff:1", "session:<id>", "user:<id>"). */
   on(topic: string, listener: TBusListener): () => void {
