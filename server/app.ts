@@ -50,15 +50,16 @@ export async function startPortico(
 ): Promise<TPortico> {
   const log = opts.log ?? createLogger(settings.LOG_LEVEL);
   const db = await openDatabase(settings);
-  await migrateDatabase(db);
   const base = createServiceContext({ db, settings, clock: opts.clock, log });
 
   let demoSignIns: TDemoSignIn[] | null = null;
-  if (settings.SEED_DEMO && await isDatabaseEmpty(base)) {
+  // Nodes starting together on one PostgreSQL database migrate and seed once (under a lock).
+  await migrateDatabase(db, async () => {
+    if (!settings.SEED_DEMO || !(await isDatabaseEmpty(base))) return;
     demoSignIns = await seedDemo(base);
     // Tests seed the company areas they need themselves, so their data stays predictable.
     if (settings.NODE_ENV !== 'test') await seedDemoAreas(base);
-  }
+  });
 
   // Before anything serves subscribers: from here on, events of every process reach this bus.
   const relay = engineOf(db) === 'pg' ? await startEventRelay({ db, bus: base.bus, url: settings.DATABASE_URL!, log }) : null;
