@@ -29,6 +29,13 @@ export interface TListenOptions {
   /** First retry delay, doubled per failure up to `maxDelayMs`. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * A half-open connection (a peer gone without a word: a NAT or firewall timed it out) reports
+   * nothing, so the idle connection is asked `select 1` this often (default 30 s); an answer, or a
+   * connection, that takes longer than `timeoutMs` (default 10 s) counts as a lost connection.
+   */
+  pingMs?: number;
+  timeoutMs?: number;
 }
 
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -43,15 +50,27 @@ export async function listenPostgres(opts: TListenOptions): Promise<TPgListener>
   let pid: number | null = null;
   let delay = minDelay;
   let timer: NodeJS.Timeout | null = null;
+  const pingMs = opts.pingMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
 
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: opts.url, keepAlive: true, application_name: opts.applicationName });
+    const c = new pg.Client({
+      connectionString: opts.url,
+      keepAlive: true,
+      application_name: opts.applicationName,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+    });
     let lost = false;
+    let pinger: NodeJS.Timeout | null = null;
     const onLost = (err: unknown) => {
       if (lost) return;
       lost = true;
+      if (pinger) clearInterval(pinger);
       c.removeAllListeners('notification');
       void c.end().catch(() => {});
+      // A half-open socket would wait for ever for the server's goodbye: drop it now.
+      (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       if (client !== c) return; // failed while connecting: connect() reports it
       client = null;
       pid = null;
@@ -78,6 +97,16 @@ export async function listenPostgres(opts: TListenOptions): Promise<TPgListener>
       pid = rows[0]!.pid;
       state = 'listening';
       delay = minDelay;
+      let asking = false;
+      pinger = setInterval(() => {
+        if (asking) return;
+        asking = true;
+        c.query('select 1').then(
+          () => void (asking = false),
+          (err: unknown) => onLost(err),
+        );
+      }, pingMs);
+      pinger.unref();
       opts.onListening();
     } catch (err) {
       lost = true;
