@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { TDb } from '../../db/client';
 import { listenPostgres, type TListenState } from '../../db/pg-listener';
 import { events, type TEventRow } from '../../db/schema/events';
-import type { EventBus } from './events';
+import type { EventBus, TCommitRelay } from './events';
 import { p, preparedQueries } from './prepared';
 import { EVENTS_CHANNEL } from './unit-of-work';
 
@@ -23,11 +23,14 @@ const queries = preparedQueries((db) => ({
  * - This process's own commits are published at once when they follow the last published
  *   event (nothing can be missing before them); otherwise the table is read.
  * - A notification names a transaction's highest id: the table is read unless that id has
- *   already been published (this process's own commits, usually).
+ *   already been published, or is this process's own commit (`committing`: its
+ *   notification can arrive before the commit's answer does).
  * - After LISTEN is (re)established, the table is read for whatever came meanwhile.
  * One read at a time, a page at a time; wake-ups during a read are served by one more read.
  */
-export class EventRelay {
+export class EventRelay implements TCommitRelay {
+  /** The highest ids of this process's transactions between writing their events and `committed`. */
+  private readonly local = new Set<number>();
   private reading = false;
   private again = false;
   private stopped = false;
@@ -45,15 +48,28 @@ export class EventRelay {
     return this.last;
   }
 
+  /** This process wrote `rows` (ids ascending) and is committing them. */
+  committing(rows: readonly TEventRow[]): void {
+    this.local.add(rows[rows.length - 1]!.id);
+  }
+
+  /** The transaction of `rows` passed to `committing` did not commit. */
+  abandoned(rows: readonly TEventRow[]): void {
+    this.local.delete(rows[rows.length - 1]!.id);
+  }
+
   /** This process committed `rows` (ids ascending). */
   committed(rows: readonly TEventRow[]): void {
+    this.local.delete(rows[rows.length - 1]!.id);
     if (rows[0]!.id === this.last + 1) this.publish(rows);
     else if (rows[rows.length - 1]!.id > this.last) this.catchUp();
   }
 
   /** A notification: some process committed events up to `maxId` (NaN: unknown). */
   notified(maxId: number): void {
-    if (!(maxId <= this.last)) this.catchUp();
+    // Already published, or this process's own commit, whose `committed` is on its way.
+    if (maxId <= this.last || this.local.has(maxId)) return;
+    this.catchUp();
   }
 
   /** Reads and publishes everything after the last published event. */
@@ -149,7 +165,7 @@ export async function startEventRelay(opts: { db: TDb; bus: EventBus; url: strin
   }
   const running = relay;
   if (early) running.catchUp();
-  const unroute = bus.routeCommitted((rows) => running.committed(rows));
+  const unroute = bus.routeCommitted(running);
   return {
     relay: running,
     listenState: () => listener.state(),

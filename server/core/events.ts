@@ -16,6 +16,13 @@ export interface TBusMember {
 
 type TMember = TBusListener | TBusMember;
 
+/** What publishes this process's committed events when the bus does not do it itself (EventRelay). */
+export interface TCommitRelay {
+  committing(events: readonly TEventRow[]): void;
+  abandoned(events: readonly TEventRow[]): void;
+  committed(events: readonly TEventRow[]): void;
+}
+
 /** Payloads of published rows: shared and unchanging, so they are serialised at most once. */
 const published = new WeakMap<object, string | null>();
 
@@ -31,7 +38,20 @@ export function publishedPayloadJson(payload: unknown): string | undefined {
 
 export class EventBus {
   private readonly members = new Map<string, Set<TMember>>();
-  private relay: ((events: readonly TEventRow[]) => void) | null = null;
+  private relay: TCommitRelay | null = null;
+
+  /**
+   * A unit of work's events are written and its transaction is about to commit (its
+   * notification may arrive before `committed` is called): a relay need not read for them.
+   */
+  committing(events: readonly TEventRow[]): void {
+    if (events.length) this.relay?.committing(events);
+  }
+
+  /** The transaction of events passed to `committing` did not commit. */
+  abandoned(events: readonly TEventRow[]): void {
+    if (events.length) this.relay?.abandoned(events);
+  }
 
   /**
    * Events a unit of work of this process committed: published now, or, with a relay
@@ -40,12 +60,12 @@ export class EventBus {
    */
   committed(events: readonly TEventRow[]): void {
     if (!events.length) return;
-    if (this.relay) this.relay(events);
+    if (this.relay) this.relay.committed(events);
     else this.publish(events);
   }
 
   /** From now on committed events go through `relay` (which publishes them); returns the undo. */
-  routeCommitted(relay: (events: readonly TEventRow[]) => void): () => void {
+  routeCommitted(relay: TCommitRelay): () => void {
     this.relay = relay;
     return () => {
       if (this.relay === relay) this.relay = null;

@@ -59,11 +59,18 @@ export async function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: T
     return result;
   }
   let written: TEventRow[] = [];
-  const result = await ctx.db.transaction(async (tx) => {
-    const out = await work(withUnit(tx, unit), emit);
-    written = await appendEvents(tx, unit.pending, ctx.clock.now());
-    return out;
-  });
+  let result: T;
+  try {
+    result = await ctx.db.transaction(async (tx) => {
+      const out = await work(withUnit(tx, unit), emit);
+      written = await appendEvents(tx, unit.pending, ctx.clock.now());
+      ctx.bus.committing(written);
+      return out;
+    });
+  } catch (err) {
+    ctx.bus.abandoned(written);
+    throw err;
+  }
   ctx.bus.committed(written);
   return result;
 }

@@ -57,6 +57,25 @@ describe('EventRelay', () => {
     expect(t.seen).toEqual([11, 12]);
   });
 
+  it('does not read for its own commit when the notification comes before the commit’s answer', async () => {
+    const t = setup(10);
+    const rows = t.commit(11, 12);
+    t.relay.committing(rows);
+    t.relay.notified(12);
+    await t.settle();
+    expect(t.reads).toEqual([]);
+    t.relay.committed(rows);
+    expect(t.seen).toEqual([11, 12]);
+    // A commit that failed after all: its ids are never notified; nothing is left waiting for them.
+    const failed = t.commit(13);
+    t.table.pop();
+    t.relay.committing(failed);
+    t.relay.abandoned(failed);
+    t.relay.committed(t.commit(14));
+    await t.settle();
+    expect(t.seen).toEqual([11, 12, 14]);
+  });
+
   it('reads what another node committed when notified, once, even when notified twice', async () => {
     const t = setup(10);
     t.commit(11, 12); // another node's
