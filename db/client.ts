@@ -242,6 +242,26 @@ export function forUpdateSkipLocked<Q extends { for(strength: 'update', config?:
   return (ENGINE === 'pg' ? query.for('update', { skipLocked: true }) : query) as Q;
 }
 
+/**
+ * PostgreSQL: `work` with one of the pool's connections to itself until it is done (a
+ * session-level lock taken on it holds as long). The connection goes back to the pool after.
+ */
+export async function onOwnConnection<T>(db: TDb, work: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
+  const parts = partsOf(db);
+  if (parts.engine !== 'pg') throw new Error('onOwnConnection is for PostgreSQL.');
+  const client = await parts.pool.connect();
+  let failed = false;
+  try {
+    return await work(client);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    // A connection whose state is unknown after a failure (a lock still held) is not reused.
+    client.release(failed);
+  }
+}
+
 /** A cheap round trip, for /healthz. */
 export async function pingDatabase(db: TDb): Promise<void> {
   const parts = partsOf(db);

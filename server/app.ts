@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { closeDatabase, openDatabase } from '../db/client';
+import { closeDatabase, engineOf, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { isDatabaseEmpty, seedDemo, type TDemoSignIn } from './seed/demo-people';
 import { seedDemoAreas } from './seed/demo-areas';
@@ -11,6 +11,7 @@ import { smtpTlsMode } from '../mail/smtp-tls';
 import type { Clock } from './core/clock';
 import type { ServiceContext } from './core/context';
 import { createServiceContext } from './core/create-service-context';
+import { startEventRelay, type TRunningRelay } from './core/event-relay';
 import { createLogger } from './core/logger';
 import { createWebServer, type TWebServer } from './http/create-http-server';
 import { expireSessions } from './auth/expire-sessions';
@@ -35,6 +36,8 @@ export interface TPortico {
   outbox: TOutboxWorker;
   notifier: TTicketNotifier;
   intake: TMailIntake;
+  /** PostgreSQL: the LISTEN connection and the relay that publishes every process's events here. */
+  relay: TRunningRelay | null;
   demoSignIns: TDemoSignIn[] | null;
   stop(): Promise<void>;
 }
@@ -49,19 +52,23 @@ export async function startPortico(
 ): Promise<TPortico> {
   const log = opts.log ?? createLogger(settings.LOG_LEVEL);
   const db = await openDatabase(settings);
-  await migrateDatabase(db);
   const base = createServiceContext({ db, settings, clock: opts.clock, log });
 
   let demoSignIns: TDemoSignIn[] | null = null;
-  if (settings.SEED_DEMO && await isDatabaseEmpty(base)) {
+  // Nodes starting together on one PostgreSQL database migrate and seed once (under a lock).
+  await migrateDatabase(db, async () => {
+    if (!settings.SEED_DEMO || !(await isDatabaseEmpty(base))) return;
     demoSignIns = await seedDemo(base);
     // Tests seed the company areas they need themselves, so their data stays predictable.
     if (settings.NODE_ENV !== 'test') await seedDemoAreas(base);
-  }
+  });
+
+  // Before anything serves subscribers: from here on, events of every process reach this bus.
+  const relay = engineOf(db) === 'pg' ? await startEventRelay({ db, bus: base.bus, url: settings.DATABASE_URL!, log }) : null;
 
   // With no PUBLIC_URL the portal's origin is whatever port it got (tests use port 0).
   const origins: string[] = [];
-  const web = createWebServer({ base, log, clientRoot: CLIENT_ROOT, allowedOrigins: () => origins, dev: opts.dev });
+  const web = createWebServer({ base, log, clientRoot: CLIENT_ROOT, allowedOrigins: () => origins, dev: opts.dev, relay });
   await new Promise<void>((resolve, reject) => {
     web.server.once('error', reject);
     web.server.listen(settings.PORT, settings.HOST, () => resolve());
@@ -151,6 +158,7 @@ export async function startPortico(
       await intake.stop();
       await notifier.stop();
       await outbox.stop();
+      await relay?.stop();
       for (const client of web.wss.clients) client.close(1012, 'Server restarting');
       await new Promise<void>((r) => {
         web.server.close(() => r());
@@ -159,5 +167,5 @@ export async function startPortico(
       await closeDatabase(db);
     })());
 
-  return { url: `http://127.0.0.1:${port}`, smtpPort, base, web, outbox, notifier, intake, demoSignIns, stop };
+  return { url: `http://127.0.0.1:${port}`, smtpPort, base, web, outbox, notifier, intake, relay, demoSignIns, stop };
 }

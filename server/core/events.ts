@@ -16,6 +16,13 @@ export interface TBusMember {
 
 type TMember = TBusListener | TBusMember;
 
+/** What publishes this process's committed events when the bus does not do it itself (EventRelay). */
+export interface TCommitRelay {
+  committing(events: readonly TEventRow[]): void;
+  abandoned(events: readonly TEventRow[]): void;
+  committed(events: readonly TEventRow[]): void;
+}
+
 /** Payloads of published rows: shared and unchanging, so they are serialised at most once. */
 const published = new WeakMap<object, string | null>();
 
@@ -31,6 +38,39 @@ export function publishedPayloadJson(payload: unknown): string | undefined {
 
 export class EventBus {
   private readonly members = new Map<string, Set<TMember>>();
+  private relay: TCommitRelay | null = null;
+
+  /**
+   * A unit of work's events are written and its transaction is about to commit (its
+   * notification may arrive before `committed` is called): a relay need not read for them.
+   */
+  committing(events: readonly TEventRow[]): void {
+    if (events.length) this.relay?.committing(events);
+  }
+
+  /** The transaction of events passed to `committing` did not commit. */
+  abandoned(events: readonly TEventRow[]): void {
+    if (events.length) this.relay?.abandoned(events);
+  }
+
+  /**
+   * Events a unit of work of this process committed: published now, or, with a relay
+   * (PostgreSQL: server/core/event-relay.ts), handed to it, the one publisher that orders
+   * this process's events among those other processes commit.
+   */
+  committed(events: readonly TEventRow[]): void {
+    if (!events.length) return;
+    if (this.relay) this.relay.committed(events);
+    else this.publish(events);
+  }
+
+  /** From now on committed events go through `relay` (which publishes them); returns the undo. */
+  routeCommitted(relay: TCommitRelay): () => void {
+    this.relay = relay;
+    return () => {
+      if (this.relay === relay) this.relay = null;
+    };
+  }
 
   /** Listen to one topic ("ticket:12", "company:3", "staff:1", "session:<id>", "user:<id>"). */
   on(topic: string, listener: TBusListener): () => void {

@@ -29,14 +29,18 @@ const queries = preparedQueries((db) => ({
 
 /** PostgreSQL: the event log is appended to by one transaction at a time, so ids are committed in order. */
 const EVENT_LOG_LOCK = 72_616_001;
+/** PostgreSQL: notified (at commit) with the transaction's highest event id; every process LISTENs (server/core/event-relay.ts). */
+export const EVENTS_CHANNEL = 'portico_events';
 
 /**
  * Runs `work` in one transaction, appends the events it emits to the durable log in the
- * same transaction (after the work, in the order emitted), and publishes them on the bus
- * only after the commit succeeded. `work` gets the transaction: every query inside it, and
- * every service it calls (with `{ ...ctx, db: tx }`), must use it. Called with a context
- * whose `db` is a transaction, it runs in a savepoint of that transaction and its events
- * join the enclosing unit's, kept only if the savepoint is.
+ * same transaction (after the work, in the order emitted), and hands them to the bus only
+ * after the commit succeeded (`bus.committed`: published at once on SQLite; on PostgreSQL
+ * through the relay that also publishes other processes' events, in id order). `work`
+ * gets the transaction: every query inside it, and every service it calls (with
+ * `{ ...ctx, db: tx }`), must use it. Called with a context whose `db` is a transaction, it
+ * runs in a savepoint of that transaction and its events join the enclosing unit's, kept
+ * only if the savepoint is.
  *
  * On PostgreSQL the log is appended to under a transaction-scoped advisory lock, taken
  * just before the events are written: a later id is never committed before an earlier one,
@@ -55,12 +59,19 @@ export async function unitOfWork<T>(ctx: ServiceContext, work: (tx: TTx, emit: T
     return result;
   }
   let written: TEventRow[] = [];
-  const result = await ctx.db.transaction(async (tx) => {
-    const out = await work(withUnit(tx, unit), emit);
-    written = await appendEvents(tx, unit.pending, ctx.clock.now());
-    return out;
-  });
-  ctx.bus.publish(written);
+  let result: T;
+  try {
+    result = await ctx.db.transaction(async (tx) => {
+      const out = await work(withUnit(tx, unit), emit);
+      written = await appendEvents(tx, unit.pending, ctx.clock.now());
+      ctx.bus.committing(written);
+      return out;
+    });
+  } catch (err) {
+    ctx.bus.abandoned(written);
+    throw err;
+  }
+  ctx.bus.committed(written);
   return result;
 }
 
@@ -87,12 +98,17 @@ async function appendEvents(tx: TDb, pending: readonly TPendingEvent[], createdA
     return rows;
   }
   await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
-  const ids = await tx
+  const insert = tx
     .insert(events)
     .values(pending.map((e) => ({ topic: e.topic, kind: e.kind, payload: sql`${e.payloadJson}::jsonb`, createdAt })))
     .returning({ id: events.id });
+  // One statement writes the events and queues one notification, sent at commit, naming the
+  // highest id: a process that has already published up to it need not read the table.
+  const result = await tx.execute<{ ids: number[] }>(
+    sql`with ins as (${insert.getSQL()}) select array_agg(id order by id) as ids, pg_notify(${EVENTS_CHANNEL}, max(id)::text) from ins`,
+  );
   // Identity values are handed out in the order of the rows.
-  const sorted = ids.map((r) => r.id).sort((a, b) => a - b);
-  pending.forEach((e, i) => rows.push(row(e, sorted[i]!)));
+  const ids = result.rows[0]!.ids;
+  pending.forEach((e, i) => rows.push(row(e, ids[i]!)));
   return rows;
 }

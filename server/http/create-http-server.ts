@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import { pingDatabase } from '../../db/client';
 import type { ServiceContext } from '../core/context';
+import type { TRunningRelay } from '../core/event-relay';
 import { createRpcContext } from '../trpc/context';
 import { logRpcError } from '../trpc/log-error';
 import { appRouter } from '../trpc/router';
@@ -40,6 +41,8 @@ export function createWebServer(opts: {
   /** Origins allowed to open the WebSocket and send mutations; read per request. */
   allowedOrigins: () => readonly string[];
   dev?: { fallback: TFallback };
+  /** PostgreSQL: its LISTEN connection is part of being ready. */
+  relay?: TRunningRelay | null;
 }): TWebServer {
   const { base, log } = opts;
   const maxBody = base.settings.HTTP_MAX_BODY_KB * 1024;
@@ -67,8 +70,11 @@ export function createWebServer(opts: {
         () => 'ok',
         () => 'error',
       ).then((db) => {
-        res.writeHead(db === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify({ status: db === 'ok' ? 'ok' : 'degraded', db }));
+        // Without LISTEN this node would not hear other nodes' events: not ready until it reconnects.
+        const listen = opts.relay ? (opts.relay.listenState() === 'listening' ? 'ok' : 'down') : undefined;
+        const ok = db === 'ok' && listen !== 'down';
+        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', db, ...(listen ? { listen } : {}) }));
       });
       return;
     }

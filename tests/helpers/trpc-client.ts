@@ -6,8 +6,11 @@ import type { AppRouter } from '../../server/trpc/router';
  * The real tRPC client as a browser uses it: HTTP with a cookie jar for queries and
  * mutations; WebSocket for subscriptions, opened with the portal's Origin and the cookie
  * as they are when `live()` is called (a browser opens its socket after signing in too).
+ * `url` is where requests go when it is not the origin (one node of several behind one
+ * public origin); `live` may open its socket on another node.
  */
-export function createTestClient(origin: string) {
+export function createTestClient(origin: string, opts: { url?: string } = {}) {
+  const base = opts.url ?? origin;
   let cookie = '';
   const fetchWithJar: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
@@ -19,15 +22,16 @@ export function createTestClient(origin: string) {
     }
     return res;
   };
-  const http = httpBatchLink({ url: `${origin}/trpc`, fetch: fetchWithJar, maxItems: 10 });
+  const http = httpBatchLink({ url: `${base}/trpc`, fetch: fetchWithJar, maxItems: 10 });
   const client = createTRPCClient<AppRouter>({ links: [http] });
   const sockets: ReturnType<typeof createWSClient>[] = [];
 
   /** A client whose subscriptions run over a new WebSocket carrying the current cookie. */
-  function live() {
+  function live(on: { url?: string; onClose?: (cause?: { code?: number }) => void } = {}) {
     const sentCookie = cookie;
     const ws = createWSClient({
-      url: `${origin.replace(/^http/, 'ws')}/trpc`,
+      url: `${(on.url ?? base).replace(/^http/, 'ws')}/trpc`,
+      onClose: on.onClose,
       WebSocket: class extends WebSocket {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(url, protocols, { headers: { origin, cookie: sentCookie } });
