@@ -64,23 +64,34 @@ export async function ticketPageQueries(db: TDb, walks: TListWalks, page: TPageI
 }
 
 /**
- * PostgreSQL, a search in a one-walk list: the newest this many tickets of the list are
+ * PostgreSQL, a search in a one-walk list: the newest FIRST_WINDOW tickets of the list are
  * tested first, one by one through ticket_search's ticket index; words that many tickets
  * contain fill the page there, without reading their hits from the words' index at all.
+ * When some matched but too few, a second window as large as their share says the page
+ * needs (up to LAST_WINDOW) is tried before the words' index.
  */
 const FIRST_WINDOW = 200;
+const LAST_WINDOW = 2000;
 
 async function pgFirstWindow(db: TDb, walk: TWalk, page: TPageInput, search: TSearchInput): Promise<TRow[] | null> {
   const query = toTsQuery(search.text);
   if (!query) return null;
-  const newest = ticketPageQuery(db, walk, { cursor: page.cursor, limit: FIRST_WINDOW - 1 }).as('newest');
-  const rows = await db
-    .select({ id: newest.id, updatedAt: newest.updatedAt })
-    .from(newest)
-    .where(pgTicketMatches(newest.id, query, search.includeInternal))
-    .orderBy(desc(newest.updatedAt), desc(newest.id))
-    .limit(page.limit + 1);
-  return rows.length > page.limit ? rows : null;
+  const tested = async (size: number) => {
+    const newest = ticketPageQuery(db, walk, { cursor: page.cursor, limit: size - 1 }).as('newest');
+    return await db
+      .select({ id: newest.id, updatedAt: newest.updatedAt })
+      .from(newest)
+      .where(pgTicketMatches(newest.id, query, search.includeInternal))
+      .orderBy(desc(newest.updatedAt), desc(newest.id))
+      .limit(page.limit + 1);
+  };
+  const first = await tested(FIRST_WINDOW);
+  if (first.length > page.limit) return first;
+  if (!first.length) return null;
+  const size = Math.ceil((FIRST_WINDOW * (page.limit + 1) * 1.5) / first.length);
+  if (size > LAST_WINDOW) return null;
+  const second = await tested(size);
+  return second.length > page.limit ? second : null;
 }
 
 export async function runTicketPage(db: TDb, walks: TListWalks, page: TPageInput, search?: TSearchInput): Promise<TTicketPage> {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts } from '../../../db/schema/people';
-import { ticketWatchers } from '../../../db/schema/tickets';
+import { tickets, ticketWatchers } from '../../../db/schema/tickets';
 import type { TContactActor, TStaffActor } from '../../../server/core/actor';
 import type { FixedClock } from '../../../server/core/clock';
 import type { ServiceContext } from '../../../server/core/context';
@@ -131,6 +131,39 @@ describe('search, from the hits or walking the list', () => {
     for (const directLimit of [0, 1_000_000, undefined]) {
       const ids = await pageAll(walks, unique, false, directLimit);
       for (const id of ids) expect(docs.get(id)?.some((d) => !d.internal && textMatches(d.text, unique)) ?? true).toBe(true);
+    }
+  });
+
+  it('finds a word one ticket in a hundred carries, as the services search (a second, larger window on PostgreSQL)', async () => {
+    const staff = await asDemoUser(base, 'tech@demo-msp.test');
+    const sample = (await base.db.select().from(tickets).limit(1))[0]!;
+    const start = Date.UTC(2025, 0, 1);
+    const rows = Array.from({ length: 800 }, (_, i) => ({
+      providerId: sample.providerId,
+      number: 900_000 + i,
+      companyId: sample.companyId,
+      requesterContactId: sample.requesterContactId,
+      subject: `Sparse ${i}`,
+      description: i % 100 === 37 ? 'The sparseword shows up here.' : 'Nothing to see.',
+      priority: 'low' as const,
+      status: 'open' as const,
+      source: 'portal' as const,
+      createdAt: new Date(start + i * 60_000),
+      updatedAt: new Date(start + i * 60_000),
+    }));
+    const ids = (await base.db.insert(tickets).values(rows).returning({ id: tickets.id, description: tickets.description })).filter((r) => r.description.includes('sparseword')).map((r) => r.id);
+    const walks = feedWalks(staff.actor as TStaffActor, ZTicketFeedInput.parse({ status: 'all' }));
+    const expected = [...ids].reverse(); // inserted oldest first
+    for (const directLimit of [undefined, 0, 1_000_000]) {
+      const found: number[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await runTicketPage(base.db, walks, { cursor, limit: 2 }, { text: 'sparsewo', includeInternal: true, directLimit });
+        found.push(...page.items.map((t) => t.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(found, `directLimit ${directLimit}`).toEqual(expected);
     }
   });
 });
