@@ -17,6 +17,8 @@ import { createWebServer, type TWebServer } from './http/create-http-server';
 import { expireSessions } from './auth/expire-sessions';
 import { sweepSignInState } from './auth/sign-in-state';
 import { sweepRateLimits } from './core/rate-limiter';
+import { PRESENCE_TTL_MS } from './tickets/presence';
+import { sweepPresence } from './tickets/presence-shared';
 import { runRecurringBilling } from './payments/billing-run';
 import { startTicketNotifier, type TTicketNotifier } from './notifications/ticket-notifier';
 import { cleanupUnclaimedAttachments } from './attachments/cleanup-attachments';
@@ -113,6 +115,7 @@ export async function startPortico(
       await expireSessions(base);
       await sweepSignInState(base);
       await sweepRateLimits(base.db, base.clock.now());
+      await sweepPresence(base.db, base.clock.now(), PRESENCE_TTL_MS);
     } catch (err) {
       log.error({ err }, 'session sweep failed');
     }

@@ -22,3 +22,4 @@ export * from './webauthn';
 export * from './sso';
 export * from './rate-limits';
 export * from './sign-in-state';
+export * from './presence';

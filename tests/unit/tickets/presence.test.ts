@@ -11,44 +11,44 @@ const alex = { staffId: 1, name: 'Alex Admin' };
 const taylor = { staffId: 2, name: 'Taylor Tech' };
 
 describe('TicketPresence (injected clock)', () => {
-  it('joins, types, heartbeats, expires 30 s after the last heartbeat, and leaves', () => {
+  it('joins, types, heartbeats, expires 30 s after the last heartbeat, and leaves', async () => {
     const clock = new FixedClock(new Date('2026-11-01T09:00:00Z'));
     const p = new TicketPresence(clock);
     let changes = 0;
     const off = p.onChange(7, () => changes++);
-    p.set(7, alex, 'viewing');
-    p.set(7, taylor, 'typing');
+    await p.set(7, alex, 'viewing');
+    await p.set(7, taylor, 'typing');
     expect(p.list(7)).toEqual([
       { ...alex, state: 'viewing' },
       { ...taylor, state: 'typing' },
     ]);
     expect(changes).toBe(2);
-    p.set(7, alex, 'viewing'); // a heartbeat changes nothing visible
+    await p.set(7, alex, 'viewing'); // a heartbeat changes nothing visible
     expect(changes).toBe(2);
     clock.advance(20_000);
-    p.set(7, taylor, 'typing'); // Taylor heartbeats, Alex does not
+    await p.set(7, taylor, 'typing'); // Taylor heartbeats, Alex does not
     clock.advance(PRESENCE_TTL_MS - 20_000 - 1);
-    p.sweep();
+    await p.sweep();
     expect(p.list(7).map((e) => e.name)).toEqual(['Alex Admin', 'Taylor Tech']);
     clock.advance(1);
     expect(p.list(7).map((e) => e.name)).toEqual(['Taylor Tech']); // lapsed even before a sweep
-    p.sweep();
+    await p.sweep();
     expect(changes).toBe(3);
-    p.set(7, taylor, 'left');
+    await p.set(7, taylor, 'left');
     expect(p.list(7)).toEqual([]);
     expect(changes).toBe(4);
-    p.set(7, taylor, 'left'); // leaving twice is harmless
+    await p.set(7, taylor, 'left'); // leaving twice is harmless
     expect(changes).toBe(4);
     off();
-    p.set(7, alex, 'viewing');
+    await p.set(7, alex, 'viewing');
     expect(changes).toBe(4);
-    p.set(7, alex, 'left');
+    await p.set(7, alex, 'left');
   });
 
-  it('keeps tickets apart, and leaves when the last subscription of a staff member closes', () => {
+  it('keeps tickets apart, and leaves when the last subscription of a staff member closes', async () => {
     const p = new TicketPresence(new FixedClock(new Date()));
-    p.set(1, alex, 'viewing');
-    p.set(2, alex, 'typing');
+    await p.set(1, alex, 'viewing');
+    await p.set(2, alex, 'typing');
     const tab1 = p.hold(1, alex);
     const tab2 = p.hold(1, alex);
     tab1();
@@ -57,7 +57,7 @@ describe('TicketPresence (injected clock)', () => {
     tab2();
     expect(p.list(1)).toEqual([]);
     expect(p.list(2)).toEqual([{ ...alex, state: 'typing' }]);
-    p.set(2, alex, 'left');
+    await p.set(2, alex, 'left');
   });
 });
 
@@ -97,7 +97,7 @@ describe('presence services', () => {
     await tick();
     clock.advance(PRESENCE_TTL_MS);
     await setPresence(admin, { ticketId, state: 'viewing' }); // Alex heartbeats; Taylor lapses at the sweep
-    presenceFor(admin).sweep();
+    await presenceFor(admin).sweep();
     await tick();
     expect(seen.map((l) => l.map((e) => `${e.name}:${e.state}`))).toEqual([
       [],
