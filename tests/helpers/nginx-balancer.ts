@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { spawnPortico, type TPorticoProcess } from './portico-process';
+import { testDatabase } from './test-database';
 
 /*
  * Debian's nginx as a load balancer in front of several Portico nodes, started by a test as
@@ -64,6 +66,10 @@ ${upstreams}
 `;
 }
 
+function assertNginx(): void {
+  if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: install nginx-light (apt-get install nginx-light), as .ci/run does`);
+}
+
 export interface TBalancer {
   url: string;
   stop(): Promise<void>;
@@ -71,7 +77,7 @@ export interface TBalancer {
 
 /** Starts nginx on `port` in front of `nodes` (their http://host:port URLs); resolves once it answers. */
 export async function startBalancer(dir: string, port: number, nodes: string[]): Promise<TBalancer> {
-  if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: install nginx-light (apt-get install nginx-light), as .ci/run does`);
+  assertNginx();
   const home = join(dir, 'nginx');
   mkdirSync(home, { recursive: true });
   writeFileSync(join(home, 'nginx.conf'), balancerConfig(home, port, nodes));
@@ -97,4 +103,50 @@ export async function startBalancer(dir: string, port: number, nodes: string[]):
         child.kill('SIGTERM'); // fast shutdown: a graceful one waits for open sockets
       }),
   };
+}
+
+export interface TNodesBehindBalancer {
+  /** The balancer's URL: every node's PUBLIC_URL, the portal's one origin. */
+  origin: string;
+  nodes: TPorticoProcess[];
+  balancer: TBalancer;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `count` Portico processes on one new PostgreSQL database (the first seeds it) behind nginx,
+ * all with the balancer's URL as PUBLIC_URL and one SECRET_KEY, as an operator runs them.
+ */
+export async function startNodesBehindBalancer(dir: string, count: number): Promise<TNodesBehindBalancer> {
+  assertNginx(); // before the nodes take their time to start
+  const database = await testDatabase(dir);
+  const nodes: TPorticoProcess[] = [];
+  let balancer: TBalancer | null = null;
+  const stop = async () => {
+    await balancer?.stop();
+    for (const n of nodes) await n.kill();
+    await database.drop();
+  };
+  try {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const env = (node: number) => ({
+      NODE_ENV: 'test',
+      PORT: '0',
+      SMTP_PORT: '0',
+      SMTP_HOST: '127.0.0.1',
+      ...database.env,
+      DATA_DIR: join(dir, `files-${node}`),
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: origin,
+      SECRET_KEY: 'one-key-for-every-node-of-this-test-0123456789',
+    });
+    for (let i = 0; i < count; i++) nodes.push(await spawnPortico(env(i)));
+    balancer = await startBalancer(dir, port, nodes.map((n) => n.url));
+    return { origin, nodes, balancer, databaseUrl: database.env.DATABASE_URL!, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../../../db/engine';
 import { DEMO_PASSWORD } from '../../../server/seed/demo-people';
 import { followThread, settle } from '../../helpers/live-thread';
-import { freePort, startBalancer, type TBalancer } from '../../helpers/nginx-balancer';
-import { spawnPortico, type TPorticoProcess } from '../../helpers/portico-process';
-import { testDatabase, type TTestDatabase } from '../../helpers/test-database';
+import { startNodesBehindBalancer, type TNodesBehindBalancer } from '../../helpers/nginx-balancer';
+import type { TPorticoProcess } from '../../helpers/portico-process';
 import { createTestClient } from '../../helpers/trpc-client';
 
 /*
@@ -23,38 +22,20 @@ import { createTestClient } from '../../helpers/trpc-client';
 const NOT_PG = 'several nodes share a PostgreSQL database: runs in `npm run test:pg` (DATABASE_URL=postgres://…)';
 
 let dir = '';
-let database: TTestDatabase | null = null;
-let balancer: TBalancer | null = null;
+let cluster: TNodesBehindBalancer | null = null;
 let origin = '';
 const nodes: TPorticoProcess[] = [];
 
 beforeAll(async () => {
   if (ENGINE !== 'pg') return;
   dir = mkdtempSync(join(tmpdir(), 'portico-balancer-'));
-  database = await testDatabase(dir);
-  // Every node's PUBLIC_URL is the balancer's: the only origin allowed to open a socket.
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  const env = (node: string) => ({
-    NODE_ENV: 'test',
-    PORT: '0',
-    SMTP_PORT: '0',
-    SMTP_HOST: '127.0.0.1',
-    ...database!.env,
-    DATA_DIR: join(dir, `files-${node}`),
-    LOG_LEVEL: 'silent',
-    PUBLIC_URL: origin,
-    SECRET_KEY: 'one-key-for-every-node-of-this-test-0123456789',
-  });
-  // A seeds the demo data; B and C start on the seeded database.
-  for (const node of ['a', 'b', 'c']) nodes.push(await spawnPortico(env(node)));
-  balancer = await startBalancer(dir, port, nodes.map((n) => n.url));
+  cluster = await startNodesBehindBalancer(dir, 3);
+  origin = cluster.origin;
+  nodes.push(...cluster.nodes);
 }, 60_000);
 
 afterAll(async () => {
-  await balancer?.stop();
-  for (const n of nodes) await n.kill();
-  await database?.drop();
+  await cluster?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -145,7 +126,7 @@ describe('three nodes behind nginx', () => {
     const allGotLast = Promise.all(clients.map((x) => x.follow.until('last'))).then(() => {});
     expect(await within(10_000, allGotLast), 'a client did not get the last reply').toBe(true);
 
-    const admin = new pg.Client({ connectionString: database!.env.DATABASE_URL });
+    const admin = new pg.Client({ connectionString: cluster!.databaseUrl });
     await admin.connect();
     const committed = (await admin.query<{ body: string }>(`select body from ticket_comments where ticket_id = $1 and (body like 'stream %' or body = 'last') order by id`, [ticket.id])).rows.map((r) => r.body);
     await admin.end();
