@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
+          exclude: engineOnly,
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

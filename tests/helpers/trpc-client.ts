@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
 import type { AppRouter } from '../../server/trpc/router';
@@ -26,8 +27,11 @@ export function createTestClient(origin: string, opts: { url?: string } = {}) {
   const client = createTRPCClient<AppRouter>({ links: [http] });
   const sockets: ReturnType<typeof createWSClient>[] = [];
 
-  /** A client whose subscriptions run over a new WebSocket carrying the current cookie. */
-  function live(on: { url?: string; onClose?: (cause?: { code?: number }) => void } = {}) {
+  /**
+   * A client whose subscriptions run over a new WebSocket carrying the current cookie.
+   * `onUpgrade` sees the headers of each accepted upgrade (the first and every reconnect).
+   */
+  function live(on: { url?: string; onClose?: (cause?: { code?: number }) => void; onUpgrade?: (headers: IncomingHttpHeaders) => void } = {}) {
     const sentCookie = cookie;
     const ws = createWSClient({
       url: `${(on.url ?? base).replace(/^http/, 'ws')}/trpc`,
@@ -35,6 +39,7 @@ export function createTestClient(origin: string, opts: { url?: string } = {}) {
       WebSocket: class extends WebSocket {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(url, protocols, { headers: { origin, cookie: sentCookie } });
+          if (on.onUpgrade) this.on('upgrade', (res) => on.onUpgrade!(res.headers));
         }
       } as unknown as typeof globalThis.WebSocket,
     });

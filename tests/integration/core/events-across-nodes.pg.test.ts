@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../../../db/engine';
 import { DEMO_PASSWORD } from '../../../server/seed/demo-people';
 import { spawnPortico, type TPorticoProcess } from '../../helpers/portico-process';
+import { followThread, settle } from '../../helpers/live-thread';
 import { testDatabase, type TTestDatabase } from '../../helpers/test-database';
 import { createTestClient } from '../../helpers/trpc-client';
 
@@ -52,9 +53,6 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-type TEvent = { id: string; data: { kind: string; payload: Record<string, unknown> } };
-const bodyOf = (e: TEvent) => (e.data.payload.comment as { body: string } | undefined)?.body;
-
 /** A contact signed in on node A, its requests going to A. */
 async function signedIn(email: string) {
   const t = createTestClient(ORIGIN, { url: a!.url });
@@ -62,45 +60,17 @@ async function signedIn(email: string) {
   return t;
 }
 
-/** A ticket thread followed live on `url`; `until(body)` resolves once that reply arrived. */
-function followThread(t: Awaited<ReturnType<typeof signedIn>>, url: string, ticketId: number, lastEventId: number | null) {
-  const got: TEvent[] = [];
-  const waiters: { body: string; resolve(): void }[] = [];
-  let started!: () => void;
-  const isStarted = new Promise<void>((r) => (started = r));
-  const sub = t.live({ url }).tickets.onThread.subscribe(
-    { ticketId, lastEventId },
-    {
-      onStarted: () => started(),
-      onData: (e) => {
-        got.push(e as never);
-        for (const w of waiters.filter((x) => x.body === bodyOf(e as never))) w.resolve();
-      },
-    },
-  );
-  return {
-    got,
-    bodies: () => got.map(bodyOf),
-    started: isStarted,
-    until: (body: string) => (got.some((e) => bodyOf(e) === body) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ body, resolve }))),
-    stop: () => sub.unsubscribe(),
-  };
-}
-
 /** Waits until `check` holds (the test's timeout bounds it). */
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 50));
 }
-
-/** Lets a subscription that the server has started join the bus (it does so as it starts). */
-const settle = () => new Promise((r) => setTimeout(r, 100));
 
 describe('live updates across nodes on one PostgreSQL database', () => {
   it('a reply posted on node A reaches a subscriber on node B', async (ctx) => {
     if (ENGINE !== 'pg') return ctx.skip(NOT_PG);
     const t = await signedIn('primary@acme-dental.test');
     const ticket = await t.client.tickets.create.mutate({ subject: 'Across nodes', description: 'Do replies cross?' });
-    const onB = followThread(t, b!.url, ticket.id, null);
+    const onB = followThread(t.live({ url: b!.url }), ticket.id, null);
     await onB.started;
     await settle();
     await t.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'posted on A' });
@@ -116,7 +86,7 @@ describe('live updates across nodes on one PostgreSQL database', () => {
     const onB2 = createTestClient(ORIGIN, { url: b!.url });
     await onB2.client.auth.signInWithPassword.mutate({ email: 'standard@acme-dental.test', password: DEMO_PASSWORD });
     const ticket = await t.client.tickets.create.mutate({ subject: 'Moving client', description: 'From B to A' });
-    const first = followThread(t, b!.url, ticket.id, null);
+    const first = followThread(t.live({ url: b!.url }), ticket.id, null);
     await first.started;
     await settle();
     await t.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'one' });
@@ -128,7 +98,7 @@ describe('live updates across nodes on one PostgreSQL database', () => {
     // B's socket is gone; replies land on both nodes meanwhile; the client comes back on A.
     await onB2.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'three' });
     await t.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'four' });
-    const resumed = followThread(t, a!.url, ticket.id, Number(first.got.at(-1)!.id));
+    const resumed = followThread(t.live({ url: a!.url }), ticket.id, Number(first.got.at(-1)!.id));
     await resumed.until('four');
     await onB2.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'five' });
     await t.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'six' });
@@ -170,7 +140,7 @@ describe('live updates across nodes on one PostgreSQL database', () => {
     if (ENGINE !== 'pg') return ctx.skip(NOT_PG);
     const t = await signedIn('primary@northwind.test');
     const ticket = await t.client.tickets.create.mutate({ subject: 'Deaf node', description: 'LISTEN cut' });
-    const onB = followThread(t, b!.url, ticket.id, null);
+    const onB = followThread(t.live({ url: b!.url }), ticket.id, null);
     await onB.started;
     await settle();
     await t.client.tickets.reply.mutate({ ticketId: ticket.id, body: 'before the cut' });
