@@ -61,6 +61,16 @@ export const ZSettings = z.object({
     .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .refine((list) => list.every(isAddressOrRange), 'must be IP addresses or CIDR ranges (192.0.2.10, 10.0.0.0/8, 2001:db8::/32) separated by commas')
     .default([]),
+  /**
+   * IP addresses or CIDR ranges of the load balancers or reverse proxies in front of the
+   * portal: from them, the client's address is read from X-Forwarded-For (sign-in throttles,
+   * sessions, the Security log). Unset: the connection's own address.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrRange), 'must be IP addresses or CIDR ranges (127.0.0.1, 10.0.0.0/8, ::1) separated by commas')
+    .default([]),
   /** The authserv-id those relays write in their Authentication-Results header (e.g. their host name). */
   MAIL_TRUSTED_AUTHSERV_ID: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]+$/, 'must be a host name or similar token').optional(),
   /** A reply to a ticket closed this many days ago or less reopens it; later ones open a new, linked ticket. */

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../core/context';
 import { createHandoff, type TSsoHandoff } from '../auth/sso/handoffs';
 import { beginSsoLogin, enabledIdentityProvider, finishSsoLogin } from '../auth/sso/login-flow';
 import { hiddenSignInTarget } from '../auth/sso/sign-in-options';
+import { clientIp } from '../core/client-ip';
 
 /*
  * Single sign-on's browser routes, adapters over server/sso:
@@ -77,7 +78,7 @@ async function start(base: ServiceContext, req: IncomingMessage, res: ServerResp
 async function callback(base: ServiceContext, req: IncomingMessage, res: ServerResponse, idpId: number, url: URL): Promise<void> {
   const meta: TSessionMeta = {
     ...describeUserAgent(req.headers['user-agent']),
-    ip: req.socket.remoteAddress ?? 'unknown',
+    ip: clientIp(req, base.settings),
     deviceToken: readDeviceToken(base.settings.publicUrl, req.headers.cookie),
   };
   const outcome = await finishSsoLogin(base, idpId, url.searchParams, readCookie(req, BROWSER_COOKIE), meta);

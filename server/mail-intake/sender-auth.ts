@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { ipRanges, plainIp } from '../core/ip-ranges';
 import { authenticate } from 'mailauth';
 import tools from 'mailauth/lib/tools.js';
 import type { Logger } from 'pino';
@@ -32,19 +32,6 @@ export const aligned = (fromDomain: string | null, domain: string | null | undef
 
 const domainOf = (address: string | null | undefined) => (address?.includes('@') ? address.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/>$/, '') : (address?.toLowerCase() ?? null));
 
-/** "::ffff:192.0.2.1" is 192.0.2.1. */
-const plainIp = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-
-function relayList(ranges: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const r of ranges) {
-    const [ip, bits] = r.split('/') as [string, string | undefined];
-    const type = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(ip, type);
-    else list.addSubnet(ip, Number(bits), type);
-  }
-  return list;
-}
 
 function summarise(a: Omit<TSenderAuth, 'summary'>): string {
   if (a.source === 'unchecked') return `Not checked: ${a.error ?? 'no DNS'}`;
@@ -106,16 +93,10 @@ function singleFromDomain(fields: readonly [string, string][]): string | null {
  * Each check ends within 4 × MAIL_DNS_TIMEOUT_MS.
  */
 export function createSenderAuthenticator(settings: TSettings, log: Logger, resolver: TDnsResolver | null): TSenderAuthenticator {
-  const relays = relayList(settings.MAIL_TRUSTED_RELAYS);
+  const fromRelayIp = ipRanges(settings.MAIL_TRUSTED_RELAYS);
   const authservId = settings.MAIL_TRUSTED_AUTHSERV_ID ?? '';
   const deadlineMs = 4 * settings.MAIL_DNS_TIMEOUT_MS;
   const mta = settings.MAIL_DOMAIN;
-  const fromRelayIp = (ip: string | null) => {
-    if (!ip || !settings.MAIL_TRUSTED_RELAYS.length) return false;
-    const plain = plainIp(ip);
-    const family = isIP(plain);
-    return family !== 0 && relays.check(plain, family === 6 ? 'ipv6' : 'ipv4');
-  };
 
   async function ourChecks(input: TAuthInput, fromDomain: string | null, resolver: TDnsResolver): Promise<TSenderAuth> {
     let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../core/context';
 import { readSessionToken, sessionIdFromToken } from '../auth/session';
 import { describeUserAgent } from '../auth/user-agent';
 import { readDeviceToken } from '../auth/device-cookie';
+import { clientIp } from '../core/client-ip';
 
 /** What every tRPC call knows: the base services, who (by cookie) and from where. */
 export interface TRpcContext {
@@ -20,10 +21,6 @@ export interface TRpcContext {
   closeConnection: (reason: TCloseReason) => void;
 }
 
-export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 /** Called per HTTP request and once per WebSocket connection (the session is re-checked per call). */
 export function createRpcContext(base: ServiceContext, req: IncomingMessage, res: ServerResponse | WebSocket): TRpcContext {
   const token = readSessionToken(base.settings.publicUrl, req.headers.cookie);
@@ -31,7 +28,7 @@ export function createRpcContext(base: ServiceContext, req: IncomingMessage, res
   return {
     base,
     sessionId: token ? sessionIdFromToken(token) : null,
-    ip: clientIp(req),
+    ip: clientIp(req, base.settings),
     userAgent: String(req.headers['user-agent'] ?? ''),
     deviceToken: readDeviceToken(base.settings.publicUrl, req.headers.cookie),
     transport: isHttp ? 'http' : 'ws',
