@@ -10,7 +10,8 @@ import WebSocket from 'ws';
  */
 
 export interface TMailJob {
-  smtpPort: number;
+  /** Lane i sends to smtpPorts[i % length]: one node, or several sharing the work. */
+  smtpPorts: number[];
   wsUrl: string;
   origin: string;
   cookie: string;
@@ -117,8 +118,8 @@ async function run(job: TMailJob) {
   const start = nowMs();
   const cpuBefore = process.cpuUsage();
   let next = 0;
-  const lane = async () => {
-    const smtp = await SmtpLane.open(job.smtpPort);
+  const lane = async (i: number) => {
+    const smtp = await SmtpLane.open(job.smtpPorts[i % job.smtpPorts.length]!);
     await smtp.command('EHLO bench.test');
     while (next < job.messages.length) {
       const m = job.messages[next++]!;
@@ -144,7 +145,7 @@ async function run(job: TMailJob) {
     }
     smtp.close();
   };
-  await Promise.all(Array.from({ length: job.connections }, lane));
+  await Promise.all(Array.from({ length: job.connections }, (_, i) => lane(i)));
   if (!wanted.size) allIn();
   await Promise.race([everything, new Promise((r) => setTimeout(r, 60_000))]);
   ws.close();

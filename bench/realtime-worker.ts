@@ -10,9 +10,11 @@ import WebSocket from 'ws';
  * process.hrtime (CLOCK_MONOTONIC, shared by every process on the machine).
  */
 
-export type TGroup = 'portal' | 'baseline' | 'floor';
+export type TGroup = 'portal' | 'nodes' | 'baseline' | 'floor';
+/** A server to open sockets to; a group's sockets go round-robin over its targets. */
+export type TTarget = { url: string; origin: string };
 export type TWorkerCommand =
-  | { cmd: 'open'; group: TGroup; url: string; origin: string; cookies: string[]; count: number; path: string; input: Record<string, unknown> }
+  | { cmd: 'open'; group: TGroup; targets: TTarget[]; cookies: string[]; count: number; path: string; input: Record<string, unknown> }
   | { cmd: 'close' }
   | { cmd: 'exit' };
 
@@ -65,9 +67,9 @@ function subscribeMessage(id: number, path: string, input: Record<string, unknow
   return JSON.stringify([{ id, method: 'subscription', params: { input, path, lastEventId } }]);
 }
 
-function openOne(g: Group, c: Extract<TWorkerCommand, { cmd: 'open' }>, cookie: string): Promise<WebSocket | null> {
+function openOne(g: Group, c: Extract<TWorkerCommand, { cmd: 'open' }>, cookie: string, target: TTarget): Promise<WebSocket | null> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(c.url, { headers: { origin: c.origin, cookie }, perMessageDeflate: false });
+    const ws = new WebSocket(target.url, { headers: { origin: target.origin, cookie }, perMessageDeflate: false });
     let reqId = 1;
     let lastId: string | undefined;
     let started = false;
@@ -115,7 +117,7 @@ async function open(c: Extract<TWorkerCommand, { cmd: 'open' }>) {
   const lane = async () => {
     while (next < c.count) {
       const i = next++;
-      const ws = await openOne(g, c, c.cookies[i % c.cookies.length]!);
+      const ws = await openOne(g, c, c.cookies[i % c.cookies.length]!, c.targets[i % c.targets.length]!);
       if (ws) opened.push(ws);
       else failed++;
     }

@@ -1,5 +1,5 @@
 // First: it sets the engine from --database before the schema is imported.
-import { benchDatabase } from './bench-database';
+import { benchDatabase, DATABASE_SERVER } from './bench-database';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +18,11 @@ import { addReply } from '../server/tickets/add-reply';
 import { createTicket } from '../server/tickets/create-ticket';
 import { ticketTopic } from '../server/tickets/topics';
 import type { TBaselineCommand, TBaselineReport } from './baseline-server';
-import type { TGroup, TWorkerCommand, TWorkerReport } from './realtime-worker';
+import type { TGroup, TTarget, TWorkerCommand, TWorkerReport } from './realtime-worker';
+import { spawnPortico, type TPorticoProcess } from '../tests/helpers/portico-process';
 
 /*
- * npm run bench:realtime -- --subscribers N [--workers W] [--rounds R] [--floor] [--database postgres://…]
+ * npm run bench:realtime -- --subscribers N [--workers W] [--rounds R] [--floor] [--database postgres://…] [--nodes K]
  *
  * Starts the real server on a fresh database (SQLite, or a new database on the --database
  * server: bench/bench-database.ts) and, beside it, a plain `ws` server that
@@ -33,6 +34,10 @@ import type { TGroup, TWorkerCommand, TWorkerReport } from './realtime-worker';
  * service, then the same event broadcast by the others, each once every copy of the
  * previous one arrived, so all see the same machine load. Latency is commit→receipt per
  * delivery; heap is the server's heapUsed after gc, subscribed minus before, over N.
+ * --nodes K (PostgreSQL only) starts K-1 more server processes on the same database and adds
+ * a group of N subscribers to a second ticket, spread evenly over all K nodes, its replies
+ * posted on the first node: the event crosses to the others by NOTIFY, so its p99 against
+ * the single-node group's, in the same run, is what several nodes cost.
  * The last line is the JSON summary; the lines before it give detail.
  */
 
@@ -44,8 +49,11 @@ const { values: arg } = parseArgs({
     sessions: { type: 'string', default: '8' },
     floor: { type: 'boolean', default: false },
     database: { type: 'string' },
+    nodes: { type: 'string', default: '1' },
   },
 });
+const K = Math.max(1, Number(arg.nodes));
+if (K > 1 && !DATABASE_SERVER) throw new Error('--nodes needs --database postgres://… (several nodes share one PostgreSQL database).');
 const N = Number(arg.subscribers);
 const W = Math.max(1, Math.min(Number(arg.workers), N));
 // Enough rounds for a stable p99 without running for minutes at 10k.
@@ -91,11 +99,11 @@ for (const w of workers) {
 const tell = (w: ChildProcess, c: TWorkerCommand) => w.send(c);
 const opened: Partial<Record<TGroup, number[]>> = {};
 
-async function openGroup(group: TGroup, url: string, origin: string, cookies: string[], input: Record<string, unknown>, total: number) {
+async function openGroup(group: TGroup, targets: TTarget[], cookies: string[], input: Record<string, unknown>, total: number) {
   const ready = workers.map((w) => awaitReport<TWorkerReport, 'ready'>(w, 'ready'));
   workers.forEach((w, i) => {
     const count = Math.floor(total / W) + (i < total % W ? 1 : 0);
-    tell(w, { cmd: 'open', group, url, origin, cookies, count, path: 'tickets.onThread', input });
+    tell(w, { cmd: 'open', group, targets, cookies, count, path: 'tickets.onThread', input });
   });
   const reports = await Promise.all(ready);
   const failed = reports.reduce((s, r) => s + r.failed, 0);
@@ -104,20 +112,20 @@ async function openGroup(group: TGroup, url: string, origin: string, cookies: st
 }
 
 /** Closes every socket; per group, the latencies from commit (stamp delays subtracted), sorted. */
-async function closeAll(stampDelay: Map<number, number>) {
+async function closeAll(stampDelay: Map<string, number>) {
   const closed = workers.map((w) => awaitReport<TWorkerReport, 'closed'>(w, 'closed'));
   for (const w of workers) tell(w, { cmd: 'close' });
   const reports = await Promise.all(closed);
   const summary = (g: TGroup) => {
     const results = reports.flatMap((r) => r.results[g] ?? []);
-    const delay = (seq: number) => (g === 'portal' ? (stampDelay.get(seq) ?? 0) : 0);
+    const delay = (seq: number) => stampDelay.get(`${g}:${seq}`) ?? 0;
     return {
       latencies: Float64Array.from(results.flatMap((r) => r.latencies.flatMap(([seq, list]) => list.map((v) => v - delay(seq))))).sort(),
       resubscribed: results.reduce((s, r) => s + r.resubscribed, 0),
       errors: [...new Set(results.flatMap((r) => r.errors))],
     };
   };
-  return { portal: summary('portal'), baseline: summary('baseline'), floor: summary('floor') };
+  return { portal: summary('portal'), nodes: summary('nodes'), baseline: summary('baseline'), floor: summary('floor') };
 }
 
 /** Posts one event with `post` (resolving once the server has sent it) and waits for every copy. */
@@ -204,20 +212,25 @@ const user = (await base.db.select().from(users).where(eq(users.email, EMAIL)))[
 const svc = withActor(base, (await actorForAccount(base.db, user, (await listAccounts(base.db, user.id))[0]!))!);
 const ticket = await createTicket(svc, { subject: 'Front-desk printer queue stalls', description: 'The day sheet will not print.' });
 const input = { ticketId: ticket.id, lastEventId: null };
+// --nodes: the spread group's own thread, so neither group's sockets load the other's rounds.
+const spreadTicket = K > 1 ? await createTicket(svc, { subject: 'Reception PC cannot reach the scanner', description: 'Scans stop at 50 %.' }) : null;
 const body = (seq: number, t0: number | 'T0') => `[bench ${seq} ${t0}] ${FILLER}`;
 
 // The body's stamp precedes the transaction; the topic's first listener sees the commit.
-const stampDelay = new Map<number, number>();
-let posted = { seq: 0, t0: 0 };
-base.bus.on(ticketTopic(ticket.id), () => stampDelay.set(posted.seq, nowMs() - posted.t0));
-const postPortal = async (seq: number) => {
-  const t0 = nowMs();
-  posted = { seq, t0 };
-  await addReply(svc, { ticketId: ticket.id, body: body(seq, t0) });
-  // Every send happens in the promise jobs the commit's publish starts; setImmediate runs after them.
-  await new Promise((r) => setImmediate(r));
-  return nowMs() - t0;
+const stampDelay = new Map<string, number>();
+let posted = { key: '', t0: 0 };
+const postTo = (group: TGroup, ticketId: number) => {
+  base.bus.on(ticketTopic(ticketId), () => stampDelay.set(posted.key, nowMs() - posted.t0));
+  return async (seq: number) => {
+    const t0 = nowMs();
+    posted = { key: `${group}:${seq}`, t0 };
+    await addReply(svc, { ticketId, body: body(seq, t0) });
+    // Every send happens in the promise jobs the commit's publish starts; setImmediate runs after them.
+    await new Promise((r) => setImmediate(r));
+    return nowMs() - t0;
+  };
 };
+const postPortal = postTo('portal', ticket.id);
 const latestReply = async (): Promise<TSample> => {
   const row = (await base.db.select({ kind: events.kind, payload: events.payload }).from(events).where(eq(events.topic, ticketTopic(ticket.id))).orderBy(desc(events.id)).limit(1))[0]!;
   return { kind: row.kind, payload: row.payload as TSample['payload'] };
@@ -228,13 +241,35 @@ const latestReply = async (): Promise<TSample> => {
 const refs = { baseline: await startReference('plain'), ...(arg.floor ? { floor: await startReference('trpc') } : {}) };
 const others = Object.keys(refs) as ('baseline' | 'floor')[];
 const posts: Partial<Record<TGroup, (seq: number) => Promise<number>>> = { portal: postPortal };
+const here1: TTarget[] = [{ url: wsUrl, origin }];
+const ref = (g: 'baseline' | 'floor'): TTarget[] => [{ url: refs[g]!.url, origin: refs[g]!.origin }];
+
+// --nodes: the other nodes, started once the first has migrated the database.
+const nodeEnv = {
+  NODE_ENV: 'test',
+  PORT: '0',
+  SMTP_PORT: '0',
+  SMTP_HOST: '127.0.0.1',
+  ...database.env,
+  DATA_DIR: join(dir, 'files'),
+  LOG_LEVEL: 'silent',
+  SESSION_LIMIT_DESKTOP: '50',
+  WS_MAX_SOCKETS_PER_SESSION: '10000',
+  ...(process.env.WS_ADAPTER ? { WS_ADAPTER: process.env.WS_ADAPTER } : {}),
+};
+const moreNodes: TPorticoProcess[] = await Promise.all(Array.from({ length: K - 1 }, () => spawnPortico(nodeEnv)));
+const spread: TTarget[] = [...here1, ...moreNodes.map((n) => ({ url: `${n.url.replace(/^http/, 'ws')}/trpc`, origin: n.url }))];
+const spreadInput = spreadTicket ? { ticketId: spreadTicket.id, lastEventId: null } : null;
+if (spreadTicket) posts.nodes = postTo('nodes', spreadTicket.id);
 
 // Warm every server's code paths so the heap readings count subscribers, not compiled code.
 const warm = Math.min(N, 64 * W);
-await openGroup('portal', wsUrl, origin, cookies, input, warm);
-for (const g of others) await openGroup(g, refs[g]!.url, refs[g]!.origin, [''], {}, warm);
+await openGroup('portal', here1, cookies, input, warm);
+if (spreadInput) await openGroup('nodes', spread, cookies, spreadInput, warm);
+for (const g of others) await openGroup(g, ref(g), [''], {}, warm);
 for (let seq = -13; seq < -10; seq++) {
   await round('portal', seq, postPortal);
+  if (posts.nodes) await round('nodes', seq, posts.nodes);
   for (const g of others) await round(g, seq, (posts[g] = refs[g]!.post(await latestReply())));
 }
 await closeAll(stampDelay);
@@ -242,17 +277,18 @@ await sleep(500);
 
 const heapKb: Partial<Record<TGroup, number>> = {};
 const before = heapUsed();
-await openGroup('portal', wsUrl, origin, cookies, input, N);
+await openGroup('portal', here1, cookies, input, N);
 await sleep(500);
 heapKb.portal = KB((heapUsed() - before) / N);
+if (spreadInput) await openGroup('nodes', spread, cookies, spreadInput, N);
 for (const g of others) {
   const b = await refs[g]!.heap();
-  await openGroup(g, refs[g]!.url, refs[g]!.origin, [''], {}, N);
+  await openGroup(g, ref(g), [''], {}, N);
   await sleep(500);
   heapKb[g] = KB(((await refs[g]!.heap()) - b) / N);
 }
 
-const groups: TGroup[] = ['portal', ...others];
+const groups: TGroup[] = ['portal', ...(posts.nodes ? (['nodes'] as const) : []), ...others];
 const sendMs: Partial<Record<TGroup, number[]>> = {};
 const lost: Partial<Record<TGroup, number>> = {};
 for (let seq = -WARMUP; seq < ROUNDS; seq++) {
@@ -267,7 +303,8 @@ for (let seq = -WARMUP; seq < ROUNDS; seq++) {
 const results = await closeAll(stampDelay);
 
 console.log(`${N} subscribers on each server, ${W} client processes, ${ROUNDS} rounds (+${WARMUP} warm-up), alternating; portal WS_ADAPTER=${settings.WS_ADAPTER}, database ${database.label}`);
-const names: Record<TGroup, string> = { portal: 'portico ', baseline: 'baseline', floor: 'trpc-floor' };
+if (K > 1) console.log(`nodes: the same N subscribers spread over ${K} nodes, replies posted on the first`);
+const names: Record<TGroup, string> = { portal: 'portico ', nodes: `portico x${K}`, baseline: 'baseline', floor: 'trpc-floor' };
 for (const g of groups) {
   const r = results[g];
   const send = Float64Array.from(sendMs[g] ?? []).sort();
@@ -275,11 +312,12 @@ for (const g of groups) {
     `${names[g]}: deliveries=${r.latencies.length} p50=${ms(percentile(r.latencies, 0.5))}ms p90=${ms(percentile(r.latencies, 0.9))}ms ` +
       `p99=${ms(percentile(r.latencies, 0.99))}ms max=${ms(r.latencies[r.latencies.length - 1] ?? NaN)}ms; ` +
       `server send time per event p50=${ms(percentile(send, 0.5))}ms p99=${ms(percentile(send, 0.99))}ms; ` +
-      `heap/subscriber=${heapKb[g]}KB; resubscribed=${r.resubscribed} rounds-timed-out=${lost[g] ?? 0}` +
+      `heap/subscriber=${heapKb[g] ?? '-'}KB; resubscribed=${r.resubscribed} rounds-timed-out=${lost[g] ?? 0}` +
       (r.errors.length ? ` errors=${JSON.stringify(r.errors)}` : ''),
   );
 }
 
+for (const n of moreNodes) await n.kill();
 await portico.stop();
 await database.drop();
 rmSync(dir, { recursive: true, force: true });
@@ -296,5 +334,12 @@ console.log(
     heap_kb_per_subscriber: heapKb.portal,
     baseline_p99_ms: ms(baseP99),
     ratio_p99: Math.round((p99 / baseP99) * 100) / 100,
+    ...(K > 1
+      ? {
+          nodes: K,
+          nodes_p99_ms: ms(percentile(results.nodes.latencies, 0.99)),
+          nodes_ratio_p99: Math.round((percentile(results.nodes.latencies, 0.99) / p99) * 100) / 100,
+        }
+      : {}),
   }),
 );
