@@ -44,8 +44,13 @@ export function createSmtpListener(opts: {
     onClose: (session) => limits.onClose(session),
     onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback) {
       const key = address.address ? address.address.toLowerCase() : `ip:${session.remoteAddress}`;
-      if (intake.allowSender(key)) return callback();
-      callback(reply(451, '4.7.1 Too many messages from this sender; try again later'));
+      Promise.resolve(intake.allowSender(key)).then(
+        (ok) => callback(ok ? undefined : reply(451, '4.7.1 Too many messages from this sender; try again later')),
+        (err: unknown) => {
+          log.error({ err }, 'sender limit check failed');
+          callback(smtpErrorFor(err));
+        },
+      );
     },
     onRcptTo(address: SMTPServerAddress, session, callback) {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(reply(452, '4.5.3 Too many recipients'));

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { inboundMessages } from '../../db/schema/inbound-mail';
 import type { ServiceContext } from '../core/context';
-import { RateLimiter } from '../core/rate-limiter';
+import { engineOf } from '../../db/client';
+import { RateLimiter, SharedRateLimiter } from '../core/rate-limiter';
 import { classifyRecipient, type TRecipient } from './addresses';
 import { createMailParser } from './mail-parser';
 import { recipientsOf } from './match-message';
@@ -17,7 +18,7 @@ import { createSenderAuthenticator } from './sender-auth';
 /** What the SMTP listener asks of intake. */
 export interface TMailIntakePort {
   acceptRecipient(address: string): Promise<boolean>;
-  allowSender(key: string): boolean;
+  allowSender(key: string): boolean | Promise<boolean>;
   store(message: TReceivedMessage): Promise<{ id: number; duplicate: boolean }>;
   tmpDir: string;
 }
@@ -59,7 +60,11 @@ const ORPHAN_SWEEP_MS = 60_000;
  * accepted but not processed before a crash or stop, and clears half-received temp files.
  */
 export async function startMailIntake(base: ServiceContext, opts: { resolver?: TDnsResolver; orphanSweepMs?: number } = {}): Promise<TMailIntake> {
-  const limiter = new RateLimiter(base.settings.MAIL_RATE_PER_SENDER, RATE_WINDOW_MS);
+  // Per sender (or client address): on PostgreSQL counted in the database, so mail spread over
+  // several nodes adds up; SQLite's one node counts in memory and saves a write per message.
+  const limit = base.settings.MAIL_RATE_PER_SENDER;
+  const shared = engineOf(base.db) === 'pg' ? new SharedRateLimiter(base.db, 'mail-sender', limit, RATE_WINDOW_MS) : null;
+  const local = new RateLimiter(limit, RATE_WINDOW_MS);
   const inbound = createInboundStore(base);
   const parser = createMailParser(base.log);
   // DNS for SPF, DKIM and DMARC: MAIL_DNS's, or the records a test serves.
@@ -196,7 +201,7 @@ export async function startMailIntake(base: ServiceContext, opts: { resolver?: T
       }
       return recipient !== null;
     },
-    allowSender: (key) => limiter.consume(key, base.clock.now().getTime()),
+    allowSender: (key) => (shared ? shared.consume(key, base.clock.now()) : local.consume(key, base.clock.now().getTime())),
     async store(message) {
       const stored = await inbound.store(message);
       if (stored.row) {

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../db/client';
@@ -26,6 +28,16 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string): Pr
   } finally {
     await c.end();
   }
+}
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** `npm run db:seed` as a process of its own: its exit code and output. */
+function seedCli(env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'server/seed/seed-cli.ts'], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    );
+  });
 }
 
 describe('migrations when several nodes start together', () => {
@@ -55,7 +67,8 @@ describe('migrations when several nodes start together', () => {
     }
   });
 
-  it('two nodes started at once on an empty database both run, and it is migrated and seeded once', async (ctx) => {
+  // Process start-up on a busy 2-core machine takes more than the default 30 s.
+  it('two nodes started at once on an empty database both run, and it is migrated and seeded once', { timeout: 120_000 }, async (ctx) => {
     if (ENGINE !== 'pg') return ctx.skip(NOT_PG);
     const scratch = await scratchPostgres(process.env.DATABASE_URL!, 'twostart');
     const dir = mkdtempSync(join(tmpdir(), 'portico-twostart-'));
@@ -83,6 +96,23 @@ describe('migrations when several nodes start together', () => {
       expect(await query(scratch.url, 'select id from providers')).toHaveLength(1);
     } finally {
       for (const n of nodes) await n.kill();
+      await scratch.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two `db:seed` runs at once on an empty database: one seeds, the other finds the data', { timeout: 120_000 }, async (ctx) => {
+    if (ENGINE !== 'pg') return ctx.skip(NOT_PG);
+    const scratch = await scratchPostgres(process.env.DATABASE_URL!, 'twoseed');
+    const dir = mkdtempSync(join(tmpdir(), 'portico-twoseed-'));
+    try {
+      const env = { NODE_ENV: 'test', DATABASE_PATH: join(dir, 'unused.db'), DATABASE_URL: scratch.url, DATA_DIR: join(dir, 'files'), LOG_LEVEL: 'silent' };
+      const runs = await Promise.all([seedCli(env), seedCli(env)]);
+      expect(runs.map((r) => r.code).sort()).toEqual([0, 1]);
+      expect(runs.find((r) => r.code === 1)!.out).toContain('already holds data');
+      expect(await query(scratch.url, 'select id from providers')).toHaveLength(1);
+      expect(await query(scratch.url, `select id from users where email = 'admin@demo-msp.test'`)).toHaveLength(1);
+    } finally {
       await scratch.drop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -120,6 +120,13 @@ describe('the SMTP listener', () => {
     expect(info.rejected).toHaveLength(5);
   });
 
+  it('waits for a sender limit counted elsewhere (the database, with several nodes)', async () => {
+    const { port } = fakeIntake({ allowSender: async (k) => (await new Promise((r) => setTimeout(r, 5)), k !== 'flood@elsewhere.test'), acceptRecipient: async () => true });
+    const t = transport(await listen(port));
+    await expect(t.sendMail({ ...mail, from: 'flood@elsewhere.test' })).rejects.toMatchObject({ responseCode: 451 });
+    expect((await t.sendMail(mail)).accepted).toHaveLength(1);
+  });
+
   it('offers no AUTH, and no STARTTLS without a certificate', async () => {
     const { port } = fakeIntake();
     const p = await listen(port);
