@@ -27,6 +27,7 @@ const TechDomains = lazy(() => import('./features/technical/domains-page'));
 const TechCertificates = lazy(() => import('./features/technical/certificates-page'));
 const Contacts = lazy(() => import('./features/people/contacts-page'));
 const Account = lazy(() => import('./features/account/account-page'));
+const TwoFactor = lazy(() => import('./features/account/two-factor-page'));
 const NotFound = lazy(() => import('./features/placeholder/not-found-page'));
 
 // The staff console's versions of the same areas.
@@ -86,6 +87,7 @@ export function AppRoutes() {
         <Route path="/assets/:id" component={TechAsset} />
         <Route path="/staff/technical" component={StaffTechnical} />
         <Route path="/account" component={Account} />
+        <Route path="/account/two-factor" component={TwoFactor} />
         <Route path="/staff/outgoing-mail" component={OutgoingMail} />
         <Route path="/staff/unmatched-mail" component={UnmatchedMail} />
         <Route path="/staff/access-requests" component={AccessRequests} />

@@ -24,13 +24,16 @@ type TSessionRef = { id: string; userId: number; user: { email: string; name: st
  */
 export async function changePassword(ctx: ServiceContext, session: TSessionRef, input: unknown, ip: string): Promise<{ endedSessions: number }> {
   const data = ZChangePasswordInput.parse(input);
-  if (!await ctx.rateLimits.passwordPerIp.consume(ip, ctx.clock.now())) {
+  const start = ctx.clock.now();
+  // Counted before the hash, given back when the password is right (failures alone throttle).
+  if (!await ctx.rateLimits.passwordPerIp.consume(ip, start)) {
     throw new AppError('RATE_LIMITED', 'Too many attempts from your network. Wait a few minutes and try again.');
   }
   const checked = await checkPassword(ctx, session.user.email, data.currentPassword, ip, 'change_password');
   if (!checked.ok || checked.user.id !== session.userId) {
     throw new AppError('BAD_INPUT', 'Your current password is not right.', { field: 'currentPassword' });
   }
+  await ctx.rateLimits.passwordPerIp.refund(ip, start);
   await assertAcceptablePassword(ctx.db, await policyForUser(ctx.db, session.userId), data.password, { id: session.userId, ...session.user });
   const passwordHash = await hashPassword(data.password);
   await unitOfWork(ctx, async (tx) => {

@@ -13,19 +13,23 @@ export type TPasswordCheck = { ok: true; user: TUser } | { ok: false; user: TUse
  * guesses are ever checked against the real hash; the attempt that brings the count to
  * LOCKOUT_ATTEMPTS and proves wrong locks the account (seed 001: unlocked by "Forgot
  * password?" or an administrator). A right password clears the count unless the account
- * was locked meanwhile. Rehashes when the parameters changed.
+ * was locked meanwhile. Rehashes when the parameters changed. An email with no account (or
+ * none with a password) is counted the same way, per typed email in the shared `rate_limits`
+ * table, and reported locked from the same attempt on, so the answers cannot tell them apart.
  */
 export async function checkPassword(ctx: ServiceContext, email: string, password: string, ip: string, step: string): Promise<TPasswordCheck> {
   const user = (await ctx.db.select().from(users).where(eq(users.email, email)))[0] ?? null;
   const limit = ctx.settings.LOCKOUT_ATTEMPTS;
   const attempt = user?.passwordHash ? await reserveAttempt(ctx, user.id) : null;
+  // An email with no password account is counted too, so it locks as an account would (seed 001's message, no enumeration).
+  const unknownAttempt = user?.passwordHash ? null : await ctx.rateLimits.passwordPerUnknownEmail.hit(email, ctx.clock.now());
   // Past the budget (or locked, or no account): the dummy hash keeps the answer's timing alike.
   const realHash = attempt !== null && attempt <= limit ? user!.passwordHash : null;
   const ok = await verifyPassword(realHash ?? (await getDummyHash()), password);
   const now = ctx.clock.now();
   if (!user || !user.passwordHash) {
-    await recordAudit(ctx.db, now, { kind: 'sign_in_failed', email, ip, detail: { step, reason: 'unknown_account' } });
-    return { ok: false, user: null, locked: false };
+    await recordAudit(ctx.db, now, { kind: 'sign_in_failed', email, ip, detail: { step, reason: 'unknown_account', failed: unknownAttempt } });
+    return { ok: false, user: null, locked: unknownAttempt! >= limit };
   }
   if (realHash === null) {
     await recordAudit(ctx.db, now, { kind: 'sign_in_failed', userId: user.id, email, ip, detail: { step, reason: 'locked' } });

@@ -15,13 +15,16 @@ type TSessionRef = { id: string; userId: number; user: { email: string }; reauth
 /** "Confirm your password": marks this session as freshly authenticated. */
 export async function reauthenticate(ctx: ServiceContext, session: TSessionRef, input: unknown, ip: string): Promise<{ until: Date }> {
   const { password } = ZReauthenticateInput.parse(input);
-  if (!await ctx.rateLimits.passwordPerIp.consume(ip, ctx.clock.now())) {
+  const start = ctx.clock.now();
+  // Counted before the hash, given back when the password is right (failures alone throttle).
+  if (!await ctx.rateLimits.passwordPerIp.consume(ip, start)) {
     throw new AppError('RATE_LIMITED', 'Too many attempts from your network. Wait a few minutes and try again.');
   }
   const result = await checkPassword(ctx, session.user.email, password, ip, 'reauthenticate');
   if (!result.ok || result.user.id !== session.userId) {
     throw new AppError('BAD_INPUT', 'That password is not right.', { field: 'password' });
   }
+  await ctx.rateLimits.passwordPerIp.refund(ip, start);
   const now = ctx.clock.now();
   (await ctx.db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, session.id)));
   return { until: new Date(now.getTime() + REAUTH_WINDOW_MS) };

@@ -20,6 +20,8 @@ import { passwordRefusedBySso, signInOptionsFor, type TSsoButton } from './sso/s
 import { createPendingSignIn, findPendingSignIn, markSecondFactorDone, takePendingSignIn, type TPendingSignIn } from './pending-sign-ins';
 
 const EXPIRED = 'This sign-in has expired. Please sign in again.';
+/** Seed 001: a locked-out person is told so, and how to unlock; every locked email, known or not, gets it. */
+export const LOCKED = 'This account is locked after too many failed sign-in attempts. To unlock it, use "Forgot password?" to set a new password, or ask your administrator.';
 const GENERIC_FAILURE = 'That email address and password did not work. Check them and try again, or use "Forgot password?".';
 
 /**
@@ -38,18 +40,27 @@ export type TTwoFactorNeeded = { kind: 'two-factor'; pendingToken: string; metho
 /** `device` is set when the browser asked to be remembered: its cookie token and expiry. */
 export type TSignInResult = (TSignedIn | TSessionLimitReached | TTwoFactorNeeded) & { device?: { token: string; expiresAt: Date } };
 
-/** Password step: throttles per IP before hashing, locks after N failures, same cost for unknown emails. */
+/**
+ * Password step: throttles failures per IP and per IP + email before hashing (a right password
+ * gives its place back), locks after LOCKOUT_ATTEMPTS failures and then says so, with the same
+ * words and cost whether or not the email has an account.
+ */
 export async function signInWithPassword(
   ctx: ServiceContext,
   input: TPasswordSignInInput,
   meta: TSessionMeta,
 ): Promise<TSignInResult> {
   const { email, password } = ZPasswordSignInInput.parse(input);
-  if (!await ctx.rateLimits.passwordPerIp.consume(meta.ip, ctx.clock.now())) {
+  const { passwordPerIp, passwordPerIpEmail } = ctx.rateLimits;
+  const pair = `${meta.ip} ${email}`;
+  const start = ctx.clock.now();
+  const ipAllowed = await passwordPerIp.consume(meta.ip, start);
+  if (!ipAllowed || !await passwordPerIpEmail.consume(pair, start)) {
     throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
   }
   const checked = await checkPassword(ctx, email, password, meta.ip, 'sign_in');
-  if (!checked.ok) throw new AppError('UNAUTHENTICATED', GENERIC_FAILURE);
+  if (!checked.ok) throw new AppError('UNAUTHENTICATED', checked.locked ? LOCKED : GENERIC_FAILURE);
+  await Promise.all([passwordPerIp.refund(meta.ip, start), passwordPerIpEmail.refund(pair, start)]);
   const { user } = checked;
   const ssoOnly = await passwordRefusedBySso(ctx, user.id);
   if (ssoOnly) throw new AppError('FORBIDDEN', ssoOnly);

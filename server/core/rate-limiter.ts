@@ -1,4 +1,4 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { TDb } from '../../db/client';
 import { rateLimits } from '../../db/schema/rate-limits';
 
@@ -18,6 +18,11 @@ export class SharedRateLimiter {
 
   /** Counts one attempt; false when the key is over its limit for this window. */
   async consume(key: string, now: Date): Promise<boolean> {
+    return (await this.hit(key, now)) <= this.limit;
+  }
+
+  /** Counts one attempt and returns the window's count so far, this one included. */
+  async hit(key: string, now: Date): Promise<number> {
     const at = sql.param(now, rateLimits.resetsAt);
     const row = (await this.db
       .insert(rateLimits)
@@ -30,7 +35,19 @@ export class SharedRateLimiter {
         },
       })
       .returning({ count: rateLimits.count }))[0]!;
-    return row.count <= this.limit;
+    return row.count;
+  }
+
+  /**
+   * Gives back an attempt counted by `consume` that turned out not to need counting (a
+   * throttle of failures counts each attempt before it runs, so that attempts arriving at
+   * once cannot pass the limit together, and a success returns its place).
+   */
+  async refund(key: string, now: Date): Promise<void> {
+    (await this.db
+      .update(rateLimits)
+      .set({ count: sql`${rateLimits.count} - 1` })
+      .where(and(eq(rateLimits.name, this.name), eq(rateLimits.key, key), gt(rateLimits.count, 0), gt(rateLimits.resetsAt, now))));
   }
 
   async reset(key: string): Promise<void> {

@@ -34,6 +34,13 @@ describe('invitation', () => {
     await page.goto(link);
     await page.getByRole('heading', { name: 'Set up your account' }).waitFor();
     await page.getByText('nia@northwind.test').waitFor();
+    // A refused password is said once, beside the field (it was also repeated above the form).
+    await page.getByLabel('Password', { exact: true }).fill('iloveyou1');
+    await page.getByLabel('Confirm password').fill('iloveyou1');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('This password is too common').first().waitFor();
+    expect(await page.getByText('This password is too common').count()).toBe(1);
+    expect(await page.getByRole('alert').count()).toBe(1);
     await page.getByLabel('Password', { exact: true }).fill('a long pass phrase');
     await page.getByLabel('Confirm password').fill('a long pass phrase');
     await page.getByRole('button', { name: 'Create account' }).click();

@@ -80,6 +80,19 @@ describe('two-factor authentication', () => {
   });
 });
 
+describe('the name menu', () => {
+  it('has "2-Factor Auth" (seed 003), which opens the two-factor set-up', async () => {
+    const page = await browser.newPage();
+    await signIn(page, origin, 'technical@acme-dental.test');
+    await page.getByRole('button', { name: 'Terry Technical' }).click();
+    await page.getByRole('menuitem', { name: '2-Factor Auth' }).click();
+    await page.getByRole('heading', { name: '2-Factor Auth', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/account/two-factor');
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).waitFor();
+    await page.close();
+  });
+});
+
 describe('required two-factor authentication', () => {
   it('sends staff to setup at sign-in and lets them reach nothing else until it is done', async () => {
     const page = await browser.newPage();

@@ -87,6 +87,7 @@ export function Layout(props: RouteSectionProps) {
               <Show when={menuOpen()}>
                 <ul role="menu" onClick={() => setMenuOpen(false)}>
                   <li role="none"><A role="menuitem" href="/account">Account</A></li>
+                  <li role="none"><A role="menuitem" href="/account/two-factor">2-Factor Auth</A></li>
                   <li role="none"><button role="menuitem" type="button" onClick={signOut}>Sign Out</button></li>
                 </ul>
               </Show>

@@ -52,6 +52,8 @@ export async function signInWithPasskey(ctx: ServiceContext, input: unknown, met
   }
   const user = (await ctx.db.select({ lockedAt: users.lockedAt }).from(users).where(eq(users.id, userId)))[0];
   if (!user || user.lockedAt) return await fail('locked', userId);
+  // The ceremony's place in the per-IP count is given back: only failed or abandoned ones throttle.
+  await ctx.rateLimits.passkeyPerIp.refund(meta.ip, ctx.clock.now());
   // Enforced SSO means the identity provider decides who gets in (and who is off-boarded).
   const sso = await passwordRefusedBySso(ctx, userId, 'passkey');
   if (sso) throw new AppError('FORBIDDEN', sso);

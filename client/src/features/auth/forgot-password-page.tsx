@@ -1,9 +1,12 @@
+import { useLocation } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { errorMessage, trpc } from '../../lib/trpc';
 
 /** Seed 002 "Forgot password?": Email address → Send reset link → a reply that reveals nothing. */
 export default function ForgotPasswordPage() {
-  const [email, setEmail] = createSignal(localStorage.getItem('portico.rememberedEmail') ?? '');
+  // The email typed on the sign-in step (its "Forgot password?" link carries it), else a remembered one.
+  const carried = (useLocation().state as { email?: unknown } | undefined)?.email;
+  const [email, setEmail] = createSignal(typeof carried === 'string' && carried ? carried : localStorage.getItem('portico.rememberedEmail') ?? '');
   const [sent, setSent] = createSignal('');
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);

@@ -27,8 +27,11 @@ export default function InvitationPage() {
       });
       setDone(true);
     } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(errorMessage(err));
+      // A field's error is shown once, beside its field; the banner only when the error is about something else.
+      const byField = fieldErrors(err);
+      setErrors(byField);
+      const besideFields = Object.keys(byField).length > 0 && Object.keys(byField).every((f) => f === 'password' || f === 'confirmPassword');
+      setError(besideFields ? '' : errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -87,10 +90,10 @@ export default function InvitationPage() {
                   <label for="password">Password</label>
                   <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules" />
                   <PasswordRules id="password-rules" rules={inv().passwordRules} />
-                  <Show when={errors().password}><p class="field-error">{errors().password![0]}</p></Show>
+                  <Show when={errors().password}><p class="field-error" role="alert">{errors().password![0]}</p></Show>
                   <label for="confirm-password">Confirm password</label>
                   <input id="confirm-password" name="confirmPassword" type="password" autocomplete="new-password" required />
-                  <Show when={errors().confirmPassword}><p class="field-error">{errors().confirmPassword![0]}</p></Show>
+                  <Show when={errors().confirmPassword}><p class="field-error" role="alert">{errors().confirmPassword![0]}</p></Show>
                   <button type="submit" class="primary" disabled={busy()}>Create account</button>
                 </form>
                 </Show>

@@ -29,8 +29,11 @@ export default function ResetPasswordPage() {
       });
       setDone(true);
     } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(errorMessage(err));
+      // A field's error is shown once, beside its field; the banner only when the error is about something else.
+      const byField = fieldErrors(err);
+      setErrors(byField);
+      const besideFields = Object.keys(byField).length > 0 && Object.keys(byField).every((f) => f === 'password' || f === 'confirmPassword');
+      setError(besideFields ? '' : errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -68,10 +71,10 @@ export default function ResetPasswordPage() {
             <label for="new-password">New password</label>
             <input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="new-password-rules" />
             <PasswordRules id="new-password-rules" rules={link()?.passwordRules} />
-            <Show when={errors().password}><p class="field-error">{errors().password![0]}</p></Show>
+            <Show when={errors().password}><p class="field-error" role="alert">{errors().password![0]}</p></Show>
             <label for="confirm-new-password">Confirm new password</label>
             <input id="confirm-new-password" name="confirmPassword" type="password" autocomplete="new-password" required />
-            <Show when={errors().confirmPassword}><p class="field-error">{errors().confirmPassword![0]}</p></Show>
+            <Show when={errors().confirmPassword}><p class="field-error" role="alert">{errors().confirmPassword![0]}</p></Show>
             <button type="submit" class="primary" disabled={busy()}>Reset password</button>
           </form>
           </Show>

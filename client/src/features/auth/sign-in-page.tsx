@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
@@ -132,7 +133,8 @@ export default function SignInPage() {
               <label for="password">Password</label>
               <input id="password" name="password" type="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
               <button type="submit" class="primary" disabled={busy()}>Sign in</button>
-              <p><a href="/forgot-password">Forgot password?</a></p>
+              {/* The typed email goes along in history state, not the URL (kept out of logs and Referer). */}
+              <p><A href="/forgot-password" state={{ email: email() }}>Forgot password?</A></p>
             </form>
             </Show>
           </Match>
