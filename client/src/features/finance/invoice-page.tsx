@@ -4,6 +4,7 @@ import { trpc } from '../../lib/trpc';
 import { recordId, RecordView } from '../../ui/record-state';
 import { onFinanceChange } from './finance-kit';
 import { InvoiceView } from './invoice-view';
+import { HowToPay } from './how-to-pay';
 import { PayNow } from './pay-now';
 
 /**
@@ -46,6 +47,9 @@ export default function InvoicePage() {
             </Switch>
             <Show when={!payOptions.error && payOptions()?.canPay && returned() !== 'success'}>
               <PayNow invoiceId={inv().id} options={payOptions()!} />
+            </Show>
+            <Show when={!payOptions.error && payOptions.state === 'ready' && returned() !== 'success' && payOptions()}>
+              {(opts) => <HowToPay options={opts()} providerName={inv().providerName} />}
             </Show>
             <InvoiceView invoice={inv()} />
           </article>
