@@ -18,7 +18,7 @@ export const ZPaymentInstructionsInput = z.object({
     .string()
     .trim()
     .max(2000, 'Keep the payment instructions under 2000 characters.')
-    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'The payment instructions cannot contain control characters.'),
+    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'The payment instructions cannot contain control characters.'),
 });
 export type TPaymentInstructionsInput = z.input<typeof ZPaymentInstructionsInput>;
 

@@ -19,7 +19,7 @@ const ZPolicyText = z
   .string()
   .trim()
   .max(50_000, 'Keep the policy text under 50,000 characters.')
-  .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'The policy text cannot contain control characters.');
+  .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'The policy text cannot contain control characters.');
 
 /**
  * Provider setting: a version with the policy's URL or its text (or both); an empty version
