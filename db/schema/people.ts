@@ -19,12 +19,16 @@ export const providers = table('providers', {
   /** Privacy prompts: when set, users flagged `consentRequired` accept this version first. */
   privacyPolicyVersion: text('privacy_policy_version'),
   privacyPolicyUrl: text('privacy_policy_url'),
+  /** The policy's own text, for a provider without a web page for it (a URL or this is required). */
+  privacyPolicyText: text('privacy_policy_text'),
   /** Seed 004 §7: "Time tracking (if visible)". */
   showTimeSpent: flag('show_time_spent').notNull().default(true),
   nextInvoiceNumber: int('next_invoice_number').notNull().default(1001),
   nextQuoteNumber: int('next_quote_number').notNull().default(1001),
   /** SHA-256 of the logo file under DATA_DIR (shown on invoices and in the portal). */
   logoSha256: text('logo_sha256'),
+  /** How to pay other than by card (bank transfer details, a phone number): on invoice pages and PDFs. */
+  paymentInstructions: text('payment_instructions'),
   /** Mail from an unknown sender whose domain belongs to exactly one company: add them as a contact. */
   autoCreateContacts: flag('auto_create_contacts').notNull().default(false),
   /**

@@ -39,12 +39,13 @@ export async function renderInvoicePdf(ctx: ServiceContext, input: unknown, opts
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  draw(doc, inv, logoPath(ctx, provider.logoSha256), ctx);
+  draw(doc, inv, { logo: logoPath(ctx, provider.logoSha256), paymentInstructions: provider.paymentInstructions }, ctx);
   doc.end();
   return { filename: `${inv.number}.pdf`, data: await done };
 }
 
-function draw(doc: PDFKit.PDFDocument, inv: TInvoiceDetail, logo: string | null, ctx: ServiceContext): void {
+function draw(doc: PDFKit.PDFDocument, inv: TInvoiceDetail, extra: { logo: string | null; paymentInstructions: string | null }, ctx: ServiceContext): void {
+  const logo = extra.logo;
   const money = (minor: number) => formatMoney(minor, inv.currency, 'en-US');
   let top = MARGIN;
   if (logo) {
@@ -142,5 +143,12 @@ function draw(doc: PDFKit.PDFDocument, inv: TInvoiceDetail, logo: string | null,
     room(40);
     doc.font('Helvetica-Bold').fontSize(11).text('Notes', MARGIN, y);
     doc.font('Helvetica').fontSize(10).text(inv.notes, MARGIN, y + 15, { width: RIGHT - MARGIN });
+  }
+  // The provider's own words on how to pay (bank details, a phone number): a printed invoice must say it too.
+  if (extra.paymentInstructions) {
+    y = doc.y + 14;
+    room(40);
+    doc.font('Helvetica-Bold').fontSize(11).text('How to pay', MARGIN, y);
+    doc.font('Helvetica').fontSize(10).text(extra.paymentInstructions, MARGIN, y + 15, { width: RIGHT - MARGIN });
   }
 }

@@ -7,7 +7,7 @@ import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requirePayingContact } from '../core/permissions';
 import { unitOfWork } from '../core/unit-of-work';
-import { loadInvoice } from '../finance/access';
+import { loadInvoice, providerOf } from '../finance/access';
 import { formatMoney, invoiceLabel } from '../finance/money';
 import { cardPaymentOptions, gatewayFor } from './gateway-config';
 import { ZPayOptionsInput, ZStartCardPaymentInput } from './schemas';
@@ -34,11 +34,30 @@ const MIN_PARTIAL_MINOR = 50;
 
 const payable = (inv: TInvoice) => (inv.status === 'sent' || inv.status === 'partial') && inv.totalMinor - inv.paidMinor > 0;
 
-/** What the invoice page needs to offer Pay Now: only to contacts who may pay, with a gateway, with a balance. */
-export async function payOptions(ctx: ServiceContext, input: unknown): Promise<{ canPay: boolean; allowPartial: boolean; balanceMinor: number; currency: string; minPartialMinor: number }> {
+export type TPayOptions = {
+  /** Pay Now is offered: card payments on, a contact who may pay, a balance due. */
+  canPay: boolean;
+  /** The provider takes card payments in the portal at all. */
+  onlinePayment: boolean;
+  /** The invoice is issued and has a balance due (so the page says how to pay it). */
+  payable: boolean;
+  /** The provider's "Payment instructions", or null when it has none. */
+  instructions: string | null;
+  allowPartial: boolean;
+  balanceMinor: number;
+  currency: string;
+  minPartialMinor: number;
+};
+
+/**
+ * What the invoice page needs to say how to pay: Pay Now only to contacts who may pay, with a
+ * gateway, with a balance; otherwise plainly that online payment is not offered, and the
+ * provider's payment instructions.
+ */
+export async function payOptions(ctx: ServiceContext, input: unknown): Promise<TPayOptions> {
   const { invoiceId } = ZPayOptionsInput.parse(input);
   const actor = ctx.actor;
-  const none = { canPay: false, allowPartial: false, balanceMinor: 0, currency: 'USD', minPartialMinor: MIN_PARTIAL_MINOR };
+  const none = { canPay: false, onlinePayment: false, payable: false, instructions: null, allowPartial: false, balanceMinor: 0, currency: 'USD', minPartialMinor: MIN_PARTIAL_MINOR };
   if (actor.kind !== 'contact') return none;
   let scope;
   try {
@@ -48,8 +67,12 @@ export async function payOptions(ctx: ServiceContext, input: unknown): Promise<{
   }
   const inv = await loadInvoice(ctx.db, scope, invoiceId);
   const opts = await cardPaymentOptions(ctx.db, inv.providerId);
+  const provider = await providerOf(ctx.db, inv.providerId);
   return {
     canPay: opts.enabled && payable(inv),
+    onlinePayment: opts.enabled,
+    payable: payable(inv),
+    instructions: provider.paymentInstructions,
     allowPartial: opts.allowPartial,
     balanceMinor: inv.totalMinor - inv.paidMinor,
     currency: inv.currency,

@@ -4,6 +4,7 @@ import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { requireStaffAdmin } from '../core/permissions';
 import { unitOfWork } from '../core/unit-of-work';
+import { privacyPolicyOf } from './consent-requirement';
 import { ZConsentRequiredInput, type TConsentRequiredInput } from './schemas';
 
 /** Who holds an account with the provider: its staff and the contacts of its companies. */
@@ -52,11 +53,18 @@ export async function listConsentPeople(ctx: ServiceContext) {
     .sort((a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email));
 }
 
-/** Marks a person of the admin's provider as having to consent (or not); others are not found. */
+/**
+ * Marks a person of the admin's provider as having to consent (or not); others are not found.
+ * Requiring consent is refused until the provider has a policy to consent to: without one the
+ * flag would do nothing, silently. Clearing the flag is always allowed.
+ */
 export async function setConsentRequired(ctx: ServiceContext, input: TConsentRequiredInput) {
   const admin = requireStaffAdmin(ctx.actor);
   const { userId, required } = ZConsentRequiredInput.parse(input);
   if (!await holdsAccountWith(ctx, admin.providerId, userId)) throw new AppError('NOT_FOUND', 'Person not found.');
+  if (required && !await privacyPolicyOf(ctx, admin.providerId)) {
+    throw new AppError('CONFLICT', 'Set a privacy policy first (a version, and its URL or text): until then nobody can be asked to consent.');
+  }
   await unitOfWork(ctx, async (tx, emit) => {
     (await tx.update(users).set({ consentRequired: required }).where(eq(users.id, userId)));
     emit(`provider:${admin.providerId}`, 'privacy.consent_required_changed', { userId, required });

@@ -4,15 +4,15 @@ import { privacyConsents } from '../../db/schema/privacy';
 import type { TActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
 
-export type TPrivacyPolicy = { version: string; url: string | null };
+export type TPrivacyPolicy = { version: string; url: string | null; text: string | null };
 
-/** The provider's current policy, or null when privacy prompts are off (no version). */
+/** The provider's current policy, or null when privacy prompts are off (no version, or nothing to read). */
 export async function privacyPolicyOf(ctx: ServiceContext, providerId: number): Promise<TPrivacyPolicy | null> {
   const p = (await ctx.db
-    .select({ version: providers.privacyPolicyVersion, url: providers.privacyPolicyUrl })
+    .select({ version: providers.privacyPolicyVersion, url: providers.privacyPolicyUrl, text: providers.privacyPolicyText })
     .from(providers)
     .where(eq(providers.id, providerId)))[0];
-  return p?.version ? { version: p.version, url: p.url } : null;
+  return p?.version && (p.url || p.text) ? { version: p.version, url: p.url, text: p.text } : null;
 }
 
 export async function hasAccepted(ctx: ServiceContext, userId: number, providerId: number, version: string): Promise<boolean> {

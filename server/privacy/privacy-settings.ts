@@ -10,10 +10,10 @@ import { ZPrivacySettingsInput, type TPrivacySettingsInput } from './schemas';
 export async function getPrivacySettings(ctx: ServiceContext) {
   const admin = requireStaffAdmin(ctx.actor);
   const p = (await ctx.db
-    .select({ policyVersion: providers.privacyPolicyVersion, policyUrl: providers.privacyPolicyUrl })
+    .select({ policyVersion: providers.privacyPolicyVersion, policyUrl: providers.privacyPolicyUrl, policyText: providers.privacyPolicyText })
     .from(providers)
     .where(eq(providers.id, admin.providerId)))[0];
-  return { policyVersion: p?.policyVersion ?? '', policyUrl: p?.policyUrl ?? '' };
+  return { policyVersion: p?.policyVersion ?? '', policyUrl: p?.policyUrl ?? '', policyText: p?.policyText ?? '' };
 }
 
 /**
@@ -25,7 +25,7 @@ export async function updatePrivacySettings(ctx: ServiceContext, input: TPrivacy
   const data = ZPrivacySettingsInput.parse(input);
   await unitOfWork(ctx, async (tx, emit) => {
     (await tx.update(providers)
-      .set({ privacyPolicyVersion: data.policyVersion || null, privacyPolicyUrl: data.policyUrl || null })
+      .set({ privacyPolicyVersion: data.policyVersion || null, privacyPolicyUrl: data.policyUrl || null, privacyPolicyText: data.policyText || null })
       .where(eq(providers.id, admin.providerId)));
     emit(`provider:${admin.providerId}`, 'privacy.settings_changed', { policyVersion: data.policyVersion || null });
   });

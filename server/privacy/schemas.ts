@@ -14,10 +14,21 @@ const ZPolicyUrl = z
   .max(2000, 'Keep the URL under 2000 characters.')
   .pipe(z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://.' })]));
 
-/** Provider setting; an empty version turns privacy prompts off. */
+// Shown as plain text on the consent screen (never HTML); line breaks kept.
+const ZPolicyText = z
+  .string()
+  .trim()
+  .max(50_000, 'Keep the policy text under 50,000 characters.')
+  .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'The policy text cannot contain control characters.');
+
+/**
+ * Provider setting: a version with the policy's URL or its text (or both); an empty version
+ * turns privacy prompts off (then a URL or text alone is refused, so nothing is silently ignored).
+ */
 export const ZPrivacySettingsInput = z
-  .object({ policyVersion: ZPolicyVersion, policyUrl: ZPolicyUrl })
-  .refine((v) => !v.policyVersion || v.policyUrl, { path: ['policyUrl'], message: 'Enter the privacy policy URL.' });
+  .object({ policyVersion: ZPolicyVersion, policyUrl: ZPolicyUrl, policyText: ZPolicyText.default('') })
+  .refine((v) => !v.policyVersion || v.policyUrl || v.policyText, { path: ['policyUrl'], message: 'Enter the privacy policy URL or its text.' })
+  .refine((v) => v.policyVersion || (!v.policyUrl && !v.policyText), { path: ['policyVersion'], message: 'Enter the policy version (for example 2026-11).' });
 export type TPrivacySettingsInput = z.input<typeof ZPrivacySettingsInput>;
 
 export const ZConsentRequiredInput = z.object({ userId: z.number().int().positive(), required: z.boolean() });

@@ -1,6 +1,7 @@
 import { endUserSessions } from '../../admin/end-user-sessions';
 import { listUsers } from '../../admin/list-users';
 import { getMailSenderSettings, updateMailSenderSettings, ZMailSenderSettingsInput } from '../../admin/mail-sender-settings';
+import { getPaymentInstructions, updatePaymentInstructions, ZPaymentInstructionsInput } from '../../admin/payment-instructions';
 import { ZListUsersInput, ZUserIdInput } from '../../admin/schemas';
 import { unlockUser } from '../../admin/unlock-user';
 import { getProviderSettings, setProviderLogo, updateProviderSettings, ZLogoInput, ZProviderSettingsInput } from '../../admin/provider-settings';
@@ -35,6 +36,9 @@ export const adminRouter = router({
     await updateMailSenderSettings(ctx.svc, input, ctx.ip);
     return { ok: true as const };
   }),
+  /** How clients pay other than by card: on invoice pages and PDFs. */
+  paymentInstructions: staffProcedure.query(async ({ ctx }) => await getPaymentInstructions(ctx.svc)),
+  updatePaymentInstructions: staffProcedure.input(ZPaymentInstructionsInput).mutation(async ({ ctx, input }) => await updatePaymentInstructions(ctx.svc, input)),
   setLogo: staffProcedure.input(ZLogoInput).mutation(({ ctx, input }) => setProviderLogo(ctx.svc, input)),
   securityLog: staffProcedure.input(ZListAuditInput).query(async ({ ctx, input }) => await listAudit(ctx.svc, input)),
 });

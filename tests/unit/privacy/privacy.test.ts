@@ -13,7 +13,7 @@ import { createStaffMember } from '../../../server/people/create-staff-member';
 import { actorForAccount } from '../../../server/auth/accounts';
 import { acceptPrivacy } from '../../../server/privacy/accept-privacy';
 import { listConsentPeople, setConsentRequired } from '../../../server/privacy/consent-people';
-import { mustAcceptPrivacy } from '../../../server/privacy/consent-requirement';
+import { mustAcceptPrivacy, privacyPolicyOf } from '../../../server/privacy/consent-requirement';
 import { csvCell, exportPrivacyHistory, toCsv } from '../../../server/privacy/privacy-csv';
 import { listPrivacyHistory } from '../../../server/privacy/privacy-history';
 import { getPrivacySettings, updatePrivacySettings } from '../../../server/privacy/privacy-settings';
@@ -39,12 +39,17 @@ const gated = async (email: string) => {
 
 describe('privacy prompts: the gate', () => {
   it('is off without a policy version, and for people not flagged', async () => {
-    expect(await getPrivacySettings(await admin())).toEqual({ policyVersion: '', policyUrl: '' });
-    await setConsentRequired(await admin(), { userId: await userId('standard@acme-dental.test'), required: true });
-    expect(await gated('standard@acme-dental.test')).toBe(false);
+    expect(await getPrivacySettings(await admin())).toEqual({ policyVersion: '', policyUrl: '', policyText: '' });
+    // Without a policy, requiring consent is refused plainly (it would do nothing).
+    await expect(setConsentRequired(await admin(), { userId: await userId('standard@acme-dental.test'), required: true })).rejects.toThrow(
+      'Set a privacy policy first',
+    );
+    expect((await base.db.select().from(users).where(eq(users.email, 'standard@acme-dental.test')))[0]!.consentRequired).toBe(false);
+    await setConsentRequired(await admin(), { userId: await userId('standard@acme-dental.test'), required: false });
 
     await updatePrivacySettings(await admin(), { policyVersion: '2026-11', policyUrl: POLICY });
-    expect(await getPrivacySettings(await admin())).toEqual({ policyVersion: '2026-11', policyUrl: POLICY });
+    expect(await getPrivacySettings(await admin())).toEqual({ policyVersion: '2026-11', policyUrl: POLICY, policyText: '' });
+    await setConsentRequired(await admin(), { userId: await userId('standard@acme-dental.test'), required: true });
     expect(await gated('standard@acme-dental.test')).toBe(true);
     expect(await gated('billing@acme-dental.test')).toBe(false);
     expect(await gated('admin@demo-msp.test')).toBe(false);
@@ -178,9 +183,24 @@ describe('privacy prompts: CSV export', () => {
   });
 });
 
+describe('privacy prompts: a policy as text', () => {
+  it('counts a version with text alone as a policy, shown to the person who must accept it', async () => {
+    const text = 'Demo MSP keeps your data in the EU.\nAsk privacy@demo-msp.test for a copy.';
+    await updatePrivacySettings(await admin(), { policyVersion: '2027-03', policyUrl: '', policyText: text });
+    expect(await getPrivacySettings(await admin())).toEqual({ policyVersion: '2027-03', policyUrl: '', policyText: text });
+    expect(await gated('standard@acme-dental.test')).toBe(true);
+    const std = await asDemoUser(base, 'standard@acme-dental.test');
+    expect(await privacyPolicyOf(std, (std.actor as { providerId: number }).providerId)).toEqual({ version: '2027-03', url: null, text });
+    await updatePrivacySettings(await admin(), { policyVersion: '2027-01', policyUrl: POLICY });
+  });
+});
+
 describe('privacy prompts: input', () => {
   it('refuses bad settings with clear messages', async () => {
-    await expect(updatePrivacySettings(await admin(), { policyVersion: '2027-02', policyUrl: '' })).rejects.toThrow('Enter the privacy policy URL.');
+    await expect(updatePrivacySettings(await admin(), { policyVersion: '2027-02', policyUrl: '' })).rejects.toThrow('Enter the privacy policy URL or its text.');
+    await expect(updatePrivacySettings(await admin(), { policyVersion: '', policyUrl: POLICY })).rejects.toThrow('Enter the policy version');
+    await expect(updatePrivacySettings(await admin(), { policyVersion: '', policyUrl: '', policyText: 'We keep your data safe.' })).rejects.toThrow('Enter the policy version');
+    await expect(updatePrivacySettings(await admin(), { policyVersion: '2027-02', policyUrl: '', policyText: 'bell\u0007' })).rejects.toThrow('control characters');
     await expect(updatePrivacySettings(await admin(), { policyVersion: '2027-02', policyUrl: 'javascript:alert(1)' })).rejects.toThrow(
       'Enter a web address starting with https://.',
     );

@@ -39,9 +39,10 @@ export default function FinancePage() {
 function FinanceTabs() {
   const params = useParams();
   const tab = (): TTab | 'autopay' => (params.tab === 'autopay' ? 'autopay' : FINANCE_TABS.some((t) => t.key === params.tab) ? (params.tab as TTab) : 'invoices');
-  // Auto Payment is offered only when the provider takes cards (and to Billing and Primary contacts).
+  // The Auto Payment tab is there for everyone who may manage it (Billing and Primary contacts);
+  // without card payments its page says so, rather than the tab being reachable only by URL.
   const [autopay] = createResource(() => trpc.autopay.overview.query().catch(() => null));
-  const showAutopay = () => Boolean(autopay()?.available && autopay()?.canManage);
+  const showAutopay = () => Boolean(autopay()?.canManage);
   const [status, setStatus] = createSignal<(typeof STATUS_FILTERS)[number]['value']>('all');
   const [summary, { refetch: refetchSummary }] = createResource(() => trpc.finance.summary.query());
   const [invoices, { refetch: refetchInvoices }] = createResource(

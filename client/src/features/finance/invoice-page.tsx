@@ -1,8 +1,10 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, Match, Show, Switch } from 'solid-js';
 import { trpc } from '../../lib/trpc';
-import { LoadError, onFinanceChange } from './finance-kit';
+import { recordId, RecordView } from '../../ui/record-state';
+import { onFinanceChange } from './finance-kit';
 import { InvoiceView } from './invoice-view';
+import { HowToPay } from './how-to-pay';
 import { PayNow } from './pay-now';
 
 /**
@@ -12,8 +14,9 @@ import { PayNow } from './pay-now';
 export default function InvoicePage() {
   const params = useParams();
   const [search] = useSearchParams();
-  const [invoice, { refetch }] = createResource(() => Number(params.id), (invoiceId) => trpc.finance.invoice.query({ invoiceId }));
-  const [payOptions, { refetch: refetchPayOptions }] = createResource(() => Number(params.id), (invoiceId) => trpc.payments.payOptions.query({ invoiceId }));
+  const id = () => recordId(params.id);
+  const [invoice, { refetch }] = createResource(id, (invoiceId) => trpc.finance.invoice.query({ invoiceId }));
+  const [payOptions, { refetch: refetchPayOptions }] = createResource(id, (invoiceId) => trpc.payments.payOptions.query({ invoiceId }));
   onFinanceChange(() => {
     void refetch();
     void refetchPayOptions();
@@ -22,8 +25,7 @@ export default function InvoicePage() {
   return (
     <>
       <p><A href="/finance">← Invoices</A></p>
-      {/* Reading a failed resource throws: check its error first, so a refusal is shown, not "Loading…". */}
-      <Show when={!invoice.error && invoice()} fallback={invoice.error ? <LoadError error={invoice.error} /> : <p>Loading…</p>}>
+      <RecordView record={invoice} validId={id() !== null} noun="Invoice" back={{ href: '/finance', label: '← Invoices' }}>
         {(inv) => (
           <article aria-labelledby="invoice-title">
             <div class="page-head">
@@ -46,10 +48,13 @@ export default function InvoicePage() {
             <Show when={!payOptions.error && payOptions()?.canPay && returned() !== 'success'}>
               <PayNow invoiceId={inv().id} options={payOptions()!} />
             </Show>
+            <Show when={!payOptions.error && payOptions.state === 'ready' && returned() !== 'success' && payOptions()}>
+              {(opts) => <HowToPay options={opts()} providerName={inv().providerName} />}
+            </Show>
             <InvoiceView invoice={inv()} />
           </article>
         )}
-      </Show>
+      </RecordView>
     </>
   );
 }

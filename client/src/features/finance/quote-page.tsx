@@ -2,13 +2,15 @@ import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { me } from '../../lib/session';
 import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
-import { dateText, Field, LoadError, onFinanceChange } from './finance-kit';
+import { recordId, RecordView } from '../../ui/record-state';
+import { dateText, Field, onFinanceChange } from './finance-kit';
 import { QuoteView } from './quote-view';
 
 /** One quote; a Billing or Primary contact Accepts or Declines it once, with an optional comment. */
 export default function QuotePage() {
   const params = useParams();
-  const [quote, { refetch, mutate }] = createResource(() => Number(params.id), (quoteId) => trpc.finance.quote.query({ quoteId }));
+  const id = () => recordId(params.id);
+  const [quote, { refetch, mutate }] = createResource(id, (quoteId) => trpc.finance.quote.query({ quoteId }));
   onFinanceChange(() => void refetch());
   const [comment, setComment] = createSignal('');
   const [busy, setBusy] = createSignal<'accept' | 'decline' | null>(null);
@@ -32,7 +34,7 @@ export default function QuotePage() {
   return (
     <>
       <p><A href="/finance/quotes">← Quotes</A></p>
-      <Show when={quote()} fallback={quote.error ? <LoadError error={quote.error} /> : <p>Loading…</p>}>
+      <RecordView record={quote} validId={id() !== null} noun="Quote" back={{ href: '/finance/quotes', label: '← Quotes' }}>
         {(q) => (
           <article aria-labelledby="quote-title">
             <h1 id="quote-title">Quote {q().number}: {q().title}</h1>
@@ -53,7 +55,7 @@ export default function QuotePage() {
             </Show>
           </article>
         )}
-      </Show>
+      </RecordView>
     </>
   );
 }

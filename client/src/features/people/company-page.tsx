@@ -1,14 +1,15 @@
-import { useParams } from '@solidjs/router';
+import { A, useParams } from '@solidjs/router';
 import { createResource, Show } from 'solid-js';
 import { createFormState } from '../../lib/form-state';
 import { trpc } from '../../lib/trpc';
+import { recordId, RecordView } from '../../ui/record-state';
 import { ContactsManager } from './contacts-manager';
 
 /** Staff console: one company's settings and contacts. */
 export default function CompanyPage() {
   const params = useParams();
-  const companyId = () => Number(params.id);
-  const [company, { refetch }] = createResource(companyId, async (id) => (await trpc.people.companies.query({ archived: true })).find((c) => c.id === id) ?? null);
+  const companyId = () => recordId(params.id) ?? 0;
+  const [company, { refetch }] = createResource(() => recordId(params.id), async (id) => (await trpc.people.companies.query({ archived: true })).find((c) => c.id === id) ?? null);
   const form = createFormState();
   const { errors, error, saved, busy } = form;
   const run = (fn: () => Promise<string>) =>
@@ -33,9 +34,10 @@ export default function CompanyPage() {
   };
 
   return (
-    <Show when={company()} fallback={<Show when={company.state === 'ready'} fallback={<p>Loading…</p>}><h1>Company not found</h1></Show>}>
+    <RecordView record={company} validId={recordId(params.id) !== null} noun="Company" back={{ href: '/staff/companies', label: '← Companies' }}>
       {(c) => (
         <>
+          <p><A href="/staff/companies">← Companies</A></p>
           <h1>{c().name}</h1>
           <section class="card" aria-labelledby="company-settings-title">
             <h2 id="company-settings-title">Company details</h2>
@@ -61,6 +63,6 @@ export default function CompanyPage() {
           <ContactsManager companyId={c().id} selfContactId={null} canGrantPrimary />
         </>
       )}
-    </Show>
+    </RecordView>
   );
 }

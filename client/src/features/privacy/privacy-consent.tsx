@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import { me, refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
+import './privacy.css';
 
 /** Privacy prompts: shown instead of every page until the current policy version is accepted. */
 export function PrivacyConsent(props: { onSignOut: () => void }) {
@@ -37,6 +38,13 @@ export function PrivacyConsent(props: { onSignOut: () => void }) {
             <a href={url()} target="_blank" rel="noopener noreferrer">Read the Privacy Policy</a>{' '}
             <span class="muted">(version {policy()!.version}, opens in a new tab)</span>
           </p>
+        )}
+      </Show>
+      <Show when={policy()?.text}>
+        {(text) => (
+          <section class="privacy-text" aria-label={`Privacy Policy, version ${policy()!.version}`} tabindex="0">
+            <p>{text()}</p>
+          </section>
         )}
       </Show>
       <Show when={error()}><p class="error" role="alert">{error()}</p></Show>

@@ -1,7 +1,8 @@
 import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, Show, type Accessor, type JSX } from 'solid-js';
 import { trpc } from '../../lib/trpc';
-import { LoadError, onFinanceChange } from '../finance/finance-kit';
+import { recordId, RecordView } from '../../ui/record-state';
+import { onFinanceChange } from '../finance/finance-kit';
 import { DraftEditor, type TDraft, type TDraftKind } from './draft-editor';
 
 type TControls<T> = {
@@ -29,7 +30,8 @@ export function StaffDraftPage<T extends TDraft>(props: {
   const isNew = () => params.id === 'new';
   const [companies] = createResource(() => trpc.finance.companies.query());
   const [summary] = createResource(() => trpc.finance.summary.query({}));
-  const [doc, { refetch, mutate }] = createResource(() => (isNew() ? null : Number(params.id)), (id) => props.load(id));
+  const id = () => (isNew() ? null : recordId(params.id));
+  const [doc, { refetch, mutate }] = createResource(id, (docId) => props.load(docId));
   onFinanceChange(() => void (isNew() || refetch()));
 
   return (
@@ -47,7 +49,8 @@ export function StaffDraftPage<T extends TDraft>(props: {
           />
         </Show>
       </Show>
-      <Show when={!isNew() && doc()} fallback={doc.error ? <LoadError error={doc.error} /> : null}>
+      <Show when={!isNew()}>
+      <RecordView record={doc} validId={id() !== null} noun={kind.noun[0]!.toUpperCase() + kind.noun.slice(1)} back={{ href: kind.path === 'invoices' ? '/staff/finance' : `/staff/finance/${kind.path}`, label: kind.path === 'invoices' ? '← Billing' : '← Quotes' }}>
         {(d) =>
           props.children(d, {
             refetch: () => void refetch(),
@@ -60,6 +63,7 @@ export function StaffDraftPage<T extends TDraft>(props: {
             ),
           })
         }
+      </RecordView>
       </Show>
     </>
   );

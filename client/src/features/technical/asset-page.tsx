@@ -1,18 +1,21 @@
 import { A, useLocation, useParams } from '@solidjs/router';
 import { createResource, Show } from 'solid-js';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { trpc } from '../../lib/trpc';
+import { recordId, RecordView } from '../../ui/record-state';
 import { ExpiryBadge, formatDay, onTechnicalChange } from './shared';
 
 /** One asset's details; reached from Technical > Assets or from My assets. */
 export default function AssetPage() {
   const params = useParams();
   const mine = useLocation().pathname.startsWith('/assets');
-  const [asset, { refetch }] = createResource(() => Number(params.id), (id) => trpc.technical.asset.query({ assetId: id }));
+  const id = () => recordId(params.id);
+  const [asset, { refetch }] = createResource(id, (assetId) => trpc.technical.asset.query({ assetId }));
+  const back = () => (mine ? { href: '/assets', label: '← My assets' } : { href: '/technical/assets', label: '← Assets' });
   onTechnicalChange(() => void refetch());
   return (
     <>
-      <p><A href={mine ? '/assets' : '/technical/assets'}>{mine ? '← My assets' : '← Assets'}</A></p>
-      <Show when={asset()} fallback={<p class={asset.error ? 'error' : ''} role={asset.error ? 'alert' : undefined}>{asset.error ? errorMessage(asset.error) : 'Loading…'}</p>}>
+      <p><A href={back().href}>{back().label}</A></p>
+      <RecordView record={asset} validId={id() !== null} noun="Asset" back={back()}>
         {(a) => (
           <article class="card" aria-labelledby="asset-title">
             <h1 id="asset-title">{a().name}</h1>
@@ -28,7 +31,7 @@ export default function AssetPage() {
             <Show when={a().notes}><h2>Notes</h2><p class="tech-notes">{a().notes}</p></Show>
           </article>
         )}
-      </Show>
+      </RecordView>
     </>
   );
 }

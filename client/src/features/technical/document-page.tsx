@@ -1,7 +1,8 @@
 import { A, useParams } from '@solidjs/router';
 import { createResource, Match, Show, Switch } from 'solid-js';
 import { formatSize } from '../../ui/attachment-list';
-import { errorMessage, trpc } from '../../lib/trpc';
+import { trpc } from '../../lib/trpc';
+import { recordId, RecordView } from '../../ui/record-state';
 import { documentUrl } from './shared';
 
 // Styles set from script (CSSOM) are allowed by the page's CSP, unlike style attributes.
@@ -13,9 +14,10 @@ const imageStyle = { 'max-width': '100%', height: 'auto' };
  */
 export default function DocumentPage() {
   const params = useParams();
-  const [doc] = createResource(() => Number(params.id), (id) => trpc.technical.document.query({ documentId: id }));
+  const id = () => recordId(params.id);
+  const [doc] = createResource(id, (documentId) => trpc.technical.document.query({ documentId }));
   const [text] = createResource(
-    () => (doc()?.viewAs === 'text' ? doc() : null),
+    () => (!doc.error && doc.state === 'ready' && doc()?.viewAs === 'text' ? doc() : null),
     async (d) => {
       const res = await fetch(documentUrl(d), { credentials: 'same-origin' });
       if (!res.ok) throw new Error('The file could not be loaded.');
@@ -25,7 +27,7 @@ export default function DocumentPage() {
   return (
     <>
       <p><A href="/technical/documents">← Documents</A></p>
-      <Show when={doc()} fallback={<p class={doc.error ? 'error' : ''} role={doc.error ? 'alert' : undefined}>{doc.error ? errorMessage(doc.error) : 'Loading…'}</p>}>
+      <RecordView record={doc} validId={id() !== null} noun="Document" back={{ href: '/technical/documents', label: '← Documents' }}>
         {(d) => (
           <article aria-labelledby="document-title">
             <div class="page-head">
@@ -52,7 +54,7 @@ export default function DocumentPage() {
             </Switch>
           </article>
         )}
-      </Show>
+      </RecordView>
     </>
   );
 }

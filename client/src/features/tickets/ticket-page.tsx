@@ -2,6 +2,7 @@ import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, lazy, onCleanup, Show } from 'solid-js';
 import { me } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
+import { isNotFound, RecordNotFound, recordId } from '../../ui/record-state';
 import { Conversation } from './conversation';
 import { liveSync, type TLiveEvent } from '../../lib/live';
 import { createPresence, PresenceBar } from './presence';
@@ -21,10 +22,15 @@ const HeldReply = lazy(() => import('../staff-mail/held-reply'));
 export default function TicketPage() {
   const params = useParams();
   return (
-    <Show when={Number(params.id) || null} keyed fallback={<p>Ticket not found.</p>}>
+    <Show when={recordId(params.id)} keyed fallback={<TicketNotFound />}>
       {(id) => <TicketView ticketId={id} />}
     </Show>
   );
+}
+
+function TicketNotFound() {
+  const staff = me()?.account?.kind === 'staff';
+  return <RecordNotFound noun="Ticket" back={staff ? { href: '/staff/tickets', label: '← Ticket feed' } : { href: '/tickets', label: '← Tickets' }} />;
 }
 
 /** A ticket's details and conversation (seed 004 §7–§8), live over onThread. */
@@ -78,7 +84,10 @@ function TicketView(props: { ticketId: number }) {
   };
 
   return (
-    <Show when={store.state.view} fallback={<p aria-busy={!loadError()}>{loadError() ? errorMessage(loadError()) : 'Loading ticket…'}</p>}>
+    <Show
+      when={store.state.view}
+      fallback={isNotFound(loadError()) ? <TicketNotFound /> : <p aria-busy={!loadError()} role={loadError() ? 'alert' : undefined}>{loadError() ? errorMessage(loadError()) : 'Loading ticket…'}</p>}
+    >
       {(view) => (
         <article class="ticket-page" aria-labelledby="ticket-title">
           <p class="back"><A href={staff ? '/staff/tickets' : '/tickets'}>← {staff ? 'Ticket feed' : 'Tickets'}</A></p>

@@ -4,6 +4,7 @@ import { createFormState, fileToBase64 } from '../../../lib/form-state';
 import { trpc } from '../../../lib/trpc';
 import { CategoriesSection } from './categories-section';
 import { MailSenderSection } from './mail-sender-section';
+import { PaymentInstructionsSection } from './payment-instructions-section';
 import { SlaSection } from './sla-section';
 
 /** Staff admins: the provider's name, identifier, logo and currency, SLA targets, ticket categories and incoming mail senders. */
@@ -75,6 +76,7 @@ export default function ProviderSettingsPage() {
       </Show>
       <SlaSection />
       <CategoriesSection />
+      <PaymentInstructionsSection />
       <MailSenderSection />
     </>
   );
