@@ -97,6 +97,8 @@ async function run(job: TMailJob) {
       const text = raw.toString();
       if (text === 'PING') return ws.send('PONG');
       if (text.includes('"started"') && ++started === job.ticketIds.length) resolve();
+      // A subscription refused (a limit, a permission) would leave the run waiting for ever.
+      if (started < job.ticketIds.length && text.includes('"error"')) reject(new Error(`subscription refused: ${text.slice(0, 300)}`));
       if (!text.includes('comment.added')) return;
       const at = nowMs();
       for (const m of text.matchAll(/bench-\d+-[a-z0-9]+/g)) {

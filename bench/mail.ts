@@ -63,6 +63,8 @@ const settings = loadSettings(
     DATA_DIR: join(dir, 'files'),
     LOG_LEVEL: 'silent',
     ...(arg.dns ? { MAIL_DNS: arg.dns } : {}),
+    // The client follows every sender's ticket over one socket.
+    WS_MAX_SUBSCRIPTIONS: '100000',
   },
   '/nonexistent.env',
 );
