@@ -88,3 +88,6 @@ async function onCommand(c: TBaselineCommand) {
 }
 
 server.listen(0, '127.0.0.1', () => send({ type: 'listening', port: (server.address() as AddressInfo).port }));
+
+// Ends with the bench that forked it, however that ended (its IPC channel closes).
+process.on('disconnect', () => process.exit(0));

@@ -165,3 +165,6 @@ process.on('message', (job: TMailJob) => {
     },
   );
 });
+
+// Ends with the bench that forked it, however that ended (its IPC channel closes).
+process.on('disconnect', () => process.exit(0));

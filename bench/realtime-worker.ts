@@ -148,3 +148,6 @@ process.on('message', (c: TWorkerCommand) => {
   else if (c.cmd === 'close') void close();
   else process.exit(0);
 });
+
+// Ends with the bench that forked it, however that ended (its IPC channel closes).
+process.on('disconnect', () => process.exit(0));
