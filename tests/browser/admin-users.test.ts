@@ -24,8 +24,8 @@ afterAll(() => fx?.stop());
 /** Opens Users from the staff navigation and narrows it to one person. */
 async function openUser(email: string) {
   await admin.goto(`${origin}/`);
-  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-  await admin.getByRole('main').getByRole('link', { name: 'Users' }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
   await admin.getByRole('heading', { name: 'Users' }).waitFor();
   await admin.getByLabel('Search').fill(email);
   const row = admin.getByRole('row').filter({ hasText: email });
@@ -70,8 +70,8 @@ describe('staff admin: Users', () => {
     await signIn(contact, origin, email);
     await contactContext.close();
 
-    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-    await admin.getByRole('main').getByRole('link', { name: 'Security log' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security log' }).click();
     await admin.getByLabel('Event').selectOption({ label: 'Account unlocked' });
     const entry = admin.getByRole('row').filter({ hasText: 'Account unlocked' }).filter({ hasText: email });
     await entry.waitFor();
