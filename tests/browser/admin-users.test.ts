@@ -89,8 +89,10 @@ describe('staff admin: Users', () => {
     const tech = await context.newPage();
     await signInWithTotp(tech, origin, 'tech@demo-msp.test', key);
     const nav = tech.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: 'Tickets' }).click();
     await expect(nav.getByRole('link', { name: 'Outgoing mail' }).isVisible()).resolves.toBe(true);
-    expect(await nav.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    expect(await nav.getByRole('button', { name: 'Administration' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
     await tech.goto(`${origin}/staff/users`);
     await tech.getByRole('alert').filter({ hasText: 'This needs a staff administrator.' }).waitFor();
     await context.close();
