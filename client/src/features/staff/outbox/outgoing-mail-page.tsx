@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { trpc } from '../../../lib/trpc';
+import { formatDateTime } from '../../../lib/dates';
 
 /** Every email the portal sent or still holds; with no relay configured, mail waits here. */
 export default function OutgoingMailPage() {
@@ -17,7 +18,7 @@ export default function OutgoingMailPage() {
                   <button type="button" class="link" aria-expanded={open() === m.id} onClick={() => setOpen(open() === m.id ? null : m.id)}>
                     {m.subject}
                   </button>{' '}
-                  <span class="muted">to {m.toAddress} · {m.status} · {new Date(m.createdAt).toLocaleString()}</span>
+                  <span class="muted">to {m.toAddress} · {m.status} · {formatDateTime(m.createdAt)}</span>
                   <Show when={open() === m.id}><pre class="mail-body">{m.textBody}</pre></Show>
                 </li>
               )}
