@@ -27,10 +27,10 @@ export function ActiveSessions() {
             <li>
               <strong>{DEVICE[s.deviceClass]} · {s.browser}</strong>{' '}
               <span class="muted">
-                {s.ip} · last active {formatDateTime(s.lastActiveAt)}
+                {s.ip} · signed in {formatDateTime(s.createdAt)} · last active {formatDateTime(s.lastActiveAt)}
               </span>{' '}
               <Show when={!s.current} fallback={<span class="badge">This device</span>}>
-                <button type="button" onClick={() => end(s.ref)} aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, last active ${formatDateTime(s.lastActiveAt)}`}>
+                <button type="button" onClick={() => end(s.ref)} aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, signed in ${formatDateTime(s.createdAt)}, last active ${formatDateTime(s.lastActiveAt)}`}>
                   End session
                 </button>
               </Show>

@@ -152,9 +152,9 @@ export default function SignInPage() {
                 {(s) => (
                   <li>
                     <strong>{DEVICE[s.deviceClass]} · {s.browser}</strong>{' '}
-                    <span class="muted">{s.ip} · last active {formatDateTime(s.lastActiveAt)}</span>{' '}
+                    <span class="muted">{s.ip} · signed in {formatDateTime(s.createdAt)} · last active {formatDateTime(s.lastActiveAt)}</span>{' '}
                     <button type="button" disabled={busy()} onClick={() => endAndContinue(s.ref)}
-                      aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, last active ${formatDateTime(s.lastActiveAt)}`}>
+                      aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, signed in ${formatDateTime(s.createdAt)}, last active ${formatDateTime(s.lastActiveAt)}`}>
                       End session
                     </button>
                   </li>
