@@ -15,7 +15,7 @@ beforeAll(async () => {
   ({ ctx: base, cleanup } = await freshContext());
   await seedDemo(base);
   userId = (await base.db.select().from(users).where(eq(users.email, 'primary@acme-dental.test')))[0]!.id;
-});
+}, 60_000);
 afterAll(() => cleanup());
 
 describe('account time zone', () => {
