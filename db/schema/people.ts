@@ -53,6 +53,8 @@ export const users = table('users', {
   consentRequired: flag('consent_required').notNull().default(false),
   /** Profile photo: SHA-256 of the resized image under DATA_DIR. */
   photoSha256: text('photo_sha256'),
+  /** IANA time zone the person's times are shown in ("Europe/Berlin"); null: the browser's. */
+  timeZone: text('time_zone'),
   createdAt: timestamp('created_at').notNull(),
 });
 

@@ -4,6 +4,7 @@ import { actorForAccount } from './accounts';
 import { accountsForSession } from './sso/account-scope';
 import { validateSession } from './session';
 import { mustSetUpTwoFactor } from './two-factor-requirement';
+import { timeZoneOf } from '../people/time-zone';
 import { mustAcceptPrivacy, privacyPolicyOf } from '../privacy/consent-requirement';
 
 /** Who is signed in, which account, and which areas their menus may show. */
@@ -16,6 +17,8 @@ export async function getCurrentUser(ctx: ServiceContext, sessionId: string | nu
       : null;
   return {
     user: session.user,
+    /** The zone the client shows times in; null: the browser's own. */
+    timeZone: await timeZoneOf(ctx.db, session.userId),
     accounts: await accountsForSession(ctx, session.id, session.userId),
     account: actor && (actor.kind === 'staff' || actor.kind === 'contact') ? actor : null,
     areas: areasFor(actor ?? { kind: 'anonymous' }),

@@ -24,8 +24,8 @@ afterAll(() => fx?.stop());
 /** Opens Users from the staff navigation and narrows it to one person. */
 async function openUser(email: string) {
   await admin.goto(`${origin}/`);
-  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-  await admin.getByRole('main').getByRole('link', { name: 'Users' }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
   await admin.getByRole('heading', { name: 'Users' }).waitFor();
   await admin.getByLabel('Search').fill(email);
   const row = admin.getByRole('row').filter({ hasText: email });
@@ -71,8 +71,8 @@ describe('staff admin: Users', () => {
     await signIn(contact, origin, email);
     await contactContext.close();
 
-    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-    await admin.getByRole('main').getByRole('link', { name: 'Security log' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security log' }).click();
     await admin.getByLabel('Event').selectOption({ label: 'Account unlocked' });
     const entry = admin.getByRole('row').filter({ hasText: 'Account unlocked' }).filter({ hasText: email });
     await entry.waitFor();
@@ -90,8 +90,10 @@ describe('staff admin: Users', () => {
     const tech = await context.newPage();
     await signInWithTotp(tech, origin, 'tech@demo-msp.test', key);
     const nav = tech.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: 'Tickets' }).click();
     await expect(nav.getByRole('link', { name: 'Outgoing mail' }).isVisible()).resolves.toBe(true);
-    expect(await nav.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    expect(await nav.getByRole('button', { name: 'Administration' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
     await tech.goto(`${origin}/staff/users`);
     await tech.getByRole('alert').filter({ hasText: 'This needs a staff administrator.' }).waitFor();
     await context.close();

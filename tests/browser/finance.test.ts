@@ -99,7 +99,7 @@ describe('finance', () => {
     const key = await enrollTotp(portico, 'admin@demo-msp.test');
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInWithTotp(page, origin, 'admin@demo-msp.test', key);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Finance' }).click();
     await page.getByRole('heading', { name: 'Billing' }).waitFor();
     await page.getByRole('link', { name: 'New invoice' }).click();
     await page.getByLabel('Company').selectOption({ label: 'Northwind Logistics' });

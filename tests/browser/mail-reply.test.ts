@@ -73,6 +73,7 @@ describe('email into the open portal', () => {
   it('staff see an unmatched message on the Unmatched mail page and raise a ticket from it', async () => {
     await mail({ from: 'Olga Outsider <olga@elsewhere.test>', to: `support@${fx.portico.base.settings.MAIL_DOMAIN}`, subject: 'Quote for 5 laptops?', html: '<p>Could you send a quote?</p><script>alert(1)</script>' });
     const page = await adminPage();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tickets' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Unmatched mail' }).click();
     await page.getByRole('button', { name: 'Quote for 5 laptops?' }).click();
     const original = page.getByRole('region', { name: 'Original email' });
@@ -89,6 +90,7 @@ describe('email into the open portal', () => {
     await mail({ envelope: { from: 'existing@bar.com', to: `support@${fx.portico.base.settings.MAIL_DOMAIN}` }, raw });
     const page = await adminPage();
     await page.goto(`${fx.origin}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tickets' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Unmatched mail' }).click();
     const row = page.getByRole('listitem').filter({ hasText: 'This is a topic from an existing user' });
     await row.locator('.badge', { hasText: /^Spam$/ }).waitFor();

@@ -24,6 +24,7 @@ describe('request access', () => {
     const key = await enrollTotp(portico, 'admin@demo-msp.test');
     const staff = await browser.newPage();
     await signInWithTotp(staff, origin, 'admin@demo-msp.test', key);
+    await staff.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Clients' }).click();
     await staff.getByRole('link', { name: 'Access requests' }).click();
     await staff.getByRole('heading', { name: 'Access requests' }).waitFor();
     await staff.getByText('No pending requests.').waitFor();

@@ -66,4 +66,38 @@ describe('session limit', () => {
     await first.close();
     await second.close();
   });
+
+  it('names each session in the prompt by browser and system with versions, when it signed in and when it was last active', async () => {
+    const desktops = [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.6533.88 Safari/537.36',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    ];
+    const contexts = [];
+    for (const userAgent of desktops) {
+      const context = await browser.newContext({ userAgent, locale: 'en-US' });
+      contexts.push(context);
+      await signIn(await context.newPage(), origin, 'primary@northwind.test');
+    }
+    const fourth = await browser.newContext({ locale: 'en-US' });
+    contexts.push(fourth);
+    const page = await fourth.newPage();
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('Email address').fill('primary@northwind.test');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Too many active sessions' }).waitFor();
+    const rows = await page.getByRole('listitem').allTextContents();
+    expect(rows).toHaveLength(3);
+    for (const name of ['Chrome 127 on Windows 10', 'Safari 17 on macOS 10.15.7', 'Firefox 128 on Linux']) {
+      const row = rows.find((r) => r.includes(`Desktop · ${name}`));
+      expect(row, name).toBeDefined();
+      expect(row).toMatch(/signed in \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M · last active \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M/);
+    }
+    expect(new Set(rows).size).toBe(3);
+    await page.getByRole('button', { name: /^End session: Desktop Firefox 128 on Linux, signed in .+, last active / }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    for (const context of contexts) await context.close();
+  });
 });

@@ -46,6 +46,7 @@ describe('client shell', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, origin, 'standard@acme-dental.test');
     const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: 'Menu' }).click();
     await nav.getByRole('link', { name: 'Tickets' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Finance' }).count()).toBe(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -15,6 +15,7 @@ describe('staff sign-in', () => {
     const key = await enrollTotp(fx.portico, 'tech@demo-msp.test');
     const page = await browser.newPage();
     await signInWithTotp(page, fx.origin, 'tech@demo-msp.test', key);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tickets' }).click();
     await expect(page.getByRole('link', { name: 'Outgoing mail' }).isVisible()).resolves.toBe(true);
     await page.close();
   });

@@ -133,7 +133,7 @@ describe('Technical area', () => {
     const key = await enrollTotp(portico, 'tech@demo-msp.test');
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInWithTotp(page, origin, 'tech@demo-msp.test', key);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Technical records' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Technical', exact: true }).click();
     await page.getByLabel('Company').selectOption({ label: 'Acme Dental' });
     await page.getByRole('table', { name: 'Assets of this company' }).getByText('Reception PC').waitFor();
 

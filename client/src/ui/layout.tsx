@@ -4,6 +4,7 @@ import { liveSync, type TLiveEvent } from '../lib/live';
 import { me, refetchMe } from '../lib/session';
 import { trpc } from '../lib/trpc';
 import { LiveIndicator } from './live-indicator';
+import { MainNav } from './main-nav';
 import { TwoFactorRequired } from '../features/account/two-factor-required';
 import { PrivacyConsent } from '../features/privacy/privacy-consent';
 
@@ -58,28 +59,10 @@ export function Layout(props: RouteSectionProps) {
           <a class="skip" href="#main">Skip to content</a>
           <header class="topbar">
             <A href="/" class="brand">Client Portal</A>
-            <nav aria-label="Main">
-              <A href="/" end>Home</A>
-              {/* Contacts see their areas; staff see the console's versions of the same things. */}
-              <Show when={!me()!.areas.staffConsole} fallback={
-                <>
-                  <A href="/staff/tickets">Ticket feed</A>
-                  <A href="/staff/companies">Companies</A>
-                  <A href="/staff/finance">Billing</A>
-                  <A href="/staff/technical">Technical records</A>
-                  <A href="/staff/access-requests">Access requests</A>
-                  <A href="/staff/unmatched-mail">Unmatched mail</A>
-                  <A href="/staff/outgoing-mail">Outgoing mail</A>
-                  <Show when={me()!.areas.staffAdmin}><A href="/staff/admin">Administration</A></Show>
-                </>
-              }>
-                <A href="/tickets">Tickets</A>
-                <Show when={me()!.areas.finance}><A href="/finance">Finance</A></Show>
-                <Show when={me()!.areas.technical}><A href="/technical">Technical</A></Show>
-                <Show when={me()!.areas.contacts}><A href="/contacts">Contacts</A></Show>
-              </Show>
-            </nav>
+            {/* Until a required second factor is set up nothing else works: set-up and Sign Out only. */}
+            <Show when={!me()!.mustSetUpTwoFactor}><MainNav /></Show>
             <LiveIndicator />
+            <Show when={!me()!.mustSetUpTwoFactor} fallback={<button type="button" onClick={signOut}>Sign Out</button>}>
             <div class="user-menu">
               <button type="button" aria-haspopup="menu" aria-expanded={menuOpen()} onClick={() => setMenuOpen(!menuOpen())}>
                 {account().name}
@@ -92,6 +75,7 @@ export function Layout(props: RouteSectionProps) {
                 </ul>
               </Show>
             </div>
+            </Show>
           </header>
           <main id="main" class="content">
             <Show when={!me()!.mustSetUpTwoFactor} fallback={<TwoFactorRequired />}>

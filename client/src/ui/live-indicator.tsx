@@ -7,7 +7,7 @@ export function LiveIndicator() {
   return (
     <span class="live" data-state={liveState()} role="status" aria-live="polite" title="Live updates connection">
       <span class="live-dot" aria-hidden="true" />
-      {LABELS[liveState()]}
+      <span class="live-label">{LABELS[liveState()]}</span>
     </span>
   );
 }

@@ -5,6 +5,7 @@ import { createContact } from '../../people/create-contact';
 import { archiveCompany, listCompanies, updateCompany, ZArchiveCompanyInput, ZListCompaniesInput, ZUpdateCompanyInput } from '../../people/manage-companies';
 import { listContacts, setPortalAccess, updateContact, ZListContactsInput, ZPortalAccessInput, ZUpdateContactInput } from '../../people/manage-contacts';
 import { getProfile, updateProfile, ZUpdateProfileInput } from '../../people/profile';
+import { setTimeZone, ZSetTimeZoneInput } from '../../people/time-zone';
 import { removeProfilePhoto, setProfilePhoto, ZSetPhotoInput } from '../../people/profile-photo';
 import { ZCreateCompanyInput, ZCreateContactInput } from '../../people/schemas';
 import { authedProcedure, router, sessionProcedure, staffProcedure } from '../procedures';
@@ -40,6 +41,9 @@ export const peopleRouter = router({
     await updateProfile(ctx.svc, ctx.session.userId, input);
     return { ok: true as const };
   }),
+  setTimeZone: sessionProcedure.input(ZSetTimeZoneInput).mutation(async ({ ctx, input }) => ({
+    timeZone: await setTimeZone(ctx.svc, ctx.session.userId, input),
+  })),
   setPhoto: sessionProcedure.input(ZSetPhotoInput).mutation(({ ctx, input }) => setProfilePhoto(ctx.svc, ctx.session.userId, input)),
   removePhoto: sessionProcedure.mutation(async ({ ctx }) => {
     await removeProfilePhoto(ctx.svc, ctx.session.userId);

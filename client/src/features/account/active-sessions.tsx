@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { errorMessage, trpc } from '../../lib/trpc';
+import { formatDateTime } from '../../lib/dates';
 
 const DEVICE = { desktop: 'Desktop', tablet: 'Tablet', mobile: 'Mobile' } as const;
 
@@ -26,10 +27,10 @@ export function ActiveSessions() {
             <li>
               <strong>{DEVICE[s.deviceClass]} · {s.browser}</strong>{' '}
               <span class="muted">
-                {s.ip} · last active {new Date(s.lastActiveAt).toLocaleString()}
+                {s.ip} · signed in {formatDateTime(s.createdAt)} · last active {formatDateTime(s.lastActiveAt)}
               </span>{' '}
               <Show when={!s.current} fallback={<span class="badge">This device</span>}>
-                <button type="button" onClick={() => end(s.ref)} aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, last active ${new Date(s.lastActiveAt).toLocaleString()}`}>
+                <button type="button" onClick={() => end(s.ref)} aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, signed in ${formatDateTime(s.createdAt)}, last active ${formatDateTime(s.lastActiveAt)}`}>
                   End session
                 </button>
               </Show>

@@ -2,10 +2,11 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { withReauth } from '../../lib/reauth';
 import { trpc } from '../../lib/trpc';
 import { createCredential, passkeyErrorMessage } from '../../lib/webauthn';
+import { formatDateTime } from '../../lib/dates';
 
 type TCredential = Awaited<ReturnType<typeof trpc.webauthn.list.query>>[number];
 
-const when = (d: Date | string | null) => (d ? new Date(d).toLocaleString() : 'never');
+const when = (d: Date | string | null) => (d ? formatDateTime(d) : 'never');
 
 /**
  * Account > Passkeys and security keys (up to 10): add one (named), rename, remove. Adding

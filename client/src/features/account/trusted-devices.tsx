@@ -1,5 +1,6 @@
 import { createResource, For, Show } from 'solid-js';
 import { trpc } from '../../lib/trpc';
+import { formatDate, formatDateTime } from '../../lib/dates';
 
 /** Browsers that skip the second factor ("Remember this device for 30 days"), with "Forget". */
 export function TrustedDevices() {
@@ -18,8 +19,8 @@ export function TrustedDevices() {
             {(d) => (
               <li>
                 <strong>{d.label}</strong>{' '}
-                <span class="muted">last used {new Date(d.lastUsedAt).toLocaleString()} · until {new Date(d.expiresAt).toLocaleDateString()}</span>{' '}
-                <button type="button" aria-label={`Forget ${d.label}, remembered ${new Date(d.createdAt).toLocaleString()}`} onClick={() => void forget(d.id)}>
+                <span class="muted">last used {formatDateTime(d.lastUsedAt)} · until {formatDate(d.expiresAt)}</span>{' '}
+                <button type="button" aria-label={`Forget ${d.label}, remembered ${formatDateTime(d.createdAt)}`} onClick={() => void forget(d.id)}>
                   Forget
                 </button>
               </li>

@@ -77,7 +77,8 @@ export function TwoFactorSection(props: { onDone?: () => void }) {
               <form onSubmit={confirm} aria-busy={busy()}>
                 <p>Scan this QR code with an authenticator app such as Google Authenticator, or enter the key by hand.</p>
                 <img src={s().qrDataUrl} alt="QR code for your authenticator app" width="220" height="220" />
-                <p>Key: <code data-testid="totp-key">{s().key}</code></p>
+                {/* Groups of four to read and type; spacing by CSS alone, so copying gives the key unbroken. */}
+                <p>Key: <code data-testid="totp-key" class="totp-key">{s().key.match(/.{1,4}/g)?.map((g) => <span>{g}</span>)}</code></p>
                 <label for="confirm-code">Enter the 6-digit code</label>
                 <input id="confirm-code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
                 <button type="submit" class="primary" disabled={busy()}>Enable 2FA</button>

@@ -5,6 +5,7 @@ import { errorMessage, trpc } from '../../lib/trpc';
 import TwoFactorStep, { type TSignInResult as TResult } from './two-factor-step';
 import { isLocalSignIn, SsoButtons, SsoOnlyNote, useSsoReturn } from './sso-buttons';
 import { PasskeySignInButton } from './passkey-sign-in-button';
+import { formatDateTime } from '../../lib/dates';
 
 type TTwoFactor = Extract<TResult, { kind: 'two-factor' }>;
 type TAccount = Extract<TResult, { kind: 'signed-in' }>['accounts'][number];
@@ -153,9 +154,9 @@ export default function SignInPage() {
                 {(s) => (
                   <li>
                     <strong>{DEVICE[s.deviceClass]} · {s.browser}</strong>{' '}
-                    <span class="muted">{s.ip} · last active {new Date(s.lastActiveAt).toLocaleString()}</span>{' '}
+                    <span class="muted">{s.ip} · signed in {formatDateTime(s.createdAt)} · last active {formatDateTime(s.lastActiveAt)}</span>{' '}
                     <button type="button" disabled={busy()} onClick={() => endAndContinue(s.ref)}
-                      aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, last active ${new Date(s.lastActiveAt).toLocaleString()}`}>
+                      aria-label={`End session: ${DEVICE[s.deviceClass]} ${s.browser}, signed in ${formatDateTime(s.createdAt)}, last active ${formatDateTime(s.lastActiveAt)}`}>
                       End session
                     </button>
                   </li>

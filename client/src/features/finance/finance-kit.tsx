@@ -1,6 +1,7 @@
 import { Show, type JSX } from 'solid-js';
 import { formatMoney, formatQuantity, formatTaxRate } from '../../../../server/finance/money';
 import { INVOICE_STATUS_LABELS, QUOTE_STATUS_LABELS } from '../../../../server/finance/labels';
+import { formatDate } from '../../lib/dates';
 import { liveRefetch } from '../../lib/live';
 import { errorMessage, trpc } from '../../lib/trpc';
 import './finance.css';
@@ -16,7 +17,7 @@ export { FREQUENCY_LABELS, PAYMENT_METHOD_LABELS } from '../../../../server/fina
 /** Money in the browser's locale and the provider's currency (amounts are stored in minor units). */
 export const money = (minor: number, currency: string) => formatMoney(minor, currency);
 
-export const dateText = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', dateStyle: 'medium' });
+export const dateText = (iso: string) => formatDate(iso);
 
 /** "Completed", "Refunded", or "Partially refunded (12.00)" for a payment. */
 export const paymentStatusText = (amountMinor: number, refundedMinor: number, currency: string) =>

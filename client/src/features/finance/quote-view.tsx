@@ -2,6 +2,7 @@ import { Show } from 'solid-js';
 import type { trpc } from '../../lib/trpc';
 import { LinesTable, Totals } from './document-view';
 import { dateText, QuoteBadge } from './finance-kit';
+import { formatDateTime } from '../../lib/dates';
 
 export type TQuote = Awaited<ReturnType<typeof trpc.finance.quote.query>>;
 
@@ -20,7 +21,7 @@ export function QuoteView(props: { quote: TQuote }) {
         {(d) => (
           <div class="card fin-decision" role="status">
             <p>
-              <strong>{q().status === 'accepted' ? 'Accepted' : 'Declined'}</strong> by {d().by ?? 'a contact'} on {new Date(d().at).toLocaleString()}
+              <strong>{q().status === 'accepted' ? 'Accepted' : 'Declined'}</strong> by {d().by ?? 'a contact'} on {formatDateTime(d().at)}
             </p>
             <Show when={d().comment}><blockquote>{d().comment}</blockquote></Show>
           </div>

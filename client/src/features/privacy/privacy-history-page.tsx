@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { errorMessage, trpc } from '../../lib/trpc';
+import { formatDateTime, isoOf } from '../../lib/dates';
 
 type TRow = Awaited<ReturnType<typeof trpc.privacy.history.query>>['items'][number];
 
@@ -64,7 +65,7 @@ export default function PrivacyHistoryPage() {
                     <td data-label="Person">{r.name}</td>
                     <td data-label="Email">{r.email}</td>
                     <td data-label="Policy version">{r.policyVersion}</td>
-                    <td data-label="Date and time"><time datetime={new Date(r.acceptedAt).toISOString()}>{new Date(r.acceptedAt).toLocaleString()}</time></td>
+                    <td data-label="Date and time"><time datetime={isoOf(r.acceptedAt)}>{formatDateTime(r.acceptedAt)}</time></td>
                     <td data-label="IP address">{r.ip}</td>
                   </tr>
                 )}

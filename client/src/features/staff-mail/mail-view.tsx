@@ -4,10 +4,11 @@ import { formatSize } from '../../ui/attachment-list';
 import { MailFlags } from './mail-flags';
 import { SenderAuthView } from './sender-auth-view';
 import './staff-mail.css';
+import { formatDateTime } from '../../lib/dates';
 
 export type TInboundView = Awaited<ReturnType<typeof trpc.inboundMail.get.query>>;
 
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
+const when = (ms: number | null) => (ms ? formatDateTime(ms) : '—');
 
 /**
  * One inbound message as received: its headers, the body (HTML sanitised on the server,

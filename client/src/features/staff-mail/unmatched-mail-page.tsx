@@ -4,6 +4,7 @@ import { errorMessage, trpc } from '../../lib/trpc';
 import { MailFlags } from './mail-flags';
 import { MailView } from './mail-view';
 import './staff-mail.css';
+import { formatDateTime } from '../../lib/dates';
 
 type TItem = Awaited<ReturnType<typeof trpc.inboundMail.list.query>>['items'][number];
 
@@ -40,7 +41,7 @@ export default function UnmatchedMailPage() {
                     {m.subject || '(no subject)'}
                   </button>
                   <span class="muted">
-                    from {m.fromName ? `${m.fromName} <${m.fromAddress}>` : (m.fromAddress ?? 'unknown sender')} · {new Date(m.receivedAt).toLocaleString()}
+                    from {m.fromName ? `${m.fromName} <${m.fromAddress}>` : (m.fromAddress ?? 'unknown sender')} · {formatDateTime(m.receivedAt)}
                     {m.status === 'failed' ? ' · processing failed' : ''}
                   </span>
                   <Show when={m.flags.length}><MailFlags flags={m.flags} /></Show>

@@ -3,6 +3,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { formatSize } from '../../ui/attachment-list';
 import { errorMessage, trpc } from '../../lib/trpc';
 import { createFormState, documentUrl, Field, FormError, onTechnicalChange, uploadDocument } from '../technical/shared';
+import { formatDate } from '../../lib/dates';
 
 type TDoc = Awaited<ReturnType<typeof trpc.technical.documents.query>>['items'][number];
 
@@ -46,7 +47,7 @@ export function StaffDocuments(props: { companyId: number }) {
                   <tr>
                     <td data-label="Title"><A href={`/technical/documents/${d.id}`}>{d.title}</A></td>
                     <td data-label="File"><a href={documentUrl(d)} download={d.filename}>{d.filename}</a> <span class="muted">({formatSize(d.size)})</span></td>
-                    <td data-label="Uploaded">{new Date(d.createdAt).toLocaleDateString()}<Show when={d.uploadedBy}> by {d.uploadedBy}</Show></td>
+                    <td data-label="Uploaded">{formatDate(d.createdAt)}<Show when={d.uploadedBy}> by {d.uploadedBy}</Show></td>
                     <td data-label="Visible to client">
                       <label class="check"><input type="checkbox" checked={d.visibleToClient} onChange={(e) => void toggle(d, e.currentTarget)} aria-label={`Visible to client: ${d.title}`} /> {d.visibleToClient ? 'Yes' : 'No'}</label>
                     </td>

@@ -5,6 +5,7 @@ import { me } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
 import { createFormState, documentUrl, Field, FormError, onTechnicalChange, uploadDocument, UploadError } from './shared';
 import { TechnicalFrame } from './technical-frame';
+import { formatDate } from '../../lib/dates';
 
 /** Technical > Documents (seed 004 §19): shared documents, searchable; Technical and Primary contacts upload. */
 export default function DocumentsPage() {
@@ -41,7 +42,7 @@ export default function DocumentsPage() {
                   <tr>
                     <td data-label="Title"><A href={`/technical/documents/${d.id}`}>{d.title}</A><Show when={d.description}><br /><span class="muted">{d.description}</span></Show></td>
                     <td data-label="File">{d.filename} <span class="muted">({formatSize(d.size)})</span></td>
-                    <td data-label="Uploaded">{new Date(d.createdAt).toLocaleDateString()}<Show when={d.uploadedBy}> by {d.uploadedBy}</Show></td>
+                    <td data-label="Uploaded">{formatDate(d.createdAt)}<Show when={d.uploadedBy}> by {d.uploadedBy}</Show></td>
                     <td data-label="Download"><a href={documentUrl(d)} download={d.filename} aria-label={`Download ${d.title}`}>Download</a></td>
                   </tr>
                 )}

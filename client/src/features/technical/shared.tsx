@@ -1,4 +1,5 @@
 import { createSignal, Show, type JSX } from 'solid-js';
+import { formatDate } from '../../lib/dates';
 import { liveRefetch } from '../../lib/live';
 import { errorMessage, fieldErrors, trpc } from '../../lib/trpc';
 
@@ -11,7 +12,7 @@ export function ExpiryBadge(props: { badge: TBadge }) {
 }
 
 /** A stored 'YYYY-MM-DD' in the reader's format; the day itself never shifts with the time zone. */
-export const formatDay = (day: string | null | undefined) => (day ? new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC' }) : '—');
+export const formatDay = (day: string | null | undefined) => (day ? formatDate(day) : '—');
 
 /** The file's URL; the name is cosmetic (the server goes by the id). */
 export const documentUrl = (d: { id: number; filename: string }) => `/documents/${d.id}/${encodeURIComponent(d.filename)}`;

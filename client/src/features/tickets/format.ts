@@ -1,13 +1,14 @@
 /*
- * Dates and durations for the ticket pages: absolute times with Intl.DateTimeFormat (the
- * browser's locale and zone), relative times ("5 min ago") where a glance is enough.
+ * Dates and durations for the ticket pages: absolute times from lib/dates (the person's
+ * locale and zone), relative times ("5 min ago") where a glance is enough.
  */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { formatDateTime as formatInstant, isoOf } from '../../lib/dates';
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 
-export const formatDateTime = (ms: number) => dateTime.format(new Date(ms));
-export const isoTime = (ms: number) => new Date(ms).toISOString();
+export const formatDateTime = (ms: number) => formatInstant(ms);
+export const isoTime = (ms: number) => isoOf(ms);
 
 /** "5 min ago", "yesterday"; falls back to the date for anything older than a week. */
 export function formatRelative(ms: number, now = Date.now()): string {

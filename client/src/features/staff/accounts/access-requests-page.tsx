@@ -2,6 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { liveSync, type TLiveEvent } from '../../../lib/live';
 import { errorMessage, trpc } from '../../../lib/trpc';
+import { formatDateTime } from '../../../lib/dates';
 
 type TList = Awaited<ReturnType<typeof trpc.accessRequests.list.query>>;
 type TRequest = TList['items'][number];
@@ -130,7 +131,7 @@ function RequestRow(props: { request: TRequest; companies: TCompany[]; onDecided
       <article aria-labelledby={`request-${r.id}`}>
         <h2 id={`request-${r.id}`}>{r.name}</h2>
         <p class="muted">
-          {r.email} · says they are from <strong>{r.companyName}</strong> · {new Date(r.createdAt).toLocaleString()} · from {r.ip}
+          {r.email} · says they are from <strong>{r.companyName}</strong> · {formatDateTime(r.createdAt)} · from {r.ip}
         </p>
         <form onSubmit={approve} aria-busy={busy()}>
           <label for={`company-${r.id}`}>Company</label>

@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { errorMessage, trpc } from '../../../lib/trpc';
 import './outgoing-mail.css';
+import { formatDateTime } from '../../../lib/dates';
 
 type TMail = Awaited<ReturnType<typeof trpc.outbox.list.query>>['items'][number];
 
@@ -39,7 +40,7 @@ export default function OutgoingMailPage() {
                     <button type="button" class="link" aria-expanded={open() === m.id} aria-controls={`outbox-${m.id}`} onClick={() => setOpen(open() === m.id ? null : m.id)}>
                       {m.subject}
                     </button>{' '}
-                    <span class="muted">to {m.toAddress} · {new Date(m.createdAt).toLocaleString()}</span>{' '}
+                    <span class="muted">to {m.toAddress} · {formatDateTime(m.createdAt)}</span>{' '}
                     <span class={`outbox-status outbox-${m.outcome.state}`} data-testid="outbox-status">{m.outcome.text}</span>
                     <Show when={open() === m.id}>
                       <div id={`outbox-${m.id}`}>
@@ -66,7 +67,7 @@ function MailHeaders(props: { mail: TMail }) {
     ['Subject', props.mail.subject],
     ...Object.entries(props.mail.headers),
     ['Attempts', String(props.mail.attempts)],
-    ...(props.mail.sentAt ? [['Sent', new Date(props.mail.sentAt).toLocaleString()]] : []),
+    ...(props.mail.sentAt ? [['Sent', formatDateTime(props.mail.sentAt)]] : []),
   ];
   return (
     <dl class="outbox-headers" aria-label={`Headers of “${props.mail.subject}”`}>

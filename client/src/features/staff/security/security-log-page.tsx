@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import type { TAuditKind } from '../../../../../server/audit/record-audit';
 import { errorMessage, trpc } from '../../../lib/trpc';
+import { formatDateTime, isoOf } from '../../../lib/dates';
 
 type TEntry = Awaited<ReturnType<typeof trpc.admin.securityLog.query>>[number];
 
@@ -119,7 +120,7 @@ export default function SecurityLogPage() {
               <For each={rows()!}>
                 {(e) => (
                   <tr>
-                    <td data-label="Time"><time datetime={new Date(e.createdAt).toISOString()}>{new Date(e.createdAt).toLocaleString()}</time></td>
+                    <td data-label="Time"><time datetime={isoOf(e.createdAt)}>{formatDateTime(e.createdAt)}</time></td>
                     <td data-label="Event">{label(e.kind)}</td>
                     <td data-label="Person">{e.userName ?? '—'}</td>
                     <td data-label="Email">{e.email ?? '—'}</td>
