@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { closeDatabase, engineOf, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -10,6 +10,7 @@ import { createSmtpListener } from '../mail/smtp-listener';
 import { smtpTlsMode } from '../mail/smtp-tls';
 import type { Clock } from './core/clock';
 import type { ServiceContext } from './core/context';
+import { APP_ROOT } from './core/app-root';
 import { createServiceContext } from './core/create-service-context';
 import { startEventRelay, type TRunningRelay } from './core/event-relay';
 import { createLogger } from './core/logger';
@@ -28,7 +29,7 @@ import { startMailIntake, type TMailIntake } from './mail-intake/intake-worker';
 import type { TDnsResolver } from './mail-intake/mail-dns';
 import type { TSettings } from './settings';
 
-export const CLIENT_ROOT = fileURLToPath(new URL('../dist/client', import.meta.url));
+export const CLIENT_ROOT = join(APP_ROOT, 'dist/client');
 
 export interface TPortico {
   url: string;
@@ -85,7 +86,8 @@ export async function startPortico(
   // Mail intake first processes what was accepted before the last stop, then follows the listener.
   const intake = await startMailIntake(base, { resolver: opts.dnsResolver });
   // Tests start many short-lived servers; they let the parsing thread start with the first message.
-  if (settings.NODE_ENV !== 'test') void intake.warmUp();
+  // Elsewhere it starts a little after start-up, so loading it does not slow the first pages.
+  const warmUp = settings.NODE_ENV !== 'test' ? setTimeout(() => void intake.warmUp(), 10_000).unref() : null;
   const smtp = createSmtpListener({
     log,
     maxSize: Math.floor(settings.MAIL_MAX_MB * 1024 * 1024),
@@ -153,6 +155,7 @@ export async function startPortico(
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweeper);
+      if (warmUp) clearTimeout(warmUp);
       clearInterval(recurringBiller);
       await billing;
       clearInterval(attachmentSweeper);

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEMO_PASSWORD } from './seed/demo-people';
-import { CLIENT_ROOT, startPortico } from './app';
+import { startPortico } from './app';
 import { createLogger } from './core/logger';
 import { loadSettings, SettingsError } from './settings';
 
@@ -16,12 +14,6 @@ try {
   throw err;
 }
 const log = createLogger(settings.LOG_LEVEL);
-
-if (!existsSync(join(CLIENT_ROOT, 'index.html'))) {
-  log.info('building the client (first start)…');
-  const { build } = await import('vite');
-  await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
-}
 
 const portico = await startPortico(settings, { log });
 const lines = [
