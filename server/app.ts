@@ -151,25 +151,31 @@ export async function startPortico(
   const recurringBiller = setInterval(() => void billRecurring(), 3600_000);
   recurringBiller.unref();
 
+  // Graceful stop (SIGTERM, SIGINT, and every test's teardown): each part stops taking new
+  // work and finishes what it has, all within SHUTDOWN_TIMEOUT_MS, then what is left is cut.
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      const deadline = Date.now() + settings.SHUTDOWN_TIMEOUT_MS;
+      const untilDeadline = (p: Promise<unknown>) =>
+        Promise.race([p, new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
       clearInterval(sweeper);
       if (warmUp) clearTimeout(warmUp);
       clearInterval(recurringBiller);
-      await billing;
       clearInterval(attachmentSweeper);
+      // Clients open a socket elsewhere (another node, or this one's successor) and resume
+      // after their last event id; this node stops listening at once, so they cannot come back.
       web.broadcastReconnect();
-      await new Promise<void>((r) => smtp.close(() => r()));
-      await intake.stop();
+      await Promise.all([web.drain(deadline), smtp.drain(deadline), untilDeadline(billing ?? Promise.resolve())]);
+      // Accepted mail is processed (or left in the spool for the next start), queued work handed back.
+      await untilDeadline(intake.stop());
       await notifier.stop();
       await outbox.stop();
       await relay?.stop();
       for (const client of web.wss.clients) client.close(1012, 'Server restarting');
-      await new Promise<void>((r) => {
-        web.server.close(() => r());
-        web.server.closeAllConnections();
-      });
+      if (web.server.listening) web.server.close();
+      web.server.closeAllConnections();
+      await web.closed;
       await closeDatabase(db);
     })());
 

@@ -1,6 +1,7 @@
 import { DEMO_PASSWORD } from './seed/demo-people';
 import { startPortico } from './app';
 import { createLogger } from './core/logger';
+import { stopOnSignals } from './stop-on-signals';
 import { loadSettings, SettingsError } from './settings';
 
 let settings;
@@ -31,15 +32,4 @@ if (portico.demoSignIns) {
 }
 console.log(lines.join('\n') + '\n');
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down');
-    portico.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(portico, log);
