@@ -15,22 +15,24 @@ export const SERVER_SOURCES = ['server', 'db', 'mail'];
 /** A chunk the current build no longer names is kept this long: a process of the previous build may still load it lazily. */
 const OLD_CHUNK_MS = 24 * 3600_000;
 
+/** esbuild's options for the server (tests/unit/core/start-imports.test.ts reads what they produce). */
+export const SERVER_BUILD_OPTIONS = {
+  absWorkingDir: ROOT,
+  entryPoints: { main: 'server/main.ts', 'parse-thread': 'server/mail-intake/parse-thread.ts' },
+  outdir: SERVER_OUT,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
 export async function buildServer() {
   const { build } = await import('esbuild');
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: { main: 'server/main.ts', 'parse-thread': 'server/mail-intake/parse-thread.ts' },
-    outdir: SERVER_OUT,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20.19',
-    packages: 'external',
-    sourcemap: true,
-    write: false,
-    logLevel: 'warning',
-  });
+  const result = await build({ ...SERVER_BUILD_OPTIONS, write: false });
   mkdirSync(SERVER_OUT, { recursive: true });
   // Each file appears whole (written aside, then renamed), main.js last: a server starting
   // while this runs, or still running the previous build, never reads half a file.
