@@ -1,3 +1,4 @@
+/* global process, console, URL */
 // Compiles the server (server/main.ts, and the mail parsing thread) into dist/server with
 // esbuild: our code bundled into ES modules with source maps, every package left external
 // (native ones must be, and node_modules is there at run time anyway). Plain JavaScript, so

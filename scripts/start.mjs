@@ -1,3 +1,4 @@
+/* global process, console */
 // `npm start`: runs the compiled server (dist/server), building first what is missing or older
 // than its sources (the client into dist/client, the server into dist/server), so that
 // `npm install && npm start` is the one command on a fresh machine and `git pull && npm start`

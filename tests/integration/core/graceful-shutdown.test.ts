@@ -58,7 +58,9 @@ async function smtpSession(port: number) {
       buffer = buffer.slice(i + 2);
       // Continuation lines of a multi-line reply ("250-…") are not the reply's end.
       if (/^\d{3}-/.test(line)) continue;
-      if (waiting) (waiting(line), (waiting = null));
+      const waiter = waiting;
+      waiting = null;
+      if (waiter) waiter(line);
       else lines.push(line);
     }
   });
