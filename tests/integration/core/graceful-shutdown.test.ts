@@ -173,5 +173,5 @@ describe('graceful shutdown', () => {
     expect(stored[0]!.size).toBe(Buffer.byteLength(MESSAGE));
     follow.stop();
     await t.close();
-  }, 90_000);
+  }, 180_000);
 });
