@@ -175,6 +175,9 @@ export async function startPortico(
       for (const client of web.wss.clients) client.close(1012, 'Server restarting');
       if (web.server.listening) web.server.close();
       web.server.closeAllConnections();
+      // A client that does not answer the close frame is cut at the deadline.
+      await untilDeadline(web.closed);
+      for (const client of web.wss.clients) client.terminate();
       await web.closed;
       await closeDatabase(db);
     })());
