@@ -1,7 +1,9 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { APP_ROOT } from '../server/core/app-root';
 import { engineOf, onOwnConnection, writerOf, type TDb } from './client';
 
-const folder = (engine: 'sqlite' | 'pg') => fileURLToPath(new URL(`./migrations/${engine}`, import.meta.url));
+// Found from the sources and from the compiled server alike (dist/ holds no copy).
+const folder = (engine: 'sqlite' | 'pg') => join(APP_ROOT, 'db/migrations', engine);
 
 /**
  * PostgreSQL: a session-level advisory lock held while migrating (and, at start-up, seeding),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TMailIntakePort } from '../server/mail-intake/intake-worker';
 import { SmtpConnectionLimits } from './connection-limits';
 import { receiveData } from './receive-data';
@@ -11,6 +12,17 @@ export type TTlsMode = { key: Buffer; cert: Buffer } | 'builtin' | null;
 const MAX_RECIPIENTS = 20;
 
 const reply = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
+const SHUTTING_DOWN = '4.3.2 Service shutting down; try again later';
+
+export interface TSmtpListener extends SMTPServer {
+  /**
+   * Graceful stop: new connections are answered 421, as are sessions between transactions;
+   * a transaction under way (MAIL FROM to the reply after DATA) is let finish until
+   * `deadline` (epoch ms), then cut (not answered, so not accepted: the sender retries).
+   * Resolves once the listener is closed.
+   */
+  drain(deadline: number): Promise<void>;
+}
 
 /**
  * The inbound SMTP listener. It never relays: recipients that mean nothing to the portal
@@ -24,8 +36,9 @@ export function createSmtpListener(opts: {
   tls: TTlsMode;
   intake: TMailIntakePort;
   limits: { maxPerIp: number; phaseMs: number };
-}): SMTPServer {
+}): TSmtpListener {
   const { intake, log } = opts;
+  let draining = false;
   const limits = new SmtpConnectionLimits(opts.limits.maxPerIp, opts.limits.phaseMs);
   const server = new SMTPServer({
     authOptional: true,
@@ -40,9 +53,10 @@ export function createSmtpListener(opts: {
     closeTimeout: 10_000,
     banner: 'Portico mail intake',
     logger: false,
-    onConnect: (session, callback) => limits.onConnect(session, callback),
+    onConnect: (session, callback) => (draining ? callback(reply(421, SHUTTING_DOWN)) : limits.onConnect(session, callback)),
     onClose: (session) => limits.onClose(session),
     onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback) {
+      if (draining) return callback(reply(421, SHUTTING_DOWN));
       const key = address.address ? address.address.toLowerCase() : `ip:${session.remoteAddress}`;
       Promise.resolve(intake.allowSender(key)).then(
         (ok) => callback(ok ? undefined : reply(451, '4.7.1 Too many messages from this sender; try again later')),
@@ -89,5 +103,26 @@ export function createSmtpListener(opts: {
   });
   server.on('error', (err) => log.warn({ err: err.message }, 'smtp error'));
   limits.attach(server);
-  return server;
+
+  // A session is in a transaction from MAIL FROM until the reply to its DATA (smtp-server
+  // resets the envelope then).
+  const inTransaction = (c: { session?: SMTPServerSession }) => !!c.session?.envelope?.mailFrom;
+  const closeIdle = (all: boolean) => {
+    for (const c of server.connections) {
+      if (!all && inTransaction(c)) continue;
+      c.send(421, SHUTTING_DOWN);
+      c.close();
+    }
+  };
+  const drain = async (deadline: number): Promise<void> => {
+    draining = true;
+    closeIdle(false);
+    while ([...server.connections].some(inTransaction) && Date.now() < deadline) {
+      await sleep(50);
+      closeIdle(false);
+    }
+    closeIdle(true);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return Object.assign(server, { drain });
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { closeDatabase, engineOf, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -10,6 +10,7 @@ import { createSmtpListener } from '../mail/smtp-listener';
 import { smtpTlsMode } from '../mail/smtp-tls';
 import type { Clock } from './core/clock';
 import type { ServiceContext } from './core/context';
+import { APP_ROOT } from './core/app-root';
 import { createServiceContext } from './core/create-service-context';
 import { startEventRelay, type TRunningRelay } from './core/event-relay';
 import { createLogger } from './core/logger';
@@ -28,7 +29,7 @@ import { startMailIntake, type TMailIntake } from './mail-intake/intake-worker';
 import type { TDnsResolver } from './mail-intake/mail-dns';
 import type { TSettings } from './settings';
 
-export const CLIENT_ROOT = fileURLToPath(new URL('../dist/client', import.meta.url));
+export const CLIENT_ROOT = join(APP_ROOT, 'dist/client');
 
 export interface TPortico {
   url: string;
@@ -85,7 +86,8 @@ export async function startPortico(
   // Mail intake first processes what was accepted before the last stop, then follows the listener.
   const intake = await startMailIntake(base, { resolver: opts.dnsResolver });
   // Tests start many short-lived servers; they let the parsing thread start with the first message.
-  if (settings.NODE_ENV !== 'test') void intake.warmUp();
+  // Elsewhere it starts a little after start-up, so loading it does not slow the first pages.
+  const warmUp = settings.NODE_ENV !== 'test' ? setTimeout(() => void intake.warmUp(), 10_000).unref() : null;
   const smtp = createSmtpListener({
     log,
     maxSize: Math.floor(settings.MAIL_MAX_MB * 1024 * 1024),
@@ -149,24 +151,34 @@ export async function startPortico(
   const recurringBiller = setInterval(() => void billRecurring(), 3600_000);
   recurringBiller.unref();
 
+  // Graceful stop (SIGTERM, SIGINT, and every test's teardown): each part stops taking new
+  // work and finishes what it has, all within SHUTDOWN_TIMEOUT_MS, then what is left is cut.
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      const deadline = Date.now() + settings.SHUTDOWN_TIMEOUT_MS;
+      const untilDeadline = (p: Promise<unknown>) =>
+        Promise.race([p, new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
       clearInterval(sweeper);
+      if (warmUp) clearTimeout(warmUp);
       clearInterval(recurringBiller);
-      await billing;
       clearInterval(attachmentSweeper);
+      // Clients open a socket elsewhere (another node, or this one's successor) and resume
+      // after their last event id; this node stops listening at once, so they cannot come back.
       web.broadcastReconnect();
-      await new Promise<void>((r) => smtp.close(() => r()));
-      await intake.stop();
+      await Promise.all([web.drain(deadline), smtp.drain(deadline), untilDeadline(billing ?? Promise.resolve())]);
+      // Accepted mail is processed (or left in the spool for the next start), queued work handed back.
+      await untilDeadline(intake.stop());
       await notifier.stop();
       await outbox.stop();
       await relay?.stop();
       for (const client of web.wss.clients) client.close(1012, 'Server restarting');
-      await new Promise<void>((r) => {
-        web.server.close(() => r());
-        web.server.closeAllConnections();
-      });
+      if (web.server.listening) web.server.close();
+      web.server.closeAllConnections();
+      // A client that does not answer the close frame is cut at the deadline.
+      await untilDeadline(web.closed);
+      for (const client of web.wss.clients) client.terminate();
+      await web.closed;
       await closeDatabase(db);
     })());
 

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEMO_PASSWORD } from './seed/demo-people';
-import { CLIENT_ROOT, startPortico } from './app';
+import { startPortico } from './app';
 import { createLogger } from './core/logger';
+import { stopOnSignals } from './stop-on-signals';
 import { loadSettings, SettingsError } from './settings';
 
 let settings;
@@ -16,12 +15,6 @@ try {
   throw err;
 }
 const log = createLogger(settings.LOG_LEVEL);
-
-if (!existsSync(join(CLIENT_ROOT, 'index.html'))) {
-  log.info('building the client (first start)…');
-  const { build } = await import('vite');
-  await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
-}
 
 const portico = await startPortico(settings, { log });
 const lines = [
@@ -39,15 +32,4 @@ if (portico.demoSignIns) {
 }
 console.log(lines.join('\n') + '\n');
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down');
-    portico.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(portico, log);

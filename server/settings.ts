@@ -53,6 +53,8 @@ export const ZSettings = z.object({
     .trim()
     .refine((v) => v === 'system' || v === 'off' || v.split(',').every((a) => isResolverAddress(a.trim())), 'must be system, off, or resolver IP addresses separated by commas')
     .optional(),
+  /** On SIGTERM/SIGINT, how long requests, SMTP transactions and jobs in flight may take to finish before they are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   /** One DNS lookup of sender authentication gives up after this long (a message's whole check after 4×). */
   MAIL_DNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
   /** IP addresses or CIDR ranges of MTAs in front of the listener whose Authentication-Results are read instead of checking. */

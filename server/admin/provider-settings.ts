@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, ne } from 'drizzle-orm';
-import sharp from 'sharp';
 import { z } from 'zod';
 import { providers } from '../../db/schema/people';
 import { recordAudit } from '../audit/record-audit';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import { requireStaff, requireStaffAdmin } from '../core/permissions';
 import { unitOfWork } from '../core/unit-of-work';
 import { ZCreateProviderInput } from '../people/schemas';
+
+const loadSharp = loadOnFirstUse(() => import('sharp'));
 
 export const ZProviderSettingsInput = z.object({
   name: ZCreateProviderInput.shape.name,
@@ -59,6 +61,7 @@ export async function setProviderLogo(ctx: ServiceContext, input: unknown): Prom
   let png: Buffer;
   try {
     const raw = Buffer.from(dataBase64, 'base64');
+    const { default: sharp } = await loadSharp();
     const meta = await sharp(raw, { limitInputPixels: 40_000_000 }).metadata();
     if (!meta.format || !['jpeg', 'png', 'webp', 'gif'].includes(meta.format)) throw new Error('format');
     png = await sharp(raw, { limitInputPixels: 40_000_000 }).resize(480, 160, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_ROOT } from '../core/app-root';
 
 let list: Set<string> | undefined;
 
@@ -8,7 +10,7 @@ let list: Set<string> | undefined;
  */
 export function isCommonPassword(password: string): boolean {
   list ??= new Set(
-    readFileSync(new URL('./data/common-passwords.txt', import.meta.url), 'utf8')
+    readFileSync(join(APP_ROOT, 'server/auth/data/common-passwords.txt'), 'utf8')
       .split('\n')
       .filter((l) => l && !l.startsWith('#')),
   );

@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
-import QRCode from 'qrcode';
 import { users } from '../../db/schema/people';
 import { recoveryCodes, totpCredentials } from '../../db/schema/two-factor';
 import { recordAudit } from '../audit/record-audit';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import { open, seal } from '../core/secret-box';
 import { constantTimeEqual, hashToken } from './tokens';
+
+const loadQrCode = loadOnFirstUse(() => import('qrcode'));
 
 const STEP_SECONDS = 30;
 const DIGITS = 6;
@@ -33,7 +35,7 @@ export async function beginTotpSetup(ctx: ServiceContext, userId: number) {
     .values({ userId, encryptedKey, createdAt: ctx.clock.now() })
     .onConflictDoUpdate({ target: totpCredentials.userId, set: { encryptedKey, lastUsedStep: 0, createdAt: ctx.clock.now() } }));
   const uri = createTOTPKeyURI('Portico', user.email, key, STEP_SECONDS, DIGITS);
-  return { key: encodeBase32UpperCaseNoPadding(key), uri, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }) };
+  return { key: encodeBase32UpperCaseNoPadding(key), uri, qrDataUrl: await (await loadQrCode()).default.toDataURL(uri, { margin: 1, width: 220 }) };
 }
 
 /** Finds the step a code belongs to (one step of drift either way), or null. */

@@ -1,7 +1,7 @@
 import { asc, gt, max } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { TDb } from '../../db/client';
-import { listenPostgres, type TListenState } from '../../db/pg-listener';
+import type { TListenState } from '../../db/pg-listener';
 import { events, type TEventRow } from '../../db/schema/events';
 import type { EventBus, TCommitRelay } from './events';
 import { p, preparedQueries } from './prepared';
@@ -141,6 +141,8 @@ export async function startEventRelay(opts: { db: TDb; bus: EventBus; url: strin
   // Heard before the relay exists (while the highest id is read): read once it does.
   let early = false;
   let lost = false;
+  // Imported here: an SQLite installation never loads the `pg` driver.
+  const { listenPostgres } = await import('../../db/pg-listener');
   const listener = await listenPostgres({
     url: opts.url,
     channel: EVENTS_CHANNEL,

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import type { ServiceContext } from '../core/context';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import { providerOf } from './access';
 import { getInvoice, type TInvoiceDetail } from './invoices';
 import { INVOICE_STATUS_LABELS, PAYMENT_METHOD_LABELS } from './labels';
 import { formatMoney, formatQuantity, formatTaxRate } from './money';
+
+const loadPdfKit = loadOnFirstUse(() => import('pdfkit'));
 
 /*
  * The invoice as a PDF, drawn on the server with pdfkit: what the detail page shows, for
@@ -27,6 +29,7 @@ function logoPath(ctx: ServiceContext, sha: string | null): string | null {
 export async function renderInvoicePdf(ctx: ServiceContext, input: unknown, opts: { compress?: boolean } = {}): Promise<{ filename: string; data: Buffer }> {
   const inv = await getInvoice(ctx, input);
   const provider = await providerOf(ctx.db, inv.providerId);
+  const { default: PDFDocument } = await loadPdfKit();
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: MARGIN,

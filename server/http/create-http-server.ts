@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
@@ -26,6 +27,15 @@ export interface TWebServer {
   wss: WebSocketServer;
   /** Asks every WebSocket client to reconnect (used before shutdown). */
   broadcastReconnect(): void;
+  /**
+   * Graceful stop: no new connections (the listener closes), no new WebSockets, `/healthz`
+   * answers 503 so a balancer sends no more; requests under way are let finish until
+   * `deadline` (epoch ms), idle keep-alive connections are closed as they become idle.
+   * Open WebSockets are left to the caller.
+   */
+  drain(deadline: number): Promise<void>;
+  /** Resolves when the server has closed and its last connection is gone. */
+  closed: Promise<void>;
 }
 
 type TFallback = (req: IncomingMessage, res: ServerResponse) => void;
@@ -57,8 +67,11 @@ export function createWebServer(opts: {
 
   const originAllowed = (origin: string | undefined) => !!origin && opts.allowedOrigins().includes(origin);
 
+  let draining = false;
+  let inFlight = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
+    if (draining) res.setHeader('Connection', 'close');
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http');
@@ -66,6 +79,10 @@ export function createWebServer(opts: {
     applySecurityHeaders(res, contentSecurityPolicy(opts.allowedOrigins()[0] ?? base.settings.publicUrl, !!opts.dev));
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
+      if (draining) {
+        res.writeHead(503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ status: 'stopping' }));
+        return;
+      }
       void pingDatabase(base.db).then(
         () => 'ok',
         () => 'error',
@@ -131,6 +148,8 @@ export function createWebServer(opts: {
     else serveStatic(opts.clientRoot, req, res);
   };
   const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
     handle(req, res).catch((err: unknown) => {
       log.error({ err, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500).end();
@@ -144,6 +163,10 @@ export function createWebServer(opts: {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroySocket);
     const path = (req.url ?? '').split('?')[0];
+    if (draining) {
+      refuse(socket, 503, 'Service Unavailable');
+      return;
+    }
     if (path !== '/trpc') {
       // Leave other upgrades (Vite's HMR socket in dev) to their own listeners.
       if (!opts.dev) refuse(socket, 404, 'Not Found');
@@ -157,7 +180,19 @@ export function createWebServer(opts: {
     ws.accept(req, socket, head);
   });
 
-  return { server, wss: ws.wss, broadcastReconnect: ws.broadcastReconnect };
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const drain = async (deadline: number): Promise<void> => {
+    draining = true;
+    // Stops listening; the callback (all connections gone) is the caller's to wait for.
+    server.close();
+    server.closeIdleConnections();
+    while (inFlight > 0 && Date.now() < deadline) {
+      await sleep(50);
+      server.closeIdleConnections();
+    }
+  };
+
+  return { server, wss: ws.wss, broadcastReconnect: ws.broadcastReconnect, drain, closed };
 }
 
 function destroySocket(this: Duplex): void {

@@ -6,14 +6,17 @@ import { ticketComments, tickets } from '../../db/schema/tickets';
 import { AppError } from '../core/app-error';
 import type { TStaffActor } from '../core/actor';
 import type { ServiceContext } from '../core/context';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import { requireStaff } from '../core/permissions';
 import { headerText, parseMail } from './parse-message';
 import { replyContent } from './reply-content';
-import { sanitizeMailHtml } from './sanitize-mail-html';
 import { senderVerdict } from './sender-view';
 import { ZInboundIdInput, ZListInboundInput, ZTicketIdInput } from './schemas';
 import { rawRange, readRawMessage } from './raw-files';
 import type { TMailFlag } from './outcomes';
+
+// sanitize-html loads when staff first open an original message, not at start.
+const loadSanitizer = loadOnFirstUse(() => import('./sanitize-mail-html'));
 
 /*
  * What staff read of inbound mail: the Unmatched mail list, one message in full (sanitised
@@ -101,7 +104,7 @@ export async function viewInboundMail(ctx: ServiceContext, input: unknown) {
     /** What the portal keeps as the reply (the trimmed text). */
     reply: mail ? replyContent(mail, 'reply').body : null,
     text: mail?.text ?? null,
-    html: mail?.html ? sanitizeMailHtml(mail.html, cidUrls) : null,
+    html: mail?.html ? (await loadSanitizer()).sanitizeMailHtml(mail.html, cidUrls) : null,
     attachments: (mail?.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, inline: !!a.related })),
     emlUrl: `/inbound-mail/${row.id}.eml`,
     /** SPF, DKIM, DMARC and ARC as found, and whether they vouch for the From. */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { COMPILED } from '../core/app-root';
 import { parseMail, type TMail } from './parse-message';
 import type { TParseReply } from './parse-thread';
 import { replyContents, type TReplyContents } from './reply-content';
@@ -51,7 +52,8 @@ export function createMailParser(log: Logger): TMailParser {
   };
 
   const start = () => {
-    const w = new Worker(new URL('./parse-thread-boot.mjs', import.meta.url));
+    // Compiled, the thread is a bundle of its own beside the server's (scripts/build-server.mjs).
+    const w = new Worker(COMPILED ? new URL('./parse-thread.js', import.meta.url) : new URL('./parse-thread-boot.mjs', import.meta.url));
     w.unref();
     w.on('message', (reply: TParseReply | 'ready') => {
       if (reply === 'ready') {

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { MailParser } from 'mailparser';
+import type { MailParser } from 'mailparser';
 import { decodeText, MailIconv, pickCharset, UNDECLARED } from './charset-decode';
 
 /*
@@ -101,13 +101,12 @@ function fixNode(parser: TParser, node: TSplitNode, headerCharset: string | null
   if (name) node.filename = params.decodedParams?.includes(key) ? name : parser.libmime.decodeWords(name);
 }
 
-let installed = false;
-
-/** Installs the node hook (once); parsers created without `porticoCharsets` are not affected. */
-function install(): void {
-  if (installed) return;
-  installed = true;
-  const proto = MailParser.prototype as unknown as TParser;
+/**
+ * Installs the node hook on mailparser's class (parse-message.ts does, once, when it loads the
+ * library); parsers created without `porticoCharsets` are not affected.
+ */
+export function installCharsetHook(parserClass: typeof MailParser): void {
+  const proto = parserClass.prototype as unknown as TParser;
   const createNode = proto.createNode;
   proto.createNode = function (this: TParser, node: TSplitNode): TParserNode {
     const opts = this.options.porticoCharsets;
@@ -125,7 +124,6 @@ function install(): void {
  * asked (a second parse, after the first gave U+FFFD): clean UTF-8 mail pays nothing for it.
  */
 export function charsetOptions(raw: Buffer, checkUndeclared = false): { Iconv: typeof MailIconv; porticoCharsets: TCharsetOptions } {
-  install();
   const headerCharset = headerCharsetOf(raw);
   return { Iconv: MailIconv, porticoCharsets: { headerCharset, checkUndeclared: checkUndeclared || !isUtf8(raw) } };
 }

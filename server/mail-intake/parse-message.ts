@@ -1,6 +1,14 @@
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail, type SimpleParserOptions } from 'mailparser';
+import type { AddressObject, Attachment, ParsedMail, SimpleParserOptions } from 'mailparser';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import { decodeText } from './charset-decode';
-import { charsetOptions } from './mime-charsets';
+import { charsetOptions, installCharsetHook } from './mime-charsets';
+
+// mailparser loads with the first message to parse, not at start.
+const loadMailparser = loadOnFirstUse(async () => {
+  const lib = await import('mailparser');
+  installCharsetHook(lib.MailParser);
+  return lib;
+});
 
 /**
  * The facts of a message that intake decides on; encodings are decoded by mailparser,
@@ -49,6 +57,7 @@ function bodyWithoutParts(raw: Buffer, m: ParsedMail): string | undefined {
 export async function parseMail(raw: Buffer): Promise<TMail> {
   // Our own conversions: keep cid: links (not data: URIs) and delivery reports as parts.
   const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, keepCidLinks: true, keepDeliveryStatus: true };
+  const { simpleParser } = await loadMailparser();
   let m = await simpleParser(raw, { ...options, ...charsetOptions(raw) } as SimpleParserOptions);
   // A part labelled UTF-8 (or nothing) whose bytes are not: read again, checking each part.
   if (m.text?.includes('\uFFFD') || (typeof m.html === 'string' && m.html.includes('\uFFFD'))) {

@@ -1,6 +1,5 @@
 import { ipRanges, plainIp } from '../core/ip-ranges';
-import { authenticate } from 'mailauth';
-import tools from 'mailauth/lib/tools.js';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import type { Logger } from 'pino';
 import type { TSenderAuth } from '../../db/schema/inbound-mail';
 import type { TSettings } from '../settings';
@@ -26,8 +25,12 @@ export interface TSenderAuthenticator {
   check(input: TAuthInput): Promise<TSenderAuth>;
 }
 
+// mailauth takes about as long to load as the rest of the server: it loads with the first message.
+const loadMailauth = loadOnFirstUse(async () => ({ authenticate: (await import('mailauth')).authenticate, tools: (await import('mailauth/lib/tools.js')).default }));
+type TMailauth = Awaited<ReturnType<typeof loadMailauth>>;
+
 /** Same organisational domain (DMARC's relaxed alignment). */
-export const aligned = (fromDomain: string | null, domain: string | null | undefined): boolean =>
+const aligned = (tools: TMailauth['tools'], fromDomain: string | null, domain: string | null | undefined): boolean =>
   !!fromDomain && !!domain && !!tools.getAlignment(fromDomain, [domain.toLowerCase()]);
 
 const domainOf = (address: string | null | undefined) => (address?.includes('@') ? address.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/>$/, '') : (address?.toLowerCase() ?? null));
@@ -50,7 +53,7 @@ export function finish(a: Omit<TSenderAuth, 'summary' | 'alignedDomain'>): TSend
 }
 
 /** The relay's word, in the shape of our own checks; alignment is judged here, against the From we read. */
-function fromRelay(results: TAuthResult[] | null, by: string, fromDomain: string | null): TSenderAuth {
+function fromRelay(tools: TMailauth['tools'], results: TAuthResult[] | null, by: string, fromDomain: string | null): TSenderAuth {
   if (!results) return finish({ source: 'relay', by, fromDomain, spf: null, dkim: [], dmarc: null, arc: null, error: 'The trusted relay added no Authentication-Results header.' });
   const first = (method: string) => results.find((r) => r.method === method);
   const spf = first('spf');
@@ -63,12 +66,12 @@ function fromRelay(results: TAuthResult[] | null, by: string, fromDomain: string
     source: 'relay',
     by,
     fromDomain: sameFrom ? fromDomain : null,
-    spf: spf ? { result: spf.result, domain: spfDomain, aligned: aligned(fromDomain, spfDomain) } : null,
+    spf: spf ? { result: spf.result, domain: spfDomain, aligned: aligned(tools, fromDomain, spfDomain) } : null,
     dkim: results
       .filter((r) => r.method === 'dkim')
       .map((r) => {
         const domain = domainOf(r.props['header.d'] ?? r.props['header.i'] ?? '') ?? '';
-        return { result: r.result, domain, aligned: aligned(fromDomain, domain) };
+        return { result: r.result, domain, aligned: aligned(tools, fromDomain, domain) };
       }),
     dmarc: dmarc && sameFrom ? { result: dmarc.result, policy: dmarc.props['policy.dmarc'] ?? null } : null,
     arc: arc ? { result: arc.result } : null,
@@ -98,7 +101,7 @@ export function createSenderAuthenticator(settings: TSettings, log: Logger, reso
   const deadlineMs = 4 * settings.MAIL_DNS_TIMEOUT_MS;
   const mta = settings.MAIL_DOMAIN;
 
-  async function ourChecks(input: TAuthInput, fromDomain: string | null, resolver: TDnsResolver): Promise<TSenderAuth> {
+  async function ourChecks({ authenticate, tools }: TMailauth, input: TAuthInput, fromDomain: string | null, resolver: TDnsResolver): Promise<TSenderAuth> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the checks took longer than ${deadlineMs} ms`)), deadlineMs);
@@ -118,8 +121,8 @@ export function createSenderAuthenticator(settings: TSettings, log: Logger, reso
         by: mta,
         fromDomain: from,
         // Without the connecting address SPF means nothing (rows accepted before it was kept).
-        spf: res.spf && ip ? { result: res.spf.status.result, domain: spfDomain, aligned: aligned(from, spfDomain) } : null,
-        dkim: res.dkim.results.filter((r) => r.signingDomain).map((r) => ({ result: r.status.result, domain: r.signingDomain.toLowerCase(), aligned: aligned(from, r.signingDomain) })),
+        spf: res.spf && ip ? { result: res.spf.status.result, domain: spfDomain, aligned: aligned(tools, from, spfDomain) } : null,
+        dkim: res.dkim.results.filter((r) => r.signingDomain).map((r) => ({ result: r.status.result, domain: r.signingDomain.toLowerCase(), aligned: aligned(tools, from, r.signingDomain) })),
         dmarc: res.dmarc && from ? { result: res.dmarc.status.result, policy: (res.dmarc as { policy?: string }).policy ?? null } : null,
         arc: res.arc ? { result: res.arc.status.result } : null,
         error: ip ? null : 'The connecting address is not known: SPF was not checked.',
@@ -136,11 +139,11 @@ export function createSenderAuthenticator(settings: TSettings, log: Logger, reso
     async check(input) {
       const fields = headerFields(input.raw);
       const fromDomain = singleFromDomain(fields);
-      if (fromRelayIp(input.clientIp)) return fromRelay(relayAuthResults(fields, authservId), authservId, fromDomain);
+      if (fromRelayIp(input.clientIp)) return fromRelay((await loadMailauth()).tools, relayAuthResults(fields, authservId), authservId, fromDomain);
       if (!resolver) {
         return finish({ source: 'unchecked', by: mta, fromDomain, spf: null, dkim: [], dmarc: null, arc: null, error: 'this server looks up no DNS (MAIL_DNS=off)' });
       }
-      return ourChecks(input, fromDomain, resolver);
+      return ourChecks(await loadMailauth(), input, fromDomain, resolver);
     },
   };
 }

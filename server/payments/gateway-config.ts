@@ -7,11 +7,14 @@ import { recordAudit } from '../audit/record-audit';
 import { requireRecentAuth } from '../auth/reauthenticate';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
+import { loadOnFirstUse } from '../core/load-on-first-use';
 import { requireStaffAdmin } from '../core/permissions';
 import { open, seal } from '../core/secret-box';
 import { unitOfWork } from '../core/unit-of-work';
 import type { TPaymentGateway } from './gateway';
-import { createStripeGateway } from './stripe-gateway';
+
+// The `stripe` package loads with the first gateway a request needs, not at start.
+const loadStripeGateway = loadOnFirstUse(() => import('./stripe-gateway'));
 
 /*
  * The provider's card gateway settings (Stripe keys) and the one place that builds a gateway
@@ -157,6 +160,7 @@ export async function gatewayFor(ctx: ServiceContext, providerId: number, opts: 
   // The stamp also catches a save made by another process on the same database.
   if (hit && hit.stamp === row.updatedAt.getTime()) return hit.gateway;
   const text = (sealed: string) => Buffer.from(open(ctx.settings.secretKey, sealed)).toString('utf8');
+  const { createStripeGateway } = await loadStripeGateway();
   const gateway = createStripeGateway({
     secretKey: text(row.sealedSecretKey),
     publishableKey: row.publishableKey,

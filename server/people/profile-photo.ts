@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import sharp from 'sharp';
 import { z } from 'zod';
 import { users } from '../../db/schema/people';
 import { AppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
+import { loadOnFirstUse } from '../core/load-on-first-use';
+
+const loadSharp = loadOnFirstUse(() => import('sharp'));
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const SIZE = 256;
@@ -28,6 +30,7 @@ export async function setProfilePhoto(ctx: ServiceContext, userId: number, input
   if (raw.length > MAX_BYTES) throw new AppError('BAD_INPUT', 'Use an image of at most 5 MB.', { field: 'photo' });
   let webp: Buffer;
   try {
+    const { default: sharp } = await loadSharp();
     const meta = await sharp(raw, { limitInputPixels: 40_000_000 }).metadata();
     if (!meta.format || !['jpeg', 'png', 'webp', 'gif'].includes(meta.format)) throw new Error(`format ${meta.format}`);
     webp = await sharp(raw, { limitInputPixels: 40_000_000 }).rotate().resize(SIZE, SIZE, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();

@@ -3,12 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { startPortico } from '../../server/app';
 import { loadSettings } from '../../server/settings';
 import { checkpointSqlite } from '../../db/client';
+import { createLogger } from '../../server/core/logger';
+import { stopOnSignals } from '../../server/stop-on-signals';
 
 /*
  * The real server in a process of its own, for tests that must kill it as a crash or a power
  * cut would (kill -9), which an in-process server cannot show. The parent passes the
  * environment; the child answers with its ports over IPC, and on "checkpoint" folds the
- * SQLite WAL into the database file (so what follows is the WAL alone).
+ * SQLite WAL into the database file (so what follows is the WAL alone). SIGTERM stops it as
+ * `npm start` does (server/stop-on-signals.ts).
  */
 
 type TToChild = { kind: 'checkpoint' };
@@ -21,6 +24,10 @@ export interface TPorticoProcess {
   checkpoint(): Promise<void>;
   /** SIGKILL, and wait until it is gone. */
   kill(): Promise<void>;
+  /** Resolves with the exit code once the process has exited (after `terminate` or otherwise). */
+  exited: Promise<number | null>;
+  /** SIGTERM: a graceful stop has begun; `exited` says how it ended. */
+  terminate(): void;
 }
 
 export async function spawnPortico(env: Record<string, string>): Promise<TPorticoProcess> {
@@ -36,6 +43,7 @@ export async function spawnPortico(env: Record<string, string>): Promise<TPortic
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = (await next('started')) as Extract<TFromChild, { kind: 'started' }>;
   return {
     child,
@@ -46,6 +54,8 @@ export async function spawnPortico(env: Record<string, string>): Promise<TPortic
       child.send({ kind: 'checkpoint' } satisfies TToChild);
       await done;
     },
+    exited,
+    terminate: () => void child.kill('SIGTERM'),
     kill: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -56,7 +66,9 @@ export async function spawnPortico(env: Record<string, string>): Promise<TPortic
 }
 
 if (process.env.PORTICO_CHILD === '1' && process.send) {
-  const portico = await startPortico(loadSettings(process.env, '/nonexistent.env'));
+  const settings = loadSettings(process.env, '/nonexistent.env');
+  const portico = await startPortico(settings);
+  stopOnSignals(portico, createLogger(settings.LOG_LEVEL));
   process.on('message', (m: TToChild) => {
     if (m.kind !== 'checkpoint') return;
     checkpointSqlite(portico.base.db);

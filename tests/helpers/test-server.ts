@@ -19,6 +19,8 @@ export async function testSettings(extra: Record<string, string> = {}): Promise<
       ...database.env,
       DATA_DIR: join(dir, 'files'),
       LOG_LEVEL: 'silent',
+      // Teardown need not wait long for work a test left in flight.
+      SHUTDOWN_TIMEOUT_MS: '1000',
       ...extra,
     },
     '/nonexistent.env',

@@ -1,8 +1,12 @@
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { AppError } from '../../core/app-error';
 import type { ServiceContext } from '../../core/context';
+import { loadOnFirstUse } from '../../core/load-on-first-use';
 import { open } from '../../core/secret-box';
 import type { TIdentityProvider } from '../../../db/schema/sso';
+
+/** openid-client, loaded by the first single sign-on rather than at start. */
+export const loadOidc = loadOnFirstUse(() => import('openid-client'));
 
 /*
  * One openid-client Configuration per identity provider, from its discovery document.
@@ -25,11 +29,12 @@ export function isLoopbackHttp(issuer: URL): boolean {
  */
 export async function discoverProvider(issuerUrl: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
   const issuer = new URL(issuerUrl);
-  const config = await oidc.discovery(issuer, clientId, clientSecret, undefined, {
-    execute: isLoopbackHttp(issuer) ? [oidc.allowInsecureRequests] : [],
+  const lib = await loadOidc();
+  const config = await lib.discovery(issuer, clientId, clientSecret, undefined, {
+    execute: isLoopbackHttp(issuer) ? [lib.allowInsecureRequests] : [],
     timeout: 10,
   });
-  oidc.enableNonRepudiationChecks(config);
+  lib.enableNonRepudiationChecks(config);
   return config;
 }
 

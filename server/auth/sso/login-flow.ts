@@ -1,5 +1,4 @@
 import { count, eq, lt } from 'drizzle-orm';
-import * as oidc from 'openid-client';
 import { identityProviders, ssoLoginStates, type TIdentityProvider } from '../../../db/schema/sso';
 import { recordAudit } from '../../audit/record-audit';
 import type { TSessionMeta } from '../session';
@@ -9,7 +8,7 @@ import { AppError, isAppError } from '../../core/app-error';
 import type { ServiceContext } from '../../core/context';
 import { open, seal } from '../../core/secret-box';
 import { matchSsoAccount, type TIdTokenClaims } from './account-matching';
-import { providerConfig } from './discovery';
+import { loadOidc, providerConfig } from './discovery';
 
 /*
  * The authorization code flow with PKCE, state and nonce. What the callback must check is
@@ -43,6 +42,7 @@ export interface TBeginInput {
 export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Promise<string> {
   const idp = await enabledIdentityProvider(ctx, input.idpId);
   const config = await providerConfig(ctx, idp);
+  const oidc = await loadOidc();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const verifier = oidc.randomPKCECodeVerifier();
@@ -116,6 +116,7 @@ export async function finishSsoLogin(
   try {
     const config = await providerConfig(ctx, idp);
     const currentUrl = new URL(`${callbackUrl(ctx, idp.id)}?${query.toString()}`);
+    const oidc = await loadOidc();
     const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
       pkceCodeVerifier: new TextDecoder().decode(open(ctx.settings.secretKey, row.codeVerifierSealed)),
       expectedState: state,

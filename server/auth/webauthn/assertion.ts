@@ -1,5 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { verifyAuthenticationResponse } from '@simplewebauthn/server';
+import { loadWebauthn } from './library';
 import { webauthnCredentials, type TWebauthnCredential } from '../../../db/schema/webauthn';
 import { recordAudit } from '../../audit/record-audit';
 import type { ServiceContext } from '../../core/context';
@@ -60,7 +60,7 @@ export async function verifyAssertion(
   const rp = relyingParty(ctx.settings);
   let info;
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await (await loadWebauthn()).verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { loadWebauthn } from './library';
 import { users } from '../../../db/schema/people';
 import { recordAudit } from '../../audit/record-audit';
 import { AppError } from '../../core/app-error';
@@ -24,7 +25,7 @@ export async function passkeySignInOptions(ctx: ServiceContext, ip: string): Pro
   if (!await ctx.rateLimits.passkeyPerIp.consume(ip, ctx.clock.now())) {
     throw new AppError('RATE_LIMITED', 'Too many sign-in attempts from your network. Wait a few minutes and try again.');
   }
-  return generateAuthenticationOptions({
+  return (await loadWebauthn()).generateAuthenticationOptions({
     rpID: relyingParty(ctx.settings).id,
     userVerification: 'required',
     timeout: CEREMONY_TIMEOUT_MS,

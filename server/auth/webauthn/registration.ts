@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { loadWebauthn } from './library';
 import { users } from '../../../db/schema/people';
 import { webauthnCredentials } from '../../../db/schema/webauthn';
 import { recordAudit } from '../../audit/record-audit';
@@ -34,7 +35,7 @@ export async function beginWebauthnRegistration(ctx: ServiceContext, session: TS
   const userHandle = existing[0]?.userHandle ?? randomBytes(32).toString('base64url');
   const rp = relyingParty(ctx.settings);
   const challenge = await issueChallenge(ctx, 'register', session.id, userHandle);
-  return generateRegistrationOptions({
+  return (await loadWebauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: user.email,
@@ -73,9 +74,9 @@ export async function finishWebauthnRegistration(
   const rp = relyingParty(ctx.settings);
   let verified;
   try {
-    verified = await verifyRegistrationResponse({
+    verified = await (await loadWebauthn()).verifyRegistrationResponse({
       // The zod schema is the library's shape with bounds; transports are plain strings there too.
-      response: response as Parameters<typeof verifyRegistrationResponse>[0]['response'],
+      response: response as RegistrationResponseJSON,
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,

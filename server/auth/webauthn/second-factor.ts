@@ -1,4 +1,5 @@
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { loadWebauthn } from './library';
 import { AppError } from '../../core/app-error';
 import type { ServiceContext } from '../../core/context';
 import { passSecondFactor, type TSignInResult } from '../sign-in';
@@ -32,7 +33,7 @@ export async function webauthnSecondFactorOptions(ctx: ServiceContext, input: un
   if (!pending || pending.secondFactorDone) throw new AppError('UNAUTHENTICATED', EXPIRED);
   const credentials = await credentialsOf(ctx, pending.userId);
   if (credentials.length === 0) throw new AppError('BAD_INPUT', 'You have no security key or passkey. Choose another way to verify.');
-  return generateAuthenticationOptions({
+  return (await loadWebauthn()).generateAuthenticationOptions({
     rpID: relyingParty(ctx.settings).id,
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
     userVerification: 'required',
