@@ -29,7 +29,8 @@ export interface TTestIdp {
   /** Accounts by login; change them freely between sign-ins. */
   accounts: Map<string, TIdpAccount>;
   setAccount(account: TIdpAccount): void;
-  registerClient(client: { clientId: string; clientSecret: string; redirectUri: string }): Promise<void>;
+  /** `tokenAuthMethod` as the provider's admin sets it (default client_secret_post); `jwks`: the client's public keys for private_key_jwt. */
+  registerClient(client: { clientId: string; clientSecret: string; redirectUri: string; tokenAuthMethod?: string; jwks?: { keys: object[] } }): Promise<void>;
   /** Rewrites the next ID tokens the token endpoint returns; null: honest tokens. */
   tamper: TTamper | null;
   /** An "app dashboard" page with one link per tile (IdP-initiated sign-in). */
@@ -103,8 +104,9 @@ export async function startTestIdp(opts: { emailInIdToken?: boolean } = {}): Pro
         redirect_uris: [c.redirectUri],
         grant_types: ['authorization_code'],
         response_types: ['code'],
-        // openid-client sends the secret in the body unless told otherwise.
-        token_endpoint_auth_method: 'client_secret_post',
+        // The provider accepts only the method registered, as real ones do.
+        token_endpoint_auth_method: c.tokenAuthMethod ?? 'client_secret_post',
+        ...(c.jwks ? { jwks: c.jwks, token_endpoint_auth_signing_alg: 'ES256' } : {}),
       }),
     tamper: null,
     dashboardUrl: `${issuer}/dashboard`,
