@@ -277,7 +277,7 @@ describe('single sign-on with a real identity provider', () => {
     expect(audit[0]!.detail).toMatchObject({ action: 'added', identityProvider: 'Test IdP', issuerUrl: idp.issuer, secretChanged: true });
     expect(JSON.stringify(audit)).not.toContain(row.clientSecretSealed);
     await expect(
-      saveIdentityProvider(admin, { kind: 'oidc', displayName: 'Broken', issuerUrl: `${server.origin}/not-an-issuer`, clientId: 'x', clientSecret: 'y' }, '127.0.0.1'),
+      saveIdentityProvider(admin, { slug: 'broken', kind: 'oidc', displayName: 'Broken', issuerUrl: `${server.origin}/not-an-issuer`, clientId: 'x', clientSecret: 'y' }, '127.0.0.1'),
     ).rejects.toThrow(/Could not read the provider's discovery document/);
     const technician = await asDemoUser(server.portico.base, 'tech@demo-msp.test');
     await expect(saveIdentityProvider(technician, { kind: 'google', displayName: 'G', issuerUrl: 'https://accounts.google.com', clientId: 'x', clientSecret: 'y' }, 'ip')).rejects.toThrow(
