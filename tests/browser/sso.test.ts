@@ -170,7 +170,10 @@ describe('single sign-on in the browser', () => {
     await page.getByRole('link', { name: 'Single sign-on' }).click();
     await page.getByRole('heading', { name: 'Single sign-on', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Add identity provider' }).click();
-    // A name typed while Microsoft is chosen stays when the admin picks "Other OpenID Connect provider".
+    // No provider is chosen for the admin, so no preset's name is in the button name...
+    expect(await page.getByLabel('Identity provider', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('Button name').inputValue()).toBe('');
+    // ...and a name typed first stays when the admin picks "Other OpenID Connect provider".
     await page.getByLabel('Button name').fill('Second IdP');
     await page.getByLabel('Identity provider', { exact: true }).selectOption('oidc');
     expect(await page.getByLabel('Button name').inputValue()).toBe('Second IdP');

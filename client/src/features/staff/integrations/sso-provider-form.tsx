@@ -6,6 +6,7 @@ import {
   GOOGLE_ISSUER, IDP_PRESETS, microsoftIssuer, microsoftTenantOf, SIGN_IN_CHOICES, slugOf, TOKEN_AUTH_METHODS, type TIdpKind, type TSignInChoice, type TTokenAuthMethod,
 } from './sso-presets';
 
+const SHOWN_BY_FIELD = ['displayName', 'slug', 'issuerUrl', 'clientId', 'clientSecret', 'emailDomains'];
 const modeOf = (c: TSignInChoice): 'both' | 'sso' | null => (c === 'password' ? null : c);
 
 export type TList = Awaited<ReturnType<typeof trpc.sso.identityProviders.query>>;
@@ -15,11 +16,12 @@ export type TIdp = TList['identityProviders'][number];
 export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved: (message: string) => void; onCancel: () => void }) {
   const idp = props.idp;
   const { error, errors, busy, run, fieldError } = createFormState();
-  const [kind, setKind] = createSignal<TIdpKind>(idp?.kind ?? 'microsoft');
-  const [name, setName] = createSignal(idp?.displayName ?? IDP_PRESETS.microsoft.button);
+  // A new provider starts with none chosen: no preset's name fills the button before the admin picks.
+  const [kind, setKind] = createSignal<TIdpKind | ''>(idp?.kind ?? '');
+  const [name, setName] = createSignal(idp?.displayName ?? '');
   // Whatever the admin typed stays when they change the provider; only a preset's name is replaced.
   const [nameTyped, setNameTyped] = createSignal(!!idp);
-  const [slug, setSlug] = createSignal(idp?.slug ?? slugOf(IDP_PRESETS.microsoft.button));
+  const [slug, setSlug] = createSignal(idp?.slug ?? '');
   const [slugTyped, setSlugTyped] = createSignal(!!idp);
   const [method, setMethod] = createSignal<TTokenAuthMethod>(idp?.tokenAuthMethod ?? 'client_secret_post');
   const [tenant, setTenant] = createSignal(idp ? microsoftTenantOf(idp.issuerUrl) : '');
@@ -34,7 +36,7 @@ export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved:
     if (!slugTyped()) setSlug(slugOf(v));
   };
   const pickKind = (k: TIdpKind) => {
-    // Keep a name the admin typed; replace a preset's.
+    // Keep a name the admin typed; replace a preset's (the generic provider has none).
     if (!nameTyped()) {
       setName(IDP_PRESETS[k].button);
       if (!slugTyped()) setSlug(slugOf(IDP_PRESETS[k].button));
@@ -42,8 +44,8 @@ export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved:
     setKind(k);
   };
   const redirectUri = () => props.list.redirectUriPattern.replace('<slug>', slug() || '…');
-  /** Errors with a field show beside it only (once); the line at the top is for the rest. */
-  const topError = () => (Object.keys(errors()).length > 0 ? '' : error());
+  /** An error for a field on this form shows beside it only (once); the line at the top is for the rest. */
+  const topError = () => (Object.keys(errors()).some((f) => SHOWN_BY_FIELD.includes(f)) ? '' : error());
   const issuerUrl = () => (kind() === 'google' ? GOOGLE_ISSUER : kind() === 'microsoft' ? microsoftIssuer(tenant()) : issuer().trim());
 
   const save = (e: SubmitEvent) => {
@@ -54,7 +56,7 @@ export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved:
         id: idp?.id,
         slug: idp ? undefined : slug(),
         tokenAuthMethod: method(),
-        kind: kind(),
+        kind: kind() as TIdpKind,
         displayName: name(),
         issuerUrl: issuerUrl(),
         clientId: String(form.get('clientId') ?? ''),
@@ -88,7 +90,8 @@ export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved:
       <SsoRequirements list={props.list} idp={idp} method={method()} />
       <form onSubmit={save} aria-busy={busy()}>
         <label for="idp-kind">Identity provider</label>
-        <select id="idp-kind" value={kind()} onChange={(e) => pickKind(e.currentTarget.value as TIdpKind)}>
+        <select id="idp-kind" required value={kind()} onChange={(e) => pickKind(e.currentTarget.value as TIdpKind)}>
+          <option value="" disabled>Choose the identity provider</option>
           <For each={Object.entries(IDP_PRESETS)}>{([k, p]) => <option value={k}>{p.label}</option>}</For>
         </select>
         <label for="idp-name">Button name</label>
@@ -120,7 +123,7 @@ export function SsoProviderForm(props: { list: TList; idp: TIdp | null; onSaved:
             <input id="idp-issuer" type="url" required value={issuer()} onInput={(e) => setIssuer(e.currentTarget.value)} aria-describedby="idp-issuer-help" />
           </Match>
         </Switch>
-        <p id="idp-issuer-help" class="muted">{IDP_PRESETS[kind()].issuerHelp}</p>
+        <p id="idp-issuer-help" class="muted">{IDP_PRESETS[kind() || 'oidc'].issuerHelp}</p>
         {fieldError('issuerUrl') && <p class="field-error" role="alert">{fieldError('issuerUrl')}</p>}
         <label for="idp-client-id">Client ID</label>
         <input id="idp-client-id" name="clientId" required value={idp?.clientId ?? ''} autocomplete="off" />
