@@ -120,6 +120,15 @@ export async function startTestIdp(opts: { emailInIdToken?: boolean } = {}): Pro
 
   provider.use(async (ctx, next) => {
     await next();
+    // oidc-provider takes the secret by either client_secret_* method; like stricter providers,
+    // answer invalid_client when the portal did not use the one registered.
+    const method = ctx.method === 'POST' && ctx.path === '/token' ? ctx.oidc?.client?.clientAuthMethod : undefined;
+    const basic = /^basic /i.test(ctx.get('authorization'));
+    if ((method === 'client_secret_basic' && !basic) || (method === 'client_secret_post' && basic)) {
+      ctx.status = 401;
+      ctx.body = { error: 'invalid_client', error_description: `this client must authenticate with ${method}` };
+      return;
+    }
     const body = ctx.body as { id_token?: string } | undefined;
     if (idp.tamper && ctx.method === 'POST' && ctx.path === '/token' && ctx.status === 200 && body?.id_token) {
       ctx.body = { ...body, id_token: tamperWith(body.id_token, idp.tamper, privateKey) };

@@ -1,7 +1,8 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../../db/schema/audit';
-import { ssoLinks } from '../../../db/schema/sso';
+import { identityProviders, ssoLinks } from '../../../db/schema/sso';
+import { open } from '../../../server/core/secret-box';
 import { listIdentityProviders, saveIdentityProvider } from '../../../server/auth/sso/identity-providers';
 import { readTestReport, startTestSignIn } from '../../../server/auth/sso/test-sign-in';
 import { asDemoUser } from '../../helpers/demo-actors';
@@ -82,11 +83,17 @@ describe('single sign-on set-up', () => {
     }
   });
 
-  it('refuses the wrong method: a provider that wants client_secret_basic does not take the secret in the body', async () => {
+  it('refuses the wrong method, and Test sign-in says why', async () => {
     const sso = await addTestIdentityProvider(server.portico, idp, { displayName: 'Strict IdP', companies: [{ companyId: northwind, mode: 'both' }] });
-    await idp.registerClient({ clientId: sso.clientId, clientSecret: 'whatever', redirectUri: `${server.portico.base.settings.publicUrl}/auth/oidc/${sso.slug}/callback`, tokenAuthMethod: 'client_secret_basic' });
+    const registered = (await server.portico.base.db.select().from(identityProviders).where(eq(identityProviders.id, sso.id)))[0]!;
+    const secret = new TextDecoder().decode(open(server.portico.base.settings.secretKey, registered.clientSecretSealed));
+    // The provider's admin chose client_secret_basic; the portal still sends client_secret_post.
+    await idp.registerClient({ clientId: sso.clientId, clientSecret: secret, redirectUri: `${server.portico.base.settings.publicUrl}/auth/oidc/${sso.slug}/callback`, tokenAuthMethod: 'client_secret_basic' });
     const { end, client } = await signIn(`/auth/oidc/${sso.id}/start`, 'pat');
     expect(await client.sso.resume.mutate({ handoff: end.handoff! })).toMatchObject({ kind: 'error', message: /did not work/ });
+    const test = await signIn((await startTestSignIn(await admin(), { id: sso.id })).url, 'pat');
+    const report = await readTestReport(await admin(), { report: new URLSearchParams(test.end.location.split('?')[1]).get('report')! });
+    expect(report).toMatchObject({ received: false, outcome: 'not-received', error: /invalid_client.*client_secret_basic/ });
   });
 
   it('"Test sign-in" reports the claims and the match, signs nobody in and links nothing', async () => {
