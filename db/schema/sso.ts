@@ -7,6 +7,9 @@ export type TIdpKind = (typeof IDP_KINDS)[number];
 /** How an account signs in where an identity provider applies (seed 002): both ways, or SSO enforced. */
 export const SSO_MODES = ['both', 'sso'] as const;
 export type TSsoMode = (typeof SSO_MODES)[number];
+/** How the portal authenticates at the provider's token endpoint (providers differ in what they accept). */
+export const TOKEN_AUTH_METHODS = ['client_secret_post', 'client_secret_basic', 'private_key_jwt'] as const;
+export type TTokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
 
 /** An OpenID Connect identity provider an MSP has set up (seed 002: Microsoft, Google, Authentik, any OIDC). */
 export const identityProviders = table(
@@ -14,6 +17,11 @@ export const identityProviders = table(
   {
     id: id(),
     providerId: int('provider_id').notNull().references(() => providers.id),
+    /**
+     * The provider's part of its redirect URI (`/auth/oidc/<slug>/callback`), chosen before the
+     * first save so the admin can register it first. Providers added before slugs have their id.
+     */
+    slug: text('slug').notNull().default(''),
     kind: text('kind', { enum: IDP_KINDS }).notNull(),
     /** The button says "Continue with <displayName>". */
     displayName: text('display_name').notNull(),
@@ -22,6 +30,9 @@ export const identityProviders = table(
     clientId: text('client_id').notNull(),
     /** Sealed with SECRET_KEY (server/core/secret-box.ts); never sent back to a browser. */
     clientSecretSealed: text('client_secret_sealed').notNull(),
+    tokenAuthMethod: text('token_auth_method', { enum: TOKEN_AUTH_METHODS }).notNull().default('client_secret_post'),
+    /** private_key_jwt: the portal's own signing key (PKCS#8 PEM), sealed; its public half is served as a JWKS. */
+    signingKeySealed: text('signing_key_sealed'),
     enabled: flag('enabled').notNull().default(true),
     /** Seed 001: 2FA set up before SSO is ignored when signing in through the provider. */
     skipTwoFactor: flag('skip_two_factor').notNull().default(true),
@@ -34,7 +45,7 @@ export const identityProviders = table(
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
-  (t) => [index('identity_providers_provider').on(t.providerId)],
+  (t) => [index('identity_providers_provider').on(t.providerId), uniqueIndex('identity_providers_slug').on(t.slug)],
 );
 
 /** The client companies an identity provider applies to, each with its sign-in options. */
@@ -86,6 +97,8 @@ export const ssoLoginStates = table(
     codeVerifierSealed: text('code_verifier_sealed').notNull(),
     /** A path on the portal to open afterwards (from an IdP-initiated `target_link_uri`). */
     returnTo: text('return_to'),
+    /** "Test sign-in": the staff admin who started it; the callback reports instead of signing in. */
+    testByUserId: int('test_by_user_id'),
     expiresAt: timestamp('expires_at').notNull(),
   },
   (t) => [index('sso_login_states_expires').on(t.expiresAt)],

@@ -8,18 +8,23 @@ import { isAppError } from '../core/app-error';
 import type { ServiceContext } from '../core/context';
 import { createHandoff, type TSsoHandoff } from '../auth/sso/handoffs';
 import { beginSsoLogin, enabledIdentityProvider, finishSsoLogin } from '../auth/sso/login-flow';
+import { identityProviderIdOf, signingPublicKey } from '../auth/sso/identity-providers';
 import { hiddenSignInTarget } from '../auth/sso/sign-in-options';
+import { saveTestReport, takeTestTicket } from '../auth/sso/test-sign-in';
 import { clientIp } from '../core/client-ip';
 
 /*
  * Single sign-on's browser routes, adapters over server/sso:
- *   GET /auth/oidc/<id>/start[?login_hint=]            → the provider's authorization page
+ *   GET /auth/oidc/<id>/start[?login_hint=][?test=]    → the provider's authorization page
  *   GET /auth/oidc/<id>/callback?code&state&iss        → session cookie, then / or /sign-in?sso=<handoff>
+ *                                                        (a test sign-in: /staff/sso?report=<token>, no cookie)
  *   GET /auth/oidc/<id>/initiate?iss&login_hint&target_link_uri  (OIDC third-party-initiated login)
+ *   GET /auth/oidc/<id>/jwks                           → the public key for private_key_jwt
+ * where <id> is the provider's slug (the redirect URI registered at the provider) or its id;
  * and GET /sign-in, sent straight to a provider that hides the sign-in page (unless
  * ?local=1, the way in for staff administrators, or the page is showing an SSO outcome).
  */
-const ROUTE = /^\/auth\/oidc\/(\d{1,9})\/(start|callback|initiate)$/;
+const ROUTE = /^\/auth\/oidc\/([a-z0-9][a-z0-9-]{0,39})\/(start|callback|initiate|jwks)$/;
 const BROWSER_COOKIE = 'portico_sso';
 const COOKIE_RE = /^[a-z2-7]{32}$/;
 
@@ -33,9 +38,17 @@ export async function routeSso(base: ServiceContext, req: IncomingMessage, res: 
     res.writeHead(405, { Allow: 'GET' }).end();
     return true;
   }
-  const idpId = Number(m[1]);
-  const step = m[2] as 'start' | 'callback' | 'initiate';
-  const run = step === 'callback' ? callback(base, req, res, idpId, url) : start(base, req, res, idpId, url, step === 'initiate');
+  const step = m[2] as 'start' | 'callback' | 'initiate' | 'jwks';
+  const run = identityProviderIdOf(base, m[1]!).then(async (idpId) => {
+    if (idpId === null) {
+      if (step === 'jwks') res.writeHead(404).end();
+      else await toSignIn(base, res, { kind: 'error', message: 'This sign-in option is not available. Sign in with your email address.' });
+      return;
+    }
+    if (step === 'jwks') return await jwks(base, res, idpId);
+    if (step === 'callback') return await callback(base, req, res, idpId, url);
+    return await start(base, req, res, idpId, url, step === 'initiate');
+  });
   run.catch(async (err: unknown) => {
     log.error({ err, step }, 'single sign-on request failed');
     if (!res.headersSent) await toSignIn(base, res, { kind: 'error', message: 'Single sign-on did not work. Please try again.' });
@@ -63,9 +76,14 @@ async function start(base: ServiceContext, req: IncomingMessage, res: ServerResp
       }
       returnTo = samePortalPath(base, q.get('target_link_uri'));
     }
+    let testByUserId: number | null = null;
+    if (!initiated && q.has('test')) {
+      testByUserId = await takeTestTicket(base, idpId, q.get('test') ?? '');
+      if (testByUserId === null) return redirect(res, '/staff/sso?report=expired');
+    }
     const cookie = readCookie(req, BROWSER_COOKIE);
     const browserToken = cookie && COOKIE_RE.test(cookie) ? cookie : generateToken();
-    const location = await beginSsoLogin(base, { idpId, browserToken, loginHint: q.get('login_hint'), returnTo });
+    const location = await beginSsoLogin(base, { idpId, browserToken, loginHint: q.get('login_hint'), returnTo, testByUserId });
     const secure = base.settings.publicUrl.startsWith('https://');
     res.setHeader('Set-Cookie', `${BROWSER_COOKIE}=${browserToken}; Path=/auth/oidc/; HttpOnly; SameSite=Lax; Max-Age=600${secure ? '; Secure' : ''}`);
     redirect(res, location);
@@ -83,12 +101,24 @@ async function callback(base: ServiceContext, req: IncomingMessage, res: ServerR
   };
   const outcome = await finishSsoLogin(base, idpId, url.searchParams, readCookie(req, BROWSER_COOKIE), meta);
   if (outcome.kind === 'refused') return await toSignIn(base, res, { kind: 'error', message: outcome.message });
+  // A test sign-in sets no cookie: the admin's own session stays as it was.
+  if (outcome.kind === 'test') return redirect(res, `/staff/sso?report=${await saveTestReport(base, outcome.testByUserId, outcome.report)}`);
   const { device: _device, ...result } = outcome.result;
   if (result.kind !== 'signed-in') return await toSignIn(base, res, result);
   // The same cookie the tRPC sign-in sets; the token itself never goes in a URL.
   res.setHeader('Set-Cookie', serializeSessionCookie(base.settings.publicUrl, result.token, base.settings.SESSION_ABSOLUTE_HOURS * 3600));
   if (result.chosen) return redirect(res, outcome.returnTo ?? '/');
   await toSignIn(base, res, { kind: 'signed-in', accounts: result.accounts, chosen: null });
+}
+
+/** The public half of the provider's private_key_jwt signing key, for providers that fetch a jwks_uri. */
+async function jwks(base: ServiceContext, res: ServerResponse, idpId: number): Promise<void> {
+  const key = await signingPublicKey(base, idpId);
+  if (!key) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify({ keys: [key] }));
 }
 
 /** Back to the sign-in page with what it shows next, under a single-use token. */

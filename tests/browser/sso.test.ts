@@ -170,28 +170,60 @@ describe('single sign-on in the browser', () => {
     await page.getByRole('link', { name: 'Single sign-on' }).click();
     await page.getByRole('heading', { name: 'Single sign-on', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Add identity provider' }).click();
-    await page.getByLabel('Identity provider', { exact: true }).selectOption('oidc');
+    // No provider is chosen for the admin, so no preset's name is in the button name...
+    expect(await page.getByLabel('Identity provider', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('Button name').inputValue()).toBe('');
+    // ...and a name typed first stays when the admin picks "Other OpenID Connect provider".
     await page.getByLabel('Button name').fill('Second IdP');
-    await page.getByLabel('Issuer URL').fill(`${fx.origin}/no-such-issuer`);
+    await page.getByLabel('Identity provider', { exact: true }).selectOption('oidc');
+    expect(await page.getByLabel('Button name').inputValue()).toBe('Second IdP');
+    // The redirect URI is on the form before the first save, from the name the admin may change.
+    expect(await page.getByLabel('Name in the redirect URI').inputValue()).toBe('second-idp');
+    const redirectUri = `${fx.origin}/auth/oidc/second-idp/callback`;
+    await page.getByText(redirectUri).waitFor();
+    // What the provider must be set up for is beside the form.
+    await page.getByText('openid email profile').waitFor();
+    await page.getByText('email_verified: true').waitFor();
+    await page.getByLabel('Token endpoint authentication').selectOption('client_secret_post');
+    await page.getByLabel('Issuer URL').fill(`${idp.issuer}/no-such-issuer`);
     await page.getByLabel('Client ID').fill('second-client');
     await page.getByLabel('Client secret').fill('second-secret');
     await page.getByLabel('Sign-in options for Acme Dental').selectOption('both');
     await page.getByRole('button', { name: 'Save identity provider' }).click();
-    await page.getByRole('alert').filter({ hasText: "Could not read the provider's discovery document" }).first().waitFor();
+    // Once, with the URL tried and the status.
+    const failure = page.getByRole('alert').filter({ hasText: "Could not read the provider's discovery document" });
+    await failure.waitFor();
+    expect(await failure.count()).toBe(1);
+    expect(await failure.textContent()).toContain(`${idp.issuer}/no-such-issuer/.well-known/openid-configuration: the server answered HTTP 404`);
 
     await page.getByLabel('Issuer URL').fill(idp.issuer);
     await page.getByRole('button', { name: 'Save identity provider' }).click();
-    const saved = page.getByRole('status').filter({ hasText: 'Register this redirect URI at the provider' });
-    await saved.waitFor();
-    const redirectUri = /(http:\/\/\S+\/callback)/.exec((await saved.textContent())!)![1]!;
+    await page.getByRole('status').filter({ hasText: `Register this redirect URI at the provider: ${redirectUri}` }).waitFor();
     await page.getByRole('list', { name: 'Identity providers' }).getByText('Second IdP').waitFor();
+    // The list says who uses it, and how.
+    await page.getByRole('list', { name: 'Who signs in with Second IdP' }).getByText('Acme Dental: Password or SSO').waitFor();
     // The secret is never sent back to the page.
     await page.getByRole('button', { name: 'Edit Second IdP' }).click();
     expect(await page.getByLabel('Client secret').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // "Test sign-in" runs the flow for the admin and reports what came back, signing nobody in.
+    await idp.registerClient({ clientId: 'second-client', clientSecret: 'second-secret', redirectUri });
+    idp.setAccount({ login: 'technical', sub: 'sub-technical@acme-dental.test', email: 'technical@acme-dental.test', emailVerified: true, name: 'Terry Technical' });
+    await page.getByRole('button', { name: 'Test sign-in with Second IdP' }).click();
+    await signInAtProvider(page, 'technical');
+    await page.getByRole('heading', { name: 'Test sign-in with Second IdP' }).waitFor();
+    const claims = page.getByRole('table', { name: 'Claims received' });
+    for (const value of ['technical@acme-dental.test', 'true', 'Terry Technical', 'sub-technical@acme-dental.test']) {
+      await claims.getByRole('cell', { name: value, exact: true }).waitFor();
+    }
+    await page.getByRole('status').filter({ hasText: 'Would sign in technical@acme-dental.test: Acme Dental' }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    // Still the admin, on the same page.
+    await page.getByRole('heading', { name: 'Single sign-on', level: 1 }).waitFor();
     await page.context().close();
 
     // The new provider works end to end once the redirect URI is registered there.
-    await idp.registerClient({ clientId: 'second-client', clientSecret: 'second-secret', redirectUri });
     const user = await freshPage();
     await emailStep(user, 'technical@acme-dental.test');
     await user.getByRole('button', { name: 'Continue with Second IdP' }).click();

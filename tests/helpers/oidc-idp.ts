@@ -29,7 +29,8 @@ export interface TTestIdp {
   /** Accounts by login; change them freely between sign-ins. */
   accounts: Map<string, TIdpAccount>;
   setAccount(account: TIdpAccount): void;
-  registerClient(client: { clientId: string; clientSecret: string; redirectUri: string }): Promise<void>;
+  /** `tokenAuthMethod` as the provider's admin sets it (default client_secret_post); `jwks`: the client's public keys for private_key_jwt. */
+  registerClient(client: { clientId: string; clientSecret: string; redirectUri: string; tokenAuthMethod?: string; jwks?: { keys: object[] } }): Promise<void>;
   /** Rewrites the next ID tokens the token endpoint returns; null: honest tokens. */
   tamper: TTamper | null;
   /** An "app dashboard" page with one link per tile (IdP-initiated sign-in). */
@@ -103,8 +104,9 @@ export async function startTestIdp(opts: { emailInIdToken?: boolean } = {}): Pro
         redirect_uris: [c.redirectUri],
         grant_types: ['authorization_code'],
         response_types: ['code'],
-        // openid-client sends the secret in the body unless told otherwise.
-        token_endpoint_auth_method: 'client_secret_post',
+        // The provider accepts only the method registered, as real ones do.
+        token_endpoint_auth_method: c.tokenAuthMethod ?? 'client_secret_post',
+        ...(c.jwks ? { jwks: c.jwks, token_endpoint_auth_signing_alg: 'ES256' } : {}),
       }),
     tamper: null,
     dashboardUrl: `${issuer}/dashboard`,
@@ -118,6 +120,15 @@ export async function startTestIdp(opts: { emailInIdToken?: boolean } = {}): Pro
 
   provider.use(async (ctx, next) => {
     await next();
+    // oidc-provider takes the secret by either client_secret_* method; like stricter providers,
+    // answer invalid_client when the portal did not use the one registered.
+    const method = ctx.method === 'POST' && ctx.path === '/token' ? ctx.oidc?.client?.clientAuthMethod : undefined;
+    const basic = /^basic /i.test(ctx.get('authorization'));
+    if ((method === 'client_secret_basic' && !basic) || (method === 'client_secret_post' && basic)) {
+      ctx.status = 401;
+      ctx.body = { error: 'invalid_client', error_description: `this client must authenticate with ${method}` };
+      return;
+    }
     const body = ctx.body as { id_token?: string } | undefined;
     if (idp.tamper && ctx.method === 'POST' && ctx.path === '/token' && ctx.status === 200 && body?.id_token) {
       ctx.body = { ...body, id_token: tamperWith(body.id_token, idp.tamper, privateKey) };

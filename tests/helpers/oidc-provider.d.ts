@@ -12,7 +12,8 @@ declare module 'oidc-provider' {
     method: string;
     status: number;
     body: unknown;
-    oidc: { client?: { clientId: string }; session?: { accountId?: string; grantIdFor(clientId: string): string | undefined }; result?: { consent?: { grantId?: string } } };
+    get(header: string): string;
+    oidc: { client?: { clientId: string; clientAuthMethod?: string }; session?: { accountId?: string; grantIdFor(clientId: string): string | undefined }; result?: { consent?: { grantId?: string } } };
   }
   export interface TGrant {
     addOIDCScope(scope: string): void;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { companies } from '../../db/schema/people';
 import type { TPortico } from '../../server/app';
-import { saveIdentityProvider } from '../../server/auth/sso/identity-providers';
+import { saveIdentityProvider, signingPublicKey } from '../../server/auth/sso/identity-providers';
 import type { TSaveIdentityProviderInput } from '../../server/auth/sso/schemas';
 import { asDemoUser } from './demo-actors';
 import type { TTestIdp } from './oidc-idp';
@@ -21,15 +21,20 @@ export async function addTestIdentityProvider(
   portico: TPortico,
   idp: TTestIdp,
   input: Partial<TSaveIdentityProviderInput> = {},
-): Promise<{ id: number; clientId: string; save(changes: Partial<TSaveIdentityProviderInput>): Promise<void> }> {
+): Promise<{ id: number; slug: string; clientId: string; save(changes: Partial<TSaveIdentityProviderInput>): Promise<void> }> {
   const admin = await asDemoUser(portico.base, 'admin@demo-msp.test');
-  const clientId = `portico-${randomBytes(4).toString('hex')}`;
+  const suffix = randomBytes(4).toString('hex');
+  const clientId = `portico-${suffix}`;
   const clientSecret = randomBytes(24).toString('base64url');
-  let current: TSaveIdentityProviderInput = { kind: 'oidc', displayName: 'Test IdP', issuerUrl: idp.issuer, clientId, clientSecret, ...input };
+  const slug = input.slug ?? `test-idp-${suffix}`;
+  let current: TSaveIdentityProviderInput = { kind: 'oidc', displayName: 'Test IdP', issuerUrl: idp.issuer, clientId, clientSecret, slug, ...input };
   const { id } = await saveIdentityProvider(admin, current, '127.0.0.1');
-  await idp.registerClient({ clientId, clientSecret, redirectUri: `${portico.base.settings.publicUrl}/auth/oidc/${id}/callback` });
+  const method = current.tokenAuthMethod ?? 'client_secret_post';
+  const jwks = method === 'private_key_jwt' ? { keys: [(await signingPublicKey(portico.base, id))!] } : undefined;
+  await idp.registerClient({ clientId, clientSecret, redirectUri: `${portico.base.settings.publicUrl}/auth/oidc/${slug}/callback`, tokenAuthMethod: method, jwks });
   return {
     id,
+    slug,
     clientId,
     async save(changes) {
       // An edit leaves the secret blank: the stored one is kept.

@@ -1,4 +1,5 @@
 import { count, eq, lt } from 'drizzle-orm';
+import { loadOidc } from './load-oidc';
 import { identityProviders, ssoLoginStates, type TIdentityProvider } from '../../../db/schema/sso';
 import { recordAudit } from '../../audit/record-audit';
 import type { TSessionMeta } from '../session';
@@ -7,8 +8,10 @@ import { constantTimeEqual, hashToken } from '../tokens';
 import { AppError, isAppError } from '../../core/app-error';
 import type { ServiceContext } from '../../core/context';
 import { open, seal } from '../../core/secret-box';
-import { matchSsoAccount, type TIdTokenClaims } from './account-matching';
-import { loadOidc, providerConfig } from './discovery';
+import { matchSsoAccount, planSsoMatch, type TIdTokenClaims } from './account-matching';
+import { SSO_SCOPES } from './client-auth';
+import { testReportOf, type TTestReport } from './test-sign-in';
+import { providerConfig } from './discovery';
 
 /*
  * The authorization code flow with PKCE, state and nonce. What the callback must check is
@@ -17,15 +20,17 @@ import { loadOidc, providerConfig } from './discovery';
  * else's browser).
  */
 const STATE_TTL_MS = 10 * 60_000;
-const SCOPE = 'openid email profile';
+const SCOPE = SSO_SCOPES;
 const MAX_PENDING = 20_000;
 
-export const callbackUrl = (ctx: ServiceContext, idpId: number): string => `${ctx.settings.publicUrl}/auth/oidc/${idpId}/callback`;
+/** The redirect URI registered at the provider: by slug, so it is known before the first save. */
+export const callbackUrl = (ctx: ServiceContext, slug: string): string => `${ctx.settings.publicUrl}/auth/oidc/${slug}/callback`;
 
 /** The enabled identity provider with this id, or NOT_FOUND. */
-export async function enabledIdentityProvider(ctx: ServiceContext, idpId: number): Promise<TIdentityProvider> {
+export async function enabledIdentityProvider(ctx: ServiceContext, idpId: number, evenTurnedOff = false): Promise<TIdentityProvider> {
   const idp = (await ctx.db.select().from(identityProviders).where(eq(identityProviders.id, idpId)))[0];
-  if (!idp || !idp.enabled) throw new AppError('NOT_FOUND', 'This sign-in option is not available. Sign in with your email address.');
+  // A test sign-in may try a provider before it is turned on for everyone.
+  if (!idp || (!idp.enabled && !evenTurnedOff)) throw new AppError('NOT_FOUND', 'This sign-in option is not available. Sign in with your email address.');
   return idp;
 }
 
@@ -36,11 +41,13 @@ export interface TBeginInput {
   loginHint?: string | null;
   /** A path on the portal to open once signed in. */
   returnTo?: string | null;
+  /** "Test sign-in" by this staff admin: the callback reports what it received and signs nobody in. */
+  testByUserId?: number | null;
 }
 
 /** Starts a sign-in: stores what the callback checks and returns the provider's authorization URL. */
 export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Promise<string> {
-  const idp = await enabledIdentityProvider(ctx, input.idpId);
+  const idp = await enabledIdentityProvider(ctx, input.idpId, !!input.testByUserId);
   const config = await providerConfig(ctx, idp);
   const oidc = await loadOidc();
   const state = oidc.randomState();
@@ -61,10 +68,11 @@ export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Pr
       nonce,
       codeVerifierSealed: seal(ctx.settings.secretKey, new TextEncoder().encode(verifier)),
       returnTo: input.returnTo ?? null,
+      testByUserId: input.testByUserId ?? null,
       expiresAt: new Date(now.getTime() + STATE_TTL_MS),
     }));
   const params: Record<string, string> = {
-    redirect_uri: callbackUrl(ctx, idp.id),
+    redirect_uri: callbackUrl(ctx, idp.slug),
     scope: SCOPE,
     state,
     nonce,
@@ -78,7 +86,8 @@ export async function beginSsoLogin(ctx: ServiceContext, input: TBeginInput): Pr
 
 export type TSsoOutcome =
   | { kind: 'result'; result: TSignInResult; returnTo: string | null }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+  | { kind: 'test'; report: TTestReport; testByUserId: number };
 
 const EXPIRED = 'This sign-in has expired or was already used. Please sign in again.';
 
@@ -106,37 +115,23 @@ export async function finishSsoLogin(
 
   let idp: TIdentityProvider;
   try {
-    idp = await enabledIdentityProvider(ctx, idpId);
+    idp = await enabledIdentityProvider(ctx, idpId, row.testByUserId !== null);
   } catch (err) {
     if (isAppError(err)) return await refuse('sso_disabled', err.message);
     throw err;
   }
   const failed = `Signing in with ${idp.displayName} did not work. Please try again, or log in with your Client Portal user account.`;
-  let claims: TIdTokenClaims;
-  try {
-    const config = await providerConfig(ctx, idp);
-    const currentUrl = new URL(`${callbackUrl(ctx, idp.id)}?${query.toString()}`);
-    const oidc = await loadOidc();
-    const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
-      pkceCodeVerifier: new TextDecoder().decode(open(ctx.settings.secretKey, row.codeVerifierSealed)),
-      expectedState: state,
-      expectedNonce: row.nonce,
-      idTokenExpected: true,
-    });
-    const idToken = tokens.claims();
-    if (!idToken) return await refuse('sso_no_id_token', failed);
-    claims = { ...idToken };
-    // Some providers keep the email out of the ID token: ask UserInfo, which must name the same `sub`.
-    if (claims.email === undefined && tokens.access_token) {
-      const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
-      claims = { ...claims, email: info.email, email_verified: info.email_verified };
-    }
-  } catch (err) {
-    if (isAppError(err)) return await refuse('sso_unreachable', err.message);
-    ctx.log.warn({ err, idp: idp.id }, 'single sign-on response refused');
-    const code = (err as { code?: unknown; error?: unknown }).error ?? (err as { code?: unknown }).code;
-    return await refuse('sso_invalid', failed, { error: typeof code === 'string' ? code : 'invalid_response' });
+  const exchanged = await exchangeCode(ctx, idp, query, state, new TextDecoder().decode(open(ctx.settings.secretKey, row.codeVerifierSealed)), row.nonce);
+  if (row.testByUserId !== null) {
+    const plan = exchanged.ok ? await planSsoMatch(ctx, idp, exchanged.claims) : null;
+    return { kind: 'test', testByUserId: row.testByUserId, report: testReportOf(idp, exchanged, plan) };
   }
+  if (!exchanged.ok) {
+    if (exchanged.unreachable) return await refuse('sso_unreachable', exchanged.unreachable);
+    ctx.log.warn({ err: exchanged.err, idp: idp.id }, 'single sign-on response refused');
+    return await refuse(exchanged.reason, failed, exchanged.reason === 'sso_invalid' ? { error: exchanged.code } : {});
+  }
+  const claims = exchanged.claims;
 
   const match = await matchSsoAccount(ctx, idp, claims, meta.ip);
   if (!match.ok) return await refuse(match.reason, match.message, { email: typeof claims.email === 'string' ? claims.email : null });
@@ -146,5 +141,40 @@ export async function finishSsoLogin(
   } catch (err) {
     if (isAppError(err) && err.code !== 'INTERNAL') return await refuse('sso_account', err.message);
     throw err;
+  }
+}
+
+export type TExchange =
+  | { ok: true; claims: TIdTokenClaims; emailFrom: 'id_token' | 'userinfo' | 'none' }
+  | { ok: false; reason: 'sso_no_id_token' | 'sso_invalid' | 'sso_unreachable'; code: string; detail: string; unreachable?: string; err?: unknown };
+
+/**
+ * Trades the code for tokens: openid-client checks the response and the ID token (issuer,
+ * audience, expiry, signature, nonce, PKCE). Some providers keep the email out of the ID
+ * token: then UserInfo is asked, which must name the same `sub`.
+ */
+async function exchangeCode(ctx: ServiceContext, idp: TIdentityProvider, query: URLSearchParams, state: string, verifier: string, nonce: string): Promise<TExchange> {
+  try {
+    const config = await providerConfig(ctx, idp);
+    const currentUrl = new URL(`${callbackUrl(ctx, idp.slug)}?${query.toString()}`);
+    const oidc = await loadOidc();
+    const tokens = await oidc.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const idToken = tokens.claims();
+    if (!idToken) return { ok: false, reason: 'sso_no_id_token', code: 'no_id_token', detail: 'The token response had no ID token.' };
+    let claims: TIdTokenClaims = { ...idToken };
+    let emailFrom: 'id_token' | 'userinfo' | 'none' = claims.email === undefined ? 'none' : 'id_token';
+    if (claims.email === undefined && tokens.access_token) {
+      const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
+      claims = { ...claims, email: info.email, email_verified: info.email_verified, name: claims.name ?? info.name };
+      if (info.email !== undefined) emailFrom = 'userinfo';
+    }
+    return { ok: true, claims, emailFrom };
+  } catch (err) {
+    if (isAppError(err)) return { ok: false, reason: 'sso_unreachable', code: 'unreachable', detail: err.message, unreachable: err.message };
+    const e = err as { code?: unknown; error?: unknown; error_description?: unknown; message?: unknown };
+    const code = typeof e.error === 'string' ? e.error : typeof e.code === 'string' ? e.code : 'invalid_response';
+    const description = typeof e.error_description === 'string' ? `: ${e.error_description}` : '';
+    const detail = `${typeof e.message === 'string' ? e.message : 'The response was refused'}${description}`;
+    return { ok: false, reason: 'sso_invalid', code, detail, err };
   }
 }

@@ -42,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+let idpCount = 0;
 async function addIdp(values: Partial<TIdentityProvider> & { links?: [number, TSsoMode][] }): Promise<TIdentityProvider> {
   const now = clock.now();
   const { links = [], ...rest } = values;
@@ -49,6 +50,7 @@ async function addIdp(values: Partial<TIdentityProvider> & { links?: [number, TS
     .insert(identityProviders)
     .values({
       providerId: 1,
+      slug: `example-${++idpCount}`,
       kind: 'oidc',
       displayName: 'Example',
       issuerUrl: 'https://idp.example',

@@ -291,7 +291,7 @@ describe('passkey sign-in', () => {
     const northwind = (await ctx.db.select().from(companies).where(eq(companies.name, 'Northwind Logistics')))[0]!.id;
     const idp = (await ctx.db
       .insert(identityProviders)
-      .values({ providerId: 1, kind: 'oidc', displayName: 'Example', issuerUrl: 'https://idp.example', clientId: 'c', clientSecretSealed: seal(ctx.settings.secretKey, new TextEncoder().encode('s')), createdAt: now, updatedAt: now })
+      .values({ providerId: 1, slug: 'example', kind: 'oidc', displayName: 'Example', issuerUrl: 'https://idp.example', clientId: 'c', clientSecretSealed: seal(ctx.settings.secretKey, new TextEncoder().encode('s')), createdAt: now, updatedAt: now })
       .returning())[0]!;
     (await ctx.db.insert(identityProviderCompanies).values({ idpId: idp.id, companyId: northwind, mode: 'sso' }));
     try {

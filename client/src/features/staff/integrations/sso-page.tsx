@@ -1,7 +1,10 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { errorMessage, trpc } from '../../../lib/trpc';
 import { IDP_PRESETS } from './sso-presets';
 import { SsoProviderForm, type TIdp } from './sso-provider-form';
+import { SsoTestReport, type TTestReport } from './sso-test-report';
+
+const MODE_WORDS = { both: 'Password or SSO', sso: 'SSO only' } as const;
 
 /**
  * Staff admins: single sign-on with OpenID Connect (seed 002: Microsoft, Google, Authentik,
@@ -13,6 +16,29 @@ export default function SsoPage() {
   const [removing, setRemoving] = createSignal<TIdp | null>(null);
   const [message, setMessage] = createSignal('');
   const [error, setError] = createSignal('');
+
+  const [report, setReport] = createSignal<TTestReport | null>(null);
+
+  // Back from a test sign-in: read its report (once) and take the token out of the address.
+  onMount(() => {
+    const token = new URLSearchParams(window.location.search).get('report');
+    if (token === null) return;
+    window.history.replaceState(null, '', window.location.pathname);
+    trpc.sso.testReport.mutate({ report: token }).then(setReport, (err: unknown) => setError(errorMessage(err)));
+  });
+  const testSignIn = async (idp: TIdp) => {
+    setError('');
+    try {
+      // The admin's own browser goes through the provider; nobody is signed in by it.
+      window.location.assign((await trpc.sso.startTest.mutate({ id: idp.id })).url);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  const usedBy = (l: NonNullable<ReturnType<typeof list>>, idp: TIdp): string[] => [
+    ...(idp.staffMode ? [`Staff of ${l.providerName}: ${MODE_WORDS[idp.staffMode]}`] : []),
+    ...idp.companies.map((c) => `${l.companies.find((x) => x.id === c.companyId)?.name ?? 'Archived company'}: ${MODE_WORDS[c.mode]}`),
+  ];
 
   const saved = async (text: string) => {
     setEditing(null);
@@ -40,6 +66,7 @@ export default function SsoPage() {
       </p>
       <Show when={message()}><p class="notice" role="status">{message()}</p></Show>
       <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <Show when={report()}>{(r) => <SsoTestReport report={r()} onClose={() => setReport(null)} />}</Show>
       <Show when={list()}>
         {(l) => (
           <>
@@ -56,7 +83,15 @@ export default function SsoPage() {
                       <span>{idp.enabled ? 'Enabled' : 'Turned off'}</span>{' '}
                       <span class="muted">· {idp.linkedUsers} linked {idp.linkedUsers === 1 ? 'person' : 'people'}</span>
                       <br />
-                      <span class="muted">Redirect URI: <code>{idp.redirectUri}</code></span>{' '}
+                      <span class="muted">Redirect URI: <code>{idp.redirectUri}</code></span>
+                      <br />
+                      <span class="muted">Token endpoint authentication: <code>{idp.tokenAuthMethod}</code></span>
+                      <ul aria-label={`Who signs in with ${idp.displayName}`}>
+                        <For each={usedBy(l(), idp)} fallback={<li class="muted">Nobody yet: choose companies (or your staff) under Edit.</li>}>
+                          {(u) => <li>{u}</li>}
+                        </For>
+                      </ul>
+                      <button type="button" onClick={() => void testSignIn(idp)} aria-label={`Test sign-in with ${idp.displayName}`}>Test sign-in</button>{' '}
                       <button type="button" onClick={() => { setMessage(''); setEditing(idp); }} aria-label={`Edit ${idp.displayName}`}>Edit</button>{' '}
                       <button type="button" onClick={() => setRemoving(idp)} aria-label={`Remove ${idp.displayName}`}>Remove</button>
                       <Show when={removing()?.id === idp.id}>

@@ -29,3 +29,19 @@ export const SIGN_IN_CHOICES: { value: TSignInChoice; label: (name: string) => s
   { value: 'both', label: (n) => `Password or ${n || 'single sign-on'}` },
   { value: 'sso', label: (n) => `${n || 'Single sign-on'} only (SSO enforced)` },
 ];
+
+export type TTokenAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
+/** How the portal authenticates at the token endpoint; providers differ in what they accept. */
+export const TOKEN_AUTH_METHODS: { value: TTokenAuthMethod; label: string; help: string }[] = [
+  { value: 'client_secret_post', label: 'Client secret in the request body (client_secret_post)', help: 'The usual choice: Microsoft, Google and Authentik accept it.' },
+  { value: 'client_secret_basic', label: 'Client secret in HTTP Basic (client_secret_basic)', help: 'For providers that accept the secret only in the Authorization header.' },
+  {
+    value: 'private_key_jwt',
+    label: 'Signed with a key pair the portal makes (private_key_jwt)',
+    help: 'No client secret: the portal signs its requests. After saving, register the public key shown (or its JWKS URL) at the provider.',
+  },
+];
+
+/** A redirect URI name from a button name ("Acme Login" → "acme-login"); it must start with a letter. */
+export const slugOf = (name: string): string =>
+  name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|-+$/g, '').slice(0, 40).replace(/-+$/, '');

@@ -57,7 +57,11 @@ const PAGE = 50;
 
 const label = (kind: string) => EVENT_LABELS[kind as TAuditKind] ?? kind;
 const words = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+const show = (v: unknown) =>
+  typeof v === 'boolean' ? (v ? 'yes' : 'no')
+  // A list of changes in words ("Acme Dental: Password or SSO → SSO only").
+  : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join('; ')
+  : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 
 /** The detail object in words, with who acted when it was not the person themselves. */
 function details(e: TEntry): string {
