@@ -26,7 +26,9 @@ describe('privacy prompts', () => {
     // The admin turns the prompt on and marks the contact on the Privacy page.
     const admin = await browser.newPage();
     await signInWithTotp(admin, origin, 'admin@demo-msp.test', adminKey);
-    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    // Administration is a group of the staff menu; "All settings" opens its index page.
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All settings' }).click();
     await admin.getByRole('main').getByRole('link', { name: 'Privacy', exact: true }).click();
     await admin.getByRole('heading', { name: 'Privacy', exact: true }).waitFor();
     await admin.getByLabel('Privacy policy URL').fill('javascript:alert(1)');
@@ -83,7 +85,7 @@ describe('privacy prompts', () => {
     const key = await enrollTotp(fx.portico, 'tech@demo-msp.test');
     const page = await browser.newPage();
     await signInWithTotp(page, origin, 'tech@demo-msp.test', key);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).count()).toBe(0);
     await page.goto(`${origin}/staff/privacy-history`);
     await page.getByRole('alert').filter({ hasText: 'This needs a staff administrator.' }).waitFor();
     await page.close();
