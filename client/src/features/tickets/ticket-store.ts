@@ -57,7 +57,8 @@ export function createTicketStore() {
     // the event arriving before the send returns) from someone else's.
     const account = me()?.account;
     const mine = account && c.authorName === account.name && c.authorSide === (account.kind === 'staff' ? 'staff' : 'client');
-    if (!mine) announce(`New ${c.internal ? 'internal note' : 'reply'} from ${c.authorName}: ${c.body.slice(0, 200)}`);
+    // The words stay in the thread (the next item to read); repeating them here would show them twice to search and find.
+    if (!mine) announce(`New ${c.internal ? 'internal note' : 'reply'} from ${c.authorName}`);
     later(() => set('fresh', c.id, false));
   };
 
