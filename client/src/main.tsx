@@ -1,5 +1,14 @@
 import { render } from 'solid-js/web';
 import { AppRoutes } from './routes';
+import { Announcer } from './ui/announcer';
 import './styles.css';
 
-render(() => <AppRoutes />, document.getElementById('root')!);
+render(
+  () => (
+    <>
+      <AppRoutes />
+      <Announcer />
+    </>
+  ),
+  document.getElementById('root')!,
+);

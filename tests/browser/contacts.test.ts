@@ -38,7 +38,7 @@ describe('contacts and profile', () => {
     expect(mail.toAddress).toBe('nora@acme-dental.test');
     expect(mail.textBody).toContain('/invitation?token=');
 
-    await page.getByRole('button', { name: /^Revoke portal access for Bailey/ }).click();
+    await page.getByRole('button', { name: /^Revoke access for Bailey/ }).click();
     await page.getByRole('status').getByText(/can no longer sign in; 1 open session was ended/).waitFor();
     await billing.waitForURL(/\/sign-in$/, { timeout: 5_000 });
     await billing.getByText('Your portal access was turned off.').waitFor();

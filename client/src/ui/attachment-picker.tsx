@@ -103,7 +103,6 @@ export function AttachmentPicker(props: TAttachmentPickerProps) {
         role="button"
         tabIndex={props.disabled ? -1 : 0}
         aria-disabled={props.disabled}
-        aria-label="Drop files here, or press Enter to choose files to attach"
         onClick={() => !props.disabled && input?.click()}
         onKeyDown={(e) => {
           if (props.disabled || (e.key !== 'Enter' && e.key !== ' ')) return;
@@ -121,7 +120,8 @@ export function AttachmentPicker(props: TAttachmentPickerProps) {
           if (!props.disabled) add(e.dataTransfer?.files);
         }}
       >
-        <span class="muted">Drag and drop files here, or click to choose.</span>
+        {/* The visible words are the button's whole name (what a voice-control user says). */}
+        <span class="muted">Drag and drop files here, or choose files to attach.</span>
       </div>
       <ul class="rows attachment-uploads">
         <For each={s.items}>

@@ -1,7 +1,8 @@
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { refetchMe } from '../../lib/session';
 import { errorMessage, trpc } from '../../lib/trpc';
+import { announce } from '../../ui/announcer';
 import TwoFactorStep, { type TSignInResult as TResult } from './two-factor-step';
 import { isLocalSignIn, SsoButtons, SsoOnlyNote, useSsoReturn } from './sso-buttons';
 import { PasskeySignInButton } from './passkey-sign-in-button';
@@ -12,6 +13,7 @@ type TAccount = Extract<TResult, { kind: 'signed-in' }>['accounts'][number];
 type TLimit = Extract<TResult, { kind: 'session-limit' }>;
 const DEVICE = { desktop: 'Desktop', tablet: 'Tablet', mobile: 'Mobile' } as const;
 const REMEMBER_KEY = 'portico.rememberedEmail';
+const LIMIT_HELP = 'You are signed in on too many devices. End one of these sessions to continue, or cancel.';
 
 /** Email-first sign-in (seed 002): Email address → Continue → Password → Sign in → choose account. */
 export default function SignInPage() {
@@ -97,6 +99,14 @@ export default function SignInPage() {
       await enter();
     });
 
+  // "Too many active sessions" needs an answer before anything else: focus goes to it, and it is spoken at once.
+  let limitHeading: HTMLHeadingElement | undefined;
+  createEffect(on(step, (s) => {
+    if (s !== 'limit') return;
+    limitHeading?.focus();
+    announce(`Too many active sessions. ${LIMIT_HELP}`, 'assertive');
+  }, { defer: true }));
+
   // Back from an identity provider (/sign-in?sso=…), or straight to one that hides this page.
   useSsoReturn({ run, onResult: afterPassword, onError: setError });
 
@@ -147,8 +157,8 @@ export default function SignInPage() {
             </Show>
           </Match>
           <Match when={step() === 'limit'}>
-            <h2>Too many active sessions</h2>
-            <p class="muted">You are signed in on too many devices. End one of these sessions to continue, or cancel.</p>
+            <h2 ref={limitHeading} tabIndex={-1}>Too many active sessions</h2>
+            <p class="muted">{LIMIT_HELP}</p>
             <ul class="rows">
               <For each={limit()?.sessions}>
                 {(s) => (

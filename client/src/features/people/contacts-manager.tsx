@@ -97,10 +97,10 @@ export function ContactsManager(props: { companyId: number; selfContactId: numbe
                         <button type="button" aria-label={`Edit ${c.name}`} onClick={() => setEditing(c.id)}>Edit</button>
                         <Show when={c.id !== props.selfContactId}>
                           <Show when={c.portalAccess} fallback={
-                            <button type="button" aria-label={`Grant portal access to ${c.name}`}
+                            <button type="button" aria-label={`Grant access to ${c.name}`}
                               onClick={() => void act(async () => { await trpc.people.setPortalAccess.mutate({ contactId: c.id, enabled: true }); return `${c.name} can sign in again.`; })}>Grant access</button>
                           }>
-                            <button type="button" aria-label={`Revoke portal access for ${c.name}`}
+                            <button type="button" aria-label={`Revoke access for ${c.name}`}
                               onClick={() => void act(async () => { const r = await trpc.people.setPortalAccess.mutate({ contactId: c.id, enabled: false }); return `${c.name} can no longer sign in${r.ended ? `; ${r.ended} open session${r.ended === 1 ? ' was' : 's were'} ended` : ''}.`; })}>Revoke access</button>
                             <button type="button" aria-label={`Resend invitation to ${c.name}`}
                               onClick={() => void act(async () => { await trpc.invitations.send.mutate({ contactId: c.id }); return `A new invitation is on its way to ${c.email}.`; })}>Resend invitation</button>

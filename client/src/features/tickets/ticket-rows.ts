@@ -1,3 +1,5 @@
+import { announce } from '../../ui/announcer';
+import { STATUS_LABELS } from './status-badge';
 import { onCleanup } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import type { TTicketEvent, TTicketSummary } from '../../../../server/tickets/events';
@@ -65,11 +67,15 @@ export function createTicketRows(matches: () => TMatch) {
       }),
     );
     if (changed) flash(row.id);
+    return changed;
   };
 
   const apply = (raw: TLiveEvent) => {
     const event = raw as TTicketEvent;
-    if (event.kind === 'ticket.created' || event.kind === 'ticket.updated') upsert(event.payload.ticket);
+    if (event.kind !== 'ticket.created' && event.kind !== 'ticket.updated') return;
+    const t = event.payload.ticket;
+    // Only what arrives live is spoken; a row this tab changed itself came back as a mutation's answer.
+    if (upsert(t)) announce(`${event.kind === 'ticket.created' ? 'New ticket' : 'Ticket updated'}: #${t.number} ${t.subject}, ${STATUS_LABELS[t.status]}`);
   };
 
   return { state, replace, append, upsert, apply };

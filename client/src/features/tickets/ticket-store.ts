@@ -3,6 +3,8 @@ import { createStore, produce, reconcile } from 'solid-js/store';
 import type { TTicketChanges, TTicketEvent, TTicketSummary } from '../../../../server/tickets/events';
 import type { trpc } from '../../lib/trpc';
 import type { TLiveEvent } from '../../lib/live';
+import { me } from '../../lib/session';
+import { announce } from '../../ui/announcer';
 
 /*
  * One ticket, live: the view from `tickets.get`, with thread events applied in place.
@@ -51,6 +53,12 @@ export function createTicketStore() {
     );
     if (own.has(c.id)) return;
     set('fresh', c.id, true);
+    // Comments carry no author id: name and side tell this person's own reply (another tab, or
+    // the event arriving before the send returns) from someone else's.
+    const account = me()?.account;
+    const mine = account && c.authorName === account.name && c.authorSide === (account.kind === 'staff' ? 'staff' : 'client');
+    // The words stay in the thread (the next item to read); repeating them here would show them twice to search and find.
+    if (!mine) announce(`New ${c.internal ? 'internal note' : 'reply'} from ${c.authorName}`);
     later(() => set('fresh', c.id, false));
   };
 
