@@ -58,6 +58,9 @@ describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
 
+    // On a phone the main menu sits behind its "Menu" disclosure.
+    await tabTo(page, 'Menu');
+    await page.keyboard.press('Enter');
     await tabTo(page, 'Tickets');
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: 'New Ticket' }).waitFor();
