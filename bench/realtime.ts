@@ -174,23 +174,22 @@ async function startReference(mode: 'plain' | 'trpc') {
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
 const database = await benchDatabase(dir);
-const settings = loadSettings(
-  {
-    NODE_ENV: 'test',
-    PORT: '0',
-    SMTP_PORT: '0',
-    SMTP_HOST: '127.0.0.1',
-    ...database.env,
-    DATA_DIR: join(dir, 'files'),
-    LOG_LEVEL: 'silent',
-    SESSION_LIMIT_DESKTOP: '50',
-    // The subscribers share a few sessions: far more sockets each than a browser opens.
-    WS_MAX_SOCKETS_PER_SESSION: '10000',
-    // The server's own WebSocket adapter (lean by default); WS_ADAPTER=trpc measures tRPC's.
-    ...(process.env.WS_ADAPTER ? { WS_ADAPTER: process.env.WS_ADAPTER } : {}),
-  },
-  '/nonexistent.env',
-);
+/** Every node's settings (the other --nodes processes get the same). */
+const nodeEnv: Record<string, string> = {
+  NODE_ENV: 'test',
+  PORT: '0',
+  SMTP_PORT: '0',
+  SMTP_HOST: '127.0.0.1',
+  ...database.env,
+  DATA_DIR: join(dir, 'files'),
+  LOG_LEVEL: 'silent',
+  SESSION_LIMIT_DESKTOP: '50',
+  // The subscribers share a few sessions: far more sockets each than a browser opens.
+  WS_MAX_SOCKETS_PER_SESSION: '10000',
+  // The server's own WebSocket adapter (lean by default); WS_ADAPTER=trpc measures tRPC's.
+  ...(process.env.WS_ADAPTER ? { WS_ADAPTER: process.env.WS_ADAPTER } : {}),
+};
+const settings = loadSettings(nodeEnv, '/nonexistent.env');
 const portico = await startPortico(settings);
 const origin = settings.publicUrl;
 const wsUrl = `${origin.replace(/^http/, 'ws')}/trpc`;
@@ -245,18 +244,6 @@ const here1: TTarget[] = [{ url: wsUrl, origin }];
 const ref = (g: 'baseline' | 'floor'): TTarget[] => [{ url: refs[g]!.url, origin: refs[g]!.origin }];
 
 // --nodes: the other nodes, started once the first has migrated the database.
-const nodeEnv = {
-  NODE_ENV: 'test',
-  PORT: '0',
-  SMTP_PORT: '0',
-  SMTP_HOST: '127.0.0.1',
-  ...database.env,
-  DATA_DIR: join(dir, 'files'),
-  LOG_LEVEL: 'silent',
-  SESSION_LIMIT_DESKTOP: '50',
-  WS_MAX_SOCKETS_PER_SESSION: '10000',
-  ...(process.env.WS_ADAPTER ? { WS_ADAPTER: process.env.WS_ADAPTER } : {}),
-};
 const moreNodes: TPorticoProcess[] = await Promise.all(Array.from({ length: K - 1 }, () => spawnPortico(nodeEnv)));
 const spread: TTarget[] = [...here1, ...moreNodes.map((n) => ({ url: `${n.url.replace(/^http/, 'ws')}/trpc`, origin: n.url }))];
 const spreadInput = spreadTicket ? { ticketId: spreadTicket.id, lastEventId: null } : null;
